@@ -1,0 +1,51 @@
+# borderSim: the two commands of the README are `make run` and `make test`.
+# Everything is installed into a project virtual environment; nothing else is needed but Python >= 3.11.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PYVER  := $(shell $(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}{sys.version_info[1]}")' 2>/dev/null)
+LOCK   := constraints/py$(PYVER).txt
+STAMP  := $(VENV)/.installed-$(PYVER)
+PYTEST_ARGS ?=
+
+.PHONY: run test lint browser bench docs clean help
+
+help:
+	@echo "make run    - set up, run the baseline (200 replicates x 730 days), print and save its results"
+	@echo "make test   - set up (incl. headless Chromium for the browser test) and run the whole test suite"
+	@echo "make lint   - ruff"
+	@echo "make bench  - performance benchmark (writes benchmarks/results)"
+	@echo "make docs   - regenerate the parameter table in docs/ODD.md"
+
+$(STAMP): pyproject.toml $(wildcard constraints/*.txt)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]" $(if $(wildcard $(LOCK)),-c $(LOCK),)
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/borderSim run scenarios/baseline.toml --replicates 200 --days 730
+
+# Debian's Chromium for the end-to-end browser test (CI runs as root on a fresh machine).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian chromium for the browser test"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	fi
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/borderSim bench
+
+docs: $(STAMP)
+	$(BIN)/python -m borderSim.paramdocs docs/ODD.md
+
+clean:
+	rm -rf $(VENV) .venv312 .pytest_cache .ruff_cache

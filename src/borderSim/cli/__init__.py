@@ -1,0 +1,1 @@
+"""Command-line interface: ``borderSim`` (see ``main.build_parser``)."""

@@ -1,0 +1,103 @@
+"""The ``borderSim`` command line.
+
+Every problem with the user's input is one line on stderr naming the file or flag, the key and what
+is allowed, with exit status 2 and no traceback; an interrupted run leaves no partial output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from borderSim.errors import InputError
+
+EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors."""
+
+    def error(self, message: str):
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from borderSim.cli import commands
+
+    p = _Parser(prog="borderSim", description="Agent-based simulation of escalation on the Kyrgyz-Tajik "
+                "border.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run a scenario and write a results folder",
+                         description="Run a scenario file (or a shipped scenario by name) and write "
+                         "timeseries.parquet, summary.parquet, manifest.json and overview.png.")
+    run.add_argument("scenario", metavar="SCENARIO", help="scenario file, or the name of a shipped scenario")
+    run.add_argument("--replicates", "-n", type=int, metavar="N", help="replicates (default: the scenario's)")
+    run.add_argument("--days", "-d", type=int, metavar="D", help="days to simulate (default: the scenario's)")
+    run.add_argument("--seed", "-s", type=int, metavar="S", help="root seed (default: the scenario's)")
+    run.add_argument("--out", "-o", type=Path, metavar="DIR",
+                     help="results folder (must not exist or be empty; default: a new folder under runs/)")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="assignments",
+                     help="override a parameter, e.g. --set russia.bias=0.8 (repeatable)")
+    run.add_argument("--engine", choices=("core", "mesa"), default="core",
+                     help="vectorised core (default) or the Mesa agents; same trajectories")
+    run.add_argument("--no-timeseries", action="store_true",
+                     help="keep only per-replicate summaries (bounded memory for large runs)")
+    run.add_argument("--chunk-size", type=int, metavar="N", help="replicates per batch on the core")
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary table")
+    run.set_defaults(func=commands.run)
+
+    val = sub.add_parser("validate", help="check scenario files without running them")
+    val.add_argument("files", nargs="+", metavar="FILE")
+    val.set_defaults(func=commands.validate)
+
+    par = sub.add_parser("params", help="print the parameter schema")
+    par.add_argument("--format", choices=("table", "markdown", "json"), default="table")
+    par.add_argument("--group", help="only this group")
+    par.set_defaults(func=commands.params)
+
+    sc = sub.add_parser("scenarios", help="list the shipped scenarios")
+    sc.set_defaults(func=commands.scenarios)
+
+    viz = sub.add_parser("viz", help="explore a scenario day by day in the browser (SolaraViz)")
+    viz.add_argument("scenario", nargs="?", default="baseline", metavar="SCENARIO",
+                     help="scenario file or shipped name to open (default: baseline)")
+    viz.add_argument("--port", type=int, default=8765, metavar="P", help="port on localhost (default 8765)")
+    viz.add_argument("--seed", type=int, metavar="S", help="seed to start with (default: the scenario's)")
+    viz.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    viz.set_defaults(func=commands.viz)
+    return p
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("borderSim")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except InputError as err:
+        print(f"borderSim {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print(f"borderSim {args.command}: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
+        import os  # noqa: PLC0415
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,8 @@
+"""The vectorised core: the model over arrays of shape (batch, ...), thousands of replicates at once.
+
+Rows are (parameter point, replicate) pairs; only days are a Python loop. See :func:`run.run_rows`.
+"""
+
+from borderSim.core.run import ChunkResult, iter_chunks, run_rows
+
+__all__ = ["ChunkResult", "iter_chunks", "run_rows"]

@@ -1,0 +1,174 @@
+"""One day of the model over a whole batch: the agents' phases vectorised over rows and villages.
+
+The schedule and the phases that belong to no agent live in :mod:`borderSim.rules.schedule`; this
+module writes the agent phases (villages, third parties, governments) as array operations over all
+rows at once, calling the same rule functions the Mesa agents call one by one. Phases that touch only
+some rows or villages (gunfire, the front, returns) are evaluated on those alone: draws are keyed by
+(replicate, day, stream, slot), so the numbers do not depend on what else is evaluated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from borderSim.rules import communities, governments, schedule, thirdparties
+from borderSim.rules.schedule import SIDES2, Context
+from borderSim.rules.state import State
+from borderSim.rules.streams import Stream, uniform, uniform_at
+from borderSim.rules.thirdparties import SIDE_SIGN, MediatorAction
+
+__all__ = ["Context", "step"]
+
+
+def step(s: State, ctx: Context, day: int) -> None:
+    """Advance every row of ``s`` from ``day - 1`` to ``day`` in place."""
+    level_prev = schedule.begin_day(s)
+    _villages_observe(s, ctx, day)
+    schedule.aggregate_incidents(s, ctx)
+    offers = _third_parties(s, ctx, day, level_prev)
+    _governments_decide(s, ctx, day)
+    cf, ep = schedule.resolve_ladder(s, ctx, day)
+    fight = np.flatnonzero(s.level[:, 0] >= 4)
+    if fight.size:
+        P, on_front, intens, expo = schedule.front_today(s, ctx, fight)
+        _villages_endure(s, ctx, day, fight, P, on_front, intens, expo)
+        schedule.military_losses(s, ctx, day, fight, P, on_front, intens)
+    _villages_recover(s, ctx, day)
+    _governments_update(s, ctx)
+    schedule.talks(s, ctx, day)
+    schedule.bookkeeping(s, ctx, day, cf, ep, offers)
+
+
+def _villages_observe(s: State, ctx: Context, day: int) -> None:
+    P, keys = ctx.P, ctx.keys
+    daily = communities.daily_factor(P, s.level_base, s.agreement)
+    p = communities.incident_probability(s.hazard_base, s.grievance, daily, communities.season(P, day),
+                                         ctx.water_cols)
+    s.incident = uniform(keys, day, Stream.INCIDENT, ctx.village_slots) < p
+    r, c = np.nonzero(s.incident)
+    s.gunfire_v = np.zeros_like(s.incident)
+    if r.size:
+        pg = communities.gunfire_probability(P.take(r), s.level_base[r])
+        s.gunfire_v[r, c] = uniform_at(keys[r], day, Stream.GUNFIRE, c) < pg[:, 0]
+
+
+def _third_parties(s: State, ctx: Context, day: int, level_prev: np.ndarray) -> dict:
+    P, keys = ctx.P, ctx.keys
+    days_in = day - s.episode_onset
+    acc = thirdparties.acceptance(P.gov, P.russia.bias, s.hurt, P.border.ripeness_weight, SIDE_SIGN)
+    s.russia_engaged, s.russia_action, r_offered, r_agreed = thirdparties.mediator_step(
+        s.episode, s.russia_engaged, thirdparties.russia_offer_probability(P),
+        uniform(keys, day, Stream.RUSSIA_OFFER, 0)[:, None],
+        uniform(keys, day, Stream.RUSSIA_ACCEPT, SIDES2) < acc, True)
+    s.russia_timing = np.where(r_agreed, thirdparties.timing_factor(P, days_in), s.russia_timing)
+
+    s.china_until, s.china_action, c_started = thirdparties.china_step(
+        P, level_prev, s.china_until, day, uniform(keys, day, Stream.CHINA, 0)[:, None])
+
+    acc = thirdparties.acceptance(P.gov, thirdparties.west_bias(P), s.hurt, P.border.ripeness_weight,
+                                  SIDE_SIGN)
+    s.west_engaged, action, w_offered, w_agreed = thirdparties.mediator_step(
+        s.episode, s.west_engaged, thirdparties.west_offer_probability(P, days_in),
+        uniform(keys, day, Stream.WEST_OFFER, 0)[:, None],
+        uniform(keys, day, Stream.WEST_ACCEPT, SIDES2) < acc, P.western.willingness > 0)
+    s.west_action = np.where(~s.episode & P.western.preventive, MediatorAction.FACILITATING_TALKS, action)
+    timing = thirdparties.timing_factor(P, days_in)
+    s.west_timing = np.where(w_agreed, timing, s.west_timing)
+    joint = w_agreed & P.western.joint_with_russia & ~s.russia_engaged
+    s.russia_engaged = s.russia_engaged | joint
+    s.russia_timing = np.where(joint, timing, s.russia_timing)
+    s.russia_action = np.where(joint, MediatorAction.ACCEPTED, s.russia_action)
+    return {"russia_offered": r_offered, "russia_agreed": r_agreed, "west_offered": w_offered,
+            "west_agreed": w_agreed, "china_started": c_started}
+
+
+def _governments_decide(s: State, ctx: Context, day: int) -> None:
+    P = ctx.P
+    pressure = thirdparties.pressure(P, s.russia_engaged, s.west_engaged, s.china_until >= day)
+    pull = np.concatenate([governments.succession_pull(P.tajikistan.succession_effect, s.succession),
+                           governments.protest_pull(P.kyrgyzstan.protest_hawkishness, s.protest)], axis=1)
+    u_up, u_down = governments.utilities(
+        P.gov, level_eff=np.maximum(s.level_base, s.local_max), level_base=s.level_base,
+        unrest_=governments.unrest(s.legitimacy, s.rally, P.gov.unrest_shock),
+        provoked=(s.move_prev[:, ::-1] == 1) | (s.local_max >= 2), capability=s.capability,
+        opp_capability=s.capability[:, ::-1], threshold=P.border.superiority_threshold,
+        backing=ctx.backing, pressure=pressure, pull=pull, ceasefire=s.ceasefire,
+        cf_strength=s.cf_strength, violation_cost=P.border.violation_cost, audience=s.audience,
+        cost_exponent=P.border.cost_exponent, weariness=1.0 + P.border.ripeness_weight * s.hurt)
+    s.move[:] = governments.choose(uniform(ctx.keys, day, Stream.CHOICE, SIDES2), u_up, u_down)
+
+
+def _villages_endure(s: State, ctx: Context, day: int, rows, P, on_front, intens, expo) -> None:
+    """Shelling, civilian harm and flight in the villages on the front."""
+    geo, keys = ctx.geo, ctx.keys
+    fr, fc = np.nonzero(on_front[:, geo.segment])
+    rr, side = rows[fr], geo.side[fc]
+    Pp = P.take(fr)
+    intens_p, expo_p = intens[fr], expo[fr, side][:, None]
+    residents = s.residents[rr, fc][:, None]
+    shelled = (uniform_at(keys[rr], day, Stream.SHELLING, fc)[:, None]
+               < communities.shelling_probability(Pp, intens_p, expo_p))[:, 0]
+    deaths = np.zeros_like(residents)
+    if shelled.any():
+        i = np.flatnonzero(shelled)
+        ks, ri, ci, si = keys[rr[i]], rr[i], fc[i], side[i]
+        d, w, h = communities.civilian_harm(
+            Pp.take(i), residents[i], geo.population[ci][:, None], intens_p[i],
+            uniform_at(ks, day, Stream.CIVILIAN_DEATHS, ci)[:, None],
+            uniform_at(ks, day, Stream.CIVILIAN_WOUNDED, ci)[:, None],
+            uniform_at(ks, day, Stream.HOMES, ci)[:, None])
+        deaths[i] = d
+        s.dead[ri, ci] += d[:, 0]
+        s.wounded[ri, ci] += w[:, 0]
+        s.homes[ri, ci] += h[:, 0]
+        np.add.at(s.deaths_civilian, (ri, si), d[:, 0])
+        np.add.at(s.wounded_civilian, (ri, si), w[:, 0])
+        np.add.at(s.homes_destroyed, (ri, si), h[:, 0])
+        np.add.at(s.deaths_today, (ri, si), d[:, 0])
+        s.grievance[ri, ci] = communities.grievance_after_losses(
+            Pp.take(i), s.grievance[ri, ci][:, None], d, h)[:, 0]
+        s.grievance_dirty[ri] = True
+    left = residents - deaths
+    civil = Pp.gov.civil_society[np.arange(len(fr)), side][:, None]
+    fled = communities.flight(Pp, left, intens_p, expo_p, civil,
+                              uniform_at(keys[rr], day, Stream.FLIGHT, fc)[:, None])[:, 0]
+    s.residents[rr, fc] = left[:, 0] - fled
+    s.displaced[rr, fc] += fled
+    np.add.at(s.fled_today, (rr, side), fled)
+    np.add.at(s.displaced_now, (rr, side), fled)
+
+
+def _villages_recover(s: State, ctx: Context, day: int) -> None:
+    """Returns of the displaced once fighting has stopped; grievance relaxes."""
+    P, keys = ctx.P, ctx.keys
+    ready = s.days_since_fight[:, 0] >= P.communities.return_delay_days[:, 0]
+    rows = np.flatnonzero(ready & (s.displaced_now.sum(axis=1) > 0))
+    if rows.size:
+        rr, cc = np.nonzero(s.displaced[rows])
+        rr = rows[rr]
+        back = communities.returns(P.take(rr), s.displaced[rr, cc][:, None],
+                                   uniform_at(keys[rr], day, Stream.RETURN, cc)[:, None])[:, 0]
+        s.displaced[rr, cc] -= back
+        s.residents[rr, cc] += back
+        np.add.at(s.displaced_now, (rr, ctx.geo.side[cc]), -back)
+    dirty = np.flatnonzero(s.grievance_dirty[:, 0])
+    if dirty.size:
+        g = communities.grievance_relax(P.take(dirty), s.grievance[dirty], s.grievance0[dirty])
+        s.grievance[dirty] = g
+        s.grievance_dirty[dirty, 0] = (g != s.grievance0[dirty]).any(axis=1)
+
+
+def _governments_update(s: State, ctx: Context) -> None:
+    P, geo = ctx.P, ctx.geo
+    public = s.level >= 3
+    s.rally = governments.rally(P.gov, s.rally, P.border.rally_half_life, (s.move == 1) & public)
+    s.audience = governments.audience(s.audience, P.border.audience_accrual, P.border.audience_decay, public)
+    s.hurt = governments.hurt(s.hurt, P.border.hurt_half_life, s.deaths_today, P.border.hurt_scale)
+    k = P.kyrgyzstan
+    protest_cost = np.concatenate(
+        [np.zeros_like(s.protest), (s.protest >= k.protest_threshold) * k.protest_legitimacy_cost], axis=1)
+    s.legitimacy = governments.legitimacy(P.gov, s.legitimacy, s.legitimacy0, s.deaths_today, protest_cost)
+    s.capability = governments.capability(s.capability, P.gov.arms_inflow, P.western.security_assistance)
+    s.protest = governments.protest(k, s.protest, s.deaths_today[:, 1:],
+                                    s.fled_today[:, 1:] / geo.side_population[1])
+    s.succession = governments.succession(P.tajikistan, s.succession, s.rally[:, :1])

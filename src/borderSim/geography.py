@@ -1,0 +1,143 @@
+"""The border's geography: segments and villages, read from ``data/geography.toml``.
+
+Villages are ordered by segment (west to east) so that per-segment reductions are contiguous.
+Sides are indexed 0 = Tajikistan, 1 = Kyrgyzstan throughout the package.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+SIDES = ("TJ", "KG")
+SIDE_NAMES = ("Tajikistan", "Kyrgyzstan")
+TJ, KG = 0, 1
+
+
+@dataclass(frozen=True, eq=False)
+class Geography:
+    """Segments and villages as arrays; see ``data/geography.toml`` for sources and flags."""
+
+    segment_ids: tuple[str, ...]
+    segment_names: tuple[str, ...]
+    length_km: np.ndarray          # (S,)
+    demarcated_2022: np.ndarray    # (S,) bool
+    segment_exclave: np.ndarray    # (S,) bool
+    segment_water: np.ndarray      # (S,) bool
+    demarcation_rank: np.ndarray   # (S,) int, 1 = agreed first
+    village_names: tuple[str, ...]
+    side: np.ndarray               # (V,) int, 0 TJ / 1 KG
+    segment: np.ndarray            # (V,) int segment index
+    lat: np.ndarray
+    lon: np.ndarray
+    population: np.ndarray         # (V,) int64
+    exclave: np.ndarray            # (V,) bool
+    water_point: np.ndarray        # (V,) bool
+    coords_estimated: np.ndarray   # (V,) bool
+    population_estimated: np.ndarray
+    records: tuple[dict, ...]      # the village rows as read, for display and provenance
+
+    @property
+    def n_segments(self) -> int:
+        return len(self.segment_ids)
+
+    @property
+    def n_villages(self) -> int:
+        return len(self.village_names)
+
+    @functools.cached_property
+    def segment_starts(self) -> np.ndarray:
+        """Index of the first village of each segment (villages are sorted by segment)."""
+        return np.searchsorted(self.segment, np.arange(self.n_segments))
+
+    @functools.cached_property
+    def side_onehot(self) -> np.ndarray:
+        """(V, 2) int64 matrix summing village counts by side."""
+        m = np.zeros((self.n_villages, 2), dtype=np.int64)
+        m[np.arange(self.n_villages), self.side] = 1
+        return m
+
+    @functools.cached_property
+    def side_population(self) -> np.ndarray:
+        """(2,) initial population of the modelled villages by side."""
+        return self.population @ self.side_onehot
+
+    @functools.cached_property
+    def segment_distance_km(self) -> np.ndarray:
+        """(S, S) great-circle distance between segment centroids (mean of their villages' coordinates)."""
+        lat = np.radians([self.lat[self.segment == i].mean() for i in range(self.n_segments)])
+        lon = np.radians([self.lon[self.segment == i].mean() for i in range(self.n_segments)])
+        h = (np.sin((lat[:, None] - lat) / 2) ** 2
+             + np.cos(lat)[:, None] * np.cos(lat) * np.sin((lon[:, None] - lon) / 2) ** 2)
+        return 2 * 6371.0 * np.arcsin(np.sqrt(h))   # haversine
+
+    def segment_index(self, sid: str) -> int:
+        return self.segment_ids.index(sid)
+
+    def initial_demarcation(self, share: float) -> np.ndarray:
+        """(S,) bool: segments demarcated when ``share`` of the length is, filled in rank order.
+
+        A segment counts as demarcated when the filled length reaches its midpoint.
+        """
+        order = np.argsort(self.demarcation_rank, kind="stable")
+        target = share * self.length_km.sum()
+        ends = np.cumsum(self.length_km[order])
+        mids = ends - self.length_km[order] / 2
+        out = np.zeros(self.n_segments, dtype=bool)
+        out[order] = mids <= target + 1e-9
+        return out
+
+    def demarcated_share(self, demarcated: np.ndarray) -> np.ndarray:
+        """Share of border length demarcated, for (..., S) bool arrays."""
+        return (demarcated @ self.length_km) / self.length_km.sum()
+
+
+def _read(path: Path | None) -> dict:
+    if path is None:
+        text = resources.files("borderSim.data").joinpath("geography.toml").read_text(encoding="utf-8")
+        return tomllib.loads(text)
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+@functools.cache
+def load_geography(path: Path | None = None) -> Geography:
+    """Load and check the geography data file (the packaged one by default)."""
+    data = _read(path)
+    segs = sorted(data["segments"], key=lambda s: s["order"])
+    ids = tuple(s["id"] for s in segs)
+    length = np.array([float(s["length_km"]) for s in segs])
+    vills = sorted(data["villages"], key=lambda v: (ids.index(v["segment"]), v["name"]))
+    missing = [sid for sid in ids if not any(v["segment"] == sid for v in vills)]
+    if missing:
+        raise ValueError(f"geography: segments without villages: {', '.join(missing)}")
+    return Geography(
+        segment_ids=ids,
+        segment_names=tuple(s["name"] for s in segs),
+        length_km=length,
+        demarcated_2022=np.array([bool(s["demarcated_2022"]) for s in segs]),
+        segment_exclave=np.array([bool(s["exclave"]) for s in segs]),
+        segment_water=np.array([bool(s["water_point"]) for s in segs]),
+        demarcation_rank=np.array([int(s["demarcation_rank"]) for s in segs]),
+        village_names=tuple(v["name"] for v in vills),
+        side=np.array([SIDES.index(v["side"]) for v in vills], dtype=np.int64),
+        segment=np.array([ids.index(v["segment"]) for v in vills], dtype=np.int64),
+        lat=np.array([float(v["lat"]) for v in vills]),
+        lon=np.array([float(v["lon"]) for v in vills]),
+        population=np.array([int(v["population"]) for v in vills], dtype=np.int64),
+        exclave=np.array([bool(v["exclave"]) for v in vills]),
+        water_point=np.array([bool(v["water_point"]) for v in vills]),
+        coords_estimated=np.array([bool(v["coords_estimated"]) for v in vills]),
+        population_estimated=np.array([bool(v["population_estimated"]) for v in vills]),
+        records=tuple(vills),
+    )
+
+
+def segment_ids() -> tuple[str, ...]:
+    """Segment ids of the packaged geography (used by the schema's validation)."""
+    return load_geography().segment_ids

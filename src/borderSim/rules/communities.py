@@ -1,0 +1,135 @@
+"""Border communities: grievance, local incidents, harm under fire, flight and return.
+
+Incidents arise from grievance, more often on disputed segments and around exclaves (Lim et al.
+2007), with an irrigation-season rhythm at water points (record); border guards may turn an
+incident into gunfire, more readily when troops are on the line. On the front at rungs 4-6 villages
+are shelled (civilian deaths, wounded, homes destroyed) and residents flee; the displaced return
+once fighting stops. Losses raise grievance, which relaxes back to its baseline.
+
+Village arrays may be ``(B, V)``, a ``(1, 1)`` slice for one Mesa agent, or ``(n, 1)`` for sparse
+pairs; parameters are passed with matching rows. Everything is elementwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from borderSim.geography import Geography
+from borderSim.rules.draws import poisson, stochastic_round
+from borderSim.rules.params import ParamArrays
+
+_REFERENCE_GRIEVANCE = 0.5
+
+
+def near_exclave(geo: Geography) -> np.ndarray:
+    """(V,) bool: the village lies in an exclave or on an exclave's perimeter segment."""
+    return geo.exclave | geo.segment_exclave[geo.segment]
+
+
+def baseline_grievance(P: ParamArrays, geo: Geography) -> np.ndarray:
+    """(B, V) grievance each village relaxes back to."""
+    c = P.communities
+    g = c.grievance_base + c.grievance_water * geo.water_point + c.grievance_exclave * near_exclave(geo)
+    return np.minimum(g, 1.0)
+
+
+def hazard_base(P: ParamArrays, geo: Geography, demarcated: np.ndarray) -> np.ndarray:
+    """(B, V) incident hazard per unit grievance, before daily factors.
+
+    Demarcation removes ``demarcation_effect`` of a segment's hazard; exclaves multiply it.
+    """
+    seg_factor = np.where(demarcated[:, geo.segment], 1.0 - P.border.demarcation_effect, 1.0)
+    exclave = np.where(near_exclave(geo), P.border.exclave_multiplier, 1.0)
+    return P.communities.incident_rate / _REFERENCE_GRIEVANCE * seg_factor * exclave
+
+
+def season(P: ParamArrays, day: int) -> np.ndarray:
+    """(B, 1) irrigation-season multiplier for water-point villages on ``day``."""
+    phase = 2.0 * np.pi * (P.simulation.start_date + day - P.border.season_peak_day) / 365.25
+    return 1.0 + P.border.season_amplitude * np.cos(phase)
+
+
+def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray) -> np.ndarray:
+    """(B, 1) factor common to all villages: agreement strength and troops on the line."""
+    calm = 1.0 - P.border.agreement_incident_effect * agreement
+    return calm * (1.0 + P.border.tension_incidents * level_base / 6.0)
+
+
+def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray,
+                         season_factor: np.ndarray, water_cols: np.ndarray) -> np.ndarray:
+    """Daily incident probability; ``water_cols`` selects the water-point columns."""
+    p = hazard * grievance
+    p *= daily
+    if water_cols.size:
+        p[:, water_cols] *= season_factor
+    np.minimum(p, 1.0, out=p)
+    return p
+
+
+def gunfire_probability(P: ParamArrays, level_base: np.ndarray) -> np.ndarray:
+    """(B, 1) chance that an incident turns into border-guard gunfire."""
+    c = P.communities
+    return np.minimum(1.0, c.gunfire_probability * (1.0 + c.militarisation * level_base / 6.0))
+
+
+# -- harm on the front ------------------------------------------------------------------------------
+def intensity(P: ParamArrays, level: np.ndarray) -> np.ndarray:
+    """Harm intensity relative to rung 5: 0 below rung 4."""
+    b = P.border
+    return np.where(level >= 6, b.war_intensity,
+                    np.where(level == 5, 1.0, np.where(level == 4, b.clash_intensity, 0.0)))
+
+
+def exposure(capability: np.ndarray) -> np.ndarray:
+    """(B, 2) exposure of each side's soldiers to the other's fire: twice the opponent's capability share."""
+    return 2.0 * capability[:, ::-1] / (capability[:, :1] + capability[:, 1:])
+
+
+def village_exposure(P: ParamArrays, capability: np.ndarray) -> np.ndarray:
+    """(B, 2) exposure of each side's villages: the soldiers' exposure raised to the incursion exponent."""
+    return exposure(capability) ** P.border.incursion_exponent
+
+
+def shelling_probability(P: ParamArrays, intens: np.ndarray, expo: np.ndarray) -> np.ndarray:
+    return np.minimum(1.0, P.communities.shelling_probability * intens * expo)
+
+
+def civilian_harm(P: ParamArrays, residents: np.ndarray, population: np.ndarray, intens: np.ndarray,
+                  u_deaths: np.ndarray, u_wounded: np.ndarray, u_homes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Deaths, wounded and homes destroyed in a shelled village (deaths never exceed residents).
+
+    Shelling kills people where shells land, not in proportion to a town's census: the death rate is
+    per shelled village-day, scaled by the share of residents still at home.
+    """
+    c = P.communities
+    mean_deaths = c.civilian_death_rate * intens * residents / population
+    deaths = np.minimum(poisson(u_deaths, mean_deaths), residents)
+    wounded = poisson(u_wounded, P.border.wounded_per_death * mean_deaths)
+    homes = poisson(u_homes, c.homes_per_shelling * intens)
+    return deaths, wounded, homes
+
+
+def flight(P: ParamArrays, residents: np.ndarray, intens: np.ndarray, expo: np.ndarray,
+           civil_society: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Residents of a front village who flee today: more under heavier fire and where civil society
+    and the state organise evacuation and shelter (article)."""
+    share = np.minimum(1.0, P.communities.flight_share * intens * expo * civil_society)
+    return np.minimum(stochastic_round(residents * share, u), residents)
+
+
+def returns(P: ParamArrays, displaced: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Displaced residents who come home today."""
+    return np.minimum(stochastic_round(displaced * P.communities.return_rate, u), displaced)
+
+
+# -- grievance -----------------------------------------------------------------------------------
+def grievance_after_losses(P: ParamArrays, grievance: np.ndarray, deaths: np.ndarray,
+                           homes: np.ndarray) -> np.ndarray:
+    c = P.communities
+    return np.minimum(1.0, grievance + c.grievance_loss * deaths + c.grievance_homes * homes)
+
+
+def grievance_relax(P: ParamArrays, grievance: np.ndarray, baseline: np.ndarray) -> np.ndarray:
+    """One day of relaxation toward the baseline; snaps to it within 1e-6 (so a village is calm again)."""
+    g = baseline + (grievance - baseline) * (1.0 - P.communities.grievance_recovery)
+    return np.where(np.abs(g - baseline) < 1e-6, baseline, g)

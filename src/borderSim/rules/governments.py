@@ -1,0 +1,117 @@
+"""The two governments: daily choice to step down, hold or escalate, and their domestic position.
+
+Each day a government compares three options by a multinomial logit (``hold`` is the reference with
+utility 0). Escalation utility rises with diversionary gain, hump-shaped in domestic unrest (Tir
+2010; Zhang 2024), the rung the opponent holds and, up to a standoff, its provocations (escalation yesterday or
+border-guard gunfire today): above rung 3 answering in kind is holding the rung (Richardson 1960), local military
+superiority above a threshold (Cederman 1997), expected patron backing (Benson 2012; Kuperman
+2008) and a side-specific pull (Tajik dynastic succession, Kyrgyz protest pressure); it falls with
+the expected cost of the next rung, mediator pressure and economic leverage (Beardsley et al. 2006),
+and the cost of breaking a ceasefire (Fortna 2003); recent own losses make the next rung costlier
+(war-weariness, the hurting side of ripeness: Zartman 2000). Stepping down gains relief from the current
+rung's cost and is penalised by the rung the opponent holds and by the audience-cost stock
+(Fearon 1994; Weeks 2008).
+
+Arrays are ``(B, 2)`` for both governments (core) or ``(B, 1)`` for one (a Mesa agent passes its
+own column); opponents' columns are passed explicitly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from borderSim.rules.draws import choose3
+
+
+def rung_cost(cost_weight: np.ndarray, rung: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+    """Expected cost of standing at ``rung`` (convex; rung 6 costs 4 x ``cost_weight``)."""
+    return cost_weight * 4.0 * (rung / 6.0) ** exponent
+
+
+def unrest(legitimacy: np.ndarray, rally: np.ndarray, shock: np.ndarray) -> np.ndarray:
+    """Domestic unrest in [0, 1]: legitimacy and rally lower it, standing crises raise it."""
+    return np.clip(1.0 - legitimacy - rally + shock, 0.0, 1.0)
+
+
+def utilities(g, *, level_eff, level_base, unrest_, provoked, capability, opp_capability,
+              threshold, backing, pressure, pull, ceasefire, cf_strength, violation_cost, audience,
+              cost_exponent, weariness):
+    """Utilities of escalating and of stepping down (hold = 0). ``g`` holds the side's parameters.
+
+    ``weariness`` (1 + ripeness weight x hurt) scales the expected cost of the next rung: recent
+    losses make further escalation costlier (Zartman 2000).
+    """
+    diversion = g.diversion_weight * 4.0 * unrest_ * (1.0 - unrest_)
+    reaction = g.reaction_weight * level_eff / 6.0 + g.retaliation_weight * (provoked & (level_eff <= 3))
+    share = capability / (capability + opp_capability)
+    superiority = g.superiority_weight * np.maximum(0.0, share - threshold) / (1.0 - threshold)
+    restraint = g.mediator_weight * pressure
+    breach = ceasefire * violation_cost * cf_strength
+    u_up = (g.escalation_intercept + diversion + reaction + superiority + g.patron_weight * backing + pull
+            - weariness * rung_cost(g.cost_weight, level_eff + 1, cost_exponent) - restraint - breach)
+    u_down = (g.deescalation_intercept + rung_cost(g.cost_weight, level_base, cost_exponent)
+              - g.reaction_weight * level_eff / 6.0 - g.audience_weight * audience + restraint)
+    u_up = np.where(level_eff >= 6, -np.inf, u_up)
+    u_down = np.where(level_base <= 0, -np.inf, u_down)
+    return u_up, u_down
+
+
+def choose(u: np.ndarray, u_up: np.ndarray, u_down: np.ndarray) -> np.ndarray:
+    """Draw -1 / 0 / +1 from the logit probabilities."""
+    e_up, e_down = np.exp(u_up), np.exp(u_down)
+    total = 1.0 + e_up + e_down
+    return choose3(u, e_down / total, e_up / total)
+
+
+def succession_pull(effect: np.ndarray, consolidation: np.ndarray) -> np.ndarray:
+    """Tajikistan: risk-taking while the dynastic succession is unconsolidated (sign is a parameter)."""
+    return effect * (1.0 - consolidation)
+
+
+def protest_pull(hawkishness: np.ndarray, protest: np.ndarray) -> np.ndarray:
+    """Kyrgyzstan: pull to be seen defending, rising with protest pressure."""
+    return hawkishness * protest
+
+
+# -- domestic update -------------------------------------------------------------------------------
+def decay_factor(half_life: np.ndarray) -> np.ndarray:
+    return 0.5 ** (1.0 / half_life)
+
+
+def rally(g, rally_: np.ndarray, half_life: np.ndarray, escalated_public: np.ndarray) -> np.ndarray:
+    """Rally decays with its half-life and jumps when the government escalates to rung 3+."""
+    return rally_ * decay_factor(half_life) + g.rally_jump * escalated_public
+
+
+def audience(stock: np.ndarray, accrual: np.ndarray, decay: np.ndarray, public: np.ndarray) -> np.ndarray:
+    """Audience-cost stock in [0, 1]: grows toward 1 while a standoff is public (rung 3+), decays after."""
+    return np.where(public, stock + accrual * (1.0 - stock), stock * (1.0 - decay))
+
+
+def hurt(hurt_: np.ndarray, half_life: np.ndarray, deaths: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Decaying memory of own losses; 1 = ``hurt_scale`` recent deaths (Zartman 2000)."""
+    return hurt_ * decay_factor(half_life) + deaths / scale
+
+
+def legitimacy(g, legit: np.ndarray, anchor: np.ndarray, deaths: np.ndarray, protest_cost: np.ndarray
+               ) -> np.ndarray:
+    """Relaxes to its anchor; falls with own deaths and (Kyrgyzstan) days of protest."""
+    new = legit + g.legitimacy_recovery * (anchor - legit) - g.death_cost * deaths - protest_cost
+    return np.clip(new, 0.0, 1.0)
+
+
+def capability(cap: np.ndarray, inflow: np.ndarray, assistance: np.ndarray) -> np.ndarray:
+    """Capability grows with arms purchases and Western security assistance (per year)."""
+    return cap + (inflow + assistance) / 365.0
+
+
+def protest(k, pressure: np.ndarray, deaths_kg: np.ndarray, newly_displaced_share: np.ndarray
+            ) -> np.ndarray:
+    """Kyrgyz protest pressure: civil society mobilises over losses and the displaced, then decays."""
+    push = k.civil_society * (k.protest_per_death * deaths_kg + k.protest_displaced * newly_displaced_share)
+    return np.clip(pressure * (1.0 - k.protest_decay) + push, 0.0, 1.0)
+
+
+def succession(t, consolidation: np.ndarray, rally_tj: np.ndarray) -> np.ndarray:
+    """Tajik succession consolidates with the rally escalation brings (article)."""
+    return np.minimum(1.0, consolidation + t.succession_rate * rally_tj)

@@ -1,0 +1,114 @@
+"""The escalation ladder, ceasefires, episodes and the front.
+
+Rungs: 0 routine friction, 1 local incident, 2 border-guard gunfire, 3 militarised standoff,
+4 limited clash, 5 major clash, 6 sustained war (brief). The dyad keeps a *base* rung set by the
+governments; the day's local incidents (rung 1, or 2 with gunfire) lift the observed rung for the day
+without moving the base unless a government escalates on top of them. Either government can
+escalate (one rung above the day's effective rung); below a clash either can step down if neither
+escalates, while fighting (rung 4+) stops only through a ceasefire, bilateral or mediated (brief).
+At rungs 3-4 the ladder can also rise unchosen (Schelling 1966);
+sustained war (rung 6) always needs a decision.
+A ceasefire (agreed at rung 3+) drops the base to rung 1; it breaks if either side escalates or by a hazard that falls
+with its strength (Fortna 2003) and, once it has held ``ceasefire_durable_days``, it counts as survived.
+An episode runs from the first day at rung 3+ until ``episode_gap_days`` below rung 3; its origin
+segment is where the day's incidents were worst. At rung 4 only the origin segment is on the front,
+at rung 5 every segment whose centroid lies within ``front_half_width_km`` of the origin's, at rung 6
+all segments.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from borderSim.geography import Geography
+from borderSim.rules.params import ParamArrays
+
+
+def local_levels(rows, cols, gunfire, batch: int, geo: Geography):
+    """Aggregate the day's village incidents (``rows``, ``cols``; ``gunfire`` flags) per segment.
+
+    Returns the (B, S) worst local rung per segment (1 incident, 2 gunfire), the (B, 1) worst
+    overall, and (B, 1) counts of incidents and of gunfire.
+    """
+    seg = np.zeros((batch, geo.n_segments), dtype=np.int64)
+    np.maximum.at(seg, (rows, geo.segment[cols]), 1 + gunfire.astype(np.int64))
+    incidents = np.bincount(rows, minlength=batch)[:, None]
+    shots = np.bincount(rows[gunfire], minlength=batch)[:, None]
+    return seg, seg.max(axis=1, keepdims=True), incidents, shots
+
+
+def step_base(level_base, level_eff, moves):
+    """New base rung from the two governments' moves."""
+    up = (moves == 1).any(axis=1, keepdims=True)
+    down = ~up & (moves == -1).any(axis=1, keepdims=True) & (level_base <= 3)
+    return np.where(up, np.minimum(level_eff + 1, 6), np.where(down, np.maximum(level_base - 1, 0), level_base))
+
+
+def break_probability(P: ParamArrays, strength, pressured, local_max, fragility, age):
+    """Daily breakdown chance of a ceasefire: weaker deals, pressured deals and local gunfire break it;
+    the risk is highest in its first days and falls as it settles (Fortna 2003)."""
+    b = P.border
+    hazard = b.ceasefire_break_rate * (1.0 - strength) * (1.0 + fragility * pressured)
+    return np.minimum(1.0, hazard * (1.0 + local_max) / (1.0 + age / b.ceasefire_settling_days))
+
+
+def ceasefire_probability(P: ParamArrays, hurt, audience, mediation):
+    """Daily chance that a ceasefire is agreed at rung 3+: ripeness, mediation, minus audience costs."""
+    b = P.border
+    mutual = np.minimum(hurt[:, :1], hurt[:, 1:])
+    locked_in = (P.gov.audience_weight * audience).sum(axis=1, keepdims=True)
+    hazard = b.ceasefire_rate * (1.0 + b.ripeness_weight * mutual) * mediation / (1.0 + locked_in)
+    return 1.0 - np.exp(-hazard)
+
+
+def resolve(P: ParamArrays, *, day, level_base, level_eff, local_max, moves, ceasefire, cf_from, cf_start,
+            u_break, p_break, u_invol, u_cf, p_cf):
+    """Settle the day's rung and ceasefire. Returns a dict of updated dyad arrays and event flags."""
+    b = P.border
+    escalated = (moves == 1).any(axis=1, keepdims=True)
+    broken = ceasefire & (escalated | (u_break < p_break))
+    base = np.where(broken, np.maximum(cf_from, level_eff), step_base(level_base, level_eff, moves))
+    holding = ceasefire & ~broken
+    drift = ~holding & (base >= 3) & (base <= 4) & (u_invol < b.involuntary_escalation)
+    base = base + drift
+    agreed = ~holding & ~broken & (base >= 3) & (u_cf < p_cf)
+    cf_from = np.where(agreed, base, cf_from)
+    base = np.where(agreed, 1, base)
+    cf_start = np.where(agreed, day, cf_start)
+    survived = holding & (day - cf_start >= b.ceasefire_durable_days)
+    ceasefire = (holding & ~survived) | agreed
+    return {"level_base": base, "level": np.maximum(base, local_max), "ceasefire": ceasefire,
+            "cf_from": cf_from, "cf_start": cf_start, "broken": broken, "agreed": agreed,
+            "survived": survived}
+
+
+def origin_score(segment_local_, demarcated, geo: Geography):
+    """Where an episode starts: the worst local rung, then disputed, then water or exclave segments."""
+    hot = (geo.segment_water | geo.segment_exclave).astype(np.int64)
+    return segment_local_ * 4 + (~demarcated) * 2 + hot
+
+
+def episodes(P: ParamArrays, *, day, level, episode, onset, calm_days, origin, origin_hint, score):
+    """Start, continue or end episodes (runs of rung 3+ joined across short lulls)."""
+    starting = (level >= 3) & ~episode
+    picked = np.where(origin_hint >= 0, origin_hint, np.argmax(score, axis=1, keepdims=True))
+    origin = np.where(starting, picked, origin)
+    origin_hint = np.where(starting, -1, origin_hint)
+    episode = episode | starting
+    calm_days = np.where(level >= 3, 0, calm_days + episode)
+    ending = episode & (calm_days >= P.border.episode_gap_days)
+    return {"episode": episode & ~ending, "episode_onset": np.where(starting, day, onset),
+            "calm_days": np.where(ending, 0, calm_days), "origin": origin, "origin_hint": origin_hint,
+            "starting": starting, "ending": ending}
+
+
+def front(P: ParamArrays, level, origin, geo: Geography) -> np.ndarray:
+    """(B, S) bool: segments on the front today."""
+    dist = geo.segment_distance_km[np.maximum(origin, 0)[:, 0]]
+    radius = np.where(level >= 6, np.inf, np.where(level == 5, P.border.front_half_width_km,
+                                                   np.where(level == 4, 0.0, -1.0)))
+    return dist <= radius
+
+
+def segment_levels(level, on_front, segment_local_):
+    return np.where(on_front, level, segment_local_)

@@ -1,0 +1,96 @@
+"""Parameters as arrays with a leading batch axis.
+
+Every parameter becomes a ``(B, 1)`` float64 (or bool/int) array so that it broadcasts against dyad
+state ``(B, 1)``, side state ``(B, 2)``, segment state ``(B, S)`` and village state ``(B, V)``.
+The government fields shared by both sides are also stacked as ``(B, 2)`` arrays in side order
+(Tajikistan, Kyrgyzstan) under ``P.gov``. Categorical fields become integer codes; the start date
+becomes its day of year. Any parameter may differ between rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from types import SimpleNamespace
+
+import numpy as np
+
+from borderSim.geography import Geography
+from borderSim.schema import GOVERNMENT_FIELDS, GROUPS, Parameters, specs
+
+
+class _Rows(SimpleNamespace):
+    """A parameter group restricted to some rows; fields are indexed on first access."""
+
+    def __init__(self, group: SimpleNamespace, rows: np.ndarray):
+        super().__init__()
+        object.__setattr__(self, "_group", group)
+        object.__setattr__(self, "_rows", rows)
+
+    def __getattr__(self, key: str) -> np.ndarray:
+        value = getattr(object.__getattribute__(self, "_group"), key)[object.__getattribute__(self, "_rows")]
+        object.__setattr__(self, key, value)
+        return value
+
+
+class ParamArrays:
+    """Parameters of a batch of rows; ``P.<group>.<key>`` is a ``(B, 1)`` array, ``P.gov.<key>`` ``(B, 2)``."""
+
+    def __init__(self, groups: dict[str, SimpleNamespace], batch: int):
+        self.batch = batch
+        self._groups = groups
+        for name, ns in groups.items():
+            setattr(self, name, ns)
+
+    def take(self, rows: np.ndarray) -> ParamArrays:
+        """The parameters of a subset of rows (indexed lazily, field by field)."""
+        return ParamArrays({name: _Rows(ns, rows) for name, ns in self._groups.items()}, len(rows))
+
+    def side(self, k: int) -> SimpleNamespace:
+        """One government's parameters as ``(B, 1)`` columns (for a Mesa agent)."""
+        return SimpleNamespace(**{key: v[:, k:k + 1] for key, v in vars(self._groups["gov"]).items()})
+
+
+def _encode(name: str, value, geo: Geography):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.date):
+        return float(value.timetuple().tm_yday)
+    if name == "border.trigger_segment":
+        return -1 if value == "none" else geo.segment_index(value)
+    if name == "western.style":
+        return 1 if value == "manipulative" else 0
+    return value
+
+
+def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, batch: int | None = None
+                   ) -> ParamArrays:
+    """Arrays for a list of parameter points (one per row), or one point broadcast to ``batch`` rows."""
+    if isinstance(points, Parameters):
+        points = [points]
+        rows = batch or 1
+    else:
+        rows = len(points)
+        if batch is not None and batch != rows:
+            raise ValueError(f"batch={batch} but {rows} parameter points given")
+    flats = [p.flat() for p in points]
+    groups: dict[str, dict[str, np.ndarray]] = {g: {} for g in GROUPS}
+    for s in specs():
+        values = [_encode(s.name, f[s.name], geo) for f in flats]
+        if isinstance(values[0], bool):
+            arr = np.array(values, dtype=bool)
+        elif s.name in ("border.trigger_segment",):
+            arr = np.array(values, dtype=np.int64)
+        else:
+            arr = np.array(values, dtype=np.float64)
+        arr = arr.reshape(-1, 1)
+        if arr.shape[0] != rows:
+            arr = np.broadcast_to(arr, (rows, 1))
+        groups[s.group][s.key] = arr
+    gov = {k: np.ascontiguousarray(np.concatenate(
+        [np.broadcast_to(groups["tajikistan"][k], (rows, 1)),
+         np.broadcast_to(groups["kyrgyzstan"][k], (rows, 1))], axis=1))
+        for k in GOVERNMENT_FIELDS}
+    namespaces = {g: SimpleNamespace(**d) for g, d in groups.items()}
+    namespaces["gov"] = SimpleNamespace(**gov)
+    return ParamArrays(namespaces, rows)

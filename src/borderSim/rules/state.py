@@ -1,0 +1,169 @@
+"""Model state as arrays with a leading batch axis, and its initialisation.
+
+Every field is 2-D: ``(B, 1)`` for the dyad, ``(B, 2)`` for the two governments (Tajikistan,
+Kyrgyzstan), ``(B, S)`` for border segments and ``(B, V)`` for villages. The Mesa engine holds a
+state with ``B = 1`` whose slices its agents read and write; the vectorised core holds thousands of
+rows. ``-1`` marks "not yet" in day-valued fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from borderSim.geography import Geography
+from borderSim.rules import communities
+from borderSim.rules.params import ParamArrays
+
+F, INT, B_ = np.float64, np.int64, np.bool_
+
+def _f(kind: str, dtype: type, fill: float):
+    """A state field: its kind (dyad, side, segment, village), dtype and initial fill."""
+    return field(metadata={"kind": kind, "dtype": dtype, "fill": fill})
+
+
+def _width(kind: str, geo: Geography) -> int:
+    return {"dyad": 1, "side": 2, "segment": geo.n_segments, "village": geo.n_villages}[kind]
+
+
+@dataclass
+class State:
+    """All state arrays of a batch. Shapes: dyad (B, 1), side (B, 2), segment (B, S), village (B, V)."""
+
+    # ladder and episodes
+    level_base: np.ndarray = _f("dyad", INT, 0)
+    level: np.ndarray = _f("dyad", INT, 0)
+    local_max: np.ndarray = _f("dyad", INT, 0)
+    origin: np.ndarray = _f("dyad", INT, -1)
+    origin_hint: np.ndarray = _f("dyad", INT, -1)
+    episode: np.ndarray = _f("dyad", B_, 0)
+    episode_onset: np.ndarray = _f("dyad", INT, -1)
+    calm_days: np.ndarray = _f("dyad", INT, 0)
+    days_since_fight: np.ndarray = _f("dyad", INT, 10**6)
+    # ceasefire and agreement
+    ceasefire: np.ndarray = _f("dyad", B_, 0)
+    cf_strength: np.ndarray = _f("dyad", F, 0)
+    cf_from: np.ndarray = _f("dyad", INT, 0)
+    cf_start: np.ndarray = _f("dyad", INT, -1)
+    cf_pressured: np.ndarray = _f("dyad", B_, 0)
+    agreement: np.ndarray = _f("dyad", F, 0)
+    # third parties
+    russia_engaged: np.ndarray = _f("dyad", B_, 0)
+    russia_timing: np.ndarray = _f("dyad", F, 1)
+    west_engaged: np.ndarray = _f("dyad", B_, 0)
+    west_timing: np.ndarray = _f("dyad", F, 1)
+    china_until: np.ndarray = _f("dyad", INT, -1)
+    russia_action: np.ndarray = _f("dyad", INT, 0)
+    china_action: np.ndarray = _f("dyad", INT, 0)
+    west_action: np.ndarray = _f("dyad", INT, 0)
+    # domestic, one-sided
+    protest: np.ndarray = _f("dyad", F, 0)
+    succession: np.ndarray = _f("dyad", F, 0)
+    # today's counts
+    incidents: np.ndarray = _f("dyad", INT, 0)
+    gunfire: np.ndarray = _f("dyad", INT, 0)
+    # accumulators for the per-replicate summary
+    first_day5: np.ndarray = _f("dyad", INT, -1)
+    reached6: np.ndarray = _f("dyad", B_, 0)
+    major_episodes: np.ndarray = _f("dyad", INT, 0)
+    episode_major: np.ndarray = _f("dyad", B_, 0)
+    episode_start_major: np.ndarray = _f("dyad", INT, -1)
+    days_ge2: np.ndarray = _f("dyad", INT, 0)
+    days_ge3: np.ndarray = _f("dyad", INT, 0)
+    days_ge5: np.ndarray = _f("dyad", INT, 0)
+    max_level: np.ndarray = _f("dyad", INT, 0)
+    incidents_total: np.ndarray = _f("dyad", INT, 0)
+    peak_daily_deaths: np.ndarray = _f("dyad", INT, 0)
+    first_cf_day: np.ndarray = _f("dyad", INT, -1)
+    cf_agreed: np.ndarray = _f("dyad", INT, 0)
+    cf_broken: np.ndarray = _f("dyad", INT, 0)
+    cf_survived: np.ndarray = _f("dyad", INT, 0)
+    durable_day: np.ndarray = _f("dyad", INT, -1)
+    protest_peak: np.ndarray = _f("dyad", F, 0)
+    protest_wave_days: np.ndarray = _f("dyad", INT, 0)
+    russia_offers: np.ndarray = _f("dyad", INT, 0)
+    russia_accepts: np.ndarray = _f("dyad", INT, 0)
+    west_offers: np.ndarray = _f("dyad", INT, 0)
+    west_accepts: np.ndarray = _f("dyad", INT, 0)
+    china_bouts: np.ndarray = _f("dyad", INT, 0)
+    grievance_dirty: np.ndarray = _f("dyad", B_, 0)
+    # governments
+    legitimacy: np.ndarray = _f("side", F, 0)
+    legitimacy0: np.ndarray = _f("side", F, 0)
+    rally: np.ndarray = _f("side", F, 0)
+    audience: np.ndarray = _f("side", F, 0)
+    capability: np.ndarray = _f("side", F, 0)
+    hurt: np.ndarray = _f("side", F, 0)
+    move: np.ndarray = _f("side", INT, 0)
+    move_prev: np.ndarray = _f("side", INT, 0)
+    escalations: np.ndarray = _f("side", INT, 0)
+    deaths_military: np.ndarray = _f("side", INT, 0)
+    wounded_military: np.ndarray = _f("side", INT, 0)
+    deaths_today: np.ndarray = _f("side", INT, 0)
+    fled_today: np.ndarray = _f("side", INT, 0)
+    legitimacy_90: np.ndarray = _f("side", F, np.nan)
+    legitimacy_365: np.ndarray = _f("side", F, np.nan)
+    deaths_civilian: np.ndarray = _f("side", INT, 0)
+    wounded_civilian: np.ndarray = _f("side", INT, 0)
+    homes_destroyed: np.ndarray = _f("side", INT, 0)
+    displaced_now: np.ndarray = _f("side", INT, 0)
+    displaced_peak: np.ndarray = _f("side", INT, 0)
+    displaced_total: np.ndarray = _f("side", INT, 0)
+    # segments
+    demarcated: np.ndarray = _f("segment", B_, 0)
+    segment_level: np.ndarray = _f("segment", INT, 0)
+    segment_local: np.ndarray = _f("segment", INT, 0)
+    # villages
+    residents: np.ndarray = _f("village", INT, 0)
+    displaced: np.ndarray = _f("village", INT, 0)
+    dead: np.ndarray = _f("village", INT, 0)
+    wounded: np.ndarray = _f("village", INT, 0)
+    homes: np.ndarray = _f("village", INT, 0)
+    grievance: np.ndarray = _f("village", F, 0)
+    grievance0: np.ndarray = _f("village", F, 0)
+    hazard_base: np.ndarray = _f("village", F, 0)
+    incident: np.ndarray = _f("village", B_, 0)
+    gunfire_v: np.ndarray = _f("village", B_, 0)
+    deaths_v: np.ndarray = _f("village", INT, 0)
+    fled_v: np.ndarray = _f("village", INT, 0)
+
+    @classmethod
+    def allocate(cls, batch: int, geo: Geography) -> State:
+        return cls(**{f.name: np.full((batch, _width(f.metadata["kind"], geo)), f.metadata["fill"],
+                                      dtype=f.metadata["dtype"]) for f in fields(cls)})
+
+    @property
+    def batch(self) -> int:
+        return self.level.shape[0]
+
+    def take(self, rows: np.ndarray) -> State:
+        """A copy holding only ``rows``."""
+        return State(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
+    def copy(self) -> State:
+        return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+
+def initial_state(P: ParamArrays, geo: Geography) -> State:
+    """Day-0 state of every row from its parameters."""
+    b = P.batch
+    s = State.allocate(b, geo)
+    s.level_base[:] = P.border.initial_level.astype(np.int64)
+    s.level[:] = s.level_base
+    s.max_level[:] = s.level
+    s.origin_hint[:] = P.border.trigger_segment
+    s.agreement[:] = P.border.agreement_initial
+    s.protest[:] = 0.0
+    s.succession[:] = P.tajikistan.succession_initial
+    s.legitimacy[:] = P.gov.legitimacy
+    s.legitimacy0[:] = P.gov.legitimacy
+    s.capability[:] = P.gov.capability
+    share = P.border.demarcated_share[:, 0]
+    for value in np.unique(share):
+        s.demarcated[share == value] = geo.initial_demarcation(float(value))
+    s.residents[:] = geo.population
+    s.grievance0[:] = communities.baseline_grievance(P, geo)
+    s.grievance[:] = s.grievance0
+    s.hazard_base[:] = communities.hazard_base(P, geo, s.demarcated)
+    return s

@@ -1,0 +1,692 @@
+"""The parameter schema: the single source of truth for every model parameter.
+
+Every field carries its type, default, allowed range, unit, a one-line description and its source
+(keys of :mod:`borderSim.references`; ``record`` = the shared facts, ``article`` = the seed article,
+``calibrated`` = set against the record as documented in ``docs/validation.md``). Scenario files, CLI
+``--set`` flags, experiment axes, viz sliders and the ODD parameter table are all generated from it.
+
+Parameters are grouped by actor. The two governments share one set of field names (the utility
+terms of the brief) with their own defaults and sources; each adds its own domestic mechanism
+(Tajik dynastic succession, Kyrgyz protest pressure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+GROUPS = (
+    "simulation",
+    "border",
+    "communities",
+    "tajikistan",
+    "kyrgyzstan",
+    "russia",
+    "china",
+    "western",
+)
+
+
+def param(default: Any, *, unit: str, description: str, source: str, ge: float | None = None,
+          le: float | None = None, batch: bool = True) -> Any:
+    """A schema field with its metadata. ``batch=False`` marks run controls that cannot vary per row."""
+    return Field(default, ge=ge, le=le, description=description,
+                 json_schema_extra={"unit": unit, "source": source, "batch": batch})
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=True)
+
+
+# --------------------------------------------------------------------------------------------------
+class SimulationParams(_Group):
+    """Run controls: horizon, replicates, seed, calendar."""
+
+    days: int = param(730, ge=1, le=36_500, unit="day", batch=False,
+                      description="Number of simulated days (one step is one day).",
+                      source="brief (typical horizon 730 days)")
+    replicates: int = param(100, ge=1, le=10_000_000, unit="runs", batch=False,
+                            description="Number of stochastic replicates.", source="brief")
+    seed: int = param(20220914, ge=0, le=2**63 - 1, unit="-", batch=False,
+                      description="Root seed; replicate r draws from streams keyed by (seed, r).",
+                      source="design (common random numbers)")
+    start_date: dt.date = param(dt.date(2022, 1, 1), unit="date",
+                                description="Calendar date of day 0; places the irrigation season.",
+                                source="brief (baseline is the 2022 status quo)")
+
+
+class BorderParams(_Group):
+    """The dyad: border status, escalation ladder, fighting, ceasefires and negotiation."""
+
+    demarcated_share: float = param(
+        0.53, ge=0, le=1, unit="share of length",
+        description="Share of the border's length demarcated at day 0 (filled segment by segment).",
+        source="record (519 km agreed of ~975 km, Sept 2022); article ('only half is demarcated')")
+    agreement_initial: float = param(
+        0.0, ge=0, le=1, unit="index 0-1",
+        description="Strength of the bilateral border agreement at day 0.",
+        source="record (no comprehensive agreement before the March 2025 treaty)")
+    initial_level: int = param(
+        0, ge=0, le=6, unit="rung",
+        description="Ladder rung at day 0 (0 routine friction ... 6 sustained war).", source="brief")
+    trigger_segment: str = param(
+        "none", unit="segment id",
+        description="Segment where a standoff at day 0 is located ('none' when the border is calm).",
+        source="record (Golovnoi 2021, Bulak-Bashy 2022)")
+    demarcation_effect: float = param(
+        0.85, ge=0, le=1, unit="share",
+        description="Share of a segment's incident hazard removed once it is demarcated.",
+        source="brief ('removes most of its incident hazard')")
+    exclave_multiplier: float = param(
+        2.0, ge=1, le=10, unit="factor",
+        description="Incident hazard multiplier for villages in or next to an exclave.",
+        source="Lim et al. 2007 (violence where groups are poorly separated); article (exclaves)")
+    season_amplitude: float = param(
+        0.6, ge=0, le=1, unit="share",
+        description="Amplitude of the irrigation-season rhythm in water-point grievances.",
+        source="record (disputes centre on water; April 2021 began at the Golovnoi intake)")
+    season_peak_day: int = param(
+        160, ge=1, le=366, unit="day of year",
+        description="Day of year at which irrigation demand, and water incidents, peak.",
+        source="record (spring-summer irrigation; April 2021 episode); calibrated")
+    tension_incidents: float = param(
+        1.0, ge=0, le=10, unit="factor per 6 rungs",
+        description="Rise of the village incident hazard with the dyad rung (troops on the line).",
+        source="brief (border guards turn incidents into gunfire); calibrated")
+    involuntary_escalation: float = param(
+        0.014, ge=0, le=0.5, unit="probability/day",
+        description="Chance per day at rungs 3-4 that the ladder rises one rung unchosen.",
+        source="Schelling 1966 (competition in risk-taking); calibrated (episode frequencies)")
+    front_half_width_km: float = param(
+        55.0, ge=0, le=2_000, unit="km",
+        description="Radius around the origin segment's centroid within which segments fight at rung 5.",
+        source="record (Sept 2022 fighting spread along a ~110 km front)")
+    clash_intensity: float = param(
+        0.25, ge=0, le=1, unit="share of rung 5",
+        description="Intensity of harm at rung 4 (limited clash) relative to rung 5.",
+        source="brief (rung 4 'tens of casualties'); calibrated")
+    war_intensity: float = param(
+        2.0, ge=1, le=5, unit="multiple of rung 5",
+        description="Intensity of harm at rung 6 (sustained war) relative to rung 5.", source="brief")
+    military_death_rate: float = param(
+        0.5, ge=0, le=50, unit="deaths/side/segment-day",
+        description="Mean military deaths per side per front segment per day at rung 5.",
+        source="record (Tajik military dead 6 in 2021; deaths by side in both episodes); calibrated")
+    incursion_exponent: float = param(
+        5.0, ge=0, le=10, unit="-",
+        description="Exponent on the capability advantage in how hard fire and incursions hit villages.",
+        source="record (KG 613 homes lost vs few Tajik, Sept 2022); article (incursions into Kyrgyz villages)")
+    wounded_per_death: float = param(
+        3.3, ge=0, le=20, unit="wounded/death",
+        description="Mean wounded per death.",
+        source="record (both episodes pooled: about 523 wounded for 158 dead)")
+    cost_exponent: float = param(
+        3.97, ge=1, le=6, unit="-",
+        description="Convexity of the cost of standing at a rung: cost ~ (rung / 6) ** exponent.",
+        source="brief (cost of the next rung rises steeply toward war); calibrated")
+    audience_accrual: float = param(
+        0.1, ge=0, le=1, unit="/day",
+        description="Daily growth of the audience-cost stock toward 1 while a standoff is public (rung 3+).",
+        source="Fearon 1994")
+    audience_decay: float = param(
+        0.05, ge=0, le=1, unit="/day", description="Daily decay of the audience-cost stock once below rung 3.",
+        source="Fearon 1994; calibrated")
+    rally_half_life: float = param(
+        21.0, ge=1, le=365, unit="day", description="Half-life of a rally-round-the-flag effect.",
+        source="Lian & Oneal 1993 (rallies are small and short-lived)")
+    superiority_threshold: float = param(
+        0.55, ge=0.5, le=1, unit="capability share",
+        description="Share of dyad capability above which local superiority tempts escalation.",
+        source="Cederman 1997 (GeoSim superiority threshold)")
+    ceasefire_rate: float = param(
+        0.30, ge=0, le=1, unit="probability/day",
+        description="Daily chance of a bilateral ceasefire at rung 3+ before ripeness and mediation.",
+        source="record (April 2021 ceasefire within days, agreed bilaterally); calibrated (clash durations)")
+    ripeness_weight: float = param(
+        2.0, ge=0, le=50, unit="factor per unit hurt",
+        description="Rise of ceasefire and negotiation chances, and of escalation costs, per unit of hurt.",
+        source="Zartman 2000")
+    hurt_scale: float = param(
+        50.0, ge=1, le=10_000, unit="deaths",
+        description="Own deaths (recent, decaying) at which a side's hurt reaches 1.",
+        source="record (scale of the 2021-22 death tolls); Zartman 2000")
+    hurt_half_life: float = param(
+        180.0, ge=1, le=3_650, unit="day", description="Half-life of the memory of hurt.",
+        source="record (demarcation accelerated for two years after Sept 2022)")
+    ceasefire_break_rate: float = param(
+        0.1, ge=0, le=1, unit="probability/day",
+        description="Breakdown hazard on a ceasefire's first day with no enforcement (strength 0).",
+        source="Fortna 2003; record (the first Sept 2022 ceasefire broke within a day)")
+    ceasefire_settling_days: float = param(
+        7.0, ge=0.1, le=365, unit="day",
+        description="Age at which a ceasefire's breakdown hazard has halved (risk is front-loaded).",
+        source="Fortna 2003 (ceasefires fail early); record (Sept 2022: first broke within a day)")
+    ceasefire_strength_bilateral: float = param(
+        0.3, ge=0, le=1, unit="index 0-1",
+        description="Strength of a bilateral ceasefire without monitors or guarantor.",
+        source="Fortna 2003; Walter 2002")
+    ceasefire_durable_days: int = param(
+        30, ge=1, le=365, unit="day",
+        description="Days a ceasefire must hold to count as having survived.", source="Fortna 2003")
+    violation_cost: float = param(
+        4.0, ge=0, le=20, unit="utility per strength",
+        description="Utility cost of breaking a ceasefire, per unit of its strength.",
+        source="Fortna 2003; calibrated (ceasefire survival)")
+    negotiation_rate: float = param(
+        0.05, ge=0, le=1, unit="probability/day",
+        description="Daily chance of a bilateral demarcation round while the border is calm.",
+        source="record (frequent intergovernmental commission rounds 2022-24); calibrated")
+    negotiation_success: float = param(
+        0.15, ge=0, le=1, unit="probability",
+        description="Chance that a round agrees one more disputed segment (before ripeness).",
+        source="record (504 km agreed 2020, 519 km Sept 2022, all by Dec 2024)")
+    agreement_step: float = param(
+        0.15, ge=0, le=1, unit="index",
+        description="Gain in agreement strength per successful round (toward 1).", source="Fortna 2003")
+    agreement_erosion: float = param(
+        0.01, ge=0, le=1, unit="/day",
+        description="Daily erosion of agreement strength while fighting (rung 3+).", source="Fortna 2003")
+    agreement_incident_effect: float = param(
+        0.5, ge=0, le=1, unit="share",
+        description="Share of incident hazard removed at full agreement strength.",
+        source="record (crossings reopened and incidents stopped after the 2025 treaty)")
+    durable_threshold: float = param(
+        0.8, ge=0, le=1, unit="index 0-1",
+        description="Agreement strength at which the agreement counts as durable.", source="Fortna 2003")
+    episode_gap_days: int = param(
+        14, ge=1, le=365, unit="day",
+        description="Days below rung 3 that end an episode (shorter lulls join one episode).",
+        source="record (Sept 2022: brief ceasefire, then fighting resumed: one episode)")
+    mediation_regime_factor: float = param(
+        0.27, ge=0, le=1, unit="factor",
+        description="Mediation effect between two autocratic or hybrid regimes, relative to the mean.",
+        source="Bercovitch et al. 1991 (about 6 % success between one-party states vs 22 % overall)")
+    resource_issue_bonus: float = param(
+        0.5, ge=0, le=5, unit="factor",
+        description="Extra mediation effect when the episode began over water rather than territory.",
+        source="Bercovitch et al. 1991 (more success over resources than sovereignty)")
+    timing_span_days: float = param(
+        30.0, ge=1, le=365, unit="day",
+        description="Span over which mediation timing matters (U-shaped effect within it).",
+        source="Regan & Stam 2000")
+    timing_dip: float = param(
+        0.5, ge=0, le=1, unit="share",
+        description="Loss of mediation effect for entry mid-span rather than early or late.",
+        source="Regan & Stam 2000 (curvilinear timing effect)")
+
+
+class CommunityParams(_Group):
+    """Border villages: grievance, incidents, shelling, flight and return."""
+
+    incident_rate: float = param(
+        0.004, ge=0, le=1, unit="probability/day",
+        description="Incident chance per village-day on a disputed segment at grievance 0.5.",
+        source="record (incidents recur; four deadly clashes in the year before Sept 2022); calibrated")
+    grievance_base: float = param(
+        0.4, ge=0, le=1, unit="index 0-1", description="Baseline grievance of a border village.",
+        source="brief (water, pasture, roads)")
+    grievance_water: float = param(
+        0.2, ge=0, le=1, unit="index 0-1", description="Extra grievance at a contested water point.",
+        source="record (disputes centre on irrigation intakes and canals)")
+    grievance_exclave: float = param(
+        0.2, ge=0, le=1, unit="index 0-1", description="Extra grievance in and around exclaves.",
+        source="record (Vorukh and Lolazor access roads); Lim et al. 2007")
+    grievance_loss: float = param(
+        0.02, ge=0, le=1, unit="per death",
+        description="Rise in a village's grievance per resident killed.", source="brief (past losses); calibrated")
+    grievance_homes: float = param(
+        0.002, ge=0, le=1, unit="per home", description="Rise in grievance per home destroyed.",
+        source="brief (past losses); calibrated")
+    grievance_recovery: float = param(
+        0.01, ge=0, le=1, unit="/day", description="Daily relaxation of grievance toward its baseline.",
+        source="calibrated")
+    gunfire_probability: float = param(
+        0.12, ge=0, le=1, unit="probability",
+        description="Chance that border guards turn an incident into gunfire at rung 0.",
+        source="record (four deadly clashes in the year before Sept 2022)")
+    militarisation: float = param(
+        2.0, ge=0, le=20, unit="factor per 6 rungs",
+        description="Rise of the gunfire chance with the dyad rung (reinforced border posts).",
+        source="article (both sides fortified the border); calibrated")
+    shelling_probability: float = param(
+        0.6, ge=0, le=1, unit="probability/day",
+        description="Chance that a village on the front is shelled on a day at rung 5.",
+        source="record (incursions into villages, Sept 2022)")
+    civilian_death_rate: float = param(
+        1.5, ge=0, le=100, unit="deaths/village-day",
+        description="Mean civilian deaths per shelled village-day at rung 5, in a fully inhabited village.",
+        source="record (civilians killed 37-51 in Sept 2022, HRW); calibrated (both episodes)")
+    homes_per_shelling: float = param(
+        8.0, ge=0, le=1_000, unit="homes",
+        description="Mean homes destroyed per shelled village-day at rung 5.",
+        source="record (KG ~120 homes 2021, 613 homes 2022)")
+    flight_share: float = param(
+        0.45, ge=0, le=1, unit="share/day",
+        description="Share of a front village's residents who flee per day at rung 5, at full civil society.",
+        source="record (KG 136,000-142,000 evacuated within days, Sept 2022)")
+    return_rate: float = param(
+        0.2, ge=0, le=1, unit="share/day",
+        description="Share of a village's displaced who return per day once fighting stops.",
+        source="record (evacuees of April 2021 returned within days)")
+    return_delay_days: int = param(
+        3, ge=0, le=365, unit="day",
+        description="Days below rung 4 before the displaced begin to return.", source="record")
+
+
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Shared:
+    type: Any
+    ge: float | None
+    le: float | None
+    unit: str
+    description: str
+
+
+GOVERNMENT_FIELDS: dict[str, _Shared] = {
+    "legitimacy": _Shared(float, 0, 1, "index 0-1",
+                          "Domestic legitimacy at day 0 and the level it relaxes back to."),
+    "legitimacy_recovery": _Shared(float, 0, 1, "/day", "Daily relaxation of legitimacy to its anchor."),
+    "unrest_shock": _Shared(float, 0, 1, "index 0-1", "Standing domestic unrest from other crises."),
+    "escalation_intercept": _Shared(float, -20, 5, "utility",
+                                    "Utility of escalating before any incentive (restraint norm)."),
+    "deescalation_intercept": _Shared(float, -20, 5, "utility",
+                                      "Utility of stepping down before any incentive."),
+    "diversion_weight": _Shared(float, 0, 20, "utility",
+                                "Peak diversionary gain, reached at middling unrest (hump-shaped)."),
+    "audience_weight": _Shared(float, 0, 20, "utility per unit stock",
+                               "Cost of backing down per unit of the audience-cost stock."),
+    "reaction_weight": _Shared(float, 0, 50, "utility at rung 6",
+                               "Pull to escalate rising with the rung the opponent holds (at rung 6)."),
+    "retaliation_weight": _Shared(float, 0, 20, "utility",
+                                  "Pull to answer the opponent's escalation or gunfire, up to a standoff (rung 3)."),
+    "superiority_weight": _Shared(float, 0, 20, "utility",
+                                  "Pull of local military superiority above the threshold."),
+    "capability": _Shared(float, 0.01, 10, "index", "Military capability at day 0 (relative index)."),
+    "arms_inflow": _Shared(float, 0, 5, "index/year", "Growth of military capability from arms purchases."),
+    "patron_weight": _Shared(float, 0, 20, "utility", "Pull of expected patron backing (moral hazard)."),
+    "cost_weight": _Shared(float, 0, 20, "utility",
+                           "Expected cost of the next rung, scaled so rung 6 costs 4x this."),
+    "mediator_weight": _Shared(float, 0, 20, "utility per unit pressure",
+                               "Response to mediator pressure and economic leverage."),
+    "remittance_share": _Shared(float, 0, 1, "share of GDP",
+                                "Remittances (mostly from Russia) as a share of GDP."),
+    "china_debt_share": _Shared(float, 0, 1, "share of external debt",
+                                "Debt to China's Exim Bank as a share of external debt."),
+    "rally_jump": _Shared(float, 0, 1, "legitimacy", "Rally gained when the government escalates to 3+."),
+    "death_cost": _Shared(float, 0, 0.1, "legitimacy/death", "Legitimacy lost per own death."),
+    "civil_society": _Shared(float, 0, 1, "index 0-1",
+                             "Strength of civil society and media: shelter for the displaced, mobilisation."),
+    "accept_intercept": _Shared(float, -20, 20, "logit",
+                                "Log-odds of accepting a mediation offer from an unbiased mediator."),
+    "bias_aversion": _Shared(float, 0, 20, "logit per unit bias",
+                             "Fall in acceptance per unit of a mediator's bias against this side."),
+}
+
+_GOV_ORDER = tuple(GOVERNMENT_FIELDS)
+
+
+def gov(name: str, default: Any, source: str) -> Any:
+    """A government field: shared range, unit and description; per-side default and source."""
+    s = GOVERNMENT_FIELDS[name]
+    return param(default, ge=s.ge, le=s.le, unit=s.unit, description=s.description, source=source)
+
+
+class TajikistanParams(_Group):
+    """Tajikistan: long-ruling autocrat, dynastic succession, weak civil society, close to Moscow."""
+
+    legitimacy: float = gov("legitimacy", 0.6, "article (rule since 1992, opposition removed); calibrated")
+    legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
+    unrest_shock: float = gov("unrest_shock", 0.15, "record/article (Gorno-Badakhshan crackdown, May 2022)")
+    escalation_intercept: float = gov("escalation_intercept", -6.25,
+                                      "calibrated (episode frequencies in the record)")
+    deescalation_intercept: float = gov("deescalation_intercept", 0.50,
+                                        "calibrated (episode frequencies in the record)")
+    diversion_weight: float = gov("diversion_weight", 2.0, "Tir 2010; Zhang 2024; article (expansionist "
+                                  "rhetoric, diversion from Gorno-Badakhshan)")
+    audience_weight: float = gov("audience_weight", 0.6, "Weeks 2008 (elite audience only)")
+    reaction_weight: float = gov("reaction_weight", 3.90, "Richardson 1960; calibrated (episode frequencies)")
+    retaliation_weight: float = gov("retaliation_weight", 3.39, "Richardson 1960; calibrated (episode frequencies)")
+    superiority_weight: float = gov("superiority_weight", 1.5, "Cederman 1997")
+    capability: float = gov("capability", 1.2, "record/article (arms and training from Russia, China, "
+                            "Iran; Ababil-2 plant May 2022)")
+    arms_inflow: float = gov("arms_inflow", 0.05, "article (continued acquisitions)")
+    patron_weight: float = gov("patron_weight", 1.5, "Benson 2012; Kuperman 2008")
+    cost_weight: float = gov("cost_weight", 1.10, "calibrated (episode frequencies)")
+    mediator_weight: float = gov("mediator_weight", 1.0, "Beardsley et al. 2006")
+    remittance_share: float = gov("remittance_share", 0.51, "record (World Bank, 2022)")
+    china_debt_share: float = gov("china_debt_share", 0.5, "record (up to ~60 % of external debt)")
+    rally_jump: float = gov("rally_jump", 0.06, "Lian & Oneal 1993")
+    death_cost: float = gov("death_cost", 0.0005, "article (weak civil society, controlled media)")
+    civil_society: float = gov("civil_society", 0.1, "article (weak civil society; opposition removed)")
+    accept_intercept: float = gov("accept_intercept", 0.0, "Kydd 2003")
+    bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
+    succession_effect: float = param(
+        0.5, ge=-5, le=5, unit="utility",
+        description="Effect of unfinished dynastic succession on risk-taking (sign contested).",
+        source="article (escalation consolidates control ahead of the succession); brief (sign contested)")
+    succession_initial: float = param(
+        0.5, ge=0, le=1, unit="index 0-1", description="Consolidation of the succession at day 0.",
+        source="record (Rustam Emomali prepared as successor)")
+    succession_rate: float = param(
+        0.02, ge=0, le=1, unit="/day per unit rally",
+        description="Consolidation gained per day per unit of rally.",
+        source="article (nationalist sentiment consolidates the security apparatus)")
+
+
+class KyrgyzstanParams(_Group):
+    """Kyrgyzstan: new populist government, strong civil society and media, weaker ties to Moscow."""
+
+    legitimacy: float = gov("legitimacy", 0.6, "record (Japarov elected Jan 2021 with 79 %); calibrated")
+    legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
+    unrest_shock: float = gov("unrest_shock", 0.05, "article (corruption, repression of opponents)")
+    escalation_intercept: float = gov("escalation_intercept", -6.25,
+                                      "calibrated (episode frequencies in the record)")
+    deescalation_intercept: float = gov("deescalation_intercept", 0.50,
+                                        "calibrated (episode frequencies in the record)")
+    diversion_weight: float = gov("diversion_weight", 1.5, "Tir 2010; Zhang 2024; article (promise to "
+                                  "settle the border)")
+    audience_weight: float = gov("audience_weight", 1.5, "Fearon 1994 (public audience, free media)")
+    reaction_weight: float = gov("reaction_weight", 3.90, "Richardson 1960; calibrated (episode frequencies)")
+    retaliation_weight: float = gov("retaliation_weight", 3.39, "Richardson 1960; calibrated (episode frequencies)")
+    superiority_weight: float = gov("superiority_weight", 1.5, "Cederman 1997")
+    capability: float = gov("capability", 0.8, "article (otherwise dilapidated armed forces)")
+    arms_inflow: float = gov("arms_inflow", 0.1, "record/article (Bayraktar TB2 from Dec 2021, Russian APCs)")
+    patron_weight: float = gov("patron_weight", 1.5, "Benson 2012; Kuperman 2008")
+    cost_weight: float = gov("cost_weight", 1.43,
+                             "article (casualties exposed to a free press: 1.3 x Tajik); calibrated")
+    mediator_weight: float = gov("mediator_weight", 1.0, "Beardsley et al. 2006")
+    remittance_share: float = gov("remittance_share", 0.31, "record (World Bank, 2022)")
+    china_debt_share: float = gov("china_debt_share", 0.35, "record (30-40 % of external debt)")
+    rally_jump: float = gov("rally_jump", 0.06, "Lian & Oneal 1993")
+    death_cost: float = gov("death_cost", 0.002, "article (government exposed as unable to defend)")
+    civil_society: float = gov("civil_society", 0.8, "article (grassroots shelter campaigns, independent media)")
+    accept_intercept: float = gov("accept_intercept", 0.5, "Kydd 2003; article (open to Western partners)")
+    bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
+    protest_per_death: float = param(
+        0.005, ge=0, le=1, unit="per death", description="Protest pressure per Kyrgyz death.",
+        source="article (government seen to fail in defence); calibrated (no protest wave after Sept 2022)")
+    protest_displaced: float = param(
+        0.5, ge=0, le=20, unit="per displaced share",
+        description="Protest pressure per unit share of the Kyrgyz border population displaced.",
+        source="article (mobilisation for the displaced can turn to protest); calibrated (as above)")
+    protest_concession: float = param(
+        0.15, ge=0, le=1, unit="per segment",
+        description="Protest pressure per segment conceded in demarcation (land swaps).",
+        source="record (Kempir-Abad deal protests, 2022: 26 arrests)")
+    protest_decay: float = param(
+        0.03, ge=0, le=1, unit="/day", description="Daily decay of protest pressure.", source="calibrated")
+    protest_threshold: float = param(
+        0.6, ge=0, le=1, unit="index 0-1",
+        description="Protest pressure above which a protest wave is under way.", source="calibrated")
+    protest_legitimacy_cost: float = param(
+        0.005, ge=0, le=0.1, unit="legitimacy/day",
+        description="Legitimacy lost per day of a protest wave.", source="record (2020 uprising)")
+    protest_hawkishness: float = param(
+        1.0, ge=0, le=20, unit="utility",
+        description="Pull to escalate per unit protest pressure (to be seen defending).",
+        source="article (protests punish governments that fail to defend or concede land)")
+
+
+class RussiaParams(_Group):
+    """Russia / CSTO: biased patron, no military intervention between members."""
+
+    attention: float = param(
+        0.3, ge=0, le=1, unit="index 0-1",
+        description="Attention Moscow spares for the region (reduced by the war in Ukraine).",
+        source="article (war in Ukraine)")
+    bias: float = param(
+        0.6, ge=-1, le=1, unit="index -1..1",
+        description="Russian bias toward Tajikistan (+1) or Kyrgyzstan (-1).",
+        source="article (Rahmon loyal to Putin; Kyrgyz neutrality on Ukraine)")
+    patronage: float = param(
+        0.5, ge=0, le=1, unit="index 0-1",
+        description="Diplomatic shielding the favoured client expects from Moscow.",
+        source="article ('enjoys close relations with the Kremlin'); Benson 2012")
+    mediation_propensity: float = param(
+        0.05, ge=0, le=1, unit="probability/day",
+        description="Daily chance, at full attention, that Russia offers mediation during an episode.",
+        source="record (CSTO made calls only in 2022; offered diplomatic mediation afterwards)")
+    restraint: float = param(
+        1.0, ge=0, le=10, unit="utility",
+        description="Pressure Russia puts on its own client when it mediates.", source="Kydd 2003")
+    client_alternatives: float = param(
+        0.4, ge=0, le=1, unit="share",
+        description="Share of Russia's restraint lost because its client has other partners.",
+        source="Crawford 2003; record (Chinese base, Iranian drone plant in Tajikistan)")
+    remittance_leverage: float = param(
+        0.5, ge=0, le=5, unit="utility per GDP share",
+        description="Leverage Russia draws from migrant remittances while it mediates.",
+        source="record (627,000 Tajik and 411,000 Kyrgyz migrants in Russia)")
+    ceasefire_effect: float = param(
+        1.5, ge=0, le=20, unit="factor at full attention",
+        description="Rise of the daily ceasefire chance while Russia mediates (before client alternatives).",
+        source="Kydd 2003 (a biased mediator is effective when it can deliver its client)")
+    guarantor_strength: float = param(
+        0.2, ge=0, le=1, unit="index 0-1",
+        description="Ceasefire strength Russia adds as a guarantor, at full attention.", source="Walter 2002")
+
+
+class ChinaParams(_Group):
+    """China / SCO: no mediation; quiet economic pressure when fighting threatens its assets."""
+
+    pressure_propensity: float = param(
+        0.0, ge=0, le=1, unit="probability/day",
+        description="Daily chance of quiet economic pressure once fighting threatens Chinese assets.",
+        source="article (SCO does not mediate; China wants stable regimes and safe Belt-and-Road assets)")
+    pressure_threshold: int = param(
+        4, ge=1, le=6, unit="rung", description="Rung at which fighting threatens Chinese assets.",
+        source="article")
+    pressure_strength: float = param(
+        3.0, ge=0, le=20, unit="utility per debt share",
+        description="Escalation cost, and rise of the ceasefire chance, per unit debt share under pressure.",
+        source="record (Exim Bank debt: KG 30-40 %, TJ up to ~60 % of external debt)")
+    pressure_duration: int = param(
+        30, ge=1, le=365, unit="day", description="Days a bout of economic pressure lasts.",
+        source="calibrated")
+
+
+class WesternParams(_Group):
+    """Western mediators (OSCE, EU, US): willingness, timing, style, resources, security assistance."""
+
+    willingness: float = param(
+        0.0, ge=0, le=1, unit="probability/day",
+        description="Daily chance of offering mediation during an episode, once the delay has passed.",
+        source="article (depends on whether Western partners are willing to mediate)")
+    style: Literal["facilitative", "manipulative"] = param(
+        "facilitative", unit="category",
+        description="Facilitative (communication, monitors) or manipulative (carrots and sticks).",
+        source="Beardsley et al. 2006; Beardsley 2008")
+    delay_days: int = param(
+        0, ge=0, le=3_650, unit="day",
+        description="Days after an episode begins before the West will offer mediation.",
+        source="Regan & Stam 2000")
+    preventive: bool = param(
+        False, unit="flag",
+        description="Standing facilitation of demarcation talks while the border is calm.",
+        source="article (OSCE/EU conflict prevention)")
+    resources: float = param(
+        0.5, ge=0, le=1, unit="index 0-1",
+        description="Resources behind mediation (monitors, aid, pressure).",
+        source="record (EU BOMCA EUR 21.65 m for 2021-25)")
+    security_assistance: float = param(
+        0.0, ge=0, le=2, unit="capability/year",
+        description="Training and equipment added to each side's capability per year.",
+        source="record (US security aid to Tajikistan > $330 m since 1992)")
+    assistance_moral_hazard: float = param(
+        0.5, ge=0, le=5, unit="backing per capability",
+        description="Expected backing a recipient reads into security assistance (double-edged lever).",
+        source="Kuperman 2008; brief")
+    joint_with_russia: bool = param(
+        False, unit="flag",
+        description="Mediate jointly with Russia (multiparty): offers carry the two biases averaged.",
+        source="Kydd 2003 (bias and credibility); brief (multiparty mediation)")
+    perceived_bias: float = param(
+        -0.2, ge=-1, le=1, unit="index -1..1",
+        description="Western bias as the parties see it: toward Tajikistan (+1) or Kyrgyzstan (-1).",
+        source="article (US programmes in Kyrgyzstan focus on democracy; Tajikistan close to Moscow)")
+    ceasefire_effect: float = param(
+        4.0, ge=0, le=20, unit="factor at full resources",
+        description="Rise of the daily ceasefire chance under facilitative mediation (before the regime factor).",
+        source="Beardsley et al. 2006 (mediation makes agreement substantially more likely)")
+    manipulative_boost: float = param(
+        2.0, ge=1, le=10, unit="factor",
+        description="Further multiple of the ceasefire effect and pressure when manipulative.",
+        source="Beardsley et al. 2006 (manipulation most effective at abating crises)")
+    pressure: float = param(
+        1.0, ge=0, le=20, unit="utility at full resources",
+        description="Pressure against escalation on both sides while mediating (facilitative).",
+        source="Beardsley et al. 2006")
+    monitoring: float = param(
+        0.4, ge=0, le=1, unit="index 0-1",
+        description="Ceasefire strength added by monitors at full resources (facilitative).",
+        source="Fortna 2003 (monitors, joint patrols)")
+    manipulative_fragility: float = param(
+        1.5, ge=0, le=20, unit="factor",
+        description="Extra ceasefire breakdown hazard of a deal made under manipulation.",
+        source="Beardsley 2008 (pressured deals are less durable)")
+    negotiation_support: float = param(
+        1.0, ge=0, le=20, unit="factor",
+        description="Rise of demarcation-round success when the West facilitates talks.",
+        source="Bercovitch et al. 1991; article")
+
+
+class Parameters(_Group):
+    """All model parameters. Immutable; use :meth:`with_updates` for changed copies."""
+
+    simulation: SimulationParams = SimulationParams()
+    border: BorderParams = BorderParams()
+    communities: CommunityParams = CommunityParams()
+    tajikistan: TajikistanParams = TajikistanParams()
+    kyrgyzstan: KyrgyzstanParams = KyrgyzstanParams()
+    russia: RussiaParams = RussiaParams()
+    china: ChinaParams = ChinaParams()
+    western: WesternParams = WesternParams()
+
+    @field_validator("border")
+    @classmethod
+    def _segment_known(cls, v: BorderParams) -> BorderParams:
+        from borderSim.geography import segment_ids
+
+        allowed = ("none", *segment_ids())
+        if v.trigger_segment not in allowed:
+            raise ValueError(f"trigger_segment must be one of {', '.join(allowed)}")
+        return v
+
+    # -- flat access ------------------------------------------------------------------------------
+    def get(self, name: str) -> Any:
+        group, key = name.split(".", 1)
+        return getattr(getattr(self, group), key)
+
+    def flat(self) -> dict[str, Any]:
+        """``{"group.key": value}`` for every parameter, in schema order."""
+        return {s.name: self.get(s.name) for s in specs()}
+
+    def with_updates(self, updates: dict[str, Any]) -> Parameters:
+        """A validated copy with dotted-name updates applied (raises :class:`pydantic.ValidationError`)."""
+        data = self.model_dump()
+        for name, value in updates.items():
+            group, key = name.split(".", 1)
+            data[group][key] = value
+        return Parameters.model_validate(data)
+
+
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ParamSpec:
+    """Metadata of one parameter, read from the schema."""
+
+    name: str            # "group.key"
+    group: str
+    key: str
+    type: Any
+    default: Any
+    ge: float | None
+    le: float | None
+    unit: str
+    description: str
+    source: str
+    batch: bool
+
+    @property
+    def choices(self) -> tuple[Any, ...] | None:
+        if typing.get_origin(self.type) is Literal:
+            return typing.get_args(self.type)
+        if self.type is bool:
+            return (False, True)
+        return None
+
+    @property
+    def type_name(self) -> str:
+        if self.choices is not None and self.type is not bool:
+            return "choice"
+        return getattr(self.type, "__name__", str(self.type))
+
+    def allowed(self) -> str:
+        """Human-readable allowed values."""
+        if self.name == "border.trigger_segment":
+            from borderSim.geography import segment_ids
+
+            return "one of " + ", ".join(("none", *segment_ids()))
+        if self.choices is not None:
+            return "one of " + ", ".join(str(c).lower() if isinstance(c, bool) else str(c)
+                                         for c in self.choices)
+        if self.ge is not None and self.le is not None:
+            return f"{self.type_name} from {_fmt(self.ge)} to {_fmt(self.le)}"
+        return self.type_name
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _group_specs(group: str, cls: type[_Group]) -> Iterator[ParamSpec]:
+    for key, f in cls.model_fields.items():
+        ge = le = None
+        for m in f.metadata:
+            ge = getattr(m, "ge", ge)
+            le = getattr(m, "le", le)
+        extra = f.json_schema_extra or {}
+        yield ParamSpec(
+            name=f"{group}.{key}", group=group, key=key, type=f.annotation, default=f.default,
+            ge=ge, le=le, unit=extra["unit"], description=f.description or "", source=extra["source"],
+            batch=extra.get("batch", True))
+
+
+_SPECS: tuple[ParamSpec, ...] | None = None
+
+
+def specs() -> tuple[ParamSpec, ...]:
+    """Every parameter's metadata, in schema order."""
+    global _SPECS
+    if _SPECS is None:
+        out: list[ParamSpec] = []
+        for group in GROUPS:
+            out.extend(_group_specs(group, Parameters.model_fields[group].annotation))
+        _SPECS = tuple(out)
+    return _SPECS
+
+
+def spec(name: str) -> ParamSpec:
+    """Metadata of ``group.key``; raises ``KeyError`` with the nearest valid names."""
+    for s in specs():
+        if s.name == name:
+            return s
+    raise KeyError(name)
+
+
+def suggest(name: str) -> str | None:
+    """The nearest valid parameter name, for error messages."""
+    names = [s.name for s in specs()]
+    hit = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if not hit and "." in name:  # right key in the wrong group, or a typo in the key alone
+        key = name.split(".", 1)[1]
+        hit = difflib.get_close_matches(key, [n.split(".", 1)[1] for n in names], n=1, cutoff=0.6)
+        hit = [n for n in names if n.split(".", 1)[1] == hit[0]][:1] if hit else []
+    return hit[0] if hit else None

@@ -1,0 +1,32 @@
+"""Shared fixtures. Every random draw in the tests comes from fixed seeds."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+from borderSim.geography import load_geography
+from borderSim.scenarios import load_scenario
+from borderSim.schema import Parameters
+
+settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def geo():
+    return load_geography()
+
+
+@pytest.fixture(scope="session")
+def baseline() -> Parameters:
+    return load_scenario("baseline").params
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)

@@ -1,0 +1,172 @@
+"""The command line: results folders, determinism, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from borderSim.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SHORT = ["--replicates", "3", "--days", "40", "--quiet"]
+
+
+def run_cli(*args: str) -> int:
+    return main(list(args))
+
+
+def only_run_folder_content(tmp_path: Path) -> list[Path]:
+    return sorted(p for p in tmp_path.rglob("*") if p.is_file())
+
+
+def test_run_writes_the_four_outputs(tmp_path):
+    out = tmp_path / "r"
+    assert run_cli("run", "baseline", *SHORT, "--out", str(out)) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "overview.png", "summary.parquet",
+                                                       "timeseries.parquet"]
+    ts = pd.read_parquet(out / "timeseries.parquet")
+    assert list(ts.columns) == ["scenario", "replicate", "day", "variable", "side", "segment", "value"]
+    assert ts.day.max() == 40 and ts.replicate.nunique() == 3
+    assert set(ts.loc[ts.variable == "deaths_civilian", "side"]) == {"TJ", "KG"}
+    summary = pd.read_parquet(out / "summary.parquet")
+    assert len(summary) == 3 and "reached_rung5" in summary
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["seed"] == 20220914 and man["replicates"] == 3 and man["days"] == 40
+    assert {"borderSim", "mesa", "numpy", "python"} <= set(man["versions"])
+    assert man["parameters"]["simulation.days"] == 40
+
+
+def test_same_seed_same_tables_different_seed_different(tmp_path):
+    for name, seed in (("a", "7"), ("b", "7"), ("c", "8")):
+        assert run_cli("run", "september_2022", *SHORT, "--seed", seed, "--out", str(tmp_path / name)) == 0
+    read = lambda n, f: pd.read_parquet(tmp_path / n / f)  # noqa: E731
+    for f in ("timeseries.parquet", "summary.parquet"):
+        pd.testing.assert_frame_equal(read("a", f), read("b", f))
+    assert not read("a", "timeseries.parquet").equals(read("c", "timeseries.parquet"))
+
+
+def test_no_timeseries_keeps_summaries(tmp_path):
+    out = tmp_path / "r"
+    assert run_cli("run", "baseline", *SHORT, "--no-timeseries", "--out", str(out)) == 0
+    assert not (out / "timeseries.parquet").exists() and (out / "summary.parquet").exists()
+
+
+def test_default_output_goes_to_a_new_folder_under_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("run", "baseline", *SHORT) == 0
+    assert run_cli("run", "baseline", *SHORT) == 0
+    folders = sorted((tmp_path / "runs").iterdir())
+    assert len(folders) == 2 and all((f / "manifest.json").exists() for f in folders)
+
+
+def test_set_overrides_reach_the_manifest(tmp_path):
+    out = tmp_path / "r"
+    assert run_cli("run", "baseline", *SHORT, "--set", "russia.bias=-0.3", "--set", "western.style=manipulative",
+                   "--out", str(out)) == 0
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["parameters"]["russia.bias"] == -0.3
+    assert man["scenario"]["overrides"]["western.style"] == "manipulative"
+
+
+def bad_toml(tmp_path: Path) -> str:
+    p = tmp_path / "bad.toml"
+    p.write_text('description = "x"\n[russia]\nbias = 5\n')
+    return str(p)
+
+
+ERRORS = [
+    ("missing file", lambda t: ["run", str(t / "nope.toml")], "nope.toml"),
+    ("invalid toml", lambda t: ["run", _write(t, "[x\n")], "invalid TOML"),
+    ("unknown key", lambda t: ["run", _write(t, 'description="x"\n[china]\npresure_strength=1\n')],
+     "did you mean china.pressure_strength"),
+    ("wrong type", lambda t: ["run", _write(t, 'description="x"\n[china]\npressure_strength="big"\n')],
+     "china.pressure_strength"),
+    ("out of range", lambda t: ["run", bad_toml(t)], "russia.bias"),
+    ("unknown extends", lambda t: ["run", _write(t, 'description="x"\nextends="nowhere"\n')], "extends"),
+    ("zero replicates", lambda t: ["run", "baseline", "--replicates", "0"], "--replicates"),
+    ("negative days", lambda t: ["run", "baseline", "--days", "-5"], "--days"),
+    ("bad --set", lambda t: ["run", "baseline", "--set", "russia.bias=9"], "russia.bias"),
+    ("unknown --set key", lambda t: ["run", "baseline", "--set", "rusia.bias=0"], "did you mean russia.bias"),
+    ("unwritable out", lambda t: ["run", "baseline", "--out", "/proc/borderSim-out"], "--out"),
+    ("out is a file", lambda t: ["run", "baseline", "--out", _write(t, "x")], "--out"),
+    ("bad chunk size", lambda t: ["run", "baseline", "--chunk-size", "0"], "--chunk-size"),
+]
+
+
+def _write(tmp: Path, text: str) -> str:
+    p = tmp / f"f{abs(hash(text))}.toml"
+    p.write_text(text)
+    return str(p)
+
+
+@pytest.mark.parametrize(("case", "argv", "needle"), ERRORS, ids=[e[0] for e in ERRORS])
+def test_bad_input_one_line_exit_2_nothing_left(tmp_path, monkeypatch, capsys, case, argv, needle):
+    monkeypatch.chdir(tmp_path)
+    args = argv(tmp_path)
+    before = only_run_folder_content(tmp_path)
+    assert run_cli(*args, "--quiet") == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert needle in err and "Traceback" not in err
+    assert only_run_folder_content(tmp_path) == before          # no partial output
+    assert not (tmp_path / "runs").exists()
+
+
+def test_argparse_errors_are_one_line_too(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "baseline", "--replicates", "many"])
+    assert exc.value.code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_validate_reports_each_file(tmp_path, capsys):
+    good = ROOT / "scenarios" / "baseline.toml"
+    assert main(["validate", str(good), bad_toml(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert "ok" in captured.out and "russia.bias" in captured.err
+    assert main(["validate", *map(str, sorted((ROOT / "scenarios").glob("*.toml")))]) == 0
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
+def test_params_formats(capsys, fmt):
+    assert main(["params", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "russia" in out and "bias" in out
+    if fmt == "json":
+        rows = json.loads(out)
+        assert {"name", "default", "min", "max", "unit", "description", "source"} <= set(rows[0])
+
+
+def test_console_script_and_module_entry_point(tmp_path):
+    """The installed `borderSim` command and `python -m borderSim` both work and fail cleanly."""
+    exe = Path(sys.executable).with_name("borderSim")
+    for cmd in ([str(exe)], [sys.executable, "-m", "borderSim"]):
+        ok = subprocess.run([*cmd, "params", "--group", "china"], capture_output=True, text=True, check=False)
+        assert ok.returncode == 0 and "pressure_propensity" in ok.stdout
+        bad = subprocess.run([*cmd, "run", str(tmp_path / "missing.toml")], capture_output=True, text=True,
+                             check=False)
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr
+        assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_output_piped_into_a_closed_reader_is_not_an_error():
+    exe = Path(sys.executable).with_name("borderSim")
+    proc = subprocess.run(f"'{exe}' params | head -n 1", shell=True, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+
+
+def test_interrupted_run_leaves_nothing(tmp_path, monkeypatch):
+    from borderSim import runner
+
+    def boom(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner.plots, "overview", boom)
+    out = tmp_path / "r"
+    assert main(["run", "baseline", *SHORT, "--out", str(out)]) == 130
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,54 @@
+"""The packaged geography holds what the issue asks for, with provenance flags."""
+
+from __future__ import annotations
+
+import numpy as np
+
+REQUIRED_SEGMENTS = {"vorukh", "lolazor_kayragach", "kok_tash_golovnoi", "dostuk", "ovchi_kalacha", "bulak_bashy",
+                     "ak_sai"}
+# coordinates from the record (facts.md), +-0.02 degrees
+RECORD_PLACES = {"Batken": (40.06, 70.82), "Kok-Tash": (39.95, 70.54), "Ak-Sai": (39.87, 70.52),
+                 "Isfara": (40.13, 70.63), "Vorukh": (39.85, 70.58), "Ovchi-Kalacha": (40.13, 69.68)}
+
+
+def test_size_and_named_segments(geo):
+    assert geo.n_villages >= 25
+    assert geo.n_segments >= 8
+    assert set(geo.segment_ids) >= REQUIRED_SEGMENTS
+    assert set(np.unique(geo.side)) == {0, 1}
+
+
+def test_every_segment_has_villages_and_villages_are_sorted_by_segment(geo):
+    assert np.all(np.diff(geo.segment) >= 0)
+    assert set(geo.segment) == set(range(geo.n_segments))
+
+
+def test_exclaves_and_water_points(geo):
+    ids = list(geo.segment_ids)
+    assert geo.segment_exclave[ids.index("vorukh")] and geo.segment_exclave[ids.index("lolazor_kayragach")]
+    assert geo.segment_water[ids.index("kok_tash_golovnoi")]
+    assert geo.exclave.sum() >= 2 and geo.water_point.any()
+
+
+def test_record_coordinates_are_kept_and_others_flagged(geo):
+    names = list(geo.village_names)
+    for place, (lat, lon) in RECORD_PLACES.items():
+        i = next(k for k, n in enumerate(names) if n.startswith(place))
+        assert abs(geo.lat[i] - lat) <= 0.02 and abs(geo.lon[i] - lon) <= 0.02, place
+        assert not geo.coords_estimated[i]
+    for rec in geo.records:
+        assert rec["coords_source"] and rec["population_source"]
+    assert geo.population_estimated.any() and (~geo.population_estimated).any()
+
+
+def test_border_length_and_baseline_demarcation_follow_the_record(geo):
+    assert 960 <= geo.length_km.sum() <= 1010          # 970-984 km (record)
+    share = geo.demarcated_share(geo.initial_demarcation(0.53))
+    assert abs(share - 519 / 975) < 0.06                # 519 km agreed in Sept 2022 (record)
+    assert not geo.initial_demarcation(0.0).any() and geo.initial_demarcation(1.0).all()
+
+
+def test_segment_distances_are_geographic(geo):
+    d = geo.segment_distance_km
+    assert np.allclose(d, d.T) and np.allclose(np.diag(d), 0)
+    assert d.max() < 250

@@ -1,0 +1,72 @@
+"""Accounting invariants hold every day under any valid parameters (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+
+from borderSim.core.engine import Context, step
+from borderSim.geography import load_geography
+from borderSim.rules.params import compile_params
+from borderSim.rules.state import State, initial_state
+from borderSim.rules.streams import replicate_keys
+from tests.strategies import parameters
+
+GEO = load_geography()
+COUNTS = ("residents", "displaced", "dead", "wounded", "homes", "deaths_military", "wounded_military",
+          "deaths_civilian", "wounded_civilian", "homes_destroyed", "displaced_now", "incidents", "gunfire",
+          "deaths_today", "fled_today")
+CUMULATIVE = ("dead", "wounded", "homes", "deaths_military", "wounded_military", "deaths_civilian",
+              "wounded_civilian", "homes_destroyed", "incidents_total", "cf_agreed", "cf_broken", "cf_survived",
+              "escalations", "displaced_total", "major_episodes", "days_ge2", "days_ge5", "max_level",
+              "russia_offers", "west_offers", "china_bouts")
+UNIT_INTERVAL = ("legitimacy", "protest", "succession", "agreement", "audience", "grievance", "cf_strength",
+                 "protest_peak")
+
+
+def check(s: State, prev: State | None) -> None:
+    for name in COUNTS:
+        assert (getattr(s, name) >= 0).all(), name
+    assert (s.residents + s.displaced + s.dead == GEO.population).all(), "village accounting"
+    assert (s.displaced @ GEO.side_onehot == s.displaced_now).all()
+    for name in ("level", "level_base", "segment_level", "max_level"):
+        a = getattr(s, name)
+        assert ((a >= 0) & (a <= 6)).all(), name
+    for name in UNIT_INTERVAL:
+        a = getattr(s, name)
+        assert ((a >= 0) & (a <= 1)).all(), name
+    if prev is not None:
+        for name in CUMULATIVE:
+            assert (getattr(s, name) >= getattr(prev, name)).all(), f"{name} decreased"
+
+
+def simulate_and_check(params, replicates: int = 4, days: int = 150, seed: int = 3) -> State:
+    P = compile_params(params, GEO, batch=replicates)
+    s = initial_state(P, GEO)
+    ctx = Context.build(P, GEO, replicate_keys(seed, np.arange(replicates)))
+    check(s, None)
+    for day in range(1, days + 1):
+        prev = s.copy()
+        step(s, ctx, day)
+        check(s, prev)
+    return s
+
+
+@given(parameters())
+@settings(max_examples=30)
+def test_invariants_under_random_valid_parameters(params):
+    simulate_and_check(params)
+
+
+@given(parameters(vary=0.9))
+@settings(max_examples=10)
+def test_invariants_when_almost_everything_varies(params):
+    simulate_and_check(params, days=100)
+
+
+def test_invariants_in_a_violent_regime(baseline):
+    """A regime that fights constantly exercises the harm, flight and return paths hard."""
+    p = baseline.with_updates({"tajikistan.escalation_intercept": 2.0, "kyrgyzstan.escalation_intercept": 2.0,
+                               "communities.flight_share": 1.0, "communities.civilian_death_rate": 40.0})
+    s = simulate_and_check(p, replicates=6, days=200)
+    assert s.max_level.max() == 6 and s.dead.sum() > 0 and s.displaced_total.sum() > 0

@@ -1,0 +1,114 @@
+"""Scenario files: loading, inheritance, and one clear error for each kind of bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from borderSim.errors import InputError
+from borderSim.scenarios import load_scenario, parse_assignment, shipped_dir, shipped_names, with_overrides
+from borderSim.schema import Parameters
+
+SHIPPED = {"baseline", "csto_mediation", "china_pressure", "osce_facilitative", "us_eu_manipulative",
+           "multiparty", "demarcation_treaty", "april_2021", "september_2022"}
+
+
+def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_issue_scenarios_are_shipped_and_valid():
+    assert set(shipped_names()) >= SHIPPED
+    for name in shipped_names():
+        sc = load_scenario(name)
+        assert sc.description
+        if name != "baseline":
+            assert sc.chain and sc.chain[-1] == "baseline", f"{name} must extend the baseline"
+
+
+def test_shipped_files_state_only_differences_from_their_base():
+    base = load_scenario("baseline").params.flat()
+    for name in shipped_names():
+        sc = load_scenario(name)
+        for key, value in sc.overrides.items():
+            assert base[key] != value, f"{name} restates {key} = {value!r} from its base"
+
+
+def test_baseline_is_the_schema_defaults():
+    assert load_scenario("baseline").params == Parameters()
+
+
+def test_extends_chain_and_relative_paths(tmp_path):
+    write(tmp_path, 'description = "parent"\nextends = "baseline"\n[russia]\nbias = 0.9\n', "parent.toml")
+    child = write(tmp_path, 'description = "child"\nextends = "parent"\n[china]\npressure_propensity = 0.2\n')
+    sc = load_scenario(child)
+    assert sc.chain == ("parent", "baseline")
+    assert sc.params.russia.bias == 0.9 and sc.params.china.pressure_propensity == 0.2
+
+
+def test_episode_scenarios_carry_record_dates():
+    assert load_scenario("april_2021").params.simulation.start_date == dt.date(2021, 4, 28)
+    assert load_scenario("september_2022").params.border.trigger_segment == "bulak_bashy"
+
+
+BAD = [
+    ("invalid TOML", 'description = "x"\n[russia\nbias = 1\n', None, "invalid TOML"),
+    ("unknown key", 'description = "x"\n[russia]\nbais = 0.1\n', "russia.bais", "did you mean russia.bias"),
+    ("unknown group", 'description = "x"\n[rusia]\nbias = 0.1\n', "rusia", "did you mean russia"),
+    ("unknown top-level key", 'descripton = "x"\n', "descripton", "did you mean description"),
+    ("wrong type", 'description = "x"\n[russia]\nbias = "high"\n', "russia.bias", "from -1 to 1"),
+    ("int field given a float", 'description = "x"\n[simulation]\ndays = 3.5\n', "simulation.days",
+     "int from 1 to 36500"),
+    ("out of range", 'description = "x"\n[russia]\nbias = 3\n', "russia.bias", "from -1 to 1"),
+    ("bad choice", 'description = "x"\n[western]\nstyle = "coercive"\n', "western.style",
+     "facilitative, manipulative"),
+    ("unknown segment", 'description = "x"\n[border]\ntrigger_segment = "mars"\n', "border.trigger_segment",
+     "vorukh"),
+    ("unknown extends", 'description = "x"\nextends = "basline"\n', "extends", "did you mean baseline"),
+    ("missing description", '[russia]\nbias = 0.1\n', "description", "missing"),
+    ("group not a table", 'description = "x"\nrussia = 3\n', "russia", "table"),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "key", "hint"), BAD, ids=[b[0] for b in BAD])
+def test_bad_scenario_files_name_file_key_and_what_is_allowed(tmp_path, case, text, key, hint):
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    message = str(err.value)
+    assert "\n" not in message
+    assert path.name in message
+    if key:
+        assert err.value.key == key, message
+    assert hint in message, message
+
+
+def test_missing_file_lists_the_shipped_scenarios(tmp_path):
+    with pytest.raises(InputError) as err:
+        load_scenario(tmp_path / "nope.toml")
+    assert "nope.toml" in str(err.value) and "baseline" in str(err.value)
+
+
+def test_extends_cycle(tmp_path):
+    write(tmp_path, 'description = "a"\nextends = "b"\n', "a.toml")
+    write(tmp_path, 'description = "b"\nextends = "a"\n', "b.toml")
+    with pytest.raises(InputError, match="cycle"):
+        load_scenario(tmp_path / "a.toml")
+
+
+def test_command_line_overrides_parse_as_toml_values():
+    assert parse_assignment("russia.bias=0.8") == ("russia.bias", 0.8)
+    assert parse_assignment("western.style=manipulative") == ("western.style", "manipulative")
+    assert parse_assignment("western.preventive=true") == ("western.preventive", True)
+    sc = with_overrides(load_scenario("baseline"), ["russia.bias=-0.2", "simulation.days=10"])
+    assert sc.params.russia.bias == -0.2 and sc.params.simulation.days == 10
+    with pytest.raises(InputError, match=r"did you mean russia\.bias"):
+        with_overrides(load_scenario("baseline"), ["russia.bais=1"])
+
+
+def test_shipped_dir_exists():
+    assert (shipped_dir() / "baseline.toml").is_file()

@@ -1,0 +1,69 @@
+"""The parameter schema is complete, consistent and the single source of the ODD table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from borderSim import paramdocs
+from borderSim.references import REFERENCES
+from borderSim.schema import GOVERNMENT_FIELDS, GROUPS, KyrgyzstanParams, Parameters, TajikistanParams, specs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_parameter_documents_type_default_range_unit_description_source():
+    for s in specs():
+        assert s.unit, s.name
+        assert s.description and s.description.endswith("."), s.name
+        assert s.source, s.name
+        if s.choices is None and s.type not in (str, dt.date):
+            assert s.ge is not None and s.le is not None, f"{s.name} has no range"
+            assert s.ge <= s.default <= s.le, f"{s.name} default outside its range"
+
+
+def test_groups_are_the_actors_of_the_issue():
+    assert GROUPS == ("simulation", "border", "communities", "tajikistan", "kyrgyzstan", "russia", "china",
+                      "western")
+    assert {s.group for s in specs()} == set(GROUPS)
+
+
+def test_both_governments_share_the_utility_fields():
+    for cls in (TajikistanParams, KyrgyzstanParams):
+        assert set(GOVERNMENT_FIELDS) <= set(cls.model_fields), cls.__name__
+
+
+def test_sources_cite_known_references():
+    keys = set(REFERENCES) | {"calibrated", "design", "estimate"}
+    for s in specs():
+        cited = [k for k in keys if k in s.source]
+        assert cited, f"{s.name}: source {s.source!r} names no reference"
+
+
+def test_parameters_are_immutable_and_updates_validate():
+    p = Parameters()
+    with pytest.raises(Exception):  # noqa: B017  (pydantic's frozen-instance error)
+        p.russia.bias = 0.1
+    q = p.with_updates({"russia.bias": -0.5})
+    assert q.russia.bias == -0.5 and p.russia.bias != -0.5
+    with pytest.raises(ValueError):
+        p.with_updates({"russia.bias": 3})
+
+
+def test_odd_parameter_table_is_generated_from_the_schema():
+    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    assert paramdocs.table_in(odd) == paramdocs.markdown(), (
+        "docs/ODD.md's parameter table differs from the schema: run `make docs`")
+
+
+def test_odd_reference_list_is_generated_from_the_bibliography():
+    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    assert paramdocs.table_in(odd, paramdocs.REF_BEGIN, paramdocs.REF_END) == paramdocs.references()
+
+
+def test_markdown_table_lists_every_parameter_once():
+    table = paramdocs.markdown()
+    for s in specs():
+        assert table.count(f"`{s.name}`") == 1
