@@ -30,3 +30,13 @@ def baseline() -> Parameters:
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+@pytest.fixture(scope="module")
+def september_2022_model():
+    from borderSim.model import BorderModel
+
+    model = BorderModel(load_scenario("september_2022").params, rng=8)
+    for _ in range(20):
+        model.step()
+    return model

@@ -170,3 +170,34 @@ def test_interrupted_run_leaves_nothing(tmp_path, monkeypatch):
     out = tmp_path / "r"
     assert main(["run", "baseline", *SHORT, "--out", str(out)]) == 130
     assert list(tmp_path.iterdir()) == []
+
+
+def test_mesa_engine_writes_the_same_tables_as_the_core(tmp_path):
+    args = ["--replicates", "2", "--days", "60", "--seed", "3", "--quiet"]
+    assert main(["run", "september_2022", *args, "--out", str(tmp_path / "core")]) == 0
+    assert main(["run", "september_2022", *args, "--engine", "mesa", "--out", str(tmp_path / "mesa")]) == 0
+    for f in ("timeseries.parquet", "summary.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "core" / f), pd.read_parquet(tmp_path / "mesa" / f))
+    assert json.loads((tmp_path / "mesa" / "manifest.json").read_text())["engine"] == "mesa"
+
+
+def test_time_series_are_written_in_chunks_with_the_same_content(tmp_path):
+    import pyarrow.parquet as pq
+
+    args = ["run", "baseline", "--replicates", "5", "--days", "30", "--quiet"]
+    assert main([*args, "--out", str(tmp_path / "one")]) == 0
+    assert main([*args, "--chunk-size", "2", "--out", str(tmp_path / "chunked")]) == 0
+    assert pq.ParquetFile(tmp_path / "chunked" / "timeseries.parquet").num_row_groups == 3
+    for f in ("timeseries.parquet", "summary.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "one" / f), pd.read_parquet(tmp_path / "chunked" / f))
+
+
+def test_benchmark_reports_json_and_markdown(tmp_path):
+    """A tiny benchmark run: the report's structure, not its speed (timings are not asserted)."""
+    assert main(["bench", "--batches", "1", "10", "--days", "5", "--mesa-replicates", "1", "--mesa-days", "3",
+                 "--out", str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "bench.json").read_text())
+    engines = [(r["engine"], r["batch"]) for r in report["results"]]
+    assert engines == [("mesa", 1), ("core", 1), ("core", 10)]
+    assert all(r["replicate_days_per_second"] > 0 and r["peak_memory_mib"] > 0 for r in report["results"])
+    assert "ratio" in (tmp_path / "bench.md").read_text()

@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("scenarios", help="list the shipped scenarios")
     sc.set_defaults(func=commands.scenarios)
 
+    sub.add_parser("bench", help="benchmark the engines (replicate-days per second, memory); "
+                   "see borderSim bench --help", add_help=False)
+
     viz = sub.add_parser("viz", help="explore a scenario day by day in the browser (SolaraViz)")
     viz.add_argument("scenario", nargs="?", default="baseline", metavar="SCENARIO",
                      help="scenario file or shipped name to open (default: baseline)")
@@ -82,6 +85,11 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # its own parser (borderSim.bench), shared with benchmarks/run.py
+        from borderSim.bench import main as bench_main
+
+        return bench_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -93,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"borderSim {args.command}: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
-        import os  # noqa: PLC0415
+        import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

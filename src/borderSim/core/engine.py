@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from borderSim.rules import communities, governments, schedule, thirdparties
+from borderSim.rules import communities, governments, kernels, schedule, thirdparties
 from borderSim.rules.schedule import SIDES2, Context
 from borderSim.rules.state import State
 from borderSim.rules.streams import Stream, uniform, uniform_at
@@ -23,8 +23,8 @@ __all__ = ["Context", "step"]
 def step(s: State, ctx: Context, day: int) -> None:
     """Advance every row of ``s`` from ``day - 1`` to ``day`` in place."""
     level_prev = schedule.begin_day(s)
-    _villages_observe(s, ctx, day)
-    schedule.aggregate_incidents(s, ctx)
+    r, c = _villages_observe(s, ctx, day)
+    schedule.aggregate_incidents(s, ctx, r, c)
     offers = _third_parties(s, ctx, day, level_prev)
     _governments_decide(s, ctx, day)
     cf, ep = schedule.resolve_ladder(s, ctx, day)
@@ -39,38 +39,40 @@ def step(s: State, ctx: Context, day: int) -> None:
     schedule.bookkeeping(s, ctx, day, cf, ep, offers)
 
 
-def _villages_observe(s: State, ctx: Context, day: int) -> None:
+def _villages_observe(s: State, ctx: Context, day: int) -> tuple[np.ndarray, np.ndarray]:
     P, keys = ctx.P, ctx.keys
-    daily = communities.daily_factor(P, s.level_base, s.agreement)
-    p = communities.incident_probability(s.hazard_base, s.grievance, daily, communities.season(P, day),
-                                         ctx.water_cols)
-    s.incident = uniform(keys, day, Stream.INCIDENT, ctx.village_slots) < p
-    r, c = np.nonzero(s.incident)
-    s.gunfire_v = np.zeros_like(s.incident)
+    r, c = kernels.incidents(keys, day, ctx.village_slots, s.hazard_base, s.grievance,
+                             communities.daily_factor(P, s.level_base, s.agreement),
+                             communities.season(P, day), ctx.geo.water_point)
+    s.incident[:] = False
+    s.gunfire_v[:] = False
+    s.incident[r, c] = True
     if r.size:
         pg = communities.gunfire_probability(P.take(r), s.level_base[r])
         s.gunfire_v[r, c] = uniform_at(keys[r], day, Stream.GUNFIRE, c) < pg[:, 0]
+    return r, c
 
 
 def _third_parties(s: State, ctx: Context, day: int, level_prev: np.ndarray) -> dict:
     P, keys = ctx.P, ctx.keys
     days_in = day - s.episode_onset
-    acc = thirdparties.acceptance(P.gov, P.russia.bias, s.hurt, P.border.ripeness_weight, SIDE_SIGN)
+    p_offer = thirdparties.russia_offer_probability(P)
+    u_offer = uniform(keys, day, Stream.RUSSIA_OFFER, 0)[:, None]
+    accepted = _answers(s, ctx, day, s.episode & ~s.russia_engaged & (u_offer < p_offer), P.russia.bias,
+                        Stream.RUSSIA_ACCEPT)
     s.russia_engaged, s.russia_action, r_offered, r_agreed = thirdparties.mediator_step(
-        s.episode, s.russia_engaged, thirdparties.russia_offer_probability(P),
-        uniform(keys, day, Stream.RUSSIA_OFFER, 0)[:, None],
-        uniform(keys, day, Stream.RUSSIA_ACCEPT, SIDES2) < acc, True)
+        s.episode, s.russia_engaged, p_offer, u_offer, accepted, True)
     s.russia_timing = np.where(r_agreed, thirdparties.timing_factor(P, days_in), s.russia_timing)
 
     s.china_until, s.china_action, c_started = thirdparties.china_step(
         P, level_prev, s.china_until, day, uniform(keys, day, Stream.CHINA, 0)[:, None])
 
-    acc = thirdparties.acceptance(P.gov, thirdparties.west_bias(P), s.hurt, P.border.ripeness_weight,
-                                  SIDE_SIGN)
+    p_offer = thirdparties.west_offer_probability(P, days_in)
+    u_offer = uniform(keys, day, Stream.WEST_OFFER, 0)[:, None]
+    accepted = _answers(s, ctx, day, s.episode & ~s.west_engaged & (u_offer < p_offer), thirdparties.west_bias(P),
+                        Stream.WEST_ACCEPT)
     s.west_engaged, action, w_offered, w_agreed = thirdparties.mediator_step(
-        s.episode, s.west_engaged, thirdparties.west_offer_probability(P, days_in),
-        uniform(keys, day, Stream.WEST_OFFER, 0)[:, None],
-        uniform(keys, day, Stream.WEST_ACCEPT, SIDES2) < acc, P.western.willingness > 0)
+        s.episode, s.west_engaged, p_offer, u_offer, accepted, P.western.willingness > 0)
     s.west_action = np.where(~s.episode & P.western.preventive, MediatorAction.FACILITATING_TALKS, action)
     timing = thirdparties.timing_factor(P, days_in)
     s.west_timing = np.where(w_agreed, timing, s.west_timing)
@@ -80,6 +82,18 @@ def _third_parties(s: State, ctx: Context, day: int, level_prev: np.ndarray) -> 
     s.russia_action = np.where(joint, MediatorAction.ACCEPTED, s.russia_action)
     return {"russia_offered": r_offered, "russia_agreed": r_agreed, "west_offered": w_offered,
             "west_agreed": w_agreed, "china_started": c_started}
+
+
+def _answers(s: State, ctx: Context, day: int, offered: np.ndarray, bias: np.ndarray, stream: Stream
+             ) -> np.ndarray:
+    """(B, 2) whether each government accepts today's offer, evaluated on the rows with an offer."""
+    accepted = np.zeros(s.move.shape, dtype=bool)
+    rows = np.flatnonzero(offered[:, 0])
+    if rows.size:
+        P = ctx.P.take(rows)
+        p = thirdparties.acceptance(P.gov, bias[rows], s.hurt[rows], P.border.ripeness_weight, SIDE_SIGN)
+        accepted[rows] = uniform(ctx.keys[rows], day, stream, SIDES2) < p
+    return accepted
 
 
 def _governments_decide(s: State, ctx: Context, day: int) -> None:
@@ -144,15 +158,10 @@ def _villages_recover(s: State, ctx: Context, day: int) -> None:
     ready = s.days_since_fight[:, 0] >= P.communities.return_delay_days[:, 0]
     rows = np.flatnonzero(ready & (s.displaced_now.sum(axis=1) > 0))
     if rows.size:
-        rr, cc = np.nonzero(s.displaced[rows])
-        rr = rows[rr]
-        back = communities.returns(P.take(rr), s.displaced[rr, cc][:, None],
-                                   uniform_at(keys[rr], day, Stream.RETURN, cc)[:, None])[:, 0]
-        s.displaced[rr, cc] -= back
-        s.residents[rr, cc] += back
-        np.add.at(s.displaced_now, (rr, ctx.geo.side[cc]), -back)
-    dirty = np.flatnonzero(s.grievance_dirty[:, 0])
-    if dirty.size:
+        kernels.apply_returns(keys, day, rows, s.displaced, s.residents, s.displaced_now, ctx.geo.side,
+                              P.communities.return_rate[rows])
+    dirty = np.flatnonzero(s.grievance_dirty[:, 0]) if communities.relaxes_today(day) else ()
+    if len(dirty):
         g = communities.grievance_relax(P.take(dirty), s.grievance[dirty], s.grievance0[dirty])
         s.grievance[dirty] = g
         s.grievance_dirty[dirty, 0] = (g != s.grievance0[dirty]).any(axis=1)

@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 
 from borderSim.geography import KG, SIDE_NAMES, SIDES, TJ
-from borderSim.rules import communities, governments, thirdparties
+from borderSim.rules import communities, governments, kernels, thirdparties
 from borderSim.rules.streams import Stream, uniform
 from borderSim.rules.thirdparties import SIDE_SIGN, ChinaAction, MediatorAction
 
@@ -150,7 +150,8 @@ class Village(mesa.Agent):
         self.population = int(geo.population[index])
         self.water_point = bool(geo.water_point[index])
         self.shelled_today = False   # for display; not part of the shared state
-        self._water = np.array([0]) if self.water_point else np.array([], dtype=np.int64)
+        self._water = np.array([self.water_point])
+        self._slot = np.array([index])
 
     def _get(self, name: str):
         return _one(getattr(self.model.state, name)[:, self._col])
@@ -169,11 +170,11 @@ class Village(mesa.Agent):
         m = self.model
         s, P, col = m.state, m.P, self._col
         self.shelled_today = False
-        p = communities.incident_probability(s.hazard_base[:, col], s.grievance[:, col], m.today["daily"],
-                                             m.today["season"], self._water)
-        incident = uniform(m.keys, day, Stream.INCIDENT, [self.index]) < p
+        rows, _ = kernels.incidents(m.keys, day, self._slot, s.hazard_base[:, col], s.grievance[:, col],
+                                    m.today["daily"], m.today["season"], self._water)
+        incident = np.array([[rows.size > 0]])
         gun = np.zeros_like(incident)
-        if incident.any():
+        if rows.size:
             gun = uniform(m.keys, day, Stream.GUNFIRE, [self.index]) < communities.gunfire_probability(
                 P, s.level_base)
         s.incident[:, col] = incident
@@ -214,11 +215,12 @@ class Village(mesa.Agent):
         s, P, col = m.state, m.P, self._col
         ready = s.days_since_fight >= P.communities.return_delay_days
         if ready.all() and self.displaced > 0:
-            back = communities.returns(P, s.displaced[:, col], uniform(m.keys, day, Stream.RETURN, [self.index]))
+            back = kernels.returns(m.keys, day, np.array([0]), s.displaced, P.communities.return_rate)[:, col]
             s.displaced[:, col] -= back
             s.residents[:, col] += back
             s.displaced_now[:, self.side:self.side + 1] -= back
-        s.grievance[:, col] = communities.grievance_relax(P, s.grievance[:, col], s.grievance0[:, col])
+        if communities.relaxes_today(day):
+            s.grievance[:, col] = communities.grievance_relax(P, s.grievance[:, col], s.grievance0[:, col])
 
 
 # --------------------------------------------------------------------------------------------------

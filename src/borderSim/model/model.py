@@ -61,7 +61,8 @@ class BorderModel(mesa.Model):
         self._snapshot: tuple[int, np.ndarray] | None = None
         self.datacollector = mesa.DataCollector(
             model_reporters={name: self._reporter(j) for j, name in enumerate(names)},
-            agent_reporters={"residents": "residents", "displaced": "displaced", "dead": "dead"},
+            agenttype_reporters={Village: {"residents": "residents", "displaced": "displaced", "dead": "dead",
+                                           "grievance": "grievance"}},
         )
         self.datacollector.collect(self)
 
@@ -100,7 +101,7 @@ class BorderModel(mesa.Model):
                       "season": communities.season(self.P, day)}
         for v in self.villages:
             v.observe(day)
-        schedule.aggregate_incidents(s, ctx)
+        schedule.aggregate_incidents(s, ctx, *np.nonzero(s.incident))
         offers = {**self.russia.act(day), **self.china.act(day, level_prev), **self.west.act(day)}
         for g in self.governments:
             g.decide(day)

@@ -57,7 +57,12 @@ def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray) 
 
 def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray,
                          season_factor: np.ndarray, water_cols: np.ndarray) -> np.ndarray:
-    """Daily incident probability; ``water_cols`` selects the water-point columns."""
+    """Daily incident probability; ``water_cols`` selects the water-point columns.
+
+    The engines draw incidents with :func:`borderSim.rules.kernels.incidents`, which computes this
+    probability in the same way, fused with the draw; this function states the rule and is the
+    reference the kernel is tested against.
+    """
     p = hazard * grievance
     p *= daily
     if water_cols.size:
@@ -129,7 +134,15 @@ def grievance_after_losses(P: ParamArrays, grievance: np.ndarray, deaths: np.nda
     return np.minimum(1.0, grievance + c.grievance_loss * deaths + c.grievance_homes * homes)
 
 
+RELAX_EVERY = 7  # days between grievance updates
+
+
+def relaxes_today(day: int) -> bool:
+    """Grievance relaxes once a week (by a week's worth of daily recovery)."""
+    return day % RELAX_EVERY == 0
+
+
 def grievance_relax(P: ParamArrays, grievance: np.ndarray, baseline: np.ndarray) -> np.ndarray:
-    """One day of relaxation toward the baseline; snaps to it within 1e-6 (so a village is calm again)."""
-    g = baseline + (grievance - baseline) * (1.0 - P.communities.grievance_recovery)
-    return np.where(np.abs(g - baseline) < 1e-6, baseline, g)
+    """A week of relaxation toward the baseline; snaps to it within 1e-4 (the village is calm again)."""
+    g = baseline + (grievance - baseline) * (1.0 - P.communities.grievance_recovery) ** RELAX_EVERY
+    return np.where(np.abs(g - baseline) < 1e-4, baseline, g)

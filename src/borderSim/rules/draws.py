@@ -18,19 +18,22 @@ def poisson(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     out = np.zeros(u.shape, dtype=np.int64)
     small = lam <= _NORMAL_FROM
     if small.any():
-        us, ls = u[small], lam[small]
+        idx = np.flatnonzero(small.ravel())
+        us, ls = u.ravel()[idx], lam.ravel()[idx]
         p = np.exp(-ls)
         cdf = p.copy()
-        k = np.zeros(us.shape, dtype=np.int64)
-        active = us >= cdf
-        step = 0
-        while active.any() and step < 200:
-            step += 1
-            p = np.where(active, p * ls / step, p)
-            cdf = np.where(active, cdf + p, cdf)
-            k += active
-            active &= us >= cdf
-        out[small] = k
+        flat = out.ravel()
+        live = np.flatnonzero(us >= cdf)   # draws still searching, compressed as they finish
+        us, ls, p, cdf, idx = us[live], ls[live], p[live], cdf[live], idx[live]
+        k = 0
+        while idx.size and k < 200:
+            k += 1
+            flat[idx] = k
+            p = p * ls / k
+            cdf = cdf + p
+            live = np.flatnonzero(us >= cdf)
+            us, ls, p, cdf, idx = us[live], ls[live], p[live], cdf[live], idx[live]
+        out = flat.reshape(out.shape)
     big = ~small
     if big.any():
         lb = lam[big]

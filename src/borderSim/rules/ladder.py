@@ -82,16 +82,23 @@ def resolve(P: ParamArrays, *, day, level_base, level_eff, local_max, moves, cea
             "survived": survived}
 
 
-def origin_score(segment_local_, demarcated, geo: Geography):
-    """Where an episode starts: the worst local rung, then disputed, then water or exclave segments."""
+def origin(segment_local_, demarcated, geo: Geography):
+    """(n, 1) segment where an episode starts: the worst local rung, then disputed, then water or
+    exclave segments, then west to east."""
     hot = (geo.segment_water | geo.segment_exclave).astype(np.int64)
-    return segment_local_ * 4 + (~demarcated) * 2 + hot
+    return np.argmax(segment_local_ * 4 + (~demarcated) * 2 + hot, axis=1)[:, None]
 
 
-def episodes(P: ParamArrays, *, day, level, episode, onset, calm_days, origin, origin_hint, score):
-    """Start, continue or end episodes (runs of rung 3+ joined across short lulls)."""
+def episodes(P: ParamArrays, *, day, level, episode, onset, calm_days, origin, origin_hint, pick_origin):
+    """Start, continue or end episodes (runs of rung 3+ joined across short lulls).
+
+    ``pick_origin(rows)`` gives the (n, 1) origin segment for rows where an episode starts.
+    """
     starting = (level >= 3) & ~episode
-    picked = np.where(origin_hint >= 0, origin_hint, np.argmax(score, axis=1, keepdims=True))
+    picked = origin_hint.copy()
+    rows = np.flatnonzero(starting[:, 0] & (origin_hint[:, 0] < 0))
+    if rows.size:
+        picked[rows] = pick_origin(rows)
     origin = np.where(starting, picked, origin)
     origin_hint = np.where(starting, -1, origin_hint)
     episode = episode | starting

@@ -48,9 +48,10 @@ def negotiate(P: ParamArrays, geo: Geography, *, level, episode, agreement, dema
     success = held & (u_success < success_probability(P, hurt, protest))
     remaining = ~demarcated.all(axis=1, keepdims=True)
     conceded = success & remaining
-    seg = next_segment(demarcated, geo)
-    cols = np.arange(geo.n_segments)[None, :]
-    demarcated = demarcated | (conceded & (cols == seg))
+    rows = np.flatnonzero(conceded[:, 0])
+    if rows.size:
+        demarcated = demarcated.copy()
+        demarcated[rows, next_segment(demarcated[rows], geo)[:, 0]] = True
     agreement = np.where(success, agreement + b.agreement_step * (1.0 - agreement), agreement)
     agreement = np.where(level >= 3, agreement * (1.0 - b.agreement_erosion), agreement)
     return {"agreement": agreement, "demarcated": demarcated, "conceded": conceded, "held": held}

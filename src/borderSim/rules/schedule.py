@@ -41,13 +41,12 @@ class Context:
     geo: Geography
     keys: np.ndarray          # (B,) uint64 stream keys
     backing: np.ndarray       # (B, 2) expected patron backing
-    water_cols: np.ndarray    # village columns at water points
     village_slots: np.ndarray
 
     @classmethod
     def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray) -> Context:
         return cls(P=P, geo=geo, keys=keys, backing=thirdparties.backing(P),
-                   water_cols=np.flatnonzero(geo.water_point), village_slots=np.arange(geo.n_villages))
+                   village_slots=np.arange(geo.n_villages))
 
 
 def begin_day(s: State) -> np.ndarray:
@@ -58,9 +57,8 @@ def begin_day(s: State) -> np.ndarray:
     return s.level.copy()
 
 
-def aggregate_incidents(s: State, ctx: Context) -> None:
-    """Per-segment local rungs and the day's counts from the villages' incidents."""
-    r, c = np.nonzero(s.incident)
+def aggregate_incidents(s: State, ctx: Context, r: np.ndarray, c: np.ndarray) -> None:
+    """Per-segment local rungs and the day's counts from the villages' incidents at (``r``, ``c``)."""
     s.segment_local, s.local_max, s.incidents, s.gunfire = ladder.local_levels(
         r, c, s.gunfire_v[r, c], s.batch, ctx.geo)
 
@@ -90,7 +88,7 @@ def resolve_ladder(s: State, ctx: Context, day: int) -> tuple[dict, dict]:
     s.days_since_fight = np.where(s.level >= 4, 0, s.days_since_fight + 1)
     ep = ladder.episodes(P, day=day, level=s.level, episode=s.episode, onset=s.episode_onset,
                          calm_days=s.calm_days, origin=s.origin, origin_hint=s.origin_hint,
-                         score=ladder.origin_score(s.segment_local, s.demarcated, geo))
+                         pick_origin=lambda rows: ladder.origin(s.segment_local[rows], s.demarcated[rows], geo))
     for k in ("episode", "episode_onset", "calm_days", "origin", "origin_hint"):
         setattr(s, k, ep[k])
     s.segment_level[:] = s.segment_local

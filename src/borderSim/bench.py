@@ -1,0 +1,130 @@
+"""Benchmark: replicate-days per second of the Mesa engine and of the core at several batch sizes.
+
+Each configuration runs in its own process so that its peak memory is measured alone. Figures are
+CPU seconds of that process (less sensitive to other load than wall time) and wall seconds. The
+"floor" is the time numpy takes to draw one uniform per village-day at the same batch size, the cost
+any stochastic village model pays; the ratio compares the core with it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BATCHES = (1, 100, 1_000, 10_000)
+
+
+def _measure(engine: str, batch: int, days: int) -> dict:
+    """Run one configuration in this process and return its figures (called in a child process)."""
+    import numpy as np
+
+    from borderSim.core.run import run_rows
+    from borderSim.geography import load_geography
+    from borderSim.model import BorderModel
+    from borderSim.schema import Parameters
+
+    params, geo = Parameters(), load_geography()
+    # load the compiled kernels and warm caches outside the timing
+    run_rows(params, np.arange(2), seed=1, days=3) if engine == "core" else BorderModel(params, rng=1).step()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    if engine == "mesa":
+        for r in range(batch):
+            model = BorderModel(params, rng=1, replicate=r)
+            for _ in range(days):
+                model.step()
+    else:
+        run_rows(params, np.arange(batch), seed=1, days=days)
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    out = {"engine": engine, "batch": batch, "days": days, "cpu_seconds": cpu, "wall_seconds": wall,
+           "replicate_days_per_second": batch * days / cpu,
+           "peak_memory_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if engine == "core":
+        rng = np.random.default_rng(0)
+        t0 = time.process_time()
+        for _ in range(days):
+            rng.random((batch, geo.n_villages))
+        floor = time.process_time() - t0
+        village_days = batch * days * geo.n_villages
+        out.update(ns_per_village_day=cpu / village_days * 1e9,
+                   uniform_ns_per_village_day=floor / village_days * 1e9,
+                   ratio_to_uniform=cpu / floor)
+    return out
+
+
+def run(days: int = 730, batches=BATCHES, mesa_replicates: int = 2, mesa_days: int = 365) -> dict:
+    """Every configuration, each in a fresh Python process."""
+    configs = [("mesa", mesa_replicates, mesa_days)] + [("core", b, days) for b in batches]
+    results = []
+    for engine, batch, d in configs:
+        proc = subprocess.run([sys.executable, "-m", "borderSim.bench", "--child", engine, str(batch), str(d)],
+                              capture_output=True, text=True, check=True)
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    mesa = results[0]["replicate_days_per_second"]
+    for r in results[1:]:
+        r["speedup_over_mesa"] = r["replicate_days_per_second"] / mesa
+    return {"machine": machine(), "results": results}
+
+
+def machine() -> dict:
+    from borderSim.runner import versions
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(), "versions": versions()}
+
+
+def markdown(report: dict) -> str:
+    m = report["machine"]
+    lines = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['platform']}; Python {m['versions']['python']}, "
+             f"numpy {m['versions']['numpy']}, Mesa {m['versions']['mesa']}.", "",
+             "| engine | batch | days | CPU s | replicate-days/s | x Mesa | peak MiB | ns per village-day "
+             "| numpy uniform ns | ratio |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in report["results"]:
+        lines.append(
+            f"| {r['engine']} | {r['batch']:,} | {r['days']} | {r['cpu_seconds']:.2f} | "
+            f"{r['replicate_days_per_second']:,.0f} | {r.get('speedup_over_mesa', 1):,.0f} | "
+            f"{r['peak_memory_mib']:.0f} | {r.get('ns_per_village_day', float('nan')):.1f} | "
+            f"{r.get('uniform_ns_per_village_day', float('nan')):.2f} | "
+            f"{r.get('ratio_to_uniform', float('nan')):.1f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="borderSim bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--days", type=int, default=730)
+    ap.add_argument("--batches", type=int, nargs="+", default=list(BATCHES))
+    ap.add_argument("--mesa-replicates", type=int, default=2)
+    ap.add_argument("--mesa-days", type=int, default=365)
+    ap.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        engine, batch, days = args.child
+        print(json.dumps(_measure(engine, int(batch), int(days))))
+        return 0
+    report = run(args.days, args.batches, args.mesa_replicates, args.mesa_days)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    table = markdown(report)
+    (args.out / "bench.md").write_text(table, encoding="utf-8")
+    print(table)
+    print(f"written: {args.out / 'bench.json'}, {args.out / 'bench.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Compiled kernels for the hottest per-village rules (numba), used by both engines.
+
+numpy needs a dozen passes over the (batch, villages) arrays to hash a counter into a uniform and
+compare it with an incident probability; this kernel does it in one, with exactly the same integer
+and floating-point operations in the same order as :func:`borderSim.rules.streams.uniform` and
+:func:`borderSim.rules.communities.incident_probability` (tested bit for bit). No fast-math: IEEE
+results are the same as numpy's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from borderSim.rules.streams import Stream
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S6, _S11, _S16 = np.uint64(6), np.uint64(11), np.uint64(16)
+_S27, _S30, _S31 = np.uint64(27), np.uint64(30), np.uint64(31)
+_TO_UNIT = 2.0**-53
+_INCIDENT = np.uint64(int(Stream.INCIDENT))
+_RETURN = np.uint64(int(Stream.RETURN))
+
+
+@njit(cache=True, inline="always")
+def _mix(x):
+    x ^= x >> _S30
+    x *= _M1
+    x ^= x >> _S27
+    x *= _M2
+    x ^= x >> _S31
+    return x
+
+
+@njit(cache=True, inline="always")
+def _counter(day, stream, slot):
+    base = ((np.uint64(day) << _S6) | stream) << _S16
+    return _mix((base + np.uint64(slot)) * _GOLDEN)
+
+
+@njit(cache=True)
+def _incident_mask(keys, day, slots, hazard, grievance, daily, season, water, out):
+    b, v = hazard.shape
+    counters = np.empty(v, dtype=np.uint64)
+    for j in range(v):
+        counters[j] = _counter(day, _INCIDENT, slots[j])
+    for i in range(b):
+        key = keys[i]
+        d = daily[i, 0]
+        sea = season[i, 0]
+        for j in range(v):
+            p = hazard[i, j] * grievance[i, j]
+            p = p * d
+            if water[j]:
+                p = p * sea
+            if p > 1.0:
+                p = 1.0
+            u = np.float64(_mix(key ^ counters[j]) >> _S11) * _TO_UNIT
+            out[i, j] = u < p
+
+
+def incidents(keys, day, slots, hazard, grievance, daily, season, water):
+    """Row and column indices of today's village incidents (rows ascending, then columns).
+
+    ``keys`` (B,) uint64; ``slots`` (V,) village indices; ``hazard``, ``grievance`` (B, V);
+    ``daily``, ``season`` (B, 1); ``water`` (V,) bool. The same pairs as
+    ``np.nonzero(uniform(keys, day, INCIDENT, slots) < incident_probability(...))``; the draw and
+    comparison run in one vectorised pass, the (sparse) pairs are then collected.
+    """
+    out = np.empty(hazard.shape, dtype=np.bool_)
+    _incident_mask(keys, day, slots, hazard, grievance, daily, season, water, out)
+    return np.nonzero(out)
+
+
+@njit(cache=True, inline="always")
+def _returning(key, counter, displaced, rate):
+    u = np.float64(_mix(key ^ counter) >> _S11) * _TO_UNIT
+    back = np.int64(np.floor(displaced * rate + u))
+    return back if back < displaced else displaced
+
+
+@njit(cache=True)
+def returns(keys, day, rows, displaced, rate):
+    """Displaced residents returning today in ``rows`` (B_rows, V): ``floor(displaced * rate + u)``,
+    at most ``displaced``; the same numbers as :func:`borderSim.rules.communities.returns` with
+    ``uniform(keys, day, RETURN, slot)`` draws, evaluated only where anyone is displaced."""
+    n, v = rows.size, displaced.shape[1]
+    out = np.zeros((n, v), dtype=np.int64)
+    for j in range(v):
+        c = _counter(day, _RETURN, j)
+        for k in range(n):
+            d = displaced[rows[k], j]
+            if d > 0:
+                out[k, j] = _returning(keys[rows[k]], c, d, rate[k, 0])
+    return out
+
+
+@njit(cache=True)
+def apply_returns(keys, day, rows, displaced, residents, displaced_now, side, rate):
+    """:func:`returns` for ``rows``, moved home in place (villages and the per-side totals)."""
+    v = displaced.shape[1]
+    for j in range(v):
+        c = _counter(day, _RETURN, j)
+        sd = side[j]
+        for k in range(rows.size):
+            i = rows[k]
+            d = displaced[i, j]
+            if d > 0:
+                back = _returning(keys[i], c, d, rate[k, 0])
+                displaced[i, j] = d - back
+                residents[i, j] += back
+                displaced_now[i, sd] -= back
