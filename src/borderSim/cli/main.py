@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     viz = sub.add_parser("viz", help="explore a scenario day by day in the browser (SolaraViz)")
     viz.add_argument("scenario", nargs="?", default="baseline", metavar="SCENARIO",
                      help="scenario file or shipped name to open (default: baseline)")
-    viz.add_argument("--port", type=int, default=8765, metavar="P", help="port on localhost (default 8765)")
+    viz.add_argument("--port", type=int, default=8765, metavar="P",
+                     help="port on localhost (default 8765; 0 picks a free port)")
     viz.add_argument("--seed", type=int, metavar="S", help="seed to start with (default: the scenario's)")
     viz.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     viz.set_defaults(func=commands.viz)

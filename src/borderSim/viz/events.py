@@ -1,0 +1,229 @@
+"""The event log: what the actors did each day, in words.
+
+:class:`Snapshot` keeps the few scalars a day can change; :func:`describe` compares the snapshots
+before and after a step and returns phrases such as ``"Russia offers mediation; Kyrgyzstan
+declines"``. Only reads the state, so it cannot change the trajectory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from borderSim.geography import SIDE_NAMES, SIDES
+from borderSim.rules.thirdparties import ChinaAction, MediatorAction
+
+if TYPE_CHECKING:
+    from borderSim.model.model import BorderModel
+
+RUNGS = ("routine friction", "local incident", "border-guard gunfire", "militarised standoff",
+         "limited clash", "major clash", "sustained war")
+
+OFFER_OUTCOME = {
+    MediatorAction.ACCEPTED: "both sides accept",
+    MediatorAction.DECLINED_BY_TJ: "Tajikistan declines",
+    MediatorAction.DECLINED_BY_KG: "Kyrgyzstan declines",
+    MediatorAction.DECLINED_BY_BOTH: "both sides decline",
+}
+
+#: Short names of the actions, for the status panel.
+MEDIATOR_STATUS = {
+    MediatorAction.NONE: "inactive",
+    MediatorAction.STATEMENT: "statements",
+    MediatorAction.DECLINED_BY_TJ: "offer declined by TJ",
+    MediatorAction.DECLINED_BY_KG: "offer declined by KG",
+    MediatorAction.DECLINED_BY_BOTH: "offer declined by both",
+    MediatorAction.ACCEPTED: "offer accepted",
+    MediatorAction.MEDIATING: "mediating",
+    MediatorAction.FACILITATING_TALKS: "facilitating talks",
+}
+CHINA_STATUS = {ChinaAction.NONE: "inactive", ChinaAction.STATEMENT: "statements",
+                ChinaAction.ECONOMIC_PRESSURE: "economic pressure"}
+
+MAX_NAMED = 3  # villages named in one phrase before it turns into a count
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def rung(level: int) -> str:
+    """``"rung 5 (major clash)"``."""
+    return f"rung {level} ({RUNGS[level]})"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The scalars of one day that the log compares."""
+
+    level: int
+    level_base: int
+    episode: bool
+    ceasefire: bool
+    cf_agreed: int
+    cf_broken: int
+    cf_survived: int
+    russia_offers: int
+    west_offers: int
+    china_bouts: int
+    russia_action: int
+    west_action: int
+    china_action: int
+    protest_wave: bool
+    durable: bool
+    demarcated: tuple[bool, ...]
+    displaced: int
+    returning: bool
+
+    @classmethod
+    def take(cls, model: BorderModel, previous: Snapshot | None = None) -> Snapshot:
+        """The model's current day; ``previous`` (the day before) tells whether people are returning."""
+        s = model.state
+        displaced = int(s.displaced_now[0].sum())
+
+        def one(a) -> int:
+            return int(a[0, 0])
+
+        return cls(
+            level=one(s.level), level_base=one(s.level_base), episode=bool(s.episode[0, 0]),
+            ceasefire=bool(s.ceasefire[0, 0]), cf_agreed=one(s.cf_agreed), cf_broken=one(s.cf_broken),
+            cf_survived=one(s.cf_survived), russia_offers=one(s.russia_offers),
+            west_offers=one(s.west_offers), china_bouts=one(s.china_bouts),
+            russia_action=one(s.russia_action), west_action=one(s.west_action),
+            china_action=one(s.china_action),
+            protest_wave=bool(s.protest[0, 0] >= model.params.kyrgyzstan.protest_threshold),
+            durable=bool(s.durable_day[0, 0] >= 0),
+            demarcated=tuple(bool(x) for x in s.demarcated[0]),
+            displaced=displaced,
+            returning=previous is not None and displaced < previous.displaced)
+
+
+def _mediator(who: str, offered: bool, before: int, after: int, kind: str = "mediation") -> list[str]:
+    """Offers and changes of posture of Russia or the Western mediators."""
+    a, b = MediatorAction(after), MediatorAction(before)
+    if offered:
+        return [f"{who} offers {kind}; {OFFER_OUTCOME.get(a, 'no answer')}"]
+    if a == b:
+        return []
+    if a == MediatorAction.ACCEPTED:
+        return [f"{who} joins the Western mediation"]
+    if a == MediatorAction.STATEMENT and b == MediatorAction.NONE:
+        return [f"{who} calls for restraint"]
+    if a == MediatorAction.FACILITATING_TALKS:
+        return [f"{who} facilitates demarcation talks"]
+    if b == MediatorAction.MEDIATING and a != MediatorAction.MEDIATING:
+        return [f"{who}: mediation ends"]
+    return []
+
+
+def _third_parties(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
+    out = _mediator("Russia", a.russia_offers > b.russia_offers, b.russia_action, a.russia_action)
+    style = model.params.western.style
+    out += _mediator("the West (OSCE/EU/US)", a.west_offers > b.west_offers, b.west_action,
+                     a.west_action, f"{style} mediation")
+    if a.china_bouts > b.china_bouts:
+        out.append(f"China applies quiet economic pressure (debt) for "
+                   f"{model.params.china.pressure_duration} days")
+    elif a.china_action != b.china_action:
+        if a.china_action == ChinaAction.STATEMENT and b.china_action == ChinaAction.NONE:
+            out.append("China calls for restraint")
+        elif b.china_action == ChinaAction.ECONOMIC_PRESSURE:
+            out.append("Chinese economic pressure ends")
+    return out
+
+
+def _governments(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
+    """Escalations; steps down only where they can count (rungs 1-3, nobody escalating)."""
+    moves = model.state.move[0]
+    up = [SIDE_NAMES[i] for i in range(2) if moves[i] == 1]
+    down = [SIDE_NAMES[i] for i in range(2) if moves[i] == -1] if not up and 1 <= b.level_base <= 3 else []
+    out = []
+    if up:
+        out.append(" and ".join(up) + (" escalate" if len(up) == 2 else " escalates"))
+    if down:
+        out.append(" and ".join(down) + (" step down" if len(down) == 2 else " steps down"))
+    return out
+
+
+def _ladder(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
+    out = []
+    broken = a.cf_broken > b.cf_broken
+    if broken:
+        out.append("ceasefire breaks down")
+    if a.level != b.level and max(a.level, b.level) >= 3:
+        verb = "rises" if a.level > b.level else "falls"
+        unchosen = (a.level_base > b.level_base and not broken
+                    and not (model.state.move[0] == 1).any())
+        out.append(f"ladder {verb}{' unchosen' if unchosen else ''} to {rung(a.level)}")
+    if not b.episode and a.episode:
+        out.append("an episode of fighting begins")
+    if b.episode and not a.episode:
+        out.append("the episode ends")
+    return out
+
+
+def _ceasefire(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
+    s, out = model.state, []
+    if a.cf_agreed > b.cf_agreed:
+        via = [n for n, on in (("Russia", s.russia_engaged[0, 0]), ("the West", s.west_engaged[0, 0])) if on]
+        how = f"mediated by {' and '.join(via)}" if via else "bilateral"
+        out.append(f"ceasefire agreed ({how}, strength {float(s.cf_strength[0, 0]):.2f})")
+    if a.cf_survived > b.cf_survived:
+        out.append(f"ceasefire has held {model.params.border.ceasefire_durable_days} days")
+    return out
+
+
+def _villages(model: BorderModel) -> list[str]:
+    """Incidents, gunfire and shelling in the villages today."""
+    out = []
+    hit = [v for v in model.villages if v.incident_today]
+    if hit:
+        shots = sum(v.gunfire_today for v in hit)
+        names = ", ".join(f"{v.name} ({v.side_code})" + (" with gunfire" if v.gunfire_today else "")
+                          for v in hit[:MAX_NAMED])
+        more = f" and {len(hit) - MAX_NAMED} more" if len(hit) > MAX_NAMED else ""
+        noun = "incident" if len(hit) == 1 else f"{len(hit)} incidents" + (f" ({shots} with gunfire)"
+                                                                            if shots else "")
+        out.append(f"{noun} at {names}{more}")
+    shelled = [v for v in model.villages if v.shelled_today]
+    if shelled:
+        by_side = ", ".join(f"{code} {sum(v.side_code == code for v in shelled)}" for code in SIDES)
+        out.append(f"shelling hits {_count(len(shelled), 'village')} ({by_side})")
+    deaths = model.state.deaths_today[0]
+    if deaths.sum():
+        out.append("killed today: " + ", ".join(f"{code} {int(deaths[i])}" for i, code in enumerate(SIDES)))
+    fled = int(model.state.fled_today[0].sum())
+    if fled:
+        out.append(f"{fled:,} residents flee")
+    return out
+
+
+def _home_front(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
+    out = []
+    if a.returning and not b.returning:
+        out.append("the displaced begin to return home")
+    if a.displaced == 0 < b.displaced:
+        out.append("all the displaced have returned")
+    for i, (was, now) in enumerate(zip(b.demarcated, a.demarcated, strict=True)):
+        if now and not was:
+            out.append(f"segment {model.geo.segment_names[i]} demarcated")
+    if a.durable and not b.durable:
+        out.append("the border agreement becomes durable")
+    if a.protest_wave and not b.protest_wave:
+        out.append("a Kyrgyz protest wave begins")
+    if b.protest_wave and not a.protest_wave:
+        out.append("the Kyrgyz protest wave subsides")
+    return out
+
+
+def describe(before: Snapshot, after: Snapshot, model: BorderModel) -> list[str]:
+    """Phrases for what happened between two snapshots (the model holds the later day)."""
+    return (_third_parties(before, after, model) + _governments(before, after, model)
+            + _ceasefire(before, after, model) + _ladder(before, after, model) + _villages(model)
+            + _home_front(before, after, model))
+
+
+def log_lines(entries: list[tuple[int, list[str]]], limit: int | None = None) -> list[str]:
+    """``"day 12: Russia offers mediation; Kyrgyzstan declines"``, newest first."""
+    recent = list(reversed(entries))[:limit]
+    return [f"day {day}: " + "; ".join(phrases) for day, phrases in recent]

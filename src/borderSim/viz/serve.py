@@ -1,0 +1,89 @@
+"""``borderSim viz``: serve the page on localhost with Solara until Ctrl-C.
+
+The chosen scenario and seed reach the app through :func:`borderSim.viz.launch.environment`; the
+server is Solara's Starlette app under uvicorn in this process, bound to 127.0.0.1 only, in
+production mode, with Solara's usage telemetry off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import threading
+import time
+import warnings
+import webbrowser
+
+from borderSim.errors import InputError
+from borderSim.viz.launch import ENV_SCENARIO, ENV_SEED, environment
+
+APP = "borderSim.viz.app"
+HOST = "127.0.0.1"
+SHUTDOWN_SECONDS = 2  # open browser sessions do not hold up Ctrl-C longer than this
+
+
+def bind(port: int) -> socket.socket:
+    """A listening socket on ``HOST:port`` (``InputError`` if the port is bad or taken)."""
+    if not 0 <= port <= 65_535:
+        raise InputError("--port", str(port), "expected a port number from 1 to 65535 (0: any free port)")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((HOST, port))
+    except OSError as err:
+        sock.close()
+        raise InputError("--port", str(port), f"cannot listen on {HOST}:{port} ({err.strerror})") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _configure(env: dict[str, str], port: int) -> None:
+    """Environment for the app module and Solara's settings, set before Solara is imported."""
+    os.environ.update(env)
+    os.environ["SOLARA_APP"] = APP
+    os.environ["SERVER_NAME"] = HOST
+    os.environ["SERVER_PORT"] = str(port)
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_MODE", "production")
+    # Noise for users: Mesa 3.3.1's ComponentsView trips Solara's hook linter on import, and Solara
+    # warns on every page load that plain http on 127.0.0.1 gets lax cookies (fine on loopback).
+    warnings.filterwarnings("ignore", message=".*found despite early return", category=UserWarning)
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
+
+
+def _open_when_ready(server, url: str) -> None:
+    while not server.started and not server.should_exit:
+        time.sleep(0.1)
+    if server.started:
+        webbrowser.open(url)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Serve the page for ``args.scenario`` / ``args.seed`` on ``args.port``; 0 after Ctrl-C."""
+    env = environment(args.scenario, args.seed)
+    sock = bind(int(args.port))
+    port = sock.getsockname()[1]
+    _configure(env, port)
+
+    import uvicorn
+
+    config = uvicorn.Config("solara.server.starlette:app", host=HOST, port=port, log_level="warning",
+                            timeout_graceful_shutdown=SHUTDOWN_SECONDS, ws_ping_interval=20)
+    server = uvicorn.Server(config)
+    url = f"http://{HOST}:{port}/"
+    seed = env[ENV_SEED] or "the scenario's"
+    print(f"borderSim viz: {env[ENV_SCENARIO]} (seed {seed}) at {url} — press Ctrl-C to stop",
+          file=sys.stderr, flush=True)
+    if not args.no_browser:
+        threading.Thread(target=_open_when_ready, args=(server, url), daemon=True).start()
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shuts down cleanly, then re-raises the Ctrl-C it caught
+        pass
+    finally:
+        sock.close()
+    print("borderSim viz: stopped", file=sys.stderr)
+    return 0
