@@ -51,11 +51,6 @@ class Geography:
         return len(self.village_names)
 
     @functools.cached_property
-    def segment_starts(self) -> np.ndarray:
-        """Index of the first village of each segment (villages are sorted by segment)."""
-        return np.searchsorted(self.segment, np.arange(self.n_segments))
-
-    @functools.cached_property
     def side_onehot(self) -> np.ndarray:
         """(V, 2) int64 matrix summing village counts by side."""
         m = np.zeros((self.n_villages, 2), dtype=np.int64)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -75,14 +74,3 @@ class ChunkWriter:
             pq.write_table(self.schema.empty_table(), self.path)
         else:
             self._writer.close()
-
-
-def summary_statistics(summary: pd.DataFrame) -> pd.DataFrame:
-    """Mean, median and 95th percentile of every numeric summary column (share for booleans)."""
-    cols = [c for c in summary.columns if c not in ("replicate", "scenario")]
-    out = {}
-    for c in cols:
-        x = summary[c]
-        x = x.astype(float)
-        out[c] = {"mean": x.mean(), "median": x.median(), "p95": x.quantile(0.95), "n": int(x.notna().sum())}
-    return pd.DataFrame(out).T

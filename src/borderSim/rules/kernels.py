@@ -12,32 +12,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from borderSim.rules.streams import Stream
+from borderSim.rules.streams import Stream, counter, to_uniform
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S6, _S11, _S16 = np.uint64(6), np.uint64(11), np.uint64(16)
-_S27, _S30, _S31 = np.uint64(27), np.uint64(30), np.uint64(31)
-_TO_UNIT = 2.0**-53
-_INCIDENT = np.uint64(int(Stream.INCIDENT))
-_RETURN = np.uint64(int(Stream.RETURN))
-
-
-@njit(cache=True, inline="always")
-def _mix(x):
-    x ^= x >> _S30
-    x *= _M1
-    x ^= x >> _S27
-    x *= _M2
-    x ^= x >> _S31
-    return x
-
-
-@njit(cache=True, inline="always")
-def _counter(day, stream, slot):
-    base = ((np.uint64(day) << _S6) | stream) << _S16
-    return _mix((base + np.uint64(slot)) * _GOLDEN)
+_INCIDENT = int(Stream.INCIDENT)
+_RETURN = int(Stream.RETURN)
 
 
 @njit(cache=True)
@@ -45,7 +23,7 @@ def _incident_mask(keys, day, slots, hazard, grievance, daily, season, water, ou
     b, v = hazard.shape
     counters = np.empty(v, dtype=np.uint64)
     for j in range(v):
-        counters[j] = _counter(day, _INCIDENT, slots[j])
+        counters[j] = counter(day, _INCIDENT, slots[j])
     for i in range(b):
         key = keys[i]
         d = daily[i, 0]
@@ -57,7 +35,7 @@ def _incident_mask(keys, day, slots, hazard, grievance, daily, season, water, ou
                 p = p * sea
             if p > 1.0:
                 p = 1.0
-            u = np.float64(_mix(key ^ counters[j]) >> _S11) * _TO_UNIT
+            u = to_uniform(key, counters[j])
             out[i, j] = u < p
 
 
@@ -75,8 +53,8 @@ def incidents(keys, day, slots, hazard, grievance, daily, season, water):
 
 
 @njit(cache=True, inline="always")
-def _returning(key, counter, displaced, rate):
-    u = np.float64(_mix(key ^ counter) >> _S11) * _TO_UNIT
+def _returning(key, mixed, displaced, rate):
+    u = to_uniform(key, mixed)
     back = np.int64(np.floor(displaced * rate + u))
     return back if back < displaced else displaced
 
@@ -89,7 +67,7 @@ def returns(keys, day, rows, displaced, rate):
     n, v = rows.size, displaced.shape[1]
     out = np.zeros((n, v), dtype=np.int64)
     for j in range(v):
-        c = _counter(day, _RETURN, j)
+        c = counter(day, _RETURN, j)
         for k in range(n):
             d = displaced[rows[k], j]
             if d > 0:
@@ -102,7 +80,7 @@ def apply_returns(keys, day, rows, displaced, residents, displaced_now, side, ra
     """:func:`returns` for ``rows``, moved home in place (villages and the per-side totals)."""
     v = displaced.shape[1]
     for j in range(v):
-        c = _counter(day, _RETURN, j)
+        c = counter(day, _RETURN, j)
         sd = side[j]
         for k in range(rows.size):
             i = rows[k]

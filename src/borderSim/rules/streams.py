@@ -8,7 +8,8 @@ two scenarios draws the same numbers for the same purposes (common random number
 
 The hash is the SplitMix64 finaliser (Steele, Lea & Flood 2014) applied to the key XOR a mixed
 counter. numpy's bit generators are sequential objects (one per replicate would make a batch of
-10,000 slow), so the vectorised hash is written out here.
+10,000 slow), so the hash is written out here, compiled with numba; the fused kernels in
+:mod:`borderSim.rules.kernels` use the same functions.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+from numba import njit
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_S6, _S11, _S16 = np.uint64(6), np.uint64(11), np.uint64(16)
+_S27, _S30, _S31 = np.uint64(27), np.uint64(30), np.uint64(31)
 _SEED_SALT = np.uint64(0x5851F42D4C957F2D)
-_TO_UNIT = 2.0**-53
-_SLOT_BITS = 16
-_STREAM_BITS = 6
+TO_UNIT = 2.0**-53
 
 
 class Stream(IntEnum):
@@ -53,8 +54,9 @@ class Stream(IntEnum):
     NEGOTIATION_SUCCESS = 20
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser, in place on a uint64 array."""
+@njit(cache=True, inline="always")
+def mix(x):
+    """SplitMix64 finaliser of one uint64."""
     x ^= x >> _S30
     x *= _M1
     x ^= x >> _S27
@@ -63,38 +65,58 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x
 
 
+@njit(cache=True, inline="always")
+def counter(day, stream, slot):
+    """The mixed counter of (day, stream, slot): 6 bits of stream, 16 bits of slot."""
+    base = ((np.uint64(day) << _S6) | np.uint64(stream)) << _S16
+    return mix((base + np.uint64(slot)) * _GOLDEN)
+
+
+@njit(cache=True, inline="always")
+def to_uniform(key, mixed_counter):
+    """A uniform in [0, 1) from a replicate key and a mixed counter (53 random bits)."""
+    return np.float64(mix(key ^ mixed_counter) >> _S11) * TO_UNIT
+
+
+@njit(cache=True)
+def _keys(seed, replicates):
+    root = mix(np.uint64(seed) ^ _SEED_SALT)
+    out = np.empty(replicates.size, dtype=np.uint64)
+    for i in range(replicates.size):
+        out[i] = mix(root + np.uint64(replicates[i]) * _GOLDEN)
+    return out
+
+
+@njit(cache=True)
+def _grid(keys, day, stream, slots):
+    out = np.empty((keys.size, slots.size))
+    for j in range(slots.size):
+        c = counter(day, stream, slots[j])
+        for i in range(keys.size):
+            out[i, j] = to_uniform(keys[i], c)
+    return out
+
+
+@njit(cache=True)
+def _pairs(keys, day, stream, slots):
+    out = np.empty(keys.size)
+    for i in range(keys.size):
+        out[i] = to_uniform(keys[i], counter(day, stream, slots[i]))
+    return out
+
+
 def replicate_keys(seed: int, replicates: np.ndarray) -> np.ndarray:
     """64-bit stream keys for replicate indices under a root seed."""
-    reps = np.asarray(replicates, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        root = _mix(np.array([np.uint64(seed) ^ _SEED_SALT], dtype=np.uint64))
-        return _mix(root + reps * _GOLDEN)
-
-
-def _counters(day: int, stream: int, slots: np.ndarray) -> np.ndarray:
-    base = ((int(day) << _STREAM_BITS) | int(stream)) << _SLOT_BITS
-    with np.errstate(over="ignore"):
-        return _mix((np.uint64(base) + slots.astype(np.uint64)) * _GOLDEN)
+    return _keys(np.uint64(seed), np.asarray(replicates, dtype=np.int64))
 
 
 def uniform(keys: np.ndarray, day: int, stream: int, slots: np.ndarray | int) -> np.ndarray:
     """Uniform [0, 1) draws of shape ``(len(keys), len(slots))`` (or ``(len(keys),)`` for an int slot)."""
     scalar = np.ndim(slots) == 0
-    slots = np.atleast_1d(np.asarray(slots))
-    x = keys[:, None] ^ _counters(day, stream, slots)[None, :]
-    with np.errstate(over="ignore"):
-        _mix(x)
-    x >>= _S11
-    u = x.astype(np.float64)
-    u *= _TO_UNIT
+    u = _grid(keys, int(day), int(stream), np.atleast_1d(np.asarray(slots, dtype=np.int64)))
     return u[:, 0] if scalar else u
 
 
 def uniform_at(keys: np.ndarray, day: int, stream: int, slots: np.ndarray) -> np.ndarray:
     """Uniform draws for paired ``(keys[i], slots[i])``: one draw per element (sparse evaluation)."""
-    base = ((int(day) << _STREAM_BITS) | int(stream)) << _SLOT_BITS
-    with np.errstate(over="ignore"):
-        c = _mix((np.uint64(base) + np.asarray(slots, dtype=np.uint64)) * _GOLDEN)
-        x = _mix(keys ^ c)
-    x >>= _S11
-    return x.astype(np.float64) * _TO_UNIT
+    return _pairs(keys, int(day), int(stream), np.asarray(slots, dtype=np.int64))
