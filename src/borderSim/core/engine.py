@@ -158,8 +158,8 @@ def _villages_recover(s: State, ctx: Context, day: int) -> None:
     ready = s.days_since_fight[:, 0] >= P.communities.return_delay_days[:, 0]
     rows = np.flatnonzero(ready & (s.displaced_now.sum(axis=1) > 0))
     if rows.size:
-        kernels.apply_returns(keys, day, rows, s.displaced, s.residents, s.displaced_now, ctx.geo.side,
-                              P.communities.return_rate[rows])
+        kernels.apply_returns(keys, day, rows, ctx.village_slots, s.displaced, s.residents, s.displaced_now,
+                              ctx.geo.side, P.communities.return_rate[rows])
     dirty = np.flatnonzero(s.grievance_dirty[:, 0]) if communities.relaxes_today(day) else ()
     if len(dirty):
         g = communities.grievance_relax(P.take(dirty), s.grievance[dirty], s.grievance0[dirty])

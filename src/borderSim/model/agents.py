@@ -215,10 +215,8 @@ class Village(mesa.Agent):
         s, P, col = m.state, m.P, self._col
         ready = s.days_since_fight >= P.communities.return_delay_days
         if ready.all() and self.displaced > 0:
-            back = kernels.returns(m.keys, day, np.array([0]), s.displaced, P.communities.return_rate)[:, col]
-            s.displaced[:, col] -= back
-            s.residents[:, col] += back
-            s.displaced_now[:, self.side:self.side + 1] -= back
+            kernels.apply_returns(m.keys, day, np.array([0]), self._slot, s.displaced, s.residents,
+                                  s.displaced_now, m.geo.side, P.communities.return_rate)
         if communities.relaxes_today(day):
             s.grievance[:, col] = communities.grievance_relax(P, s.grievance[:, col], s.grievance0[:, col])
 

@@ -124,7 +124,7 @@ def flight(P: ParamArrays, residents: np.ndarray, intens: np.ndarray, expo: np.n
 
 def returns(P: ParamArrays, displaced: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Displaced residents who come home today (the rule; the engines run it through
-    :func:`borderSim.rules.kernels.returns` and ``apply_returns``, tested against this)."""
+    :func:`borderSim.rules.kernels.apply_returns`, tested against this)."""
     return np.minimum(stochastic_round(displaced * P.communities.return_rate, u), displaced)
 
 

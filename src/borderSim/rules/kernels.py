@@ -60,26 +60,16 @@ def _returning(key, mixed, displaced, rate):
 
 
 @njit(cache=True)
-def returns(keys, day, rows, displaced, rate):
-    """Displaced residents returning today in ``rows`` (B_rows, V): ``floor(displaced * rate + u)``,
-    at most ``displaced``; the same numbers as :func:`borderSim.rules.communities.returns` with
-    ``uniform(keys, day, RETURN, slot)`` draws, evaluated only where anyone is displaced."""
-    n, v = rows.size, displaced.shape[1]
-    out = np.zeros((n, v), dtype=np.int64)
-    for j in range(v):
-        c = counter(day, _RETURN, j)
-        for k in range(n):
-            d = displaced[rows[k], j]
-            if d > 0:
-                out[k, j] = _returning(keys[rows[k]], c, d, rate[k, 0])
-    return out
+def apply_returns(keys, day, rows, cols, displaced, residents, displaced_now, side, rate):
+    """Move today's returning displaced home, in place, for villages ``cols`` of ``rows``.
 
-
-@njit(cache=True)
-def apply_returns(keys, day, rows, displaced, residents, displaced_now, side, rate):
-    """:func:`returns` for ``rows``, moved home in place (villages and the per-side totals)."""
-    v = displaced.shape[1]
-    for j in range(v):
+    For each village with anyone displaced, ``floor(displaced * rate + u)`` (at most all of them)
+    return, with ``u = uniform(keys, day, RETURN, village)``: the same numbers as
+    :func:`borderSim.rules.communities.returns`. ``rate`` is (len(rows), 1); the per-side totals in
+    ``displaced_now`` follow. The core passes every village of the rows with displaced residents, a
+    Mesa village only its own column.
+    """
+    for j in cols:
         c = counter(day, _RETURN, j)
         sd = side[j]
         for k in range(rows.size):
