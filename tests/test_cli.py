@@ -195,9 +195,12 @@ def test_time_series_are_written_in_chunks_with_the_same_content(tmp_path):
 def test_benchmark_reports_json_and_markdown(tmp_path):
     """A tiny benchmark run: the report's structure, not its speed (timings are not asserted)."""
     assert main(["bench", "--batches", "1", "10", "--days", "5", "--mesa-replicates", "1", "--mesa-days", "3",
-                 "--out", str(tmp_path)]) == 0
+                 "--repeat", "2", "--out", str(tmp_path)]) == 0
     report = json.loads((tmp_path / "bench.json").read_text())
     engines = [(r["engine"], r["batch"]) for r in report["results"]]
     assert engines == [("mesa", 1), ("core", 1), ("core", 10)]
     assert all(r["replicate_days_per_second"] > 0 and r["peak_memory_mib"] > 0 for r in report["results"])
+    # each figure is the median of the repeats, within the range they span
+    assert all(r["repeats"] == 2 and r["cpu_seconds_min"] <= r["cpu_seconds"] <= r["cpu_seconds_max"]
+               for r in report["results"])
     assert "ratio" in (tmp_path / "bench.md").read_text()

@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -57,14 +58,34 @@ def _measure(engine: str, batch: int, days: int) -> dict:
     return out
 
 
-def run(days: int = 730, batches=BATCHES, mesa_replicates: int = 2, mesa_days: int = 365) -> dict:
-    """Every configuration, each in a fresh Python process."""
+def _median(runs: list[dict]) -> dict:
+    """One configuration's figures: the median of each over its repeats, and the spread of CPU time."""
+    out = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, float):
+            out[key] = statistics.median(r[key] for r in runs)
+    if "ratio_to_uniform" in out:   # the ratio of the medians, not the median of the ratios
+        out["ratio_to_uniform"] = out["ns_per_village_day"] / out["uniform_ns_per_village_day"]
+    cpu = [r["cpu_seconds"] for r in runs]
+    out.update(repeats=len(runs), cpu_seconds_min=min(cpu), cpu_seconds_max=max(cpu))
+    return out
+
+
+def run(days: int = 730, batches=BATCHES, mesa_replicates: int = 2, mesa_days: int = 365, repeat: int = 3,
+        progress=None) -> dict:
+    """Every configuration ``repeat`` times, each run in a fresh Python process; medians are reported
+    (a shared virtual machine's CPU time varies by 10-20 % from run to run)."""
     configs = [("mesa", mesa_replicates, mesa_days)] + [("core", b, days) for b in batches]
     results = []
     for engine, batch, d in configs:
-        proc = subprocess.run([sys.executable, "-m", "borderSim.bench", "--child", engine, str(batch), str(d)],
-                              capture_output=True, text=True, check=True)
-        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        runs = []
+        for _ in range(repeat):
+            proc = subprocess.run([sys.executable, "-m", "borderSim.bench", "--child", engine, str(batch), str(d)],
+                                  capture_output=True, text=True, check=True)
+            runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            if progress is not None:
+                progress(1)
+        results.append(_median(runs))
     mesa = results[0]["replicate_days_per_second"]
     for r in results[1:]:
         r["speedup_over_mesa"] = r["replicate_days_per_second"] / mesa
@@ -85,19 +106,25 @@ def machine() -> dict:
     return {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(), "versions": versions()}
 
 
+def _fmt(r: dict, key: str, spec: str) -> str:
+    return format(r[key], spec) if key in r else ""
+
+
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['platform']}; Python {m['versions']['python']}, "
              f"numpy {m['versions']['numpy']}, Mesa {m['versions']['mesa']}.", "",
+             f"Medians of {report['results'][0].get('repeats', 1)} runs per configuration (CPU s: median "
+             "and range).", "",
              "| engine | batch | days | CPU s | replicate-days/s | x Mesa | peak MiB | ns per village-day "
              "| numpy uniform ns | ratio |", "|---|---|---|---|---|---|---|---|---|---|"]
     for r in report["results"]:
+        spread = f" ({r['cpu_seconds_min']:.2f}-{r['cpu_seconds_max']:.2f})" if r.get("repeats", 1) > 1 else ""
         lines.append(
-            f"| {r['engine']} | {r['batch']:,} | {r['days']} | {r['cpu_seconds']:.2f} | "
+            f"| {r['engine']} | {r['batch']:,} | {r['days']} | {r['cpu_seconds']:.2f}{spread} | "
             f"{r['replicate_days_per_second']:,.0f} | {r.get('speedup_over_mesa', 1):,.0f} | "
-            f"{r['peak_memory_mib']:.0f} | {r.get('ns_per_village_day', float('nan')):.1f} | "
-            f"{r.get('uniform_ns_per_village_day', float('nan')):.2f} | "
-            f"{r.get('ratio_to_uniform', float('nan')):.1f} |")
+            f"{r['peak_memory_mib']:.0f} | {_fmt(r, 'ns_per_village_day', ',.1f')} | "
+            f"{_fmt(r, 'uniform_ns_per_village_day', '.2f')} | {_fmt(r, 'ratio_to_uniform', ',.1f')} |")
     return "\n".join(lines) + "\n"
 
 
@@ -109,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batches", type=int, nargs="+", default=list(BATCHES))
     ap.add_argument("--mesa-replicates", type=int, default=2)
     ap.add_argument("--mesa-days", type=int, default=365)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each configuration (medians are reported)")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -116,7 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         engine, batch, days = args.child
         print(json.dumps(_measure(engine, int(batch), int(days))))
         return 0
-    report = run(args.days, args.batches, args.mesa_replicates, args.mesa_days)
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
+    from tqdm import tqdm
+
+    with tqdm(total=(1 + len(args.batches)) * args.repeat, desc="bench", unit="run") as bar:
+        report = run(args.days, args.batches, args.mesa_replicates, args.mesa_days, args.repeat, bar.update)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     table = markdown(report)

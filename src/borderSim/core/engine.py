@@ -3,7 +3,7 @@
 The schedule and the phases that belong to no agent live in :mod:`borderSim.rules.schedule`; this
 module writes the agent phases (villages, third parties, governments) as array operations over all
 rows at once, calling the same rule functions the Mesa agents call one by one. Phases that touch only
-some rows or villages (gunfire, the front, returns) are evaluated on those alone: draws are keyed by
+some rows or villages (gunfire, the front, returns, the mediators) are evaluated on those alone: draws are keyed by
 (replicate, day, stream, slot), so the numbers do not depend on what else is evaluated.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from borderSim.rules import communities, governments, kernels, schedule, thirdparties
+from borderSim.rules.params import sides
 from borderSim.rules.schedule import SIDES2, Context
 from borderSim.rules.state import State
 from borderSim.rules.streams import Stream, uniform, uniform_at
@@ -54,53 +55,67 @@ def _villages_observe(s: State, ctx: Context, day: int) -> tuple[np.ndarray, np.
 
 
 def _third_parties(s: State, ctx: Context, day: int, level_prev: np.ndarray) -> dict:
+    """China on every row; Russia and the West only on the rows in an episode (outside one nobody
+    offers or mediates: the West facilitates talks where it is preventive, else all is quiet)."""
     P, keys = ctx.P, ctx.keys
-    days_in = day - s.episode_onset
-    p_offer = thirdparties.russia_offer_probability(P)
-    u_offer = uniform(keys, day, Stream.RUSSIA_OFFER, 0)[:, None]
-    accepted = _answers(s, ctx, day, s.episode & ~s.russia_engaged & (u_offer < p_offer), P.russia.bias,
-                        Stream.RUSSIA_ACCEPT)
-    s.russia_engaged, s.russia_action, r_offered, r_agreed = thirdparties.mediator_step(
-        s.episode, s.russia_engaged, p_offer, u_offer, accepted, True)
-    s.russia_timing = np.where(r_agreed, thirdparties.timing_factor(P, days_in), s.russia_timing)
-
     s.china_until, s.china_action, c_started = thirdparties.china_step(
         P, level_prev, s.china_until, day, uniform(keys, day, Stream.CHINA, 0)[:, None])
+    e = np.flatnonzero(s.episode[:, 0])
+    r_engaged, w_engaged = s.russia_engaged[e], s.west_engaged[e]
+    s.russia_engaged, s.west_engaged = np.zeros_like(s.russia_engaged), np.zeros_like(s.west_engaged)
+    s.russia_action = np.full_like(s.russia_action, MediatorAction.NONE)
+    s.west_action = np.where(P.western.preventive, MediatorAction.FACILITATING_TALKS,
+                             MediatorAction.NONE).astype(np.int64)
+    offers = {k: np.zeros_like(s.episode) for k in ("russia_offered", "russia_agreed", "west_offered",
+                                                     "west_agreed")}
+    offers["china_started"] = c_started
+    if not e.size:
+        return offers
+    Pe, ke, episode = P.take(e), keys[e], np.ones((e.size, 1), dtype=bool)
+    days_in = day - s.episode_onset[e]
+    p_offer = thirdparties.russia_offer_probability(Pe)
+    u_offer = uniform(ke, day, Stream.RUSSIA_OFFER, 0)[:, None]
+    accepted = _answers(s, ctx, day, e, ~r_engaged & (u_offer < p_offer), Pe.russia.bias, Stream.RUSSIA_ACCEPT)
+    r_engaged, r_action, r_offered, r_agreed = thirdparties.mediator_step(
+        episode, r_engaged, p_offer, u_offer, accepted, True)
+    r_timing = np.where(r_agreed, thirdparties.timing_factor(Pe, days_in), s.russia_timing[e])
 
-    p_offer = thirdparties.west_offer_probability(P, days_in)
-    u_offer = uniform(keys, day, Stream.WEST_OFFER, 0)[:, None]
-    accepted = _answers(s, ctx, day, s.episode & ~s.west_engaged & (u_offer < p_offer), thirdparties.west_bias(P),
+    p_offer = thirdparties.west_offer_probability(Pe, days_in)
+    u_offer = uniform(ke, day, Stream.WEST_OFFER, 0)[:, None]
+    accepted = _answers(s, ctx, day, e, ~w_engaged & (u_offer < p_offer), thirdparties.west_bias(Pe),
                         Stream.WEST_ACCEPT)
-    s.west_engaged, action, w_offered, w_agreed = thirdparties.mediator_step(
-        s.episode, s.west_engaged, p_offer, u_offer, accepted, P.western.willingness > 0)
-    s.west_action = np.where(~s.episode & P.western.preventive, MediatorAction.FACILITATING_TALKS, action)
-    timing = thirdparties.timing_factor(P, days_in)
-    s.west_timing = np.where(w_agreed, timing, s.west_timing)
-    joint = w_agreed & P.western.joint_with_russia & ~s.russia_engaged
-    s.russia_engaged = s.russia_engaged | joint
-    s.russia_timing = np.where(joint, timing, s.russia_timing)
-    s.russia_action = np.where(joint, MediatorAction.ACCEPTED, s.russia_action)
-    return {"russia_offered": r_offered, "russia_agreed": r_agreed, "west_offered": w_offered,
-            "west_agreed": w_agreed, "china_started": c_started}
+    w_engaged, w_action, w_offered, w_agreed = thirdparties.mediator_step(
+        episode, w_engaged, p_offer, u_offer, accepted, Pe.western.willingness > 0)
+    timing = thirdparties.timing_factor(Pe, days_in)
+    s.west_timing[e] = np.where(w_agreed, timing, s.west_timing[e])
+    joint = w_agreed & Pe.western.joint_with_russia & ~r_engaged
+    s.russia_engaged[e], s.russia_action[e] = r_engaged | joint, np.where(joint, MediatorAction.ACCEPTED, r_action)
+    s.russia_timing[e] = np.where(joint, timing, r_timing)
+    s.west_engaged[e], s.west_action[e] = w_engaged, w_action
+    for k, v in (("russia_offered", r_offered), ("russia_agreed", r_agreed), ("west_offered", w_offered),
+                 ("west_agreed", w_agreed)):
+        offers[k][e] = v
+    return offers
 
 
-def _answers(s: State, ctx: Context, day: int, offered: np.ndarray, bias: np.ndarray, stream: Stream
-             ) -> np.ndarray:
-    """(B, 2) whether each government accepts today's offer, evaluated on the rows with an offer."""
-    accepted = np.zeros(s.move.shape, dtype=bool)
-    rows = np.flatnonzero(offered[:, 0])
-    if rows.size:
-        P = ctx.P.take(rows)
-        p = thirdparties.acceptance(P.gov, bias[rows], s.hurt[rows], P.border.ripeness_weight, SIDE_SIGN)
-        accepted[rows] = uniform(ctx.keys[rows], day, stream, SIDES2) < p
+def _answers(s: State, ctx: Context, day: int, rows: np.ndarray, offered: np.ndarray, bias: np.ndarray,
+             stream: Stream) -> np.ndarray:
+    """(len(rows), 2) whether each government of ``rows`` accepts today's offer, where one was made."""
+    accepted = np.zeros((rows.size, 2), dtype=bool)
+    i = np.flatnonzero(offered[:, 0])
+    if i.size:
+        r = rows[i]
+        p = thirdparties.acceptance(ctx.P.take(r).gov, bias[i], s.hurt[r], ctx.P.border.ripeness_weight[r],
+                                    SIDE_SIGN)
+        accepted[i] = uniform(ctx.keys[r], day, stream, SIDES2) < p
     return accepted
 
 
 def _governments_decide(s: State, ctx: Context, day: int) -> None:
     P = ctx.P
     pressure = thirdparties.pressure(P, s.russia_engaged, s.west_engaged, s.china_until >= day)
-    pull = np.concatenate([governments.succession_pull(P.tajikistan.succession_effect, s.succession),
-                           governments.protest_pull(P.kyrgyzstan.protest_hawkishness, s.protest)], axis=1)
+    pull = sides(governments.succession_pull(P.tajikistan.succession_effect, s.succession),
+                 governments.protest_pull(P.kyrgyzstan.protest_hawkishness, s.protest))
     u_up, u_down = governments.utilities(
         P.gov, level_eff=np.maximum(s.level_base, s.local_max), level_base=s.level_base,
         unrest_=governments.unrest(s.legitimacy, s.rally, P.gov.unrest_shock),
@@ -115,7 +130,7 @@ def _governments_decide(s: State, ctx: Context, day: int) -> None:
 def _villages_endure(s: State, ctx: Context, day: int, rows, P, on_front, intens, expo) -> None:
     """Shelling, civilian harm and flight in the villages on the front."""
     geo, keys = ctx.geo, ctx.keys
-    fr, fc = np.nonzero(on_front[:, geo.segment])
+    fr, fc = kernels.nonzero_2d(on_front[:, geo.segment])
     rr, side = rows[fr], geo.side[fc]
     Pp = P.take(fr)
     intens_p, expo_p = intens[fr], expo[fr, side][:, None]
@@ -132,13 +147,8 @@ def _villages_endure(s: State, ctx: Context, day: int, rows, P, on_front, intens
             uniform_at(ks, day, Stream.CIVILIAN_WOUNDED, ci)[:, None],
             uniform_at(ks, day, Stream.HOMES, ci)[:, None])
         deaths[i] = d
-        s.dead[ri, ci] += d[:, 0]
-        s.wounded[ri, ci] += w[:, 0]
-        s.homes[ri, ci] += h[:, 0]
-        np.add.at(s.deaths_civilian, (ri, si), d[:, 0])
-        np.add.at(s.wounded_civilian, (ri, si), w[:, 0])
-        np.add.at(s.homes_destroyed, (ri, si), h[:, 0])
-        np.add.at(s.deaths_today, (ri, si), d[:, 0])
+        kernels.add_harm(ri, ci, si, d[:, 0], w[:, 0], h[:, 0], s.dead, s.wounded, s.homes,
+                         s.deaths_civilian, s.wounded_civilian, s.homes_destroyed, s.deaths_today)
         s.grievance[ri, ci] = communities.grievance_after_losses(
             Pp.take(i), s.grievance[ri, ci][:, None], d, h)[:, 0]
         s.grievance_dirty[ri] = True
@@ -146,10 +156,7 @@ def _villages_endure(s: State, ctx: Context, day: int, rows, P, on_front, intens
     civil = Pp.gov.civil_society[np.arange(len(fr)), side][:, None]
     fled = communities.flight(Pp, left, intens_p, expo_p, civil,
                               uniform_at(keys[rr], day, Stream.FLIGHT, fc)[:, None])[:, 0]
-    s.residents[rr, fc] = left[:, 0] - fled
-    s.displaced[rr, fc] += fled
-    np.add.at(s.fled_today, (rr, side), fled)
-    np.add.at(s.displaced_now, (rr, side), fled)
+    kernels.add_flight(rr, fc, side, left[:, 0], fled, s.residents, s.displaced, s.fled_today, s.displaced_now)
 
 
 def _villages_recover(s: State, ctx: Context, day: int) -> None:
@@ -162,9 +169,8 @@ def _villages_recover(s: State, ctx: Context, day: int) -> None:
                               ctx.geo.side, P.communities.return_rate[rows])
     dirty = np.flatnonzero(s.grievance_dirty[:, 0]) if communities.relaxes_today(day) else ()
     if len(dirty):
-        g = communities.grievance_relax(P.take(dirty), s.grievance[dirty], s.grievance0[dirty])
-        s.grievance[dirty] = g
-        s.grievance_dirty[dirty, 0] = (g != s.grievance0[dirty]).any(axis=1)
+        kernels.relax_grievance(dirty, s.grievance, s.grievance0, communities.relax_factor(P.take(dirty))[:, 0],
+                                communities.RELAX_SNAP, s.grievance_dirty[:, 0])
 
 
 def _governments_update(s: State, ctx: Context) -> None:
@@ -174,8 +180,7 @@ def _governments_update(s: State, ctx: Context) -> None:
     s.audience = governments.audience(s.audience, P.border.audience_accrual, P.border.audience_decay, public)
     s.hurt = governments.hurt(s.hurt, P.border.hurt_half_life, s.deaths_today, P.border.hurt_scale)
     k = P.kyrgyzstan
-    protest_cost = np.concatenate(
-        [np.zeros_like(s.protest), (s.protest >= k.protest_threshold) * k.protest_legitimacy_cost], axis=1)
+    protest_cost = sides(np.zeros_like(s.protest), (s.protest >= k.protest_threshold) * k.protest_legitimacy_cost)
     s.legitimacy = governments.legitimacy(P.gov, s.legitimacy, s.legitimacy0, s.deaths_today, protest_cost)
     s.capability = governments.capability(s.capability, P.gov.arms_inflow, P.western.security_assistance)
     s.protest = governments.protest(k, s.protest, s.deaths_today[:, 1:],

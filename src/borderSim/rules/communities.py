@@ -143,7 +143,16 @@ def relaxes_today(day: int) -> bool:
     return day % RELAX_EVERY == 0
 
 
+RELAX_SNAP = 1e-4  # grievance this close to its baseline is back at it (the village is calm again)
+
+
+def relax_factor(P: ParamArrays) -> np.ndarray:
+    """What is left of a grievance's excess over its baseline after a week of daily recovery."""
+    return (1.0 - P.communities.grievance_recovery) ** RELAX_EVERY
+
+
 def grievance_relax(P: ParamArrays, grievance: np.ndarray, baseline: np.ndarray) -> np.ndarray:
-    """A week of relaxation toward the baseline; snaps to it within 1e-4 (the village is calm again)."""
-    g = baseline + (grievance - baseline) * (1.0 - P.communities.grievance_recovery) ** RELAX_EVERY
-    return np.where(np.abs(g - baseline) < 1e-4, baseline, g)
+    """A week of relaxation toward the baseline, snapped to it within ``RELAX_SNAP`` (the rule; the core
+    runs it in place through :func:`borderSim.rules.kernels.relax_grievance`, tested against this)."""
+    g = baseline + (grievance - baseline) * relax_factor(P)
+    return np.where(np.abs(g - baseline) < RELAX_SNAP, baseline, g)

@@ -9,31 +9,19 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtri
 
+from borderSim.rules import kernels
+
 _NORMAL_FROM = 30.0   # Poisson means above this use the rounded normal approximation
 
 
 def poisson(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """Poisson counts by inversion of the CDF (normal approximation for means above 30)."""
+    """Poisson counts by inversion of the CDF (compiled search; normal approximation for means above 30)."""
     u, lam = np.broadcast_arrays(np.asarray(u, dtype=np.float64), np.asarray(lam, dtype=np.float64))
     out = np.zeros(u.shape, dtype=np.int64)
     small = lam <= _NORMAL_FROM
     if small.any():
-        idx = np.flatnonzero(small.ravel())
-        us, ls = u.ravel()[idx], lam.ravel()[idx]
-        p = np.exp(-ls)
-        cdf = p.copy()
-        flat = out.ravel()
-        live = np.flatnonzero(us >= cdf)   # draws still searching, compressed as they finish
-        us, ls, p, cdf, idx = us[live], ls[live], p[live], cdf[live], idx[live]
-        k = 0
-        while idx.size and k < 200:
-            k += 1
-            flat[idx] = k
-            p = p * ls / k
-            cdf = cdf + p
-            live = np.flatnonzero(us >= cdf)
-            us, ls, p, cdf, idx = us[live], ls[live], p[live], cdf[live], idx[live]
-        out = flat.reshape(out.shape)
+        ls = lam[small]
+        out[small] = kernels.poisson_search(u[small], ls, np.exp(-ls))
     big = ~small
     if big.any():
         lb = lam[big]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from borderSim.geography import Geography
+from borderSim.rules import kernels
 from borderSim.rules.params import ParamArrays
 
 
@@ -30,11 +31,8 @@ def local_levels(rows, cols, gunfire, batch: int, geo: Geography):
     Returns the (B, S) worst local rung per segment (1 incident, 2 gunfire), the (B, 1) worst
     overall, and (B, 1) counts of incidents and of gunfire.
     """
-    seg = np.zeros((batch, geo.n_segments), dtype=np.int64)
-    np.maximum.at(seg, (rows, geo.segment[cols]), 1 + gunfire.astype(np.int64))
-    incidents = np.bincount(rows, minlength=batch)[:, None]
-    shots = np.bincount(rows[gunfire], minlength=batch)[:, None]
-    return seg, seg.max(axis=1, keepdims=True), incidents, shots
+    return kernels.local_levels(np.asarray(rows, dtype=np.int64), geo.segment[cols],
+                                np.asarray(gunfire, dtype=np.bool_), batch, geo.n_segments)
 
 
 def step_base(level_base, level_eff, moves):

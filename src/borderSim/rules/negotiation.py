@@ -46,8 +46,9 @@ def negotiate(P: ParamArrays, geo: Geography, *, level, episode, agreement, dema
     calm = (level <= 2) & ~episode
     held = calm & (u_round < round_probability(P))
     success = held & (u_success < success_probability(P, hurt, protest))
-    remaining = ~demarcated.all(axis=1, keepdims=True)
-    conceded = success & remaining
+    conceded = success.copy()               # a success concedes land while any segment is still disputed
+    tried = np.flatnonzero(success[:, 0])
+    conceded[tried] = ~demarcated[tried].all(axis=1, keepdims=True)
     rows = np.flatnonzero(conceded[:, 0])
     if rows.size:
         demarcated = demarcated.copy()

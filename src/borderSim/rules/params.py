@@ -3,8 +3,9 @@
 Every parameter becomes a ``(B, 1)`` float64 (or bool/int) array so that it broadcasts against dyad
 state ``(B, 1)``, side state ``(B, 2)``, segment state ``(B, S)`` and village state ``(B, V)``.
 The government fields shared by both sides are also stacked as ``(B, 2)`` arrays in side order
-(Tajikistan, Kyrgyzstan) under ``P.gov``. Categorical fields become integer codes; the start date
-becomes its day of year. Any parameter may differ between rows.
+(Tajikistan, Kyrgyzstan) under ``P.gov``, column-major like the side state
+(:mod:`borderSim.rules.state`). Categorical fields become integer codes; the start date becomes its
+day of year. Any parameter may differ between rows.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ import numpy as np
 
 from borderSim.geography import Geography
 from borderSim.schema import GOVERNMENT_FIELDS, GROUPS, Parameters, specs
+
+
+def sides(tajik: np.ndarray, kyrgyz: np.ndarray) -> np.ndarray:
+    """Two ``(B, 1)`` columns as one ``(B, 2)`` side array, column-major like ``P.gov`` and the side state."""
+    return np.concatenate([np.transpose(tajik), np.transpose(kyrgyz)]).T
 
 
 class _Rows(SimpleNamespace):
@@ -87,10 +93,8 @@ def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, ba
         if arr.shape[0] != rows:
             arr = np.broadcast_to(arr, (rows, 1))
         groups[s.group][s.key] = arr
-    gov = {k: np.ascontiguousarray(np.concatenate(
-        [np.broadcast_to(groups["tajikistan"][k], (rows, 1)),
-         np.broadcast_to(groups["kyrgyzstan"][k], (rows, 1))], axis=1))
-        for k in GOVERNMENT_FIELDS}
+    gov = {k: sides(np.broadcast_to(groups["tajikistan"][k], (rows, 1)),
+                    np.broadcast_to(groups["kyrgyzstan"][k], (rows, 1))) for k in GOVERNMENT_FIELDS}
     namespaces = {g: SimpleNamespace(**d) for g, d in groups.items()}
     namespaces["gov"] = SimpleNamespace(**gov)
     return ParamArrays(namespaces, rows)

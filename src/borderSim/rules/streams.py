@@ -89,11 +89,11 @@ def _keys(seed, replicates):
 
 @njit(cache=True)
 def _grid(keys, day, stream, slots):
-    out = np.empty((keys.size, slots.size))
+    out = np.empty((slots.size, keys.size))   # slot-major; returned transposed (column-major)
     for j in range(slots.size):
         c = counter(day, stream, slots[j])
         for i in range(keys.size):
-            out[i, j] = to_uniform(keys[i], c)
+            out[j, i] = to_uniform(keys[i], c)
     return out
 
 
@@ -113,7 +113,7 @@ def replicate_keys(seed: int, replicates: np.ndarray) -> np.ndarray:
 def uniform(keys: np.ndarray, day: int, stream: int, slots: np.ndarray | int) -> np.ndarray:
     """Uniform [0, 1) draws of shape ``(len(keys), len(slots))`` (or ``(len(keys),)`` for an int slot)."""
     scalar = np.ndim(slots) == 0
-    u = _grid(keys, int(day), int(stream), np.atleast_1d(np.asarray(slots, dtype=np.int64)))
+    u = _grid(keys, int(day), int(stream), np.atleast_1d(np.asarray(slots, dtype=np.int64))).T
     return u[:, 0] if scalar else u
 
 

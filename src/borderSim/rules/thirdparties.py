@@ -18,7 +18,7 @@ from enum import IntEnum
 import numpy as np
 
 from borderSim.rules.draws import logistic
-from borderSim.rules.params import ParamArrays
+from borderSim.rules.params import ParamArrays, sides
 
 SIDE_SIGN = np.array([[-1.0, 1.0]])  # bias > 0 favours Tajikistan: it counts against Kyrgyzstan
 
@@ -113,8 +113,7 @@ def pressure(P: ParamArrays, russia_engaged, west_engaged, china_on) -> np.ndarr
     on_client = r.restraint * (1.0 - r.client_alternatives)
     on_other = r.restraint * (1.0 - np.abs(r.bias))
     client_is_tj = r.bias >= 0
-    restraint = np.concatenate([np.where(client_is_tj, on_client, on_other),
-                                np.where(client_is_tj, on_other, on_client)], axis=1)
+    restraint = sides(np.where(client_is_tj, on_client, on_other), np.where(client_is_tj, on_other, on_client))
     russian = russia_engaged * r.attention * (restraint + r.remittance_leverage * g.remittance_share)
     manip = w.style == 1
     western = west_engaged * w.pressure * w.resources * np.where(manip, w.manipulative_boost, 1.0)
