@@ -105,8 +105,8 @@ def _answers(s: State, ctx: Context, day: int, rows: np.ndarray, offered: np.nda
     i = np.flatnonzero(offered[:, 0])
     if i.size:
         r = rows[i]
-        p = thirdparties.acceptance(ctx.P.take(r).gov, bias[i], s.hurt[r], ctx.P.border.ripeness_weight[r],
-                                    SIDE_SIGN)
+        P = ctx.P.take(r)
+        p = thirdparties.acceptance(P.gov, bias[i], s.hurt[r], P.border.ripeness_weight, SIDE_SIGN)
         accepted[i] = uniform(ctx.keys[r], day, stream, SIDES2) < p
     return accepted
 

@@ -53,7 +53,8 @@ def incidents(keys, day, slots, hazard, grievance, daily, season, water):
 
 
 def nonzero_2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.nonzero`` of a C-ordered 2-D mask, through the 1-D fast path (about ten times faster)."""
+    """``np.nonzero`` of a 2-D mask (the same pairs, in row-major order), through the 1-D fast path (about ten
+    times faster)."""
     return np.divmod(np.flatnonzero(mask), mask.shape[1])
 
 

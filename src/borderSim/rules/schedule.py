@@ -45,7 +45,7 @@ class Context:
 
     @classmethod
     def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray) -> Context:
-        return cls(P=P, geo=geo, keys=keys, backing=np.asfortranarray(thirdparties.backing(P)),
+        return cls(P=P, geo=geo, keys=keys, backing=thirdparties.backing(P),
                    village_slots=np.arange(geo.n_villages))
 
 

@@ -45,10 +45,11 @@ class ChinaAction(IntEnum):
 
 
 def backing(P: ParamArrays) -> np.ndarray:
-    """(B, 2) backing each government expects: Russian shielding of its favourite, and security aid."""
+    """(B, 2) backing each government expects: Russian shielding of its favourite, and security aid
+    (column-major, like the side state)."""
     r, w = P.russia, P.western
     shield = r.patronage * np.maximum(0.0, r.bias * -SIDE_SIGN)
-    return shield + w.assistance_moral_hazard * w.security_assistance
+    return np.asfortranarray(shield + w.assistance_moral_hazard * w.security_assistance)
 
 
 def acceptance(g, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray) -> np.ndarray:
