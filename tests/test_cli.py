@@ -117,9 +117,11 @@ def test_bad_input_one_line_exit_2_nothing_left(tmp_path, monkeypatch, capsys, c
     assert not (tmp_path / "runs").exists()
 
 
-def test_argparse_errors_are_one_line_too(capsys):
+@pytest.mark.parametrize("argv", [["run", "baseline", "--replicates", "many"], ["bench", "--repeat", "0"],
+                                  ["bench", "--days", "x"]])
+def test_argparse_errors_are_one_line_too(capsys, argv):
     with pytest.raises(SystemExit) as exc:
-        main(["run", "baseline", "--replicates", "many"])
+        main(argv)
     assert exc.value.code == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 

@@ -131,7 +131,9 @@ def markdown(report: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    ap = argparse.ArgumentParser(prog="borderSim bench", description=__doc__.splitlines()[0])
+    from borderSim.cli.main import OneLineParser
+
+    ap = OneLineParser(prog="borderSim bench", description=__doc__.splitlines()[0])
     ap.add_argument("--days", type=int, default=730)
     ap.add_argument("--batches", type=int, nargs="+", default=list(BATCHES))
     ap.add_argument("--mesa-replicates", type=int, default=2)

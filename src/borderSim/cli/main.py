@@ -16,7 +16,7 @@ EXIT_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 
-class _Parser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
     """argparse with one-line errors."""
 
     def error(self, message: str):
@@ -26,10 +26,10 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     from borderSim.cli import commands
 
-    p = _Parser(prog="borderSim", description="Agent-based simulation of escalation on the Kyrgyz-Tajik "
+    p = OneLineParser(prog="borderSim", description="Agent-based simulation of escalation on the Kyrgyz-Tajik "
                 "border.")
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=OneLineParser, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run a scenario and write a results folder",
                          description="Run a scenario file (or a shipped scenario by name) and write "
