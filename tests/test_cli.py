@@ -118,7 +118,8 @@ def test_bad_input_one_line_exit_2_nothing_left(tmp_path, monkeypatch, capsys, c
 
 
 @pytest.mark.parametrize("argv", [["run", "baseline", "--replicates", "many"], ["bench", "--repeat", "0"],
-                                  ["bench", "--days", "x"]])
+                                  ["bench", "--days", "x"], ["bench", "--days", "0"],
+                                  ["bench", "--batches", "10", "-1"]])
 def test_argparse_errors_are_one_line_too(capsys, argv):
     with pytest.raises(SystemExit) as exc:
         main(argv)

@@ -146,8 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         engine, batch, days = args.child
         print(json.dumps(_measure(engine, int(batch), int(days))))
         return 0
-    if args.repeat < 1:
-        ap.error("--repeat must be at least 1")
+    for name in ("days", "mesa_replicates", "mesa_days", "repeat"):
+        if getattr(args, name) < 1:
+            ap.error(f"--{name.replace('_', '-')} must be at least 1")
+    if min(args.batches) < 1:
+        ap.error("--batches must all be at least 1")
     from tqdm import tqdm
 
     with tqdm(total=(1 + len(args.batches)) * args.repeat, desc="bench", unit="run") as bar:
