@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from borderSim.cli.main import main
+from borderSim.outputs.tables import read_timeseries
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT = ["--replicates", "3", "--days", "40", "--quiet"]
@@ -30,9 +32,14 @@ def test_run_writes_the_four_outputs(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "overview.png", "summary.parquet",
                                                        "timeseries.parquet"]
     ts = pd.read_parquet(out / "timeseries.parquet")
-    assert list(ts.columns) == ["scenario", "replicate", "day", "variable", "side", "segment", "value"]
-    assert ts.day.max() == 40 and ts.replicate.nunique() == 3
-    assert set(ts.loc[ts.variable == "deaths_civilian", "side"]) == {"TJ", "KG"}
+    assert list(ts.columns[:4]) == ["scenario", "replicate", "day", "level"]
+    assert len(ts) == 3 * 41 and ts.day.max() == 40 and ts.replicate.nunique() == 3
+    assert {"deaths_civilian[TJ]", "deaths_civilian[KG]", "segment_level[vorukh]"} <= set(ts.columns)
+    long = read_timeseries(out / "timeseries.parquet", ["deaths_civilian", "level"], long=True)
+    assert list(long.columns) == ["scenario", "replicate", "day", "variable", "side", "segment", "value"]
+    assert len(long) == 3 * 41 * 3 and set(long.loc[long.variable == "deaths_civilian", "side"]) == {"TJ", "KG"}
+    kg = long[(long.variable == "deaths_civilian") & (long.side == "KG")].value.to_numpy()
+    assert np.array_equal(kg, ts["deaths_civilian[KG]"].to_numpy(float))
     summary = pd.read_parquet(out / "summary.parquet")
     assert len(summary) == 3 and "reached_rung5" in summary
     man = json.loads((out / "manifest.json").read_text())

@@ -1,6 +1,6 @@
 """Running a scenario on either engine and writing a results folder.
 
-A run folder holds ``timeseries.parquet`` (long format, written chunk by chunk), ``summary.parquet``
+A run folder holds ``timeseries.parquet`` (one column per series, written chunk by chunk), ``summary.parquet``
 (one row per replicate), ``manifest.json`` (resolved parameters, seed, versions: enough to reproduce
 every figure) and ``overview.png``. It is written under a temporary name beside its destination and
 renamed only when complete, so an interrupted run leaves nothing behind.
@@ -29,8 +29,7 @@ import pyarrow.parquet as pq
 from borderSim.core.run import iter_chunks
 from borderSim.errors import InputError
 from borderSim.geography import load_geography
-from borderSim.outputs import plots
-from borderSim.outputs.tables import TIMESERIES_SCHEMA, ChunkWriter, long_table
+from borderSim.outputs import plots, tables
 from borderSim.outputs.variables import series_names
 from borderSim.scenarios import Scenario
 
@@ -172,14 +171,15 @@ def run_to_folder(scenario: Scenario, out: Path, *, engine: str = "core", timese
     try:
         t0 = time.perf_counter()
         geo = load_geography()
-        writer = ChunkWriter(tmp / "timeseries.parquet", TIMESERIES_SCHEMA) if timeseries else None
+        writer = tables.ChunkWriter(tmp / "timeseries.parquet", tables.schema(series_names(geo), geo)) \
+            if timeseries else None
         summaries, overview = [], {}
         for c in chunks(scenario, engine=engine, timeseries=timeseries, chunk_size=chunk_size, progress=progress):
             summaries.append(c.summary)
             if c.series is None:
                 continue
             if writer is not None:
-                writer.write(long_table(c.series, c.replicates, geo, scenario.name))
+                writer.write(tables.wide_table(c.series, c.replicates, c.columns, scenario.name, geo))
             for name in plots.OVERVIEW_SERIES:
                 if len(overview.get(name, [])) < OVERVIEW_REPLICATES:
                     j = c.columns.index(name)
