@@ -93,7 +93,7 @@ def run(days: int = 730, batches=BATCHES, mesa_replicates: int = 2, mesa_days: i
 
 
 def machine() -> dict:
-    from borderSim.runner import versions
+    from borderSim.outputs.folder import versions
 
     cpu = platform.processor() or platform.machine()
     try:

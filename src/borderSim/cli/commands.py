@@ -52,14 +52,14 @@ def run(args: argparse.Namespace) -> int:
     if args.chunk_size is not None and args.chunk_size < 1:
         raise InputError("--chunk-size", str(args.chunk_size), "must be a whole number of at least 1")
     scenario = _resolve(args)
-    out = args.out if args.out is not None else runner.default_out(scenario)
-    runner.check_out(out)
+    if args.out is not None:
+        runner.check_out(args.out)
     sim = scenario.params.simulation
     bar = tqdm(total=sim.replicates * sim.days, unit="rep-day", unit_scale=True, disable=args.quiet,
                desc=f"{scenario.name} ({args.engine})", file=sys.stderr, dynamic_ncols=True)
     t0 = time.perf_counter()
     try:
-        result = runner.run_to_folder(scenario, out, engine=args.engine, timeseries=not args.no_timeseries,
+        result = runner.run_to_folder(scenario, args.out, engine=args.engine, timeseries=not args.no_timeseries,
                                       chunk_size=args.chunk_size, progress=bar.update)
     finally:
         bar.close()
