@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     viz.add_argument("--seed", type=int, metavar="S", help="seed to start with (default: the scenario's)")
     viz.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     viz.set_defaults(func=commands.viz)
+
+    from borderSim.cli import experiments
+
+    experiments.add_parsers(sub)
     return p
 
 

@@ -12,7 +12,7 @@ from borderSim.core.engine import Context, step
 from borderSim.geography import Geography, load_geography
 from borderSim.outputs import variables
 from borderSim.outputs.summary import summarise
-from borderSim.rules.params import compile_params
+from borderSim.rules.params import ParamArrays, compile_params
 from borderSim.rules.state import State, initial_state
 from borderSim.rules.streams import replicate_keys
 from borderSim.schema import Parameters
@@ -29,10 +29,12 @@ class ChunkResult:
     columns: list[str]          # names of the recorded series
 
 
-def run_rows(points: Parameters | Sequence[Parameters], replicates: np.ndarray, *, seed: int, days: int,
-             geo: Geography | None = None, record: bool | Sequence[str] = False, record_rows: int | None = None,
-             progress: Callable[[int], None] | None = None) -> ChunkResult:
+def run_rows(points: Parameters | Sequence[Parameters] | ParamArrays, replicates: np.ndarray, *, seed: int,
+             days: int, geo: Geography | None = None, record: bool | Sequence[str] = False,
+             record_rows: int | None = None, progress: Callable[[int], None] | None = None) -> ChunkResult:
     """Run one batch: row ``i`` uses ``points[i]`` (or the single point) and replicate ``replicates[i]``.
+
+    ``points`` may also be compiled arrays of the rows (:func:`borderSim.rules.params.compile_rows`).
 
     ``record`` is True for every daily series, or a list of series names; ``record_rows`` keeps the
     series of the first rows only (the summary always covers every row). ``progress(n)`` is called
@@ -40,7 +42,7 @@ def run_rows(points: Parameters | Sequence[Parameters], replicates: np.ndarray, 
     """
     geo = geo or load_geography()
     replicates = np.asarray(replicates, dtype=np.int64)
-    P = compile_params(points, geo, batch=len(replicates))
+    P = points if isinstance(points, ParamArrays) else compile_params(points, geo, batch=len(replicates))
     s = initial_state(P, geo)
     ctx = Context.build(P, geo, replicate_keys(seed, replicates))
     names = variables.series_names(geo)

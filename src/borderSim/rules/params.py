@@ -98,3 +98,34 @@ def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, ba
     namespaces = {g: SimpleNamespace(**d) for g, d in groups.items()}
     namespaces["gov"] = SimpleNamespace(**gov)
     return ParamArrays(namespaces, rows)
+
+
+def _encode_column(name: str, values, geo: Geography, like: np.ndarray) -> np.ndarray:
+    """One parameter's per-row values as a ``(B, 1)`` array of the dtype :func:`compile_params` gives it."""
+    arr = np.asarray(values)
+    if arr.dtype == object or arr.dtype.kind in "USM":
+        arr = np.array([_encode(name, v, geo) for v in arr.tolist()])
+    return arr.astype(like.dtype, copy=False).reshape(-1, 1)
+
+
+def compile_rows(base: Parameters, values: dict[str, Sequence | np.ndarray], geo: Geography, batch: int
+                 ) -> ParamArrays:
+    """Arrays for ``batch`` rows that share ``base`` except the parameters in ``values`` (``"group.key"``
+    -> one value per row, raw like the schema's or already encoded). Compiles one point, not ``batch``
+    pydantic objects, so a design of many distinct points costs one array per varying parameter.
+    Values are not validated here: validate them against the schema first (e.g. a design's bounds)."""
+    P = compile_params(base, geo, batch=batch)
+    sides_changed = set()
+    for name, column in values.items():
+        group, key = name.split(".", 1)
+        like = getattr(P._groups[group], key)
+        arr = _encode_column(name, column, geo, like)
+        if arr.shape[0] != batch:
+            raise ValueError(f"{name}: {arr.shape[0]} values for {batch} rows")
+        setattr(P._groups[group], key, arr)
+        if group in ("tajikistan", "kyrgyzstan") and key in GOVERNMENT_FIELDS:
+            sides_changed.add(key)
+    for key in sides_changed:
+        tj, kg = (np.broadcast_to(getattr(P._groups[g], key), (batch, 1)) for g in ("tajikistan", "kyrgyzstan"))
+        setattr(P._groups["gov"], key, sides(tj, kg))
+    return P

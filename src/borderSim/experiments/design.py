@@ -1,0 +1,422 @@
+"""Experiment files and their designs: scenarios x parameter axes -> design points.
+
+An experiment file (TOML) names scenarios and/or parameter axes on top of them, a design, the
+replicates, days and seed, and what to keep (see docs/experiments.md)::
+
+    description = "Western willingness x the day offers start"
+    scenarios = ["baseline"]
+    replicates = 500
+    days = 730
+
+    [design]
+    kind = "grid"                         # grid | lhs | sobol | morris
+
+    [axes]
+    "western.willingness" = [0.1, 0.3, 0.6]
+    "western.delay_days" = [0, 7, 30]
+
+The problem (SALib's word: the axes' names and bounds) comes from the schema's specs; ranges must lie
+inside the schema's bounds. Sampling is done by scipy (``scipy.stats.qmc.LatinHypercube``) and SALib
+(Saltelli's scheme for Sobol indices, Morris trajectories); this module only checks, crosses and
+labels. Every problem is an :class:`~borderSim.errors.InputError` naming the file and key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import itertools
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from borderSim import schema
+from borderSim.errors import InputError
+from borderSim.geography import load_geography
+from borderSim.outputs import variables
+from borderSim.scenarios import Scenario, apply_updates, load_scenario, resolve_path
+from borderSim.schema import Parameters
+
+KINDS = ("grid", "lhs", "sobol", "morris")
+TOP_LEVEL = ("description", "scenarios", "reference", "replicates", "days", "seed", "chunk_rows", "design",
+             "axes", "keep")
+DESIGN_KEYS = ("kind", "samples", "seed", "levels")
+KEEP_KEYS = ("quantiles", "probabilities", "series", "series_replicates")
+DEFAULT_PROBABILITIES = (0.05, 0.25, 0.5, 0.75, 0.95)
+DEFAULT_CHUNK_ROWS = 2000
+MAX_POINTS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One varying parameter: explicit values (``grid``) or a ``low``-``high`` range (sampled)."""
+
+    name: str
+    grid: tuple[Any, ...] = ()
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def spec(self) -> schema.ParamSpec:
+        return schema.spec(self.name)
+
+
+@dataclass(frozen=True)
+class Keep:
+    """What is kept besides per-replicate summaries (which always are)."""
+
+    quantiles: tuple[str, ...] = ()          # series names: daily quantiles (and mean) per design point
+    probabilities: tuple[float, ...] = DEFAULT_PROBABILITIES
+    series: tuple[str, ...] = ()             # series names: per-replicate daily values
+    series_replicates: int | None = None     # ... of replicates below this index only
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    description: str
+    path: Path | None
+    text: str
+    scenarios: tuple[Scenario, ...]
+    axes: tuple[Axis, ...]
+    kind: str
+    samples: int | None
+    design_seed: int
+    levels: int
+    replicates: int
+    days: int
+    seed: int
+    reference: str | None
+    chunk_rows: int
+    keep: Keep = field(default_factory=Keep)
+
+
+@dataclass
+class Design:
+    """The resolved design: one row per point, with every parameter that differs between points."""
+
+    experiment: Experiment
+    points: pd.DataFrame                 # point, label, scenario, then the varying parameters
+    base: Parameters                     # the parameters every point shares except the varying ones
+    varying: tuple[str, ...]
+
+    @property
+    def n_points(self) -> int:
+        return len(self.points)
+
+    def values_all(self) -> dict[str, np.ndarray]:
+        """Each varying parameter's value at every point, in point order."""
+        return {name: self.points[name].to_numpy() for name in self.varying}
+
+    def values(self, points: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-row values of the varying parameters for rows of the given point indices."""
+        return {name: v[points] for name, v in self.values_all().items()}
+
+    def params(self, point: int) -> Parameters:
+        """The validated parameters of one point (slow: for reports and checks, not for running)."""
+        row = self.points.iloc[point]
+        return self.base.with_updates({k: _python(row[k]) for k in self.varying})
+
+    def problem(self) -> dict:
+        """SALib's problem: the sampled axes' names and bounds."""
+        axes = [a for a in self.experiment.axes if a.low is not None]
+        return {"num_vars": len(axes), "names": [a.name for a in axes], "bounds": [[a.low, a.high] for a in axes]}
+
+    def digest(self) -> str:
+        """Hash of everything that determines the results (not how they are chunked or executed)."""
+        e = self.experiment
+        payload = {"base": {k: str(v) for k, v in self.base.flat().items()}, "varying": list(self.varying),
+                   "points": self.points.astype(str).to_dict(orient="list"), "replicates": e.replicates,
+                   "days": e.days, "seed": e.seed, "keep": [list(e.keep.quantiles), list(e.keep.probabilities),
+                                                            list(e.keep.series), e.keep.series_replicates]}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _python(v):
+    return v.item() if isinstance(v, np.generic) else v
+
+
+# -- reading ----------------------------------------------------------------------------------------
+def _nearest(word: str, options) -> str:
+    hit = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {hit[0]}?)" if hit else ""
+
+
+def _int(data: dict, key: str, where: str, default: int, lo: int, hi: int) -> int:
+    v = data.get(key, default)
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise InputError(where, key, f"{v!r} is not allowed; expected a whole number from {lo:,} to {hi:,}")
+    return v
+
+
+def _names(value, where: str, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(where, key, "must be a list of names, like [\"level\", \"deaths_civilian\"]")
+    return tuple(value)
+
+
+def _series(names: tuple[str, ...], where: str, key: str) -> tuple[str, ...]:
+    """Series names from variable names (``deaths_civilian`` -> both sides) or series names."""
+    all_series = variables.series_names(load_geography())
+    out: list[str] = []
+    for n in names:
+        hits = [s for s in all_series if s == n or s.split("[")[0] == n]
+        if not hits:
+            allowed = ", ".join(v.name for v in variables.VARIABLES)
+            raise InputError(where, f"{key}: {n}", f"unknown series{_nearest(n, all_series)}; variables are {allowed}")
+        out += [h for h in hits if h not in out]
+    return tuple(out)
+
+
+def read_experiment(path: Path | str) -> Experiment:
+    """Read and check an experiment file."""
+    path = Path(path)
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(where, None, "is a folder; expected an experiment file (TOML)") from None
+    except OSError as err:
+        raise InputError(where, None, f"cannot read file: {err.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise InputError(where, None, "not UTF-8 text; save the experiment file as UTF-8") from None
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(where, None, f"invalid TOML: {err}") from None
+    for key in data:
+        if key not in TOP_LEVEL:
+            raise InputError(where, key, f"unknown key{_nearest(key, TOP_LEVEL)}; allowed: {', '.join(TOP_LEVEL)}")
+    description = data.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise InputError(where, "description", "missing: every experiment needs a one-line description")
+
+    refs = data.get("scenarios", ["baseline"])
+    if isinstance(refs, str):
+        refs = [refs]
+    if not isinstance(refs, list) or not refs or not all(isinstance(r, str) for r in refs):
+        raise InputError(where, "scenarios", "must be a non-empty list of scenario names or files")
+    scenarios = tuple(_scenario(r, path, where) for r in refs)
+    if len({s.name for s in scenarios}) < len(scenarios):
+        raise InputError(where, "scenarios", "names a scenario twice")
+    reference = data.get("reference")
+    if reference is not None and not isinstance(reference, str):
+        raise InputError(where, "reference", "must be the name of a scenario")
+
+    design = data.get("design", {})
+    if not isinstance(design, dict):
+        raise InputError(where, "design", "must be a table, like [design] kind = \"grid\"")
+    for key in design:
+        if key not in DESIGN_KEYS:
+            raise InputError(where, f"design.{key}", f"unknown key{_nearest(key, DESIGN_KEYS)}; "
+                             f"allowed: {', '.join(DESIGN_KEYS)}")
+    kind = design.get("kind", "grid")
+    if kind not in KINDS:
+        raise InputError(where, "design.kind", f"{kind!r} is not allowed; expected one of {', '.join(KINDS)}")
+    axes = _axes(data.get("axes", {}), where, kind)
+    samples = None
+    if kind != "grid":
+        samples = _int(design, "samples", f"{where}: design", 0, 1, MAX_POINTS)
+        if kind == "sobol" and samples & (samples - 1):
+            raise InputError(where, "design.samples", f"{samples} is not allowed; a Sobol (Saltelli) design needs a "
+                             "power of two, like 64, 128 or 256")
+        if not axes:
+            raise InputError(where, "axes", f"a {kind} design needs at least one axis with a range")
+        if len(scenarios) > 1 and kind in ("sobol", "morris"):
+            raise InputError(where, "scenarios", f"a {kind} design varies one base scenario; name only one")
+    elif "samples" in design:
+        raise InputError(where, "design.samples", "only for lhs, sobol and morris designs; a grid takes every value")
+
+    base = scenarios[0].params.simulation
+    keep = _keep(data.get("keep", {}), where)
+    exp = Experiment(
+        name=path.stem, description=description.strip(), path=path.resolve(), text=text, scenarios=scenarios,
+        axes=axes, kind=kind, samples=samples, design_seed=_int(design, "seed", f"{where}: design", 1, 0, 2**32 - 1),
+        levels=_int(design, "levels", f"{where}: design", 4, 2, 100),
+        replicates=_int(data, "replicates", where, base.replicates, 1, 10_000_000),
+        days=_int(data, "days", where, base.days, 1, 36_500),
+        seed=_int(data, "seed", where, base.seed, 0, 2**63 - 1), reference=reference,
+        chunk_rows=_int(data, "chunk_rows", where, DEFAULT_CHUNK_ROWS, 1, 1_000_000), keep=keep)
+    if keep.series_replicates is not None and keep.series_replicates > exp.replicates:
+        raise InputError(where, "keep.series_replicates", f"{keep.series_replicates} is more than the "
+                         f"{exp.replicates} replicates")
+    return exp
+
+
+def _scenario(ref: str, path: Path, where: str) -> Scenario:
+    file = resolve_path(ref, relative_to=path)
+    if file is None:
+        from borderSim.scenarios import shipped_names
+
+        raise InputError(where, "scenarios", f"{ref!r}: no such scenario{_nearest(ref, shipped_names())}; "
+                         f"shipped: {', '.join(shipped_names())}")
+    return load_scenario(file)
+
+
+def _axes(table, where: str, kind: str) -> tuple[Axis, ...]:
+    if not isinstance(table, dict):
+        raise InputError(where, "axes", "must be a table of parameter = values")
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        if "." not in key and isinstance(value, dict) and not {"low", "high"} & set(value):
+            flat.update({f"{key}.{k}": v for k, v in value.items()})     # [axes.western] willingness = [...]
+        else:
+            flat[key] = value
+    axes = []
+    for name, value in flat.items():
+        key = f"axes.{name}"
+        try:
+            spec = schema.spec(name)
+        except KeyError:
+            hint = schema.suggest(name)
+            raise InputError(where, key, "unknown parameter" + (f" (did you mean {hint}?)" if hint else
+                                                                 "; see `borderSim params`")) from None
+        if not spec.batch:
+            raise InputError(where, key, "is a run control, not a model parameter; set replicates, days and seed "
+                             "at the top of the experiment file")
+        if isinstance(value, list):
+            if kind != "grid":
+                raise InputError(where, key, f"a {kind} design samples ranges: give {{ low = ..., high = ... }}")
+            if not value:
+                raise InputError(where, key, "has no values: the design would be empty")
+            _check_values(name, value, where, key)
+            axes.append(Axis(name, grid=tuple(value)))
+        elif isinstance(value, dict):
+            axes.append(_range(spec, value, where, key, kind))
+        else:
+            raise InputError(where, key, "expected a list of values, like [0.1, 0.5], or a range "
+                             "{ low = 0.1, high = 0.5 }")
+    return tuple(axes)
+
+
+def _check_values(name: str, values: list, where: str, key: str) -> None:
+    for v in values:
+        apply_updates(Parameters(), {name: v}, f"{where}: {key}")
+
+
+def _range(spec: schema.ParamSpec, value: dict, where: str, key: str, kind: str) -> Axis:
+    if kind == "grid":
+        raise InputError(where, key, "a grid takes a list of values; ranges are for lhs, sobol and morris designs")
+    extra = set(value) - {"low", "high"}
+    if extra or not {"low", "high"} <= set(value):
+        raise InputError(where, key, "a range is { low = ..., high = ... }")
+    if spec.choices is not None or spec.type not in (int, float):
+        raise InputError(where, key, f"is a {spec.type_name}; a range needs a number, give a list of values in a grid")
+    low, high = value["low"], value["high"]
+    for v in (low, high):
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise InputError(where, key, f"{v!r} is not a number; expected {spec.allowed()}")
+    if not low < high:
+        raise InputError(where, key, f"low {low} must be below high {high}")
+    if (spec.ge is not None and low < spec.ge) or (spec.le is not None and high > spec.le):
+        raise InputError(where, key, f"range {low}..{high} is outside the schema's bounds; expected {spec.allowed()}")
+    return Axis(spec.name, low=float(low), high=float(high))
+
+
+def _keep(table, where: str) -> Keep:
+    if not isinstance(table, dict):
+        raise InputError(where, "keep", "must be a table, like [keep] quantiles = [\"level\"]")
+    for key in table:
+        if key not in KEEP_KEYS:
+            raise InputError(where, f"keep.{key}", f"unknown key{_nearest(key, KEEP_KEYS)}; "
+                             f"allowed: {', '.join(KEEP_KEYS)}")
+    probs = table.get("probabilities", list(DEFAULT_PROBABILITIES))
+    if not isinstance(probs, list) or not probs or not all(
+            isinstance(p, int | float) and not isinstance(p, bool) and 0 <= p <= 1 for p in probs):
+        raise InputError(where, "keep.probabilities", "must be a list of numbers from 0 to 1")
+    limit = table.get("series_replicates")
+    if limit is not None:
+        limit = _int(table, "series_replicates", f"{where}: keep", 1, 1, 10_000_000)
+    return Keep(quantiles=_series(_names(table.get("quantiles", []), where, "keep.quantiles"), where, "keep.quantiles"),
+                probabilities=tuple(float(p) for p in sorted(set(probs))),
+                series=_series(_names(table.get("series", []), where, "keep.series"), where, "keep.series"),
+                series_replicates=limit)
+
+
+# -- the design -------------------------------------------------------------------------------------
+def _sampled(exp: Experiment) -> np.ndarray:
+    """(n, d) sample of the ranged axes in the design's order."""
+    ranged = [a for a in exp.axes if a.low is not None]
+    problem = {"num_vars": len(ranged), "names": [a.name for a in ranged], "bounds": [[a.low, a.high] for a in ranged]}
+    if exp.kind == "lhs":
+        from scipy.stats import qmc
+
+        unit = qmc.LatinHypercube(d=len(ranged), seed=exp.design_seed).random(exp.samples)
+        return qmc.scale(unit, [a.low for a in ranged], [a.high for a in ranged])
+    if exp.kind == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, exp.samples, calc_second_order=False, seed=exp.design_seed)
+    from SALib.sample import morris
+
+    return morris.sample(problem, exp.samples, num_levels=exp.levels, seed=exp.design_seed)
+
+
+def _axis_table(exp: Experiment) -> pd.DataFrame:
+    if not exp.axes:
+        return pd.DataFrame(index=[0])
+    if exp.kind == "grid":
+        combos = list(itertools.product(*(a.grid for a in exp.axes)))
+        return pd.DataFrame(combos, columns=[a.name for a in exp.axes])
+    x = _sampled(exp)
+    table = pd.DataFrame(x, columns=[a.name for a in exp.axes])
+    for a in exp.axes:
+        if a.spec.type is int:
+            table[a.name] = np.rint(table[a.name]).astype(np.int64)
+    return table
+
+
+def build_design(exp: Experiment) -> Design:
+    """Cross the scenarios with the axes' points. When axes vary the scenarios, the ``reference``
+    scenario (if named) runs unmodified as point 0, so every point can be compared with it."""
+    axis_table = _axis_table(exp)
+    n = len(axis_table) * len(exp.scenarios)
+    if n > MAX_POINTS:
+        raise InputError(str(exp.path), "design", f"{n:,} points; at most {MAX_POINTS:,}")
+    names = [s.name for s in exp.scenarios]
+    axis_names = [a.name for a in exp.axes]
+    rows: list[tuple[dict, dict]] = []       # (labels, flat parameters)
+    if exp.reference is not None and (exp.axes or exp.reference not in names):
+        if exp.kind in ("sobol", "morris"):
+            raise InputError(str(exp.path), "reference", f"a {exp.kind} design has no reference point; remove it")
+        ref = _scenario(exp.reference, exp.path or Path("."), str(exp.path))
+        rows.append(({"scenario": ref.name, "label": ref.name, "reference": True}, ref.params.flat()))
+    for sc in exp.scenarios:
+        flat = sc.params.flat()
+        for ax in axis_table.to_dict(orient="records"):
+            values = {k: _python(ax[k]) for k in axis_names}
+            label = ", ".join(f"{k.split('.', 1)[1]}={_short(v)}" for k, v in values.items())
+            if len(exp.scenarios) > 1 or not label:
+                label = f"{sc.name}: {label}" if label else sc.name
+            rows.append(({"scenario": sc.name, "label": label,
+                          "reference": not exp.axes and sc.name == exp.reference}, {**flat, **values}))
+    first = rows[0][1]
+    varying = axis_names + [k for k in first if k not in axis_names and not _run_control(k)
+                            and any(f[k] != first[k] for _, f in rows)]
+    table = pd.DataFrame([labels for labels, _ in rows])
+    for name in varying:
+        table[name] = pd.Series([f[name] for _, f in rows], dtype=object if _categorical(name) else None)
+    table.insert(0, "point", np.arange(len(table), dtype=np.int64))
+    controls = {"simulation.days": exp.days, "simulation.replicates": exp.replicates, "simulation.seed": exp.seed}
+    return Design(exp, table, exp.scenarios[0].params.with_updates(controls), tuple(varying))
+
+
+def _run_control(name: str) -> bool:
+    return not schema.spec(name).batch
+
+
+def _categorical(name: str) -> bool:
+    s = schema.spec(name)
+    return s.type not in (int, float)
+
+
+def _short(v) -> str:
+    return f"{v:.3g}" if isinstance(v, float) else str(v).lower() if isinstance(v, bool) else str(v)

@@ -1,0 +1,115 @@
+"""``borderSim sweep``: an experiment file -> a results folder, on any executor, resumable."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from borderSim.errors import InputError
+from borderSim.experiments.design import Design, build_design, read_experiment
+from borderSim.experiments.evaluate import ChunkSpec, Task, plan
+from borderSim.experiments.executors import make_executor
+from borderSim.experiments.store import SweepStore
+from borderSim.outputs import folder
+
+
+class SweepFailedError(Exception):
+    """Some chunks raised; the others are kept in the partial folder for ``--resume``."""
+
+    def __init__(self, partial: Path, failures: list[dict]):
+        self.partial, self.failures = partial, failures
+        listed = "; ".join(f"chunk {f['id']} (points {f['points'][0]}-{f['points'][1] - 1}, replicates "
+                           f"{f['replicates'][0]}-{f['replicates'][1] - 1}): {f['error']}" for f in failures[:5])
+        more = f"; and {len(failures) - 5} more" if len(failures) > 5 else ""
+        super().__init__(f"{len(failures)} chunk(s) failed: {listed}{more}. The others are kept in {partial}; "
+                         f"errors and parameters in {partial}/failed/; rerun with --resume")
+
+
+@dataclass
+class SweepResult:
+    out: Path
+    design: Design
+    chunks_run: int
+    chunks_total: int
+    executor: str
+    seconds: float
+    cleaned: tuple[Path, ...] = field(default_factory=tuple)
+
+
+def tasks(design: Design, chunks: list[ChunkSpec]) -> list[Task]:
+    e = design.experiment
+    labels = design.points["scenario"].tolist()
+    out = []
+    for c in chunks:
+        sl = slice(*c.points)
+        out.append(Task(c, design.base, {k: v[sl] for k, v in design.values_all().items()}, tuple(labels[sl]),
+                        e.seed, e.days, e.keep.quantiles, e.keep.probabilities, e.keep.series,
+                        e.keep.series_replicates, e.replicates))
+    return out
+
+
+def run_sweep(experiment: Path | str, out: Path | None, *, workers: int | None = None, scheduler: str | None = None,
+              resume: bool = False, chunk_rows: int | None = None, root: Path = Path("runs"),
+              progress: Callable[[int], None] | None = None, on_start: Callable[[int, str], None] | None = None,
+              ) -> SweepResult:
+    """Run an experiment into a results folder. ``on_start(replicate_days_to_run, executor)`` is called
+    once the folder is claimed and the executor is up, before the first chunk."""
+    t0 = time.perf_counter()
+    design = build_design(read_experiment(experiment))
+    e = design.experiment
+    if resume and out is None:
+        raise InputError("--resume", None, "needs --out DIR, the folder of the interrupted sweep")
+    if workers is not None and workers < 1:
+        raise InputError("--workers", str(workers), "must be a whole number of at least 1")
+    if chunk_rows is not None and chunk_rows < 1:
+        raise InputError("--chunk-rows", str(chunk_rows), "must be a whole number of at least 1")
+    with folder.claim(out) if out is not None else folder.claim_new(root, e.name) as claim:
+        partial = claim.partial
+        store = None
+        if resume:
+            if not partial.exists():
+                raise InputError("--resume", str(out), "no interrupted sweep there (nothing to resume); "
+                                 "run without --resume to start one")
+            store = SweepStore.reopen(partial, design)
+            store.sync_statuses()
+        elif partial.exists():
+            raise InputError("--out", str(claim.out), f"an interrupted sweep is in {partial}; add --resume to finish "
+                             "it, or remove that folder")
+        chunks = store.chunks if resume else plan(design.n_points, e.replicates, chunk_rows or e.chunk_rows)
+        done = store.done() if resume else set()
+        todo = [t for t in tasks(design, chunks) if t.chunk.id not in done]
+        executor = make_executor(workers, scheduler)
+        try:
+            if not resume:
+                with folder.disk_errors("--out", claim.out):
+                    store = SweepStore.create(partial, design, chunks, executor.name)
+            store.manifest["executor"] = executor.name
+            if on_start is not None:
+                on_start(sum(t.chunk.rows for t in todo) * e.days, executor.name)
+            failures = []
+            with folder.disk_errors("--out", claim.out):
+                for task, output, err in executor.map(todo, progress):
+                    if err is not None:
+                        failures.append(store.fail(task, err, design))
+                    else:
+                        store.write(output, task)
+                store.save(force=True)
+                if failures:
+                    store.manifest["status"] = "failed"
+                    store.save(force=True)
+                    raise SweepFailedError(partial, failures)
+                store.finish(e.keep, time.perf_counter() - t0)
+                claim.publish(partial)
+        except KeyboardInterrupt:
+            if store is None:
+                raise
+            store.sync_statuses()
+            store.manifest["status"] = "interrupted"
+            store.save(force=True)
+            raise
+        finally:
+            executor.close()
+    return SweepResult(claim.out, design, len(todo), len(chunks), executor.name, time.perf_counter() - t0,
+                       claim.cleaned)
