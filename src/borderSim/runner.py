@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -136,15 +135,8 @@ def run_to_folder(scenario: Scenario, out: Path | None, *, engine: str = "core",
 
     The destination is claimed before anything is computed and the folder appears only when complete.
     """
-    with folder.claim(out) if out is not None else folder.claim_new(root, scenario.name) as claim:
-        tmp = claim.temporary()
-        try:
-            with folder.disk_errors(claim.flag, claim.out):
-                summary, man = _write_run(scenario, tmp, engine, timeseries, chunk_size, progress)
-                claim.publish(tmp)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+    with folder.written(out, root=root, stem=scenario.name) as (claim, tmp):
+        summary, man = _write_run(scenario, tmp, engine, timeseries, chunk_size, progress)
     return RunResult(claim.out, summary, man)
 
 

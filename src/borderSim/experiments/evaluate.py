@@ -145,8 +145,8 @@ def run_task(task: Task, progress: Callable[[int], None] | None = None) -> Chunk
     summary = res.summary
     summary.insert(0, "point", points)
     out = ChunkOutput(c, summary)
-    if task.series:
-        keep = np.ones(len(reps), dtype=bool) if task.series_replicates is None else reps < task.series_replicates
+    keep = np.ones(len(reps), dtype=bool) if task.series_replicates is None else reps < task.series_replicates
+    if task.series and keep.any():
         out.series = {name: res.series[:, keep, record.index(name)] for name in task.series}
         out.series_rows = np.stack([points[keep], reps[keep]], axis=1)
     if task.quantiles:

@@ -103,7 +103,9 @@ class SweepStore:
         return store
 
     @classmethod
-    def reopen(cls, root: Path, design: Design, flag: str = "--resume") -> SweepStore:
+    def reopen(cls, root: Path, design: Design, flag: str = "--resume", check_only: bool = False) -> SweepStore | bool:
+        """The store of an interrupted sweep of this design (refused for another design's folder).
+        With ``check_only``, only check and return True."""
         try:
             man = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -111,6 +113,8 @@ class SweepStore:
         if man.get("design_sha256") != design.digest():
             raise InputError(flag, str(root), f"holds another experiment ({man.get('experiment', {}).get('name')!r}, "
                              "different design); resume it with its own experiment file, or choose a new --out")
+        if check_only:
+            return True
         for sub in ("summary", "series", "failed", ".scratch"):
             (root / sub).mkdir(exist_ok=True)
         store = cls(root, man)

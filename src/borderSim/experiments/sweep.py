@@ -50,6 +50,52 @@ def tasks(design: Design, chunks: list[ChunkSpec]) -> list[Task]:
     return out
 
 
+def _run(design: Design, claim: folder.Claim, executor, resume: bool, chunk_rows: int | None, progress, on_start,
+         t0: float) -> tuple[list[Task], list[ChunkSpec]]:
+    e = design.experiment
+    partial = claim.partial
+    store = None
+    if resume:
+        if not partial.exists():
+            raise InputError("--resume", str(claim.out), "no interrupted sweep there (nothing to resume); "
+                             "run without --resume to start one")
+        store = SweepStore.reopen(partial, design)
+        store.sync_statuses()
+    elif partial.exists():
+        raise InputError("--out", str(claim.out), f"an interrupted sweep is in {partial}; add --resume to finish "
+                         "it, or remove that folder")
+    chunks = store.chunks if resume else plan(design.n_points, e.replicates, chunk_rows or e.chunk_rows)
+    done = store.done() if resume else set()
+    todo = [t for t in tasks(design, chunks) if t.chunk.id not in done]
+    try:
+        with folder.disk_errors("--out", claim.out):
+            if store is None:
+                store = SweepStore.create(partial, design, chunks, executor.name)
+            store.manifest["executor"] = executor.name
+            if on_start is not None:
+                on_start(sum(t.chunk.rows for t in todo) * e.days, executor.name)
+            failures = []
+            for task, output, err in executor.map(todo, progress):
+                if err is not None:
+                    failures.append(store.fail(task, err, design))
+                else:
+                    store.write(output, task)
+            store.save(force=True)
+            if failures:
+                store.manifest["status"] = "failed"
+                store.save(force=True)
+                raise SweepFailedError(partial, failures)
+            store.finish(e.keep, time.perf_counter() - t0)
+            claim.publish(partial)
+    except KeyboardInterrupt:
+        if store is not None:
+            store.sync_statuses()
+            store.manifest["status"] = "interrupted"
+            store.save(force=True)
+        raise
+    return todo, chunks
+
+
 def run_sweep(experiment: Path | str, out: Path | None, *, workers: int | None = None, scheduler: str | None = None,
               resume: bool = False, chunk_rows: int | None = None, root: Path = Path("runs"),
               progress: Callable[[int], None] | None = None, on_start: Callable[[int, str], None] | None = None,
@@ -65,51 +111,15 @@ def run_sweep(experiment: Path | str, out: Path | None, *, workers: int | None =
         raise InputError("--workers", str(workers), "must be a whole number of at least 1")
     if chunk_rows is not None and chunk_rows < 1:
         raise InputError("--chunk-rows", str(chunk_rows), "must be a whole number of at least 1")
-    with folder.claim(out) if out is not None else folder.claim_new(root, e.name) as claim:
-        partial = claim.partial
-        store = None
-        if resume:
-            if not partial.exists():
-                raise InputError("--resume", str(out), "no interrupted sweep there (nothing to resume); "
-                                 "run without --resume to start one")
-            store = SweepStore.reopen(partial, design)
-            store.sync_statuses()
-        elif partial.exists():
-            raise InputError("--out", str(claim.out), f"an interrupted sweep is in {partial}; add --resume to finish "
-                             "it, or remove that folder")
-        chunks = store.chunks if resume else plan(design.n_points, e.replicates, chunk_rows or e.chunk_rows)
-        done = store.done() if resume else set()
-        todo = [t for t in tasks(design, chunks) if t.chunk.id not in done]
-        executor = make_executor(workers, scheduler)
-        try:
-            if not resume:
-                with folder.disk_errors("--out", claim.out):
-                    store = SweepStore.create(partial, design, chunks, executor.name)
-            store.manifest["executor"] = executor.name
-            if on_start is not None:
-                on_start(sum(t.chunk.rows for t in todo) * e.days, executor.name)
-            failures = []
-            with folder.disk_errors("--out", claim.out):
-                for task, output, err in executor.map(todo, progress):
-                    if err is not None:
-                        failures.append(store.fail(task, err, design))
-                    else:
-                        store.write(output, task)
-                store.save(force=True)
-                if failures:
-                    store.manifest["status"] = "failed"
-                    store.save(force=True)
-                    raise SweepFailedError(partial, failures)
-                store.finish(e.keep, time.perf_counter() - t0)
-                claim.publish(partial)
-        except KeyboardInterrupt:
-            if store is None:
-                raise
-            store.sync_statuses()
-            store.manifest["status"] = "interrupted"
-            store.save(force=True)
-            raise
-        finally:
-            executor.close()
+    if resume and (Path(out) / "manifest.json").is_file():
+        done = SweepStore.reopen(Path(out), design, "--resume", check_only=True)
+        raise InputError("--resume", str(out), "is a finished sweep of this experiment; nothing to resume" if done
+                         else "")
+    executor = make_executor(workers, scheduler)       # an unreachable scheduler is refused before any writing
+    try:
+        with folder.claim(out) if out is not None else folder.claim_new(root, e.name) as claim:
+            todo, chunks = _run(design, claim, executor, resume, chunk_rows, progress, on_start, t0)
+    finally:
+        executor.close()
     return SweepResult(claim.out, design, len(todo), len(chunks), executor.name, time.perf_counter() - t0,
                        claim.cleaned)

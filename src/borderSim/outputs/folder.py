@@ -85,8 +85,11 @@ def _name_max(folder: Path) -> int:
         return 255
 
 
-def destination(out: Path | str, flag: str = "--out") -> Path:
-    """The absolute destination, or :class:`InputError` if it can never be a new results folder."""
+def destination(out: Path | str, flag: str = "--out", replaceable: str | None = None) -> Path:
+    """The absolute destination, or :class:`InputError` if it can never be a new results folder.
+
+    ``replaceable`` names a file that marks a folder this command wrote before and may replace
+    (an analysis of a sweep, redone)."""
     text = str(out)
     if text.strip() in ("", ".", ".."):
         raise InputError(flag, repr(text), "is not a folder name; give a new folder, like runs/my-run")
@@ -103,6 +106,8 @@ def destination(out: Path | str, flag: str = "--out") -> Path:
             raise InputError(flag, str(out), f"{where}; give a new folder")
         if p.exists():
             break
+    if replaceable is not None and (path / replaceable).is_file():
+        return path
     if path.exists() and any(path.iterdir()):
         raise InputError(flag, str(out), "already exists and is not an empty folder; choose a new folder")
     return path
@@ -169,12 +174,19 @@ class Claim:
         return self.out.with_name(f".{self.out.name}{PARTIAL_SUFFIX}")
 
     def publish(self, tmp: Path) -> Path:
-        """Rename the complete temporary folder to the destination."""
+        """Rename the complete temporary folder to the destination (replacing a replaceable one)."""
         with contextlib.suppress(FileNotFoundError):
             (tmp / MARKER).unlink()
+        old = None
         if self.out.exists():
-            self.out.rmdir()              # an empty folder given as --out (checked when claimed)
+            if any(self.out.iterdir()):      # a replaceable earlier analysis: swap, then remove it
+                old = self.out.with_name(f".{self.out.name}{TMP_INFIX}old-{os.getpid()}")
+                self.out.rename(old)
+            else:
+                self.out.rmdir()             # an empty folder given as --out (checked when claimed)
         tmp.rename(self.out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
         return self.out
 
     def release(self) -> None:
@@ -189,9 +201,9 @@ class Claim:
         self.release()
 
 
-def claim(out: Path | str, flag: str = "--out") -> Claim:
+def claim(out: Path | str, flag: str = "--out", replaceable: str | None = None) -> Claim:
     """Check and claim a destination before computing; one line if it is bad or taken."""
-    path = destination(out, flag)
+    path = destination(out, flag, replaceable)
     with disk_errors(flag, path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = _acquire(path, flag)
@@ -200,7 +212,7 @@ def claim(out: Path | str, flag: str = "--out") -> Claim:
         raise InputError(flag, str(out), f"another borderSim process (pid {pid}) is writing there; "
                          "wait for it or choose another folder")
     try:
-        destination(path, flag)    # it may have been published while we waited for the lock
+        destination(path, flag, replaceable)    # it may have been published while we waited for the lock
     except InputError:
         _unlock(_lock_path(path), fd)
         raise
@@ -232,6 +244,22 @@ def claim_new(root: Path | str, stem: str, flag: str = "--out") -> Claim:
         except InputError:
             continue   # taken between our look and our claim: try the next name
     raise InputError(flag, str(root / base), "no free folder name; give one with --out")
+
+
+@contextlib.contextmanager
+def written(out: Path | str | None, flag: str = "--out", *, replaceable: str | None = None,
+            root: Path | str = "runs", stem: str = "run") -> Iterator[tuple[Claim, Path]]:
+    """Claim ``out`` (or a new ``root/stem-<time>``), yield ``(claim, temporary folder)`` to write into,
+    and publish the folder when the block ends; if it raises, the temporary folder is removed."""
+    with claim(out, flag, replaceable) if out is not None else claim_new(root, stem, flag) as c:
+        tmp = c.temporary()
+        try:
+            with disk_errors(flag, c.out):
+                yield c, tmp
+                c.publish(tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
 
 
 # -- stale temporary folders ------------------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""``borderSim discover``: scenario discovery with PRIM (EMA Workbench's ``analysis.prim``).
+
+Each replicate of each design point is a case: x = the point's values of the design's axes, y = the
+outcome (a yes/no summary column, or ``COLUMN>VALUE``). PRIM peels the parameter space toward boxes
+where y is frequent (density) while keeping many of the cases (coverage); the box reported is the
+densest one on the peeling trajectory with at least ``min_coverage``. EMA Workbench 2.5 (Python 3.11)
+takes a density ``threshold`` argument that 3.0 (Python 3.12) dropped; both run here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import operator
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from borderSim.errors import InputError
+from borderSim.experiments.compare import check_metrics
+from borderSim.experiments.store import Results, open_results
+from borderSim.outputs import folder
+
+MARKER = "discover.json"
+OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
+
+
+def outcome_values(results: Results, expr: str, absent: bool) -> np.ndarray:
+    """The yes/no outcome per summary row."""
+    m = re.fullmatch(r"\s*([A-Za-z0-9_]+)\s*(>=|<=|>|<)\s*(-?[0-9.eE+]+)\s*", expr)
+    column = m.group(1) if m else expr.strip()
+    check_metrics([column], "--outcome")
+    x = results.summary[column]
+    if m:
+        y = OPS[m.group(2)](x.astype(float), float(m.group(3))).to_numpy()
+    elif x.dtype == bool:
+        y = x.to_numpy()
+    else:
+        raise InputError("--outcome", expr, f"{column} is not yes/no; give a condition like {column}>0")
+    return ~y if absent else y
+
+
+def cases(results: Results) -> pd.DataFrame:
+    axes = results.manifest["design"]["axes"]
+    if not axes:
+        raise InputError("RESULTS", str(results.path), "has no parameter axes; discover needs a design that varies "
+                         "parameters (e.g. kind = \"lhs\")")
+    d = results.design.set_index("point")
+    return d.loc[results.summary["point"], axes].reset_index(drop=True)
+
+
+def prim_box(x: pd.DataFrame, y: np.ndarray, min_coverage: float):
+    """PRIM's peeling trajectory and the chosen box (index, limits of the restricted parameters)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+
+        kwargs = {"threshold": 0.5} if "threshold" in inspect.signature(prim.Prim).parameters else {}
+        box = prim.Prim(x, y.astype(int), peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05, **kwargs).find_box()
+    traj = box.peeling_trajectory.reset_index(drop=True)
+    ok = traj[traj["coverage"] >= min_coverage]
+    chosen = int(ok["density"].idxmax()) if len(ok) else 0
+    lims, full = box.box_lims[chosen], box.box_lims[0]
+    restricted = [c for c in x.columns if not np.isclose(lims.loc[0, c], full.loc[0, c])
+                  or not np.isclose(lims.loc[1, c], full.loc[1, c])]
+    limits = pd.DataFrame({"min": [float(lims.loc[0, c]) for c in restricted],
+                           "max": [float(lims.loc[1, c]) for c in restricted]}, index=restricted)
+    return traj, chosen, limits
+
+
+@dataclass
+class Report:
+    out: Path
+    text: str
+    trajectory: pd.DataFrame
+    chosen: int
+    limits: pd.DataFrame
+
+
+def run(path: Path | str, *, outcome: str = "reached_rung5", absent: bool = False, min_coverage: float = 0.5,
+        out: Path | None = None) -> Report:
+    from borderSim.experiments import figures
+
+    if not 0 < min_coverage <= 1:
+        raise InputError("--min-coverage", str(min_coverage), "must be a share above 0 and at most 1")
+    results = open_results(path)
+    x = cases(results)
+    y = outcome_values(results, outcome, absent)
+    if y.all() or not y.any():
+        raise InputError("--outcome", outcome, f"is {'always' if y.all() else 'never'} "
+                         f"{'absent' if absent else 'present'} in this sweep: nothing to discover")
+    traj, chosen, limits = prim_box(x, y, min_coverage)
+    row = traj.loc[chosen]
+    what = f"'{outcome}' {'absent' if absent else 'present'}"
+    lines = [f"PRIM over {len(x):,} cases ({results.design.shape[0]} design points x replicates); {what} in "
+             f"{y.mean():.1%} of them.",
+             f"Box {chosen} of {len(traj) - 1}: coverage {row['coverage']:.2f} (share of all such cases inside), "
+             f"density {row['density']:.2f} (share of the box's cases that are such), mass {row['mass']:.2f}.",
+             "Restricted parameters:" if len(limits) else "No parameter restricted."]
+    lines += [f"  {name:40s} {r['min']:.4g} .. {r['max']:.4g}" for name, r in limits.iterrows()]
+    text = "\n".join(lines)
+    axes = results.manifest["design"]["axes"]
+    bounds = {a: (float(results.design[a].min()), float(results.design[a].max())) for a in axes}
+    with folder.written(out or Path(path) / "discover", replaceable=MARKER) as (claim, tmp):
+        traj.to_csv(tmp / "trajectory.csv", index=False)
+        limits.rename_axis("parameter").to_csv(tmp / "box.csv")
+        (tmp / "box.txt").write_text(text + "\n", encoding="utf-8")
+        fig = figures.prim_boxes(traj, chosen, limits, bounds, what, tmp / "prim.png")
+        folder.write_json(tmp / MARKER, {"results": str(Path(path).resolve()), "outcome": outcome, "absent": absent,
+                                         "min_coverage": min_coverage, "box": chosen, "figures": [fig]})
+    return Report(claim.out, text, traj, chosen, limits)
