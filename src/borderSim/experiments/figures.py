@@ -88,7 +88,7 @@ def distributions(results: Results, path: Path) -> str:
         for k, sd in enumerate(SIDES):
             data = [s.loc[s["point"] == p, f"{stem}_{sd}"].to_numpy(float) for p in d["point"]]
             pos = y + (0.18 if k == 0 else -0.18)
-            bp = ax.boxplot(data, positions=pos, vert=False, widths=0.3, whis=(5, 95), showfliers=False,
+            bp = ax.boxplot(data, positions=pos, orientation="horizontal", widths=0.3, whis=(5, 95), showfliers=False,
                             patch_artist=True, manage_ticks=False)
             for patch in bp["boxes"]:
                 patch.set(facecolor=COLOUR[sd], alpha=0.45, edgecolor=COLOUR[sd])
