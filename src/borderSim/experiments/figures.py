@@ -102,7 +102,8 @@ def distributions(results: Results, path: Path) -> str:
         ax.grid(axis="x", alpha=0.3)
         ax.tick_params(labelsize=7.5)
     axes[0].set_yticks(y, d["label"])
-    axes[0].legend(fontsize=7, loc="lower right")
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncol=2, fontsize=7.5, frameon=False)
     fig.suptitle(f"Outcome distributions over {results.manifest['replicates']:,} replicates x "
                  f"{results.manifest['days']} days", fontsize=10)
     return _save(fig, path)
