@@ -194,3 +194,25 @@ reference = "baseline"
                                    "osce_facilitative: delay_days=0", "osce_facilitative: delay_days=30"]
     assert d["reference"].tolist() == [True, False, False, False, False]
     assert d["western.delay_days"].tolist() == [0, 0, 30, 0, 30]
+
+
+def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(reference, tmp_path, monkeypatch, capsys):
+    exp, ref = reference
+    out = tmp_path / "r"
+    real = executors.run_task
+
+    def interrupt(task, progress=None):
+        if task.chunk.id == 2:
+            raise KeyboardInterrupt
+        return real(task, progress)
+
+    with monkeypatch.context() as m:
+        m.setattr(executors, "run_task", interrupt)
+        assert main(["sweep", str(exp), "--out", str(out), "--quiet", "--chunk-rows", "6"]) == 130
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"--out {out} --resume" in err
+    partial = tmp_path / ".r.partial"
+    assert json.loads((partial / "manifest.json").read_text())["status"] == "interrupted"
+    assert len(list((partial / "summary").glob("*.parquet"))) == 2
+    assert main(["sweep", str(exp), "--out", str(out), "--quiet", "--resume"]) == 0
+    assert_identical(ref, out)

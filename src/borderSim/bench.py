@@ -140,8 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mesa-days", type=int, default=365)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each configuration (medians are reported)")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    ap.add_argument("--sweeps", action="store_true",
+                    help="benchmark sweeps instead (experiments/mediation_comparison.toml, from a checkout)")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.sweeps:
+        return _sweeps(args)
     if args.child:
         engine, batch, days = args.child
         print(json.dumps(_measure(engine, int(batch), int(days))))
@@ -161,6 +165,25 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "bench.md").write_text(table, encoding="utf-8")
     print(table)
     print(f"written: {args.out / 'bench.json'}, {args.out / 'bench.md'}")
+    return 0
+
+
+def _sweeps(args) -> int:
+    from tqdm import tqdm
+
+    from borderSim.experiments import benchmark
+
+    if args.repeat < 1:
+        raise SystemExit("borderSim bench: error: --repeat must be at least 1")
+    with tqdm(total=4 * args.repeat, desc="bench --sweeps", unit="run") as bar:
+        report = benchmark.run(args.repeat, progress=bar.update)
+    report["machine"] = machine()
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "sweeps.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    table = benchmark.markdown(report)
+    (args.out / "sweeps.md").write_text(table, encoding="utf-8")
+    print(table)
+    print(f"written: {args.out / 'sweeps.json'}, {args.out / 'sweeps.md'}")
     return 0
 
 

@@ -68,10 +68,11 @@ def sweep(args: argparse.Namespace) -> int:
 
     from borderSim.experiments.sweep import SweepFailedError, run_sweep
 
-    bar = None
+    bar, out = None, args.out
 
-    def on_start(total: int, executor: str) -> None:
-        nonlocal bar
+    def on_start(total: int, executor: str, claimed: Path) -> None:
+        nonlocal bar, out
+        out = claimed
         bar = tqdm(total=total, unit="rep-day", unit_scale=True, disable=args.quiet, file=sys.stderr,
                    desc=f"{args.experiment.stem} ({executor})", dynamic_ncols=True)
 
@@ -90,9 +91,11 @@ def sweep(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
-        out = args.out if args.out is not None else "DIR"
-        print(f"borderSim sweep: interrupted; finished chunks are kept; finish with: borderSim sweep "
-              f"{args.experiment} --out {out} --resume", file=sys.stderr)
+        if out is None:
+            print("borderSim sweep: interrupted before the first chunk; nothing was written", file=sys.stderr)
+        else:
+            print(f"borderSim sweep: interrupted; finished chunks are kept; finish with: borderSim sweep "
+                  f"{args.experiment} --out {out} --resume", file=sys.stderr)
         return 130
     if bar is not None:
         bar.close()

@@ -73,7 +73,7 @@ def _run(design: Design, claim: folder.Claim, executor, resume: bool, chunk_rows
                 store = SweepStore.create(partial, design, chunks, executor.name)
             store.manifest["executor"] = executor.name
             if on_start is not None:
-                on_start(sum(t.chunk.rows for t in todo) * e.days, executor.name)
+                on_start(sum(t.chunk.rows for t in todo) * e.days, executor.name, claim.out)
             failures = []
             for task, output, err in executor.map(todo, progress):
                 if err is not None:
@@ -98,10 +98,10 @@ def _run(design: Design, claim: folder.Claim, executor, resume: bool, chunk_rows
 
 def run_sweep(experiment: Path | str, out: Path | None, *, workers: int | None = None, scheduler: str | None = None,
               resume: bool = False, chunk_rows: int | None = None, root: Path = Path("runs"),
-              progress: Callable[[int], None] | None = None, on_start: Callable[[int, str], None] | None = None,
+              progress: Callable[[int], None] | None = None, on_start: Callable[[int, str, Path], None] | None = None,
               ) -> SweepResult:
-    """Run an experiment into a results folder. ``on_start(replicate_days_to_run, executor)`` is called
-    once the folder is claimed and the executor is up, before the first chunk."""
+    """Run an experiment into a results folder. ``on_start(replicate_days_to_run, executor, out)`` is
+    called once the folder is claimed and the executor is up, before the first chunk."""
     t0 = time.perf_counter()
     design = build_design(read_experiment(experiment))
     e = design.experiment
