@@ -94,7 +94,7 @@ def run(path: Path | str, *, outcome: str = "reached_rung5", absent: bool = Fals
                          f"{'absent' if absent else 'present'} in this sweep: nothing to discover")
     traj, chosen, limits = prim_box(x, y, min_coverage)
     row = traj.loc[chosen]
-    what = f"'{outcome}' {'absent' if absent else 'present'}"
+    what = f"{outcome} {'absent' if absent else 'present'}"
     lines = [f"PRIM over {len(x):,} cases ({results.design.shape[0]} design points x replicates); {what} in "
              f"{y.mean():.1%} of them.",
              f"Box {chosen} of {len(traj) - 1}: coverage {row['coverage']:.2f} (share of all such cases inside), "

@@ -301,6 +301,6 @@ def prim_boxes(trajectory: pd.DataFrame, chosen: int, limits: pd.DataFrame, boun
     b.set_xlim(0, 1.35)
     b.set_xticks([0, 0.5, 1], ["low", "middle", "high"])
     b.set_xlabel("part of each sampled range inside the box")
-    b.set_title(f"Box {chosen}: where '{outcome}' concentrates", fontsize=9)
+    b.set_title(f"Box {chosen}: where {outcome}", fontsize=9)
     b.grid(axis="x", alpha=0.3)
     return _save(fig, path)
