@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -55,10 +56,12 @@ def _tree_rss(proc) -> int:
 
 
 def timed_sweep(experiment: Path, workers: int) -> dict:
-    """Run one sweep in a fresh process: wall seconds and peak resident memory of the process tree."""
+    """Run one sweep in a fresh process: wall seconds, CPU seconds (the command and its workers) and peak
+    resident memory of the process tree."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-m", "borderSim", "sweep", str(experiment), "--out", f"{tmp}/out", "--quiet",
                "--workers", str(workers)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         peak = 0
@@ -66,12 +69,14 @@ def timed_sweep(experiment: Path, workers: int) -> dict:
             peak = max(peak, _tree_rss(proc))
             time.sleep(0.05)
         wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         if proc.returncode:
             raise RuntimeError(proc.stderr.read())
         man = json.loads(Path(f"{tmp}/out/manifest.json").read_text())
     rows = man["design"]["points"] * man["replicates"]
-    return {"wall_seconds": wall, "peak_memory_mib": peak / 2**20, "replicate_days": rows * man["days"],
-            "replicate_days_per_second": rows * man["days"] / wall}
+    return {"wall_seconds": wall, "cpu_seconds": cpu, "peak_memory_mib": peak / 2**20,
+            "replicate_days": rows * man["days"], "replicate_days_per_second": rows * man["days"] / wall}
 
 
 def mesa_batch(replicates: int, days: int) -> dict:
@@ -144,11 +149,12 @@ def run(repeat: int = 3, workers: int = 2, progress=None) -> dict:
 def markdown(report: dict) -> str:
     lines = [f"Medians of {report['repeat']} runs, each in a fresh process; wall seconds include start-up, "
              "writing the results folder and (with workers) spawning them.", "",
-             f"| `{report['experiment']}`, `--workers {report['workers']}` | wall s (range) | peak MiB (process tree) "
-             "| replicate-days/s | x summaries only |", "|---|---|---|---|---|"]
+             f"| `{report['experiment']}`, `--workers {report['workers']}` | wall s (range) | CPU s | peak MiB "
+             "(process tree) | replicate-days/s (wall) | wall x summaries only |", "|---|---|---|---|---|---|"]
     for name, r in report["keep"].items():
         lo, hi = r["wall_seconds_range"]
-        lines.append(f"| {name} | {r['wall_seconds']:.1f} ({lo:.1f}-{hi:.1f}) | {r['peak_memory_mib']:,.0f} | "
+        lines.append(f"| {name} | {r['wall_seconds']:.1f} ({lo:.1f}-{hi:.1f}) | {r['cpu_seconds']:.1f} | "
+                     f"{r['peak_memory_mib']:,.0f} | "
                      f"{r['replicate_days_per_second']:,.0f} | {r['x_summaries_only']:.2f} |")
     lines += ["", "| throughput, one process | wall s | replicate-days | replicate-days/s |", "|---|---|---|---|"]
     for name, r in report["throughput"].items():
