@@ -39,12 +39,14 @@ class SweepResult:
 
 
 def tasks(design: Design, chunks: list[ChunkSpec]) -> list[Task]:
+    """One task per chunk: the shared parameters and the chunk's points' varying values."""
     e = design.experiment
     labels = design.points["scenario"].tolist()
+    values = design.values_all()
     out = []
     for c in chunks:
         sl = slice(*c.points)
-        out.append(Task(c, design.base, {k: v[sl] for k, v in design.values_all().items()}, tuple(labels[sl]),
+        out.append(Task(c, design.base, {k: v[sl] for k, v in values.items()}, tuple(labels[sl]),
                         e.seed, e.days, e.keep.quantiles, e.keep.probabilities, e.keep.series,
                         e.keep.series_replicates, e.replicates))
     return out
