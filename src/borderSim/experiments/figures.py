@@ -221,7 +221,9 @@ def heatmap(results: Results, metric: str, path: Path) -> str | None:
     ax.set_xlabel(axes_[0])
     ax.set_ylabel(axes_[1])
     for (i, j), v in np.ndenumerate(table.to_numpy(float)):
-        ax.text(j, i, f"{v:.2f}" if abs(v) < 10 else f"{v:,.0f}", ha="center", va="center", fontsize=7.5)
+        dark = im.norm(v) > 0.6          # white on the dark end of the colour map, black elsewhere
+        ax.text(j, i, f"{v:.2f}" if abs(v) < 10 else f"{v:,.0f}", ha="center", va="center", fontsize=7.5,
+                color="white" if dark else "black")
     unit = OUTCOMES.get(metric, ("", "", None))[1]
     fig.colorbar(im, ax=ax, label=f"{label(metric)} [{unit}]" if unit else label(metric))
     ax.set_title(f"{label(metric)}: mean over {results.manifest['replicates']:,} replicates", fontsize=9)
