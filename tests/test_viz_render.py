@@ -218,7 +218,7 @@ def test_overrides_travel_as_keywords():
 
 @pytest.mark.parametrize(("kwargs", "key"), [
     ({"scenario_name": "no_such_scenario"}, None),
-    ({"russia__nonsense": 1.0}, "russia__nonsense"),
+    ({"russia__nonsense": 1.0}, "russia.nonsense"),
     ({"russia__bias": 3.0}, "russia.bias"),
 ])
 def test_bad_input_is_an_input_error(kwargs, key):

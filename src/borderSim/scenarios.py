@@ -22,11 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from borderSim import schema
 from borderSim.errors import InputError
-from borderSim.schema import GROUPS, Parameters
+from borderSim.schema import GROUPS, TABLE, Parameters
 
 TOP_LEVEL = ("description", "extends")
 
@@ -82,7 +79,7 @@ def _read_toml(path: Path) -> dict:
 
 
 def updates_from_table(data: dict, where: str) -> dict[str, Any]:
-    """Flatten ``{group: {key: value}}`` into dotted updates, checking names."""
+    """Flatten ``{group: {key: value}}`` into dotted updates (names are checked by the update itself)."""
     out: dict[str, Any] = {}
     for group, table in data.items():
         if group in TOP_LEVEL:
@@ -93,37 +90,8 @@ def updates_from_table(data: dict, where: str) -> dict[str, Any]:
         if not isinstance(table, dict):
             raise InputError(where, group, f"must be a table of parameters, like [{group}]")
         for key, value in table.items():
-            name = f"{group}.{key}"
-            try:
-                schema.spec(name)
-            except KeyError:
-                hint = schema.suggest(name)
-                raise InputError(where, name, "unknown parameter" + (f" (did you mean {hint}?)" if hint
-                                                                       else "")) from None
-            out[name] = value
+            out[f"{group}.{key}"] = value
     return out
-
-
-def apply_updates(base: Parameters, updates: dict[str, Any], where: str) -> Parameters:
-    """``base`` with validated updates; a bad value raises :class:`InputError` naming its key."""
-    data = base.model_dump()
-    for name, value in updates.items():
-        group, key = name.split(".", 1)
-        data[group][key] = value
-    try:
-        return Parameters.model_validate(data, strict=True)
-    except ValidationError as err:
-        e = err.errors()[0]
-        loc = [str(x) for x in e["loc"]]
-        name = ".".join(loc[:2]) if len(loc) >= 2 else (loc[0] if loc else "?")
-        if name == "border" and "trigger_segment" in e["msg"]:
-            name = "border.trigger_segment"
-        try:
-            s = schema.spec(name)
-        except KeyError:
-            raise InputError(where, name, e["msg"]) from None
-        got = updates.get(name, e.get("input"))
-        raise InputError(where, name, f"{got!r} is not allowed; expected {s.allowed()}") from None
 
 
 def load_scenario(ref: str | Path, *, _seen: tuple[Path, ...] = ()) -> Scenario:
@@ -157,7 +125,7 @@ def load_scenario(ref: str | Path, *, _seen: tuple[Path, ...] = ()) -> Scenario:
         parent = load_scenario(parent_path, _seen=(*_seen, path))
         base, chain = parent.params, (parent.name, *parent.chain)
     updates = updates_from_table(data, where)
-    params = apply_updates(base, updates, where)
+    params = base.with_updates(updates, where)
     return Scenario(name=path.stem, description=description.strip(), params=params, path=path,
                     chain=chain, overrides=updates)
 
@@ -175,7 +143,7 @@ def parse_assignment(text: str, where: str = "--set") -> tuple[str, Any]:
         raise InputError(where, text, "expected key=value, like russia.bias=0.8")
     key, raw = (t.strip() for t in text.split("=", 1))
     if "." not in key:
-        hint = schema.suggest(key)
+        hint = TABLE.suggest(key)
         raise InputError(where, key, "expected group.key" + (f" (did you mean {hint}?)" if hint else ""))
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
@@ -188,19 +156,7 @@ def with_overrides(scenario: Scenario, assignments: list[str], where: str = "--s
     """The scenario with command-line ``key=value`` overrides applied and validated."""
     if not assignments:
         return scenario
-    pairs = dict(parse_assignment(a, where) for a in assignments)
-    for name in pairs:
-        try:
-            schema.spec(name)
-        except KeyError:
-            hint = schema.suggest(name)
-            raise InputError(where, name, "unknown parameter" + (f" (did you mean {hint}?)" if hint
-                                                                   else "; see `borderSim params`")) from None
-    nested: dict[str, dict[str, Any]] = {}
-    for name, value in pairs.items():
-        group, key = name.split(".", 1)
-        nested.setdefault(group, {})[key] = value
-    updates = updates_from_table(nested, where)
-    params = apply_updates(scenario.params, updates, where)
+    updates = dict(parse_assignment(a, where) for a in assignments)
+    params = scenario.params.with_updates(updates, where)
     return Scenario(scenario.name, scenario.description, params, scenario.path, scenario.chain,
                     {**scenario.overrides, **updates})
