@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 bench: $(STAMP)
-	$(BIN)/borderSim bench
+	$(BIN)/borderSim bench --out benchmarks/results
 
 docs: $(STAMP)
 	$(BIN)/python -m borderSim.paramdocs docs/ODD.md

@@ -214,3 +214,17 @@ def test_benchmark_reports_json_and_markdown(tmp_path):
     assert all(r["repeats"] == 2 and r["cpu_seconds_min"] <= r["cpu_seconds"] <= r["cpu_seconds_max"]
                for r in report["results"])
     assert "ratio" in (tmp_path / "bench.md").read_text()
+
+
+def test_bench_run_from_a_checkout_leaves_its_files_alone(tmp_path, monkeypatch, capsys):
+    """Without --out, `borderSim bench` only prints: the tracked benchmarks/results are not overwritten."""
+    monkeypatch.chdir(tmp_path)
+    tracked = tmp_path / "benchmarks" / "results" / "bench.md"
+    tracked.parent.mkdir(parents=True)
+    tracked.write_text("committed figures\n")
+    assert main(["bench", "--batches", "1", "--days", "2", "--mesa-replicates", "1", "--mesa-days", "1",
+                 "--repeat", "1"]) == 0
+    assert "| engine | batch |" in capsys.readouterr().out
+    assert tracked.read_text() == "committed figures\n"
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == [
+        Path("benchmarks"), Path("benchmarks/results"), Path("benchmarks/results/bench.md")]

@@ -136,6 +136,24 @@ def scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def bench(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from borderSim import bench as benchmark
+
+    with tqdm(total=(1 + len(args.batches)) * args.repeat, desc="bench", unit="run", file=sys.stderr) as bar:
+        report = benchmark.run(args.days, args.batches, args.mesa_replicates, args.mesa_days, args.repeat,
+                               bar.update)
+    print(benchmark.markdown(report))
+    if args.out is not None:
+        try:
+            files = benchmark.write(report, args.out)
+        except OSError as err:
+            raise InputError("--out", str(args.out), f"cannot write there ({err.strerror})") from None
+        print("written: " + ", ".join(map(str, files)))
+    return 0
+
+
 def viz(args: argparse.Namespace) -> int:
     from borderSim.viz.serve import serve
 
