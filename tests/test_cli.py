@@ -136,9 +136,17 @@ def test_argparse_errors_are_one_line_too(capsys, argv):
 
 def test_validate_reports_each_file(tmp_path, capsys):
     good = ROOT / "scenarios" / "baseline.toml"
-    assert main(["validate", str(good), bad_toml(tmp_path)]) == 2
+    (tmp_path / "latin1.toml").write_bytes('description = "café"\n'.encode("latin-1"))
+    (tmp_path / "binary.toml").write_bytes(bytes(range(256)))
+    files = [str(good), str(tmp_path / "latin1.toml"), bad_toml(tmp_path), str(tmp_path / "binary.toml"),
+             str(tmp_path), "september_2022"]
+    assert main(["validate", *files]) == 2
     captured = capsys.readouterr()
-    assert "ok" in captured.out and "russia.bias" in captured.err
+    assert captured.out.count("ok  ") == 2 and "september_2022" in captured.out
+    errors = captured.err.strip().splitlines()
+    assert len(errors) == 4 and "Traceback" not in captured.err
+    assert ["latin1.toml" in errors[0], "russia.bias" in errors[1], "binary.toml" in errors[2],
+            "is a folder" in errors[3]] == [True] * 4
     assert main(["validate", *map(str, sorted((ROOT / "scenarios").glob("*.toml")))]) == 0
 
 

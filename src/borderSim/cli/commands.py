@@ -91,11 +91,15 @@ def validate(args: argparse.Namespace) -> int:
     from borderSim.scenarios import load_scenario
 
     failed = 0
-    for f in args.files:
+    for f in args.files:   # every file is checked and reported, whatever happened to the ones before
         try:
             sc = load_scenario(f)
         except InputError as err:
             print(f"borderSim validate: error: {err}", file=sys.stderr)
+            failed += 1
+        except Exception as err:  # a bug must not hide the other files' verdicts
+            print(f"borderSim validate: error: {f}: could not be checked ({type(err).__name__}: {err})",
+                  file=sys.stderr)
             failed += 1
         else:
             base = f" (extends {' > '.join(sc.chain)})" if sc.chain else ""
