@@ -52,9 +52,9 @@ def allowed_text(s: ParamSpec) -> str:
     return s.type_name
 
 
-def markdown() -> str:
+def markdown(groups: tuple[str, ...] = GROUPS) -> str:
     lines = []
-    for group in GROUPS:
+    for group in groups:
         lines += [f"**{GROUP_TITLES[group]}**", "",
                   "| Parameter | Default | Allowed | Unit | Description | Source |",
                   "|---|---|---|---|---|---|"]
@@ -66,9 +66,9 @@ def markdown() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def text_table(width: int = 110) -> str:
+def text_table(groups: tuple[str, ...] = GROUPS, width: int = 110) -> str:
     out = []
-    for group in GROUPS:
+    for group in groups:
         out.append(f"[{group}]  {GROUP_TITLES[group]}")
         for s in specs():
             if s.group != group:
@@ -81,12 +81,12 @@ def text_table(width: int = 110) -> str:
     return "\n".join(out)
 
 
-def as_json() -> str:
+def as_json(groups: tuple[str, ...] = GROUPS) -> str:
     rows = [{"name": s.name, "group": s.group, "key": s.key, "type": s.type_name,
              "default": default_text(s) if isinstance(s.default, dt.date) else s.default,
              "min": s.ge, "max": s.le, "choices": list(s.choices) if s.choices else None,
              "unit": s.unit, "description": s.description, "source": s.source,
-             "varies_by_row": s.batch} for s in specs()]
+             "varies_by_row": s.batch} for s in specs() if s.group in groups]
     return json.dumps(rows, indent=2)
 
 

@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="vectorised core (default) or the Mesa agents; same trajectories")
     run.add_argument("--no-timeseries", action="store_true",
                      help="keep only per-replicate summaries (bounded memory for large runs)")
-    run.add_argument("--chunk-size", type=int, metavar="N", help="replicates per batch on the core")
+    run.add_argument("--chunk-size", type=whole_number(), metavar="N",
+                     help="replicates per batch on the core (default: chosen for speed within a memory budget)")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary table")
     run.set_defaults(func=commands.run)
 
@@ -134,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except InputError as err:
         print(f"borderSim {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except MemoryError:
+        print(f"borderSim {args.command}: error: out of memory; nothing was written (expected a smaller "
+              "--chunk-size, fewer --replicates, or --no-timeseries)", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print(f"borderSim {args.command}: interrupted; nothing was written", file=sys.stderr)
