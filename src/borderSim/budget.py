@@ -2,7 +2,8 @@
 
 A chunk of core rows holds the state and a day's temporaries (:data:`ROW_BYTES` per row, measured
 about 5 KB; the margin covers the summary and numpy's temporaries) plus, when daily series are
-kept, their buffer (:data:`SERIES_BUFFER_BYTES` per recorded replicate-day). ``timeseries.parquet``
+kept, their buffer (:func:`series_bytes` per replicate-day: 4 bytes per integer series, 8 per float
+series, as :class:`borderSim.outputs.tables.SeriesBuffer` holds them). ``timeseries.parquet``
 takes about :data:`SERIES_DISK_BYTES` per replicate-day on disk (zstd; measured 57-61 bytes on the
 shipped scenarios, 300 replicates x 730 days). A run that would not fit is refused in one line
 before any work, instead of failing with MemoryError or a full disk after minutes.
@@ -17,7 +18,6 @@ from pathlib import Path
 from borderSim.errors import InputError
 
 ROW_BYTES = 8_192
-SERIES_BUFFER_BYTES = 43 * 8     # every daily series of one replicate-day, float64, as the core records it
 SERIES_DISK_BYTES = 64
 MEMORY_SHARE = 0.8               # of the memory available when the run starts
 
@@ -37,9 +37,18 @@ def available_memory() -> int | None:
         return None
 
 
-def chunk_bytes(rows: int, days: int, series: int = 0) -> int:
-    """Memory of a core chunk of ``rows`` rows recording ``series`` daily series (0: summaries only)."""
-    return rows * (ROW_BYTES + (days + 1) * series * 8)
+def series_bytes() -> int:
+    """Bytes of one replicate-day of every daily series in the recording buffer."""
+    from borderSim.geography import load_geography
+    from borderSim.outputs.variables import VARIABLES, keys
+
+    geo = load_geography()
+    return sum((4 if v.integer else 8) * len(keys(v, geo)) for v in VARIABLES)
+
+
+def chunk_bytes(rows: int, days: int, timeseries: bool) -> int:
+    """Memory of a core chunk of ``rows`` rows, with or without its daily series."""
+    return rows * (ROW_BYTES + ((days + 1) * series_bytes() if timeseries else 0))
 
 
 def _size(n: float) -> str:
@@ -50,15 +59,15 @@ def _size(n: float) -> str:
     return f"{n:,.1f} TB"
 
 
-def check_chunk(rows: int, days: int, series: int, flag: str = "--chunk-size",
+def check_chunk(rows: int, days: int, timeseries: bool, flag: str = "--chunk-size",
                 available: int | None = None) -> None:
     """Refuse a chunk that would not fit in the memory available now (``InputError`` naming ``flag``)."""
     available = available_memory() if available is None else available
     if available is None:
         return
-    need, budget = chunk_bytes(rows, days, series), available * MEMORY_SHARE
+    need, budget = chunk_bytes(rows, days, timeseries), available * MEMORY_SHARE
     if need > budget:
-        most = max(1, int(budget // chunk_bytes(1, days, series)))
+        most = max(1, int(budget // chunk_bytes(1, days, timeseries)))
         raise InputError(flag, str(rows), f"needs about {_size(need)} of memory for {days} days but "
                          f"{_size(available)} is available; expected at most {most:,} rows")
 

@@ -61,8 +61,7 @@ def _check_resources(args: argparse.Namespace, scenario, out) -> int | None:
         raise InputError("--chunk-size", str(args.chunk_size), f"applies to --engine core only; the {args.engine} "
                          "engine runs one replicate at a time")
     if args.chunk_size is not None:
-        series = 0 if args.no_timeseries else budget.SERIES_BUFFER_BYTES // 8
-        budget.check_chunk(min(args.chunk_size, sim.replicates), sim.days, series)
+        budget.check_chunk(min(args.chunk_size, sim.replicates), sim.days, not args.no_timeseries)
     if not args.no_timeseries:
         budget.check_disk(sim.replicates, sim.days, out)
     return args.chunk_size
