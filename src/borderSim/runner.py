@@ -219,10 +219,12 @@ def run_to_folder(scenario: Scenario, out: Path, *, engine: str = "core", timese
             writer.close()
             files["timeseries.parquet"] = {"rows": writer.rows}
         sim = scenario.params.simulation
+        drawn = min(sim.replicates, OVERVIEW_REPLICATES)
         plots.overview({k: np.array(v[:OVERVIEW_REPLICATES]).T for k, v in overview.items()},
-                       tmp / "overview.png",
-                       f"{scenario.name}: {scenario.description}\n{sim.replicates} replicates x {sim.days} days, "
-                       f"seed {sim.seed}, {engine} engine")
+                       tmp / "overview.png", f"{scenario.name}: {scenario.description}",
+                       start_date=sim.start_date,
+                       subtitle=f"{drawn:,} of {sim.replicates:,} replicates x {sim.days:,} days from "
+                       f"{sim.start_date:%d %b %Y}, seed {sim.seed}, {engine} engine")
         files["overview.png"] = {}
         man = manifest(scenario, engine=engine, timeseries=timeseries,
                        wall_seconds=time.perf_counter() - t0, files=files)
