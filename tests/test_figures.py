@@ -42,3 +42,26 @@ def test_overview_draws_for_any_horizon(tmp_path, days):
     out = tmp_path / "overview.png"
     plots.overview(series, out, "test: a scenario", start_date=dt.date(2022, 9, 14), subtitle="50 replicates")
     assert out.stat().st_size > 20_000
+
+
+def test_the_page_map_draws_the_international_border():
+    """The border comes from the packaged WDBII extract: lines in the villages' region, drawn on the map."""
+    pytest.importorskip("solara")
+    from matplotlib.lines import Line2D
+
+    from borderSim.geography import load_geography
+    from borderSim.viz.map import border_lines, draw_map
+    from borderSim.viz.model import VizModel
+
+    geo, lines = load_geography(), border_lines()
+    assert len(lines) >= 5 and sum(len(line) for line in lines) > 500
+    pts = np.concatenate(lines)
+    assert pts[:, 0].min() <= geo.lon.min() and pts[:, 0].max() >= geo.lon.max()
+    vorukh = geo.village_names.index("Vorukh")   # the Tajik exclave: the border passes within 5 km of it
+    assert np.hypot(*(pts - [geo.lon[vorukh], geo.lat[vorukh]]).T).min() < 0.05
+    fig = draw_map(VizModel("september_2022"))
+    drawn = [ln for ln in fig.axes[0].get_lines() if isinstance(ln, Line2D)]
+    assert sum(np.array_equal(ln.get_xydata(), line) for ln in drawn for line in lines) == len(lines)
+    labels = {t.get_text() for t in fig.axes[0].texts}
+    assert {"TAJIKISTAN", "KYRGYZSTAN", "UZBEKISTAN"} <= labels and "10" in labels
+    assert any("10 Bulak-Bashy (trigger)" in t.get_text() for t in fig.texts)
