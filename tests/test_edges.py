@@ -1,5 +1,6 @@
-"""The schema's full ranges, edges included: no NaN or infinity anywhere in a run, and no edge value that
-switches off the governments' choices (issue 10: threshold 1 made every move 0 through 0/0).
+"""The schema's full ranges, edges included: no NaN or infinity anywhere in a run, no edge value that
+switches off the governments' choices (issue 10: threshold 1 made every move 0 through 0/0), and no
+village losing more homes than it has (issue 10: up to 212 times the side's population at the edges).
 
 Runs are small (a few replicates, tens of days) so that the whole schema is covered in about a minute.
 """
@@ -15,6 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from borderSim.core.run import run_rows
+from borderSim.geography import load_geography
+from borderSim.rules.communities import housing_stock
 from borderSim.scenarios import load_scenario
 from borderSim.schema import Parameters, specs
 
@@ -22,6 +25,7 @@ BASE = load_scenario("september_2022").params     # starts at a standoff: every 
 NAN_ALLOWED = {"first_day_rung5", "major_clash_days_mean", "days_to_first_ceasefire", "ceasefire_survival",
                "days_to_durable_agreement", "legitimacy_change_90_TJ", "legitimacy_change_90_KG",
                "legitimacy_change_365_TJ", "legitimacy_change_365_KG"}   # documented: NaN if never / too short
+STOCK = housing_stock(load_geography().population)     # homes per village
 NAN_STATE = {"legitimacy_90", "legitimacy_365"}   # state: NaN until that day is reached (by design)
 MODEL_SPECS = [s for s in specs() if s.group != "simulation" or s.name == "simulation.start_date"]
 
@@ -48,6 +52,7 @@ class Watch:
                 ok = ~np.isinf(a) if f.name in NAN_STATE else np.isfinite(a)
                 assert ok.all(), f"{f.name} not finite on day {day}"
         self.moves += int(np.count_nonzero(state.move))
+        assert (state.homes <= STOCK).all(), f"more homes destroyed than a village has, day {day}"
 
 
 def run_and_check(params: Parameters, replicates: int = 4, days: int = 50) -> Watch:
