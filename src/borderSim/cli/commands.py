@@ -67,15 +67,34 @@ def _check_resources(args: argparse.Namespace, scenario, out) -> int | None:
     return args.chunk_size
 
 
+def _status(args: argparse.Namespace, text: str):
+    """A transient status line on a terminal (erased before anything else is printed)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def shown():
+        live = not args.quiet and sys.stderr.isatty()
+        if live:
+            print(text, end="\r", file=sys.stderr, flush=True)
+        try:
+            yield
+        finally:
+            if live:
+                print("\033[K", end="", file=sys.stderr, flush=True)
+
+    return shown()
+
+
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from borderSim import runner
-
     scenario = _resolve(args)
-    out = args.out if args.out is not None else runner.default_out(scenario)
-    runner.check_out(out)
-    chunk_size = _check_resources(args, scenario, out)
+    with _status(args, f"{scenario.name}: loading the model (numpy, numba kernels, pandas, pyarrow)…"):
+        from borderSim import runner
+
+        out = args.out if args.out is not None else runner.default_out(scenario)
+        runner.check_out(out)
+        chunk_size = _check_resources(args, scenario, out)
     sim = scenario.params.simulation
     bar = tqdm(total=sim.replicates * sim.days, unit="rep-day", unit_scale=True, disable=args.quiet,
                desc=f"{scenario.name} ({args.engine})", file=sys.stderr, dynamic_ncols=True,
