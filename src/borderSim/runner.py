@@ -37,7 +37,7 @@ from borderSim.scenarios import Scenario
 ENGINES = ("core", "mesa")
 OVERVIEW_REPLICATES = 1000   # the overview is drawn from at most this many replicates
 CHUNK = 10_000               # replicates per core chunk (the core's speed levels off around here)
-SERIES_BUFFER = 384 * 2**20  # bytes of daily series held at once; sizes the chunk when series are kept
+SERIES_BUFFER = 320 * 2**20  # bytes of daily series held at once; sizes the chunk when series are kept
 ROW_GROUP = 500              # replicates per Parquet row group of timeseries.parquet
 
 

@@ -33,16 +33,13 @@ WEEK = 7         # at most this many days between plotted points (about 100 poin
 POOL_DAYS = 14   # values within this many days of a point are pooled into it (fewer on short runs)
 
 
-def pooled(data: np.ndarray, step: int, half: int) -> tuple[np.ndarray, np.ndarray]:
-    """Days every ``step`` days and, for each, the values of a (days, replicates) array pooled over the
-    days within ``half`` of it (fewer at the ends: padded with NaN): (points,) and (points, values)."""
+def pooled(data: np.ndarray, step: int, half: int, stat) -> tuple[np.ndarray, np.ndarray]:
+    """Days every ``step`` days and ``stat`` of the values of a (days, replicates) array pooled over the
+    days within ``half`` of each (fewer at the ends): (points,) and (points, ...) results. One window at
+    a time, so the pooled values are never all held at once."""
     days = data.shape[0]
     centres = np.arange(0, days, step)
-    out = np.full((len(centres), (2 * half + 1) * data.shape[1]), np.nan)
-    for i, c in enumerate(centres):
-        block = data[max(0, c - half):c + half + 1].reshape(-1)
-        out[i, :block.size] = block
-    return centres, out
+    return centres, np.array([stat(data[max(0, c - half):c + half + 1].reshape(-1)) for c in centres])
 
 
 def _dates(start: dt.date | None, days: np.ndarray):
@@ -50,11 +47,11 @@ def _dates(start: dt.date | None, days: np.ndarray):
 
 
 def _fan(ax, x, data: np.ndarray, colour: str, tint: str, step: int, half: int) -> None:
-    _, pool = pooled(data, step, half)
-    q = np.nanquantile(pool, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
+    _, stats = pooled(data, step, half, lambda v: [*np.quantile(v, [0.05, 0.25, 0.5, 0.75, 0.95]), v.mean()])
+    q, mean = stats[:, :5].T, stats[:, 5]
     ax.fill_between(x, q[0], q[4], color=tint, alpha=0.45, linewidth=0, label="90 % of replicates")
     ax.fill_between(x, q[1], q[3], color=tint, alpha=0.9, linewidth=0, label="50 % of replicates")
-    ax.plot(x, np.nanmean(pool, axis=1), color=colour, linewidth=1.0, linestyle=(0, (4, 2)), label="mean")
+    ax.plot(x, mean, color=colour, linewidth=1.0, linestyle=(0, (4, 2)), label="mean")
     ax.plot(x, q[2], color=colour, linewidth=2.0, label="median", solid_capstyle="butt")
     if not np.any(q[2]):
         ax.text(0.98, 0.5, "median 0 throughout:\nmost replicates have none", transform=ax.transAxes,
@@ -62,9 +59,8 @@ def _fan(ax, x, data: np.ndarray, colour: str, tint: str, step: int, half: int) 
 
 
 def _ladder(ax, x, level: np.ndarray, step: int, half: int) -> None:
-    _, pool = pooled(level, step, half)
-    valid = ~np.isnan(pool)
-    shares = np.array([((pool == r) & valid).sum(axis=1) / valid.sum(axis=1) for r in range(7)]) * 100
+    _, counts = pooled(level, step, half, lambda v: np.bincount(v.astype(np.int64), minlength=7)[:7] / v.size)
+    shares = counts.T * 100
     ax.stackplot(x, shares[1:], colors=RUNG_COLOURS[1:], labels=[f"{r} {RUNG_NAMES[r]}" for r in range(1, 7)],
                  linewidth=0)
     ax.set_ylim(0, max(1.0, float(shares[1:].sum(axis=0).max()) * 1.1))
@@ -74,11 +70,10 @@ def _ladder(ax, x, level: np.ndarray, step: int, half: int) -> None:
 
 
 def _major(ax, x, level: np.ndarray, step: int, half: int) -> None:
-    _, now = pooled((level >= 5).astype(float), step, half)
-    _, ever = pooled(np.maximum.accumulate(level >= 5, axis=0).astype(float), step, half)
-    ax.plot(x, np.nanmean(now, axis=1) * 100, color=RUNG_COLOURS[5], linewidth=2.0,
-            label="at rung 5+ on the day")
-    ax.plot(x, np.nanmean(ever, axis=1) * 100, color=DYAD, linewidth=1.3, linestyle=(0, (4, 2)),
+    _, now = pooled(level >= 5, step, half, np.mean)
+    _, ever = pooled(np.maximum.accumulate(level >= 5, axis=0), step, half, np.mean)
+    ax.plot(x, now * 100, color=RUNG_COLOURS[5], linewidth=2.0, label="at rung 5+ on the day")
+    ax.plot(x, ever * 100, color=DYAD, linewidth=1.3, linestyle=(0, (4, 2)),
             label="reached rung 5+ so far")
     ax.set_ylim(0, 100)
     ax.set_ylabel("% of replicates")
@@ -98,8 +93,7 @@ def overview(series: dict[str, np.ndarray], path: Path, title: str, *, start_dat
 
     level = series["level"]
     step, half = max(1, min(WEEK, level.shape[0] // 100)), min(POOL_DAYS, level.shape[0] // 50)
-    centres, _ = pooled(level[:, :1], step, half)
-    x = _dates(start_date, centres)
+    x = _dates(start_date, np.arange(0, level.shape[0], step))
     with plt.rc_context({"font.size": 8, "axes.titlesize": 9, "axes.spines.top": False,
                          "axes.spines.right": False}):
         fig = plt.figure(figsize=(10, 11), layout="constrained")
