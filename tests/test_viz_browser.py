@@ -125,6 +125,9 @@ def test_page_in_a_real_browser(server, browser_page, tmp_path):
     expect(day).to_contain_text("Day 0 ·")
     for css in ("bs-map", "bs-charts"):
         rendered(page, css)
+    for leftover in (page.get_by_text("Use Threads"), page.get_by_text("Page 0", exact=True)):
+        expect(leftover).to_have_count(1)        # Mesa draws them, the page's style hides them
+        expect(leftover).to_be_hidden()
 
     step = page.get_by_role("button", name="Step")
     for d in range(1, DAYS + 1):
