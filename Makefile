@@ -8,6 +8,9 @@ PYVER  := $(shell $(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}{sys.ve
 LOCK   := constraints/py$(PYVER).txt
 STAMP  := $(VENV)/.installed-$(PYVER)
 PYTEST_ARGS ?=
+SHELL  := /bin/bash
+# pip's output condensed to one updating line: what is being collected or installed, nothing more
+PROGRESS := awk '/^(Collecting|Downloading|Installing|Successfully)/ { printf "\r\033[K    %s", substr($$0, 1, 100); fflush() } END { print "" }'
 
 .PHONY: run test lint browser bench docs clean help
 
@@ -15,13 +18,18 @@ help:
 	@echo "make run    - set up, run the baseline (200 replicates x 730 days), print and save its results"
 	@echo "make test   - set up (incl. headless Chromium for the browser test) and run the whole test suite"
 	@echo "make lint   - ruff"
-	@echo "make bench  - performance benchmark (writes benchmarks/results)"
+	@echo "make bench  - performance benchmark (rewrites benchmarks/results)"
 	@echo "make docs   - regenerate the parameter table in docs/ODD.md"
 
 $(STAMP): pyproject.toml $(wildcard constraints/*.txt)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]" $(if $(wildcard $(LOCK)),-c $(LOCK),)
+	@echo "==> creating the environment $(VENV) with $$($(PYTHON) --version)"
+	@$(PYTHON) -m venv $(VENV)
+	@echo "==> installing borderSim and its pinned dependencies ($(LOCK)); about a minute"
+	@set -o pipefail; $(BIN)/python -m pip install --upgrade pip 2>&1 | tee $(VENV)/install.log | $(PROGRESS) \
+	  || { tail -n 20 $(VENV)/install.log; exit 1; }
+	@set -o pipefail; $(BIN)/python -m pip install -e ".[dev]" $(if $(wildcard $(LOCK)),-c $(LOCK),) 2>&1 \
+	  | tee -a $(VENV)/install.log | $(PROGRESS) || { tail -n 20 $(VENV)/install.log; exit 1; }
+	@echo "==> installed: $$($(BIN)/borderSim --version)"
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -42,7 +50,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 bench: $(STAMP)
-	$(BIN)/borderSim bench
+	$(BIN)/borderSim bench --out benchmarks/results
 
 docs: $(STAMP)
 	$(BIN)/python -m borderSim.paramdocs docs/ODD.md

@@ -1,11 +1,12 @@
-"""Performance benchmark of the Mesa engine and the vectorised core (same as `borderSim bench`).
+"""Refresh the committed benchmark figures: ``borderSim bench --out benchmarks/results`` from anywhere.
 
-    python benchmarks/run.py [--days 730] [--batches 1 100 1000 10000] [--out benchmarks/results]
+    python benchmarks/run.py [--days 730] [--batches 1 100 1000 10000] [--repeat 3]
 """
 
 import sys
+from pathlib import Path
 
-from borderSim.bench import main
+from borderSim.cli.main import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(["bench", "--out", str(Path(__file__).resolve().parent / "results"), *sys.argv[1:]]))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from borderSim.core.run import run_rows
-from borderSim.scenarios import apply_updates, load_scenario
+from borderSim.scenarios import load_scenario
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
 BEGIN, END = "<!-- BEGIN GENERATED (experiments/validation.py) -->", "<!-- END GENERATED -->"
@@ -65,7 +65,7 @@ def episodes_by_peak(params, n: int, days: int) -> dict:
 
 
 def episode_table(name: str, n: int) -> pd.DataFrame:
-    params = apply_updates(load_scenario(name).params, {"simulation.days": 30}, "validation")
+    params = load_scenario(name).params.with_updates({"simulation.days": 30}, "validation")
     s = run_rows(params, np.arange(n), seed=SEED, days=30).summary
     major = s[s.reached_rung5]
     rows = []
@@ -80,7 +80,7 @@ def episode_table(name: str, n: int) -> pd.DataFrame:
 
 
 def demarcation(n: int) -> dict:
-    params = apply_updates(load_scenario("september_2022").params, {"simulation.days": 900}, "validation")
+    params = load_scenario("september_2022").params.with_updates({"simulation.days": 900}, "validation")
     r = run_rows(params, np.arange(n), seed=SEED, days=900, record=["demarcated_share"])
     d = r.series[:, :, 0]
 

@@ -19,7 +19,11 @@ SHORT = ["--replicates", "3", "--days", "40", "--quiet"]
 
 
 def run_cli(*args: str) -> int:
-    return main(list(args))
+    """The exit status of ``borderSim ARGS`` (argparse's own errors exit through SystemExit)."""
+    try:
+        return main(list(args))
+    except SystemExit as exc:
+        return exc.code
 
 
 def only_run_folder_content(tmp_path: Path) -> list[Path]:
@@ -102,7 +106,29 @@ ERRORS = [
     ("unwritable out", lambda t: ["run", "baseline", "--out", "/proc/borderSim-out"], "--out"),
     ("out is a file", lambda t: ["run", "baseline", "--out", _write(t, "x")], "--out"),
     ("bad chunk size", lambda t: ["run", "baseline", "--chunk-size", "0"], "--chunk-size"),
+    ("chunk size not a number", lambda t: ["run", "baseline", "--chunk-size", "lots"], "'lots' is not a whole number"),
+    ("same --set twice", lambda t: ["run", "baseline", "--set", "russia.bias=0.1", "--set", "russia.bias=0.2"],
+     "--set: russia.bias: set twice (0.1 and 0.2); give it once"),
+    ("--replicates and --set", lambda t: ["run", "baseline", "--replicates", "2", "--set", "simulation.replicates=3"],
+     "--replicates: 2: conflicts with --set simulation.replicates=3; give one"),
+    ("--days and --set", lambda t: ["run", "baseline", "--days", "5", "--set", "simulation.days=6"],
+     "conflicts with --set simulation.days=6"),
+    ("--chunk-size with mesa", lambda t: ["run", "baseline", "--engine", "mesa", "--chunk-size", "5"],
+     "--chunk-size: 5: applies to --engine core only"),
+    ("misspelt shipped name", lambda t: ["run", "basline"], "did you mean baseline"),
+    ("folder as scenario", lambda t: ["run", str(t)], "is a folder"),
+    ("latin-1 scenario", lambda t: ["run", _write_bytes(t, 'description = "café"\n'.encode("latin-1"))],
+     "is not UTF-8 text"),
+    ("extends /proc", lambda t: ["run", _write(t, 'description="x"\nextends="/proc/self/environ"\n')],
+     "extends"),
+    ("huge description", lambda t: ["run", _write(t, f'description="{"d" * 5000}"\n')], "at most 200"),
 ]
+
+
+def _write_bytes(tmp: Path, data: bytes) -> str:
+    p = tmp / "bytes.toml"
+    p.write_bytes(data)
+    return str(p)
 
 
 def _write(tmp: Path, text: str) -> str:
@@ -136,9 +162,17 @@ def test_argparse_errors_are_one_line_too(capsys, argv):
 
 def test_validate_reports_each_file(tmp_path, capsys):
     good = ROOT / "scenarios" / "baseline.toml"
-    assert main(["validate", str(good), bad_toml(tmp_path)]) == 2
+    (tmp_path / "latin1.toml").write_bytes('description = "café"\n'.encode("latin-1"))
+    (tmp_path / "binary.toml").write_bytes(bytes(range(256)))
+    files = [str(good), str(tmp_path / "latin1.toml"), bad_toml(tmp_path), str(tmp_path / "binary.toml"),
+             str(tmp_path), "september_2022"]
+    assert main(["validate", *files]) == 2
     captured = capsys.readouterr()
-    assert "ok" in captured.out and "russia.bias" in captured.err
+    assert captured.out.count("ok  ") == 2 and "september_2022" in captured.out
+    errors = captured.err.strip().splitlines()
+    assert len(errors) == 4 and "Traceback" not in captured.err
+    assert ["latin1.toml" in errors[0], "russia.bias" in errors[1], "binary.toml" in errors[2],
+            "is a folder" in errors[3]] == [True] * 4
     assert main(["validate", *map(str, sorted((ROOT / "scenarios").glob("*.toml")))]) == 0
 
 
@@ -214,3 +248,112 @@ def test_benchmark_reports_json_and_markdown(tmp_path):
     assert all(r["repeats"] == 2 and r["cpu_seconds_min"] <= r["cpu_seconds"] <= r["cpu_seconds_max"]
                for r in report["results"])
     assert "ratio" in (tmp_path / "bench.md").read_text()
+
+
+def test_bench_run_from_a_checkout_leaves_its_files_alone(tmp_path, monkeypatch, capsys):
+    """Without --out, `borderSim bench` only prints: the tracked benchmarks/results are not overwritten."""
+    monkeypatch.chdir(tmp_path)
+    tracked = tmp_path / "benchmarks" / "results" / "bench.md"
+    tracked.parent.mkdir(parents=True)
+    tracked.write_text("committed figures\n")
+    assert main(["bench", "--batches", "1", "--days", "2", "--mesa-replicates", "1", "--mesa-days", "1",
+                 "--repeat", "1"]) == 0
+    assert "| engine | batch |" in capsys.readouterr().out
+    assert tracked.read_text() == "committed figures\n"
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == [
+        Path("benchmarks"), Path("benchmarks/results"), Path("benchmarks/results/bench.md")]
+
+
+def _one_line_error(capsys, needle: str) -> str:
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert needle in err, err
+    return err
+
+
+def test_a_chunk_that_cannot_fit_in_memory_is_refused_before_running(tmp_path, monkeypatch, capsys):
+    from borderSim import budget
+
+    monkeypatch.setattr(budget, "available_memory", lambda: 4_000_000_000)
+    out = tmp_path / "r"
+    assert run_cli("run", "baseline", "--replicates", "10000000", "--chunk-size", "10000000", "--no-timeseries",
+                   "--out", str(out)) == 2
+    _one_line_error(capsys, "--chunk-size: 10000000: needs about 81.9 GB of memory for 730 days")
+    assert not out.exists()
+    assert run_cli("run", "baseline", "--replicates", "100000", "--chunk-size", "100000", "--out", str(out)) == 2
+    _one_line_error(capsys, "needs about 16.9 GB of memory for 730 days but 4.0 GB is available; expected at "
+                    "most 18,933 rows")
+
+
+def test_series_that_cannot_fit_on_the_disk_are_refused_before_running(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from borderSim import budget
+
+    monkeypatch.setattr(budget.shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10**12, 10**12 - 10**9,
+                                                                                       10**9))
+    assert run_cli("run", "baseline", "--replicates", "100000", "--out", str(tmp_path / "r")) == 2
+    _one_line_error(capsys, "the daily series of 100,000 replicates x 730 days would take about 4.7 GB but "
+                    "1.0 GB is free")
+    capsys.readouterr()
+    assert run_cli("run", "baseline", "--replicates", "1000000", "--out", str(tmp_path / "r")) == 2
+    _one_line_error(capsys, "expected --no-timeseries (summaries only) or fewer replicates")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_of_memory_is_one_line_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    from borderSim import runner
+
+    def oom(*a, **k):
+        raise MemoryError
+
+    monkeypatch.setattr(runner, "run_to_folder", oom)
+    assert run_cli("run", "baseline", *SHORT, "--out", str(tmp_path / "r")) == 2
+    _one_line_error(capsys, "out of memory; nothing was written")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_viz_without_its_extra_names_the_extra(monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "uvicorn" else real(name, *a))
+    assert run_cli("viz", "baseline", "--no-browser") == 2
+    _one_line_error(capsys, "needs the viz extra (module uvicorn is missing): pip install 'borderSim[viz]'")
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
+def test_params_of_one_group_in_every_format(capsys, fmt):
+    assert main(["params", "--format", fmt, "--group", "china"]) == 0
+    out = capsys.readouterr().out
+    assert "pressure_propensity" in out and "pressure_strength" in out and "russia" not in out
+
+
+def test_summary_table_reads_as_a_table_of_outcomes(tmp_path, capsys):
+    assert run_cli("run", "september_2022", "--replicates", "1", "--days", "1", "--out", str(tmp_path / "a")) == 0
+    out = capsys.readouterr().out
+    assert "1 replicate x 1 day," in out
+    assert run_cli("run", "september_2022", "--replicates", "40", "--days", "60", "--out", str(tmp_path / "b")) == 0
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "40 replicates x 60 days" in out
+    assert "% of replicates" in out and "(persons)" in out and "(index 0-1)" in out and "e+" not in out
+    assert "starting: loading the compiled kernels" in captured.err
+    assert "writing the tables and overview.png" in captured.err
+
+
+def test_series_recorded_in_blocks_match_the_engine_snapshots(tmp_path):
+    """The written series equal the core's own daily snapshots, across staging blocks (70 days = 2 blocks
+    and a remainder) and a partial last chunk (5 replicates in chunks of 2)."""
+    from borderSim.core.run import run_rows
+    from borderSim.scenarios import load_scenario
+
+    assert main(["run", "september_2022", "--replicates", "5", "--days", "70", "--seed", "9", "--chunk-size", "2",
+                 "--quiet", "--out", str(tmp_path / "r")]) == 0
+    ts = read_timeseries(tmp_path / "r" / "timeseries.parquet")
+    ref = run_rows(load_scenario("september_2022").params, np.arange(5), seed=9, days=70, record=True)
+    assert list(ts.columns[3:]) == ref.columns
+    expected = np.transpose(ref.series, (1, 0, 2)).reshape(5 * 71, -1)   # replicate-major rows
+    assert np.array_equal(ts[ref.columns].to_numpy(np.float64), expected)
+    assert (ts.replicate.to_numpy() == np.repeat(np.arange(5), 71)).all()
+    assert (ts.day.to_numpy() == np.tile(np.arange(71), 5)).all()

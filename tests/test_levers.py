@@ -12,14 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from borderSim.core.run import run_rows
-from borderSim.scenarios import apply_updates, load_scenario
+from borderSim.scenarios import load_scenario
 
 N, DAYS, SEED = 300, 730, 4242
 
 
 def paired(base, updates, column, *, n=N, days=DAYS, scenario_days=None):
     """Reference mean, changed mean and paired z of ``column`` (a name, or a function of the summary)."""
-    changed = apply_updates(base, updates, "test")
+    changed = base.with_updates(updates, "test")
     measure = column if callable(column) else (lambda s: s[column])
     a = measure(run_rows(base, np.arange(n), seed=SEED, days=scenario_days or days).summary).to_numpy(float)
     b = measure(run_rows(changed, np.arange(n), seed=SEED, days=scenario_days or days).summary).to_numpy(float)
@@ -59,7 +59,7 @@ def test_chinese_pressure_shorter_major_clashes(baseline):
     assert_effect(ref, new, z, sign=-1, margin=0.15)
     # and per major episode, pooled over replicates
     base = run_rows(baseline, np.arange(N), seed=SEED, days=DAYS).summary
-    pressed = run_rows(apply_updates(baseline, {"china.pressure_propensity": 0.8}, "t"), np.arange(N),
+    pressed = run_rows(baseline.with_updates({"china.pressure_propensity": 0.8}, "t"), np.arange(N),
                        seed=SEED, days=DAYS).summary
     per_episode = lambda s: s.days_rung5plus.sum() / s.major_episodes.sum()  # noqa: E731
     assert per_episode(pressed) < per_episode(base)

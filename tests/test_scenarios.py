@@ -71,6 +71,27 @@ BAD = [
     ("unknown extends", 'description = "x"\nextends = "basline"\n', "extends", "did you mean baseline"),
     ("missing description", '[russia]\nbias = 0.1\n', "description", "missing"),
     ("group not a table", 'description = "x"\nrussia = 3\n', "russia", "table"),
+    ("description not text", 'description = 5\n', "description", "5 is not allowed; expected one line of text"),
+    ("description empty", 'description = "  "\n', "description", "is empty"),
+    ("description on several lines", 'description = """one\ntwo"""\n', "description", "several lines"),
+    ("description too long", f'description = "{"x" * 300}"\n', "description",
+     "300 characters long; expected one line of at most 200"),
+    ("parameter at the top level", 'description = "x"\nbias = 0.3\n', "bias",
+     "is a parameter of [russia]: put it under that table"),
+    ("shared parameter at the top level", 'description = "x"\nlegitimacy = 0.3\n', "legitimacy",
+     "is a parameter of [tajikistan] or [kyrgyzstan]"),
+    ("unknown top-level key", 'description = "x"\nfoo = 1\n', "foo",
+     "allowed: description, extends and the tables [simulation], [border]"),
+    ("quoted date", 'description = "x"\n[simulation]\nstart_date = "2022-09-14"\n', "simulation.start_date",
+     '"2022-09-14" is not allowed; expected a date without quotes, like 2022-09-14 (remove the quotes)'),
+    ("date with a time", 'description = "x"\n[simulation]\nstart_date = 2022-09-14T10:00:00\n',
+     "simulation.start_date", "2022-09-14T10:00:00 is not allowed; expected a date"),
+    ("extends not a string", 'description = "x"\nextends = 3\n', "extends", "3 is not allowed"),
+    ("extends an absolute path", 'description = "x"\nextends = "/etc/passwd"\n', "extends",
+     '"/etc/passwd" is not allowed; expected the name of a scenario file beside this one'),
+    ("extends /proc", 'description = "x"\nextends = "/proc/self/environ"\n', "extends", "is not allowed"),
+    ("extends upwards", 'description = "x"\nextends = "../secret"\n', "extends", "without absolute paths or '..'"),
+    ("nested too deeply", 'description = "x"\nv = ' + "[" * 5000 + "]" * 5000 + "\n", None, "nested too deeply"),
 ]
 
 
@@ -85,6 +106,55 @@ def test_bad_scenario_files_name_file_key_and_what_is_allowed(tmp_path, case, te
     if key:
         assert err.value.key == key, message
     assert hint in message, message
+
+
+ENCODED = [
+    ("latin-1", 'description = "Batken café"\n'.encode("latin-1"), "is not UTF-8 text (byte 0xe9 at offset 25)"),
+    ("utf-16", 'description = "x"\n'.encode("utf-16"), "is UTF-16 text; expected UTF-8 text"),
+    ("utf-8 bom", b"\xef\xbb\xbf" + b'description = "x"\n', "UTF-8 byte-order mark (BOM)"),
+    ("binary", bytes(range(256)) * 4, "is not UTF-8 text"),
+    ("nul bytes", b'description = "x"\x00\n', "contains NUL bytes"),
+    ("too large", b'description = "' + b"x" * 1_100_000 + b'"\n', "larger than 1,000,000 bytes"),
+]
+
+
+@pytest.mark.parametrize(("case", "data", "hint"), ENCODED, ids=[e[0] for e in ENCODED])
+def test_files_that_are_not_utf8_toml_get_one_line(tmp_path, case, data, hint):
+    path = tmp_path / "s.toml"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    assert "\n" not in str(err.value) and "s.toml" in str(err.value) and hint in str(err.value), str(err.value)
+
+
+def test_a_folder_is_not_a_scenario(tmp_path):
+    with pytest.raises(InputError, match="is a folder; expected a scenario file"):
+        load_scenario(tmp_path)
+
+
+def test_a_misspelt_shipped_name_gets_a_suggestion():
+    with pytest.raises(InputError, match=r"no such file or shipped scenario \(did you mean baseline\?\)"):
+        load_scenario("basline")
+
+
+def test_extends_opens_only_files_beside_the_scenario_or_shipped_ones(tmp_path):
+    """``extends`` can name a file in the scenario's folder (or below it) or a shipped scenario, nothing
+    else: a file elsewhere is neither read nor are its keys revealed in the error."""
+    (tmp_path / "secret.toml").write_text('description = "s"\n[russia]\nbias = 0.9\ntoken_abc = 1\n')
+    inner = tmp_path / "inner"
+    (inner / "sub").mkdir(parents=True)
+    write(inner / "sub", 'description = "below"\n[russia]\nbias = 0.2\n', "deep.toml")
+    assert load_scenario(write(inner, 'description = "x"\nextends = "sub/deep"\n')).params.russia.bias == 0.2
+    assert load_scenario(write(inner, 'description = "x"\nextends = "sub/deep.toml"\n')).chain[0] == "deep"
+    assert load_scenario(write(inner, 'description = "x"\nextends = "september_2022"\n')).chain[0] == \
+        "september_2022"
+    for ref in ("../secret", "../secret.toml", str(tmp_path / "secret.toml"), "sub/../../secret"):
+        with pytest.raises(InputError) as err:
+            load_scenario(write(inner, f'description = "x"\nextends = "{ref}"\n'))
+        assert "token_abc" not in str(err.value) and err.value.key == "extends"
+    (inner / "link.toml").symlink_to(tmp_path / "secret.toml")
+    with pytest.raises(InputError, match="no such scenario beside this file"):
+        load_scenario(write(inner, 'description = "x"\nextends = "link"\n'))
 
 
 def test_missing_file_lists_the_shipped_scenarios(tmp_path):

@@ -52,6 +52,30 @@ def test_parameters_are_immutable_and_updates_validate():
         p.with_updates({"russia.bias": 3})
 
 
+@pytest.mark.parametrize(("updates", "key", "needle"), [
+    ({"rusia.bias": 0.1}, "rusia.bias", "did you mean russia.bias"),
+    ({"russia.bias": 3.0}, "russia.bias", "3.0 is not allowed; expected float from -1 to 1"),
+    ({"simulation.days": 3.5}, "simulation.days", "int from 1 to 36500"),
+    ({"border.trigger_segment": "mars"}, "border.trigger_segment", "one of none, isfana"),
+])
+def test_one_update_path_for_files_flags_and_the_page(updates, key, needle):
+    """``with_updates`` is the one path that checks names and values; every caller gets its message."""
+    from borderSim.errors import InputError
+    from borderSim.scenarios import load_scenario, with_overrides
+    from borderSim.viz.model import VizModel
+
+    with pytest.raises(InputError) as direct:
+        Parameters().with_updates(updates, "here")
+    assert (direct.value.where, direct.value.key) == ("here", key) and needle in str(direct.value)
+    (name, value), = updates.items()
+    with pytest.raises(InputError) as flag:
+        with_overrides(load_scenario("baseline"), [f"{name}={value!r}".replace("'", '"')])
+    assert flag.value.message == direct.value.message and flag.value.where == "--set"
+    with pytest.raises(InputError) as page:
+        VizModel("baseline", **{name.replace(".", "__", 1): value})
+    assert page.value.message == direct.value.message
+
+
 def test_odd_parameter_table_is_generated_from_the_schema():
     odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
     assert paramdocs.table_in(odd) == paramdocs.markdown(), (

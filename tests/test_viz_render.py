@@ -218,7 +218,7 @@ def test_overrides_travel_as_keywords():
 
 @pytest.mark.parametrize(("kwargs", "key"), [
     ({"scenario_name": "no_such_scenario"}, None),
-    ({"russia__nonsense": 1.0}, "russia__nonsense"),
+    ({"russia__nonsense": 1.0}, "russia.nonsense"),
     ({"russia__bias": 3.0}, "russia.bias"),
 ])
 def test_bad_input_is_an_input_error(kwargs, key):
@@ -286,3 +286,42 @@ def test_serve_rejects_unknown_scenario_before_starting(capsys):
     assert cli_main(["viz", "no_such_scenario", "--no-browser"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("borderSim viz: error: no_such_scenario")
+
+
+@pytest.mark.parametrize(("host", "allowed"), [
+    ("127.0.0.1:8765", True), ("localhost:8765", True), ("LOCALHOST", True), ("[::1]:8765", True),
+    ("127.0.0.1", True), ("evil.example:8765", False), ("127.0.0.1.evil.example", False), ("", False),
+    ("localhost.:8765", False),
+])
+def test_the_server_answers_only_requests_addressed_to_localhost(host, allowed):
+    """DNS rebinding: a page elsewhere that rebinds its name to 127.0.0.1 sends its own Host header."""
+    import asyncio
+
+    from borderSim.viz.serve import HOST, LOCAL_HOSTS, HostCheck
+
+    reached, sent = [], []
+
+    async def app(scope, receive, send):
+        reached.append(scope["type"])
+
+    async def send(message):
+        sent.append(message)
+
+    check = HostCheck(app, (*LOCAL_HOSTS, HOST))
+    for kind in ("http", "websocket"):
+        asyncio.run(check({"type": kind, "headers": [(b"host", host.encode())]}, None, send))
+    if allowed:
+        assert reached == ["http", "websocket"] and not sent
+    else:
+        assert not reached
+        assert sent[0]["status"] == 400 and sent[-1] == {"type": "websocket.close", "code": 1008}
+
+
+def test_reset_after_switching_scenario_keeps_the_chosen_scenario(page):
+    other = "csto_mediation"
+    page.find(v.Select, label="Scenario (restarts with its parameters)").widget.v_model = other
+    button(page, "Step").click()
+    assert text_of(page, "bs-day").startswith("Day 1")
+    button(page, "Reset").click()
+    assert text_of(page, "bs-day").startswith("Day 0")
+    assert text_of(page, "bs-scenario") == f"Scenario {other} · seed {SEED}"

@@ -1,9 +1,11 @@
 """Benchmark: replicate-days per second of the Mesa engine and of the core at several batch sizes.
 
-Each configuration runs in its own process so that its peak memory is measured alone. Figures are
-CPU seconds of that process (less sensitive to other load than wall time) and wall seconds. The
-"floor" is the time numpy takes to draw one uniform per village-day at the same batch size, the cost
-any stochastic village model pays; the ratio compares the core with it.
+Each configuration runs in its own process (``python -m borderSim.bench ENGINE BATCH DAYS`` prints
+its figures as JSON) so that its peak memory is measured alone. Figures are CPU seconds of that
+process (less sensitive to other load than wall time) and wall seconds. The "floor" is the time
+numpy takes to draw one uniform per village-day at the same batch size, the cost any stochastic
+village model pays; the ratio compares the core with it. ``borderSim bench`` (:mod:`borderSim.cli`)
+is the command; this module only measures and formats.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def run(days: int = 730, batches=BATCHES, mesa_replicates: int = 2, mesa_days: i
     for engine, batch, d in configs:
         runs = []
         for _ in range(repeat):
-            proc = subprocess.run([sys.executable, "-m", "borderSim.bench", "--child", engine, str(batch), str(d)],
+            proc = subprocess.run([sys.executable, "-m", "borderSim.bench", engine, str(batch), str(d)],
                                   capture_output=True, text=True, check=True)
             runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
             if progress is not None:
@@ -128,64 +130,15 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    from borderSim.cli.main import OneLineParser
-
-    ap = OneLineParser(prog="borderSim bench", description=__doc__.splitlines()[0])
-    ap.add_argument("--days", type=int, default=730)
-    ap.add_argument("--batches", type=int, nargs="+", default=list(BATCHES))
-    ap.add_argument("--mesa-replicates", type=int, default=2)
-    ap.add_argument("--mesa-days", type=int, default=365)
-    ap.add_argument("--repeat", type=int, default=3, help="runs of each configuration (medians are reported)")
-    ap.add_argument("--out", type=Path, default=Path("benchmarks/results"))
-    ap.add_argument("--sweeps", action="store_true",
-                    help="benchmark sweeps instead (experiments/mediation_comparison.toml, from a checkout)")
-    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    if args.sweeps:
-        return _sweeps(args)
-    if args.child:
-        engine, batch, days = args.child
-        print(json.dumps(_measure(engine, int(batch), int(days))))
-        return 0
-    for name in ("days", "mesa_replicates", "mesa_days", "repeat"):
-        if getattr(args, name) < 1:
-            ap.error(f"--{name.replace('_', '-')} must be at least 1")
-    if min(args.batches) < 1:
-        ap.error("--batches must all be at least 1")
-    from tqdm import tqdm
-
-    with tqdm(total=(1 + len(args.batches)) * args.repeat, desc="bench", unit="run") as bar:
-        report = run(args.days, args.batches, args.mesa_replicates, args.mesa_days, args.repeat, bar.update)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "bench.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    table = markdown(report)
-    (args.out / "bench.md").write_text(table, encoding="utf-8")
-    print(table)
-    print(f"written: {args.out / 'bench.json'}, {args.out / 'bench.md'}")
-    return 0
+def write(report: dict, out: Path) -> list[Path]:
+    """``bench.json`` and ``bench.md`` in ``out`` (created if needed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = [out / "bench.json", out / "bench.md"]
+    files[0].write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    files[1].write_text(markdown(report), encoding="utf-8")
+    return files
 
 
-def _sweeps(args) -> int:
-    from tqdm import tqdm
-
-    from borderSim.experiments import benchmark
-
-    if args.repeat < 1:
-        raise SystemExit("borderSim bench: error: --repeat must be at least 1")
-    with tqdm(total=4 * args.repeat, desc="bench --sweeps", unit="run") as bar:
-        report = benchmark.run(args.repeat, progress=bar.update)
-    report["machine"] = machine()
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "sweeps.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    table = benchmark.markdown(report)
-    (args.out / "sweeps.md").write_text(table, encoding="utf-8")
-    print(table)
-    print(f"written: {args.out / 'sweeps.json'}, {args.out / 'sweeps.md'}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # one configuration, in the child process started by run()
+    engine, batch, days = sys.argv[1:4]
+    print(json.dumps(_measure(engine, int(batch), int(days))))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class InputError(Exception):
+class InputError(ValueError):
     """Bad input from a user; the CLI prints ``str(err)`` and exits with status 2."""
 
     def __init__(self, where: str, key: str | None, message: str):

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from borderSim import budget
 from borderSim.core.run import iter_chunks
 from borderSim.errors import InputError
 from borderSim.geography import load_geography
@@ -31,17 +32,34 @@ from borderSim.scenarios import Scenario
 
 ENGINES = ("core", "mesa")
 OVERVIEW_REPLICATES = 1000   # the overview is drawn from at most this many replicates
-TIMESERIES_CHUNK = 250       # replicates per chunk when daily series are kept
+CHUNK = 10_000               # replicates per core chunk (the core's speed levels off around here)
+SERIES_BUFFER = 320 * 2**20  # bytes of daily series held at once; sizes the chunk when series are kept
+ROW_GROUP = 500              # replicates per Parquet row group of timeseries.parquet
+
+
+def chunk_rows(days: int, timeseries: bool) -> int:
+    """Default core chunk: as large as :data:`CHUNK`, with the daily series' buffer within :data:`SERIES_BUFFER`."""
+    if not timeseries:
+        return CHUNK
+    return max(1, min(CHUNK, SERIES_BUFFER // ((days + 1) * budget.series_bytes())))
 
 
 @dataclass
 class Chunk:
-    """Replicates run together: their summary and, if recorded, their daily series."""
+    """Replicates run together: their summary and, if recorded, their daily series (``series``, as
+    (days + 1, rows, columns) float64, from the Mesa engine; or ``buffer``, from the core)."""
 
     replicates: np.ndarray
     summary: pd.DataFrame
     series: np.ndarray | None
     columns: list[str] = field(default_factory=list)
+    buffer: tables.SeriesBuffer | None = None
+
+    def overview_series(self, name: str, rows: int) -> np.ndarray:
+        """(up to ``rows``, days + 1) values of one overview series (a copy if the buffer will be reused)."""
+        if self.buffer is not None:
+            return self.buffer.series(name, rows).T.copy()
+        return self.series[:, :rows, self.columns.index(name)].T
 
 
 def chunks(scenario: Scenario, *, engine: str = "core", timeseries: bool = True, chunk_size: int | None = None,
@@ -49,16 +67,20 @@ def chunks(scenario: Scenario, *, engine: str = "core", timeseries: bool = True,
     """Run the scenario's replicates, yielding chunks in replicate order.
 
     With ``timeseries=False`` only the series drawn in the overview are kept, and only for the first
-    :data:`OVERVIEW_REPLICATES` replicates, so memory stays bounded however many replicates run.
+    :data:`OVERVIEW_REPLICATES` replicates, so memory stays bounded however many replicates run. On the
+    core, a chunk's daily series live in a :class:`~borderSim.outputs.tables.SeriesBuffer` that the next
+    chunk reuses: write them before asking for the next chunk.
     """
     sim = scenario.params.simulation
     record = True if timeseries else list(plots.OVERVIEW_SERIES)
     limit = None if timeseries else OVERVIEW_REPLICATES
     if engine == "core":
-        size = chunk_size or (TIMESERIES_CHUNK if timeseries else 10_000)
+        size = min(sim.replicates, chunk_size or chunk_rows(sim.days, timeseries))
+        buffer = tables.SeriesBuffer(size, sim.days) if timeseries else None
         for c in iter_chunks(scenario.params, replicates=sim.replicates, seed=sim.seed, days=sim.days,
-                             chunk_size=size, record=record, record_limit=limit, progress=progress):
-            yield Chunk(c.replicates, c.summary, c.series, c.columns)
+                             chunk_size=size, record=False if timeseries else record, record_limit=limit,
+                             progress=progress, observe=buffer.record if buffer is not None else None):
+            yield Chunk(c.replicates, c.summary, c.series, buffer.columns if buffer else c.columns, buffer)
     elif engine == "mesa":
         yield from _mesa_chunks(scenario, record, limit, progress)
     else:
@@ -148,14 +170,18 @@ def _write_run(scenario, tmp: Path, engine, timeseries, chunk_size, progress) ->
     summaries, overview = [], {}
     for c in chunks(scenario, engine=engine, timeseries=timeseries, chunk_size=chunk_size, progress=progress):
         summaries.append(c.summary)
-        if c.series is None:
-            continue
-        if writer is not None:
+        if c.buffer is not None:
+            for start in range(0, len(c.replicates), ROW_GROUP):
+                stop = min(start + ROW_GROUP, len(c.replicates))
+                writer.write(c.buffer.table(start, stop, c.replicates, scenario.name))
+        elif c.series is not None and writer is not None:
             writer.write(tables.wide_table(c.series, c.replicates, c.columns, scenario.name, geo))
+        if c.series is None and c.buffer is None:
+            continue
         for name in plots.OVERVIEW_SERIES:
-            if len(overview.get(name, [])) < OVERVIEW_REPLICATES:
-                j = c.columns.index(name)
-                overview.setdefault(name, []).extend(c.series[:, :OVERVIEW_REPLICATES, j].T)
+            have = len(overview.get(name, []))
+            if have < OVERVIEW_REPLICATES:
+                overview.setdefault(name, []).extend(c.overview_series(name, OVERVIEW_REPLICATES - have))
     summary = pd.concat(summaries, ignore_index=True)
     summary.insert(0, "scenario", pd.Categorical([scenario.name] * len(summary)))
     pq.write_table(pa.Table.from_pandas(summary, preserve_index=False), tmp / "summary.parquet",
@@ -165,10 +191,12 @@ def _write_run(scenario, tmp: Path, engine, timeseries, chunk_size, progress) ->
         writer.close()
         files["timeseries.parquet"] = {"rows": writer.rows}
     sim = scenario.params.simulation
+    drawn = min(sim.replicates, OVERVIEW_REPLICATES)
     plots.overview({k: np.array(v[:OVERVIEW_REPLICATES]).T for k, v in overview.items()},
-                   tmp / "overview.png",
-                   f"{scenario.name}: {scenario.description}\n{sim.replicates} replicates x {sim.days} days, "
-                   f"seed {sim.seed}, {engine} engine")
+                   tmp / "overview.png", f"{scenario.name}: {scenario.description}",
+                   start_date=sim.start_date,
+                   subtitle=f"{drawn:,} of {sim.replicates:,} replicates x {sim.days:,} days from "
+                   f"{sim.start_date:%d %b %Y}, seed {sim.seed}, {engine} engine")
     files["overview.png"] = {}
     man = manifest(scenario, engine=engine, timeseries=timeseries,
                    wall_seconds=time.perf_counter() - t0, files=files)

@@ -1,8 +1,9 @@
 """Scenario files: TOML that states only what differs from its base.
 
-A scenario file has a one-line ``description``, an optional ``extends`` (the name of a shipped
-scenario, or a path relative to the file; without it the base is the schema's defaults, which are
-the baseline) and tables named after the parameter groups::
+A scenario file is UTF-8 text with a one-line ``description`` (at most 200 characters), an optional
+``extends`` (a scenario file beside this one, or in a folder below it, or the name of a shipped
+scenario; without it the base is the schema's defaults, which are the baseline) and tables named
+after the parameter groups::
 
     description = "Russia mediates, with little attention to spare"
     extends = "baseline"
@@ -10,7 +11,9 @@ the baseline) and tables named after the parameter groups::
     [russia]
     mediation_propensity = 0.5
 
-Every problem is raised as :class:`~borderSim.errors.InputError` naming the file and key.
+Every problem is raised as :class:`~borderSim.errors.InputError` naming the file, the key, the value and
+what is allowed. ``extends`` never opens a file outside the scenario's folder (no absolute paths, no
+``..``), so a scenario cannot make borderSim read, or reveal the keys of, other files.
 """
 
 from __future__ import annotations
@@ -19,16 +22,16 @@ import difflib
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
-from pydantic import ValidationError
-
-from borderSim import schema
 from borderSim.errors import InputError
-from borderSim.schema import GROUPS, Parameters
+from borderSim.paramspec import shown
+from borderSim.schema import GROUPS, TABLE, Parameters
 
 TOP_LEVEL = ("description", "extends")
+MAX_DESCRIPTION = 200          # characters of the one-line description
+MAX_FILE_BYTES = 1_000_000     # scenario files are a few hundred bytes; refuse anything absurd
 
 
 @dataclass(frozen=True)
@@ -55,110 +58,152 @@ def shipped_names() -> list[str]:
     return sorted(p.stem for p in shipped_dir().glob("*.toml"))
 
 
-def resolve_path(ref: str, relative_to: Path | None = None) -> Path | None:
-    """A scenario reference as a file: a path (absolute, relative to a file or cwd) or a shipped name."""
-    candidates = []
-    p = Path(ref)
-    if relative_to is not None and not p.is_absolute():
-        candidates.append(relative_to.parent / p)
-        candidates.append(relative_to.parent / f"{ref}.toml")
-    candidates += [p, shipped_dir() / f"{ref}.toml", shipped_dir() / ref]
-    return next((c for c in candidates if c.is_file()), None)
-
-
-def _nearest(word: str, options: list[str] | tuple[str, ...]) -> str:
+def nearest(word: str, options: list[str] | tuple[str, ...]) -> str:
     hit = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean {hit[0]}?)" if hit else ""
 
 
-def _read_toml(path: Path) -> dict:
+def resolve_path(ref: str | Path) -> Path:
+    """A scenario named on the command line: a file path, or the name of a shipped scenario."""
+    p = Path(ref)
+    for candidate in (p, shipped_dir() / f"{ref}.toml"):
+        if candidate.is_file():
+            return candidate
+    if p.is_dir():
+        raise InputError(str(ref), None, "is a folder; expected a scenario file (.toml) or a shipped scenario "
+                         f"name ({', '.join(shipped_names())})")
+    hint = nearest(str(ref), shipped_names()) or nearest(p.stem, shipped_names())
+    raise InputError(str(ref), None, f"no such file or shipped scenario{hint}; shipped: "
+                     f"{', '.join(shipped_names())}")
+
+
+def referenced(ref: str, beside: Path, where: str, key: str = "extends") -> Path:
+    """The scenario file that a file's ``key`` names (``extends``, or an experiment's ``scenarios``): a file
+    beside ``beside`` (or in a folder below it), else a shipped scenario; nothing else."""
+    pure = PurePath(ref.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or ref != ref.strip():
+        raise InputError(where, key, f"{shown(ref)} is not allowed; expected the name of a scenario "
+                         "file beside this one (or in a folder below it) or of a shipped scenario, without "
+                         "absolute paths or '..'")
+    folder = beside.parent.resolve()
+    name = pure if pure.suffix == ".toml" else pure.with_name(pure.name + ".toml")
+    local = folder / name
+    if local.is_file() and local.resolve().is_relative_to(folder):
+        return local
+    if len(pure.parts) == 1 and (shipped_dir() / name).is_file():
+        return shipped_dir() / name
+    hint = nearest(pure.stem, shipped_names())
+    raise InputError(where, key, f"{shown(ref)}: no such scenario beside this file or shipped{hint}; "
+                     f"shipped: {', '.join(shipped_names())}")
+
+
+def read_toml(path: Path, where: str, kind: str = "scenario file") -> dict:
+    """The TOML table of a scenario (or other ``kind`` of) file, with one-line errors for unreadable,
+    oversized, non-UTF-8 or invalid files."""
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(str(path), None, f"invalid TOML: {err}") from None
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise InputError(where, None, f"is a folder; expected a {kind} (.toml)") from None
     except OSError as err:
-        raise InputError(str(path), None, f"cannot read file: {err.strerror}") from None
+        raise InputError(where, None, f"cannot read file ({err.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(where, None, f"is larger than {MAX_FILE_BYTES:,} bytes; a {kind} is a short text file")
+    text = _decode(raw, where)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(where, None, f"invalid TOML: {err}") from None
+    except RecursionError:
+        raise InputError(where, None, "invalid TOML: arrays or tables nested too deeply") from None
+
+
+def _decode(raw: bytes, where: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise InputError(where, None, "starts with a UTF-8 byte-order mark (BOM); expected UTF-8 text "
+                         "without BOM (save it as plain UTF-8)")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(where, None, "is UTF-16 text; expected UTF-8 text (save it as UTF-8)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        byte = raw[err.start]
+        raise InputError(where, None, f"is not UTF-8 text (byte 0x{byte:02x} at offset {err.start}); expected "
+                         "a TOML text file saved as UTF-8") from None
+    if "\x00" in text:
+        raise InputError(where, None, "is not a text file (it contains NUL bytes); expected a TOML text file")
+    return text
+
+
+def _check_top_level(data: dict, where: str) -> None:
+    for key, value in data.items():
+        if key in TOP_LEVEL or (key in GROUPS and isinstance(value, dict)):
+            continue
+        if key in GROUPS:
+            raise InputError(where, key, f"must be a table of parameters, like [{key}]")
+        owners = TABLE.groups_of_key(key)
+        if owners:
+            tables = " or ".join(f"[{g}]" for g in owners)
+            raise InputError(where, key, f"is a parameter of {tables}: put it under that table (the top level "
+                             f"holds only {', '.join(TOP_LEVEL)})")
+        raise InputError(where, key, f"unknown top-level key{nearest(key, TOP_LEVEL + GROUPS)}; allowed: "
+                         f"{', '.join(TOP_LEVEL)} and the tables [{'], ['.join(GROUPS)}]")
+
+
+def _description(data: dict, where: str) -> str:
+    if "description" not in data:
+        raise InputError(where, "description", 'missing: every scenario needs a one-line description, like '
+                         'description = "Russia mediates in earnest"')
+    d = data["description"]
+    if not isinstance(d, str):
+        raise InputError(where, "description", f"{shown(d)} is not allowed; expected one line of text in quotes")
+    if not d.strip():
+        raise InputError(where, "description", "is empty; expected one line of text saying what the scenario is")
+    if "\n" in d.strip() or "\r" in d.strip():
+        raise InputError(where, "description", "has several lines; expected one line of text")
+    if len(d) > MAX_DESCRIPTION:
+        raise InputError(where, "description", f"is {len(d):,} characters long; expected one line of at most "
+                         f"{MAX_DESCRIPTION}")
+    return d.strip()
 
 
 def updates_from_table(data: dict, where: str) -> dict[str, Any]:
-    """Flatten ``{group: {key: value}}`` into dotted updates, checking names."""
+    """Flatten ``{group: {key: value}}`` into dotted updates (names are checked by the update itself)."""
     out: dict[str, Any] = {}
     for group, table in data.items():
         if group in TOP_LEVEL:
             continue
         if group not in GROUPS:
-            hint = _nearest(group, GROUPS + TOP_LEVEL)
+            hint = nearest(group, GROUPS + TOP_LEVEL)
             raise InputError(where, group, f"unknown group or key{hint}; groups are {', '.join(GROUPS)}")
         if not isinstance(table, dict):
             raise InputError(where, group, f"must be a table of parameters, like [{group}]")
         for key, value in table.items():
-            name = f"{group}.{key}"
-            try:
-                schema.spec(name)
-            except KeyError:
-                hint = schema.suggest(name)
-                raise InputError(where, name, "unknown parameter" + (f" (did you mean {hint}?)" if hint
-                                                                       else "")) from None
-            out[name] = value
+            out[f"{group}.{key}"] = value
     return out
-
-
-def apply_updates(base: Parameters, updates: dict[str, Any], where: str) -> Parameters:
-    """``base`` with validated updates; a bad value raises :class:`InputError` naming its key."""
-    data = base.model_dump()
-    for name, value in updates.items():
-        group, key = name.split(".", 1)
-        data[group][key] = value
-    try:
-        return Parameters.model_validate(data, strict=True)
-    except ValidationError as err:
-        e = err.errors()[0]
-        loc = [str(x) for x in e["loc"]]
-        name = ".".join(loc[:2]) if len(loc) >= 2 else (loc[0] if loc else "?")
-        if name == "border" and "trigger_segment" in e["msg"]:
-            name = "border.trigger_segment"
-        try:
-            s = schema.spec(name)
-        except KeyError:
-            raise InputError(where, name, e["msg"]) from None
-        got = updates.get(name, e.get("input"))
-        raise InputError(where, name, f"{got!r} is not allowed; expected {s.allowed()}") from None
 
 
 def load_scenario(ref: str | Path, *, _seen: tuple[Path, ...] = ()) -> Scenario:
     """Load a scenario file (or shipped name), following ``extends``."""
-    path = resolve_path(str(ref))
-    if path is None:
-        raise InputError(str(ref), None,
-                         f"no such file or shipped scenario (shipped: {', '.join(shipped_names())})")
-    path = path.resolve()
+    path = (ref if _seen else resolve_path(ref)).resolve()
     where = _display(path)
     if path in _seen:
         raise InputError(where, "extends", "scenarios extend each other in a cycle")
-    data = _read_toml(path)
-    for key in data:
-        if key not in GROUPS and key not in TOP_LEVEL and not isinstance(data[key], dict):
-            raise InputError(where, key, f"unknown key{_nearest(key, TOP_LEVEL + GROUPS)}")
-    description = data.get("description")
-    if not isinstance(description, str) or not description.strip():
-        raise InputError(where, "description", "missing: every scenario needs a one-line description")
+    data = read_toml(path, where)
+    _check_top_level(data, where)
+    description = _description(data, where)
     chain: tuple[str, ...] = ()
     base = Parameters()
     if "extends" in data:
         parent_ref = data["extends"]
         if not isinstance(parent_ref, str):
-            raise InputError(where, "extends", "must be the name of a scenario, as a string")
-        parent_path = resolve_path(parent_ref, relative_to=path)
-        if parent_path is None:
-            hint = _nearest(parent_ref, shipped_names())
-            raise InputError(where, "extends", f"{parent_ref!r}: no such scenario{hint}; shipped: "
-                             f"{', '.join(shipped_names())}")
-        parent = load_scenario(parent_path, _seen=(*_seen, path))
+            raise InputError(where, "extends", f"{shown(parent_ref)} is not allowed; expected the name of a "
+                             "scenario in quotes, like extends = \"baseline\"")
+        parent = load_scenario(referenced(parent_ref, path, where), _seen=(*_seen, path))
         base, chain = parent.params, (parent.name, *parent.chain)
     updates = updates_from_table(data, where)
-    params = apply_updates(base, updates, where)
-    return Scenario(name=path.stem, description=description.strip(), params=params, path=path,
+    params = base.with_updates(updates, where)
+    return Scenario(name=path.stem, description=description, params=params, path=path,
                     chain=chain, overrides=updates)
 
 
@@ -175,32 +220,31 @@ def parse_assignment(text: str, where: str = "--set") -> tuple[str, Any]:
         raise InputError(where, text, "expected key=value, like russia.bias=0.8")
     key, raw = (t.strip() for t in text.split("=", 1))
     if "." not in key:
-        hint = schema.suggest(key)
+        hint = TABLE.suggest(key) or next((f"{g}.{key}" for g in TABLE.groups_of_key(key)), None)
         raise InputError(where, key, "expected group.key" + (f" (did you mean {hint}?)" if hint else ""))
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         value = raw
     return key, value
 
 
-def with_overrides(scenario: Scenario, assignments: list[str], where: str = "--set") -> Scenario:
-    """The scenario with command-line ``key=value`` overrides applied and validated."""
-    if not assignments:
+def assignments(texts: list[str], where: str = "--set") -> dict[str, Any]:
+    """``--set`` values as dotted updates; a parameter set twice is an error (which one would win?)."""
+    pairs: dict[str, Any] = {}
+    for text in texts:
+        key, value = parse_assignment(text, where)
+        if key in pairs:
+            raise InputError(where, key, f"set twice ({shown(pairs[key])} and {shown(value)}); give it once")
+        pairs[key] = value
+    return pairs
+
+
+def with_overrides(scenario: Scenario, texts: list[str] | dict[str, Any], where: str = "--set") -> Scenario:
+    """The scenario with command-line overrides (``key=value`` texts, or dotted updates) applied and validated."""
+    updates = texts if isinstance(texts, dict) else assignments(texts, where)
+    if not updates:
         return scenario
-    pairs = dict(parse_assignment(a, where) for a in assignments)
-    for name in pairs:
-        try:
-            schema.spec(name)
-        except KeyError:
-            hint = schema.suggest(name)
-            raise InputError(where, name, "unknown parameter" + (f" (did you mean {hint}?)" if hint
-                                                                   else "; see `borderSim params`")) from None
-    nested: dict[str, dict[str, Any]] = {}
-    for name, value in pairs.items():
-        group, key = name.split(".", 1)
-        nested.setdefault(group, {})[key] = value
-    updates = updates_from_table(nested, where)
-    params = apply_updates(scenario.params, updates, where)
+    params = scenario.params.with_updates(updates, where)
     return Scenario(scenario.name, scenario.description, params, scenario.path, scenario.chain,
                     {**scenario.overrides, **updates})

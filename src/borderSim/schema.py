@@ -13,13 +13,12 @@ terms of the brief) with their own defaults and sources; each adds its own domes
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import typing
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from borderSim.paramspec import ParamTable
 
 GROUPS = (
     "simulation",
@@ -219,6 +218,13 @@ class BorderParams(_Group):
         0.5, ge=0, le=1, unit="share",
         description="Loss of mediation effect for entry mid-span rather than early or late.",
         source="Regan & Stam 2000 (curvilinear timing effect)")
+
+    @field_validator("trigger_segment")
+    @classmethod
+    def _segment_known(cls, v: str) -> str:
+        if v not in _segment_choices():
+            raise ValueError(f"must be one of {', '.join(_segment_choices())}")
+        return v
 
 
 class CommunityParams(_Group):
@@ -569,16 +575,6 @@ class Parameters(_Group):
     china: ChinaParams = ChinaParams()
     western: WesternParams = WesternParams()
 
-    @field_validator("border")
-    @classmethod
-    def _segment_known(cls, v: BorderParams) -> BorderParams:
-        from borderSim.geography import segment_ids
-
-        allowed = ("none", *segment_ids())
-        if v.trigger_segment not in allowed:
-            raise ValueError(f"trigger_segment must be one of {', '.join(allowed)}")
-        return v
-
     # -- flat access ------------------------------------------------------------------------------
     def get(self, name: str) -> Any:
         group, key = name.split(".", 1)
@@ -586,107 +582,24 @@ class Parameters(_Group):
 
     def flat(self) -> dict[str, Any]:
         """``{"group.key": value}`` for every parameter, in schema order."""
-        return {s.name: self.get(s.name) for s in specs()}
+        return {f"{g}.{k}": v for g in GROUPS for k, v in getattr(self, g)}
 
-    def with_updates(self, updates: dict[str, Any]) -> Parameters:
-        """A validated copy with dotted-name updates applied (raises :class:`pydantic.ValidationError`)."""
-        data = self.model_dump()
-        for name, value in updates.items():
-            group, key = name.split(".", 1)
-            data[group][key] = value
-        return Parameters.model_validate(data)
+    def with_updates(self, updates: dict[str, Any], where: str = "parameters") -> Parameters:
+        """A validated copy with dotted-name updates applied: the one path for changing parameters.
+
+        Raises :class:`~borderSim.errors.InputError` (a ``ValueError``) naming ``where``, the parameter,
+        the value and what is allowed, for an unknown name, a wrong type or a value out of range.
+        """
+        return TABLE.update(self, updates, where)
 
 
 # --------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ParamSpec:
-    """Metadata of one parameter, read from the schema."""
+def _segment_choices() -> tuple[str, ...]:
+    from borderSim.geography import segment_ids
 
-    name: str            # "group.key"
-    group: str
-    key: str
-    type: Any
-    default: Any
-    ge: float | None
-    le: float | None
-    unit: str
-    description: str
-    source: str
-    batch: bool
-
-    @property
-    def choices(self) -> tuple[Any, ...] | None:
-        if typing.get_origin(self.type) is Literal:
-            return typing.get_args(self.type)
-        if self.type is bool:
-            return (False, True)
-        return None
-
-    @property
-    def type_name(self) -> str:
-        if self.choices is not None and self.type is not bool:
-            return "choice"
-        return getattr(self.type, "__name__", str(self.type))
-
-    def allowed(self) -> str:
-        """Human-readable allowed values."""
-        if self.name == "border.trigger_segment":
-            from borderSim.geography import segment_ids
-
-            return "one of " + ", ".join(("none", *segment_ids()))
-        if self.choices is not None:
-            return "one of " + ", ".join(str(c).lower() if isinstance(c, bool) else str(c)
-                                         for c in self.choices)
-        if self.ge is not None and self.le is not None:
-            return f"{self.type_name} from {_fmt(self.ge)} to {_fmt(self.le)}"
-        return self.type_name
+    return ("none", *segment_ids())
 
 
-def _fmt(x: float) -> str:
-    return f"{x:g}" if isinstance(x, float) else str(x)
-
-
-def _group_specs(group: str, cls: type[_Group]) -> Iterator[ParamSpec]:
-    for key, f in cls.model_fields.items():
-        ge = le = None
-        for m in f.metadata:
-            ge = getattr(m, "ge", ge)
-            le = getattr(m, "le", le)
-        extra = f.json_schema_extra or {}
-        yield ParamSpec(
-            name=f"{group}.{key}", group=group, key=key, type=f.annotation, default=f.default,
-            ge=ge, le=le, unit=extra["unit"], description=f.description or "", source=extra["source"],
-            batch=extra.get("batch", True))
-
-
-_SPECS: tuple[ParamSpec, ...] | None = None
-
-
-def specs() -> tuple[ParamSpec, ...]:
-    """Every parameter's metadata, in schema order."""
-    global _SPECS
-    if _SPECS is None:
-        out: list[ParamSpec] = []
-        for group in GROUPS:
-            out.extend(_group_specs(group, Parameters.model_fields[group].annotation))
-        _SPECS = tuple(out)
-    return _SPECS
-
-
-def spec(name: str) -> ParamSpec:
-    """Metadata of ``group.key``; raises ``KeyError`` with the nearest valid names."""
-    for s in specs():
-        if s.name == name:
-            return s
-    raise KeyError(name)
-
-
-def suggest(name: str) -> str | None:
-    """The nearest valid parameter name, for error messages."""
-    names = [s.name for s in specs()]
-    hit = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    if not hit and "." in name:  # right key in the wrong group, or a typo in the key alone
-        key = name.split(".", 1)[1]
-        hit = difflib.get_close_matches(key, [n.split(".", 1)[1] for n in names], n=1, cutoff=0.6)
-        hit = [n for n in names if n.split(".", 1)[1] == hit[0]][:1] if hit else []
-    return hit[0] if hit else None
+#: The parameters' metadata and the one validation path (:mod:`borderSim.paramspec`).
+TABLE = ParamTable(Parameters, GROUPS, choices={"border.trigger_segment": _segment_choices})
+specs, spec, suggest = TABLE.specs, TABLE.spec, TABLE.suggest

@@ -10,57 +10,108 @@ from borderSim import paramdocs
 from borderSim.errors import InputError
 from borderSim.schema import GROUPS
 
-#: summary columns printed after a run: (column, label, kind) with kind "share" for yes/no columns
+#: summary columns printed after a run: (column, label, kind); kind says how the values are shown:
+#: "share" yes/no (% of replicates), "percent" a share per replicate, "count" persons or events,
+#: "day" a day number or a number of days, "index" a change of an index on 0-1
 HEADLINE = (
     ("reached_rung5", "reached a major clash (rung 5+)", "share"),
     ("reached_rung6", "reached sustained war (rung 6)", "share"),
-    ("major_episodes", "major episodes", "number"),
-    ("first_day_rung5", "first day at rung 5+ (when reached)", "number"),
-    ("days_rung2plus", "days at rung 2+", "number"),
-    ("incidents_total", "village incidents", "number"),
-    ("deaths_total", "deaths, both sides", "number"),
-    ("deaths_KG", "Kyrgyz deaths", "number"),
-    ("deaths_TJ", "Tajik deaths", "number"),
-    ("displaced_peak_KG", "Kyrgyz displaced at peak", "number"),
-    ("displaced_peak_TJ", "Tajik displaced at peak", "number"),
-    ("ceasefires_agreed", "ceasefires agreed", "number"),
-    ("ceasefire_survival", "ceasefires that held (share of ended)", "number"),
-    ("legitimacy_change_365_TJ", "Tajik legitimacy change, day 365", "number"),
-    ("legitimacy_change_365_KG", "Kyrgyz legitimacy change, day 365", "number"),
     ("protest_wave", "Kyrgyz protest wave", "share"),
+    ("major_episodes", "major episodes", "count"),
+    ("first_day_rung5", "first day at rung 5+, when reached (day)", "day"),
+    ("days_rung2plus", "days at rung 2+ (days)", "day"),
+    ("incidents_total", "village incidents", "count"),
+    ("deaths_total", "deaths, both sides (persons)", "count"),
+    ("deaths_KG", "Kyrgyz deaths (persons)", "count"),
+    ("deaths_TJ", "Tajik deaths (persons)", "count"),
+    ("displaced_peak_KG", "Kyrgyz displaced at peak (persons)", "count"),
+    ("displaced_peak_TJ", "Tajik displaced at peak (persons)", "count"),
+    ("ceasefires_agreed", "ceasefires agreed", "count"),
+    ("ceasefire_survival", "ceasefires that held (% of those ended)", "percent"),
+    ("legitimacy_change_365_TJ", "Tajik legitimacy change by day 365 (index 0-1)", "index"),
+    ("legitimacy_change_365_KG", "Kyrgyz legitimacy change by day 365 (index 0-1)", "index"),
 )
+LABEL_WIDTH = 48
 
 
 def _resolve(args: argparse.Namespace):
-    from borderSim.scenarios import load_scenario, with_overrides
+    """The scenario with --replicates/--days/--seed and --set applied; a key given twice is an error."""
+    from borderSim.paramspec import shown
+    from borderSim.scenarios import assignments, load_scenario, with_overrides
 
     scenario = load_scenario(args.scenario)
-    sets = list(args.assignments)
+    sets = assignments(list(args.assignments))
     for flag, key in (("replicates", "simulation.replicates"), ("days", "simulation.days"),
                       ("seed", "simulation.seed")):
         value = getattr(args, flag)
-        if value is not None:
-            scenario = with_overrides(scenario, [f"{key}={value}"], where=f"--{flag}")
+        if value is None:
+            continue
+        if key in sets:
+            raise InputError(f"--{flag}", str(value), f"conflicts with --set {key}={shown(sets[key])}; give one")
+        scenario = with_overrides(scenario, {key: value}, where=f"--{flag}")
     return with_overrides(scenario, sets)
+
+
+def _check_resources(args: argparse.Namespace, scenario, out) -> int | None:
+    """The chunk size to use, after checking that the run fits in memory and on disk (one-line errors)."""
+    from borderSim import budget
+
+    sim = scenario.params.simulation
+    if args.chunk_size is not None and args.engine != "core":
+        raise InputError("--chunk-size", str(args.chunk_size), f"applies to --engine core only; the {args.engine} "
+                         "engine runs one replicate at a time")
+    if args.chunk_size is not None:
+        budget.check_chunk(min(args.chunk_size, sim.replicates), sim.days, not args.no_timeseries)
+    if not args.no_timeseries:
+        budget.check_disk(sim.replicates, sim.days, out)
+    return args.chunk_size
+
+
+def _status(args: argparse.Namespace, text: str):
+    """A transient status line on a terminal (erased before anything else is printed)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def shown():
+        live = not args.quiet and sys.stderr.isatty()
+        if live:
+            print(text, end="\r", file=sys.stderr, flush=True)
+        try:
+            yield
+        finally:
+            if live:
+                print("\033[K", end="", file=sys.stderr, flush=True)
+
+    return shown()
 
 
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from borderSim import runner
-
-    if args.chunk_size is not None and args.chunk_size < 1:
-        raise InputError("--chunk-size", str(args.chunk_size), "must be a whole number of at least 1")
     scenario = _resolve(args)
-    if args.out is not None:
-        runner.check_out(args.out)
+    with _status(args, f"{scenario.name}: loading the model (numpy, numba kernels, pandas, pyarrow)…"):
+        from borderSim import runner
+
+        if args.out is not None:
+            runner.check_out(args.out)
+        chunk_size = _check_resources(args, scenario, args.out if args.out is not None
+                                      else runner.default_out(scenario))
     sim = scenario.params.simulation
     bar = tqdm(total=sim.replicates * sim.days, unit="rep-day", unit_scale=True, disable=args.quiet,
-               desc=f"{scenario.name} ({args.engine})", file=sys.stderr, dynamic_ncols=True)
+               desc=f"{scenario.name} ({args.engine})", file=sys.stderr, dynamic_ncols=True,
+               postfix="starting: loading the compiled kernels")
+
+    def progress(n: int) -> None:
+        if bar.n == 0:
+            bar.set_postfix_str("", refresh=False)
+        bar.update(n)
+        if bar.n >= bar.total:
+            bar.set_postfix_str("simulated; writing the tables and overview.png")
+
     t0 = time.perf_counter()
     try:
         result = runner.run_to_folder(scenario, args.out, engine=args.engine, timeseries=not args.no_timeseries,
-                                      chunk_size=args.chunk_size, progress=bar.update)
+                                      chunk_size=chunk_size, progress=progress)
     finally:
         bar.close()
     if not args.quiet:
@@ -69,21 +120,35 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _number(x: float, kind: str) -> str:
+    if kind == "index":
+        return f"{x:+.3f}"
+    if kind == "percent":
+        return f"{100 * x:.0f} %"
+    return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.1f}"
+
+
 def headline_table(summary, scenario, engine: str, seconds: float) -> str:
+    """The main outcomes across replicates: share of replicates, or mean, median and 95th percentile."""
     sim = scenario.params.simulation
-    lines = [f"{scenario.name}: {sim.replicates} replicates x {sim.days} days, seed {sim.seed}, "
-             f"{engine} engine, {seconds:.1f} s",
-             f"  {'':42s} {'mean':>10s} {'median':>10s} {'p95':>10s}"]
+    lines = [f"{scenario.name}: {_plural(sim.replicates, 'replicate')} x {_plural(sim.days, 'day')}, seed "
+             f"{sim.seed}, {engine} engine, {seconds:.1f} s",
+             f"  {'':{LABEL_WIDTH}s} {'mean':>10s} {'median':>10s} {'p95':>10s}"]
     for col, label, kind in HEADLINE:
         x = summary[col].astype(float)
         if kind == "share":
-            lines.append(f"  {label:42s} {x.mean():>10.2f}")
+            lines.append(f"  {label:{LABEL_WIDTH}s} {100 * x.mean():>8.1f} % of replicates")
             continue
         x = x.dropna()
         if x.empty:
-            lines.append(f"  {label:42s} {'-':>10s}")
+            lines.append(f"  {label:{LABEL_WIDTH}s} {'-':>10s}")
             continue
-        lines.append(f"  {label:42s} {x.mean():>10.3g} {x.median():>10.3g} {x.quantile(0.95):>10.3g}")
+        cells = (_number(v, kind) for v in (x.mean(), x.median(), x.quantile(0.95)))
+        lines.append(f"  {label:{LABEL_WIDTH}s} " + " ".join(f"{c:>10s}" for c in cells))
     return "\n".join(lines)
 
 
@@ -91,11 +156,15 @@ def validate(args: argparse.Namespace) -> int:
     from borderSim.scenarios import load_scenario
 
     failed = 0
-    for f in args.files:
+    for f in args.files:   # every file is checked and reported, whatever happened to the ones before
         try:
             sc = load_scenario(f)
         except InputError as err:
             print(f"borderSim validate: error: {err}", file=sys.stderr)
+            failed += 1
+        except Exception as err:  # a bug must not hide the other files' verdicts
+            print(f"borderSim validate: error: {f}: could not be checked ({type(err).__name__}: {err})",
+                  file=sys.stderr)
             failed += 1
         else:
             base = f" (extends {' > '.join(sc.chain)})" if sc.chain else ""
@@ -106,26 +175,15 @@ def validate(args: argparse.Namespace) -> int:
 def params(args: argparse.Namespace) -> int:
     if args.group is not None and args.group not in GROUPS:
         raise InputError("--group", args.group, f"unknown group; expected one of {', '.join(GROUPS)}")
+    groups = GROUPS if args.group is None else (args.group,)
     if args.format == "markdown":
-        text = paramdocs.markdown()
+        text = paramdocs.markdown(groups)
     elif args.format == "json":
-        text = paramdocs.as_json()
+        text = paramdocs.as_json(groups)
     else:
-        text = paramdocs.text_table()
-    if args.group is not None:
-        text = _only_group(text, args.group, args.format)
+        text = paramdocs.text_table(groups)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
-
-
-def _only_group(text: str, group: str, fmt: str) -> str:
-    if fmt == "json":
-        import json
-
-        return json.dumps([r for r in json.loads(text) if r["group"] == group], indent=2)
-    blocks = text.split("\n\n")
-    marker = f"**{paramdocs.GROUP_TITLES[group]}**" if fmt == "markdown" else f"[{group}]"
-    return "\n\n".join(b for b in blocks if b.startswith(marker))
 
 
 def scenarios(args: argparse.Namespace) -> int:
@@ -136,7 +194,44 @@ def scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def bench(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from borderSim import bench as benchmark
+
+    if args.sweeps:
+        from borderSim.experiments import benchmark
+
+        with tqdm(total=4 * args.repeat, desc="bench --sweeps", unit="run", file=sys.stderr) as bar:
+            report = benchmark.run(args.repeat, progress=bar.update)
+    else:
+        with tqdm(total=(1 + len(args.batches)) * args.repeat, desc="bench", unit="run", file=sys.stderr) as bar:
+            report = benchmark.run(args.days, args.batches, args.mesa_replicates, args.mesa_days, args.repeat,
+                                   bar.update)
+    print(benchmark.markdown(report))
+    if args.out is not None:
+        try:
+            files = benchmark.write(report, args.out)
+        except OSError as err:
+            raise InputError("--out", str(args.out), f"cannot write there ({err.strerror})") from None
+        print("written: " + ", ".join(map(str, files)))
+    return 0
+
+
+VIZ_MODULES = ("solara", "uvicorn", "mesa.visualization", "altair")
+
+
 def viz(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    for module in VIZ_MODULES:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            found = False
+        if not found:
+            raise InputError("viz", None, f"needs the viz extra (module {module} is missing): pip install "
+                             "'borderSim[viz]' (or, in a checkout, pip install -e '.[viz]')")
     from borderSim.viz.serve import serve
 
     return serve(args)

@@ -145,7 +145,8 @@ def _villages_endure(s: State, ctx: Context, day: int, rows, P, on_front, intens
             Pp.take(i), residents[i], geo.population[ci][:, None], intens_p[i],
             uniform_at(ks, day, Stream.CIVILIAN_DEATHS, ci)[:, None],
             uniform_at(ks, day, Stream.CIVILIAN_WOUNDED, ci)[:, None],
-            uniform_at(ks, day, Stream.HOMES, ci)[:, None])
+            uniform_at(ks, day, Stream.HOMES, ci)[:, None],
+            (communities.housing_stock(geo.population[ci]) - s.homes[ri, ci])[:, None])
         deaths[i] = d
         kernels.add_harm(ri, ci, si, d[:, 0], w[:, 0], h[:, 0], s.dead, s.wounded, s.homes,
                          s.deaths_civilian, s.wounded_civilian, s.homes_destroyed, s.deaths_today)

@@ -31,14 +31,16 @@ class ChunkResult:
 
 def run_rows(points: Parameters | Sequence[Parameters] | ParamArrays, replicates: np.ndarray, *, seed: int,
              days: int, geo: Geography | None = None, record: bool | Sequence[str] = False,
-             record_rows: int | None = None, progress: Callable[[int], None] | None = None) -> ChunkResult:
+             record_rows: int | None = None, progress: Callable[[int], None] | None = None,
+             observe: Callable[[State, int], None] | None = None) -> ChunkResult:
     """Run one batch: row ``i`` uses ``points[i]`` (or the single point) and replicate ``replicates[i]``.
 
     ``points`` may also be compiled arrays of the rows (:func:`borderSim.rules.params.compile_rows`).
 
     ``record`` is True for every daily series, or a list of series names; ``record_rows`` keeps the
     series of the first rows only (the summary always covers every row). ``progress(n)`` is called
-    after each day with the replicate-days done.
+    after each day with the replicate-days done; ``observe(state, day)`` on day 0 and after each day
+    (to record what it likes; it must not change the state).
     """
     geo = geo or load_geography()
     replicates = np.asarray(replicates, dtype=np.int64)
@@ -53,10 +55,14 @@ def run_rows(points: Parameters | Sequence[Parameters] | ParamArrays, replicates
         kept = len(replicates) if record_rows is None else min(record_rows, len(replicates))
         series = np.empty((days + 1, kept, len(columns)))
         series[0] = variables.snapshot(s, geo, idx, kept)
+    if observe is not None:
+        observe(s, 0)
     for day in range(1, days + 1):
         step(s, ctx, day)
         if series is not None:
             series[day] = variables.snapshot(s, geo, idx, kept)
+        if observe is not None:
+            observe(s, day)
         if progress is not None:
             progress(len(replicates))
     share = variables.BY_NAME["demarcated_share"].read(s, geo)
@@ -65,8 +71,8 @@ def run_rows(points: Parameters | Sequence[Parameters] | ParamArrays, replicates
 
 def iter_chunks(params: Parameters, *, replicates: int, seed: int, days: int, chunk_size: int,
                 record: bool | Sequence[str] = False, record_limit: int | None = None,
-                geo: Geography | None = None, progress: Callable[[int], None] | None = None
-                ) -> Iterator[ChunkResult]:
+                geo: Geography | None = None, progress: Callable[[int], None] | None = None,
+                observe: Callable[[State, int], None] | None = None) -> Iterator[ChunkResult]:
     """Replicates ``0 .. replicates-1`` of one parameter point, ``chunk_size`` at a time.
 
     ``record_limit`` keeps series only for replicates below it.
@@ -75,4 +81,4 @@ def iter_chunks(params: Parameters, *, replicates: int, seed: int, days: int, ch
         reps = np.arange(start, min(start + chunk_size, replicates))
         rows = None if record_limit is None else max(0, record_limit - start)
         yield run_rows(params, reps, seed=seed, days=days, geo=geo, record=record if rows != 0 else False,
-                       record_rows=rows, progress=progress)
+                       record_rows=rows, progress=progress, observe=observe)

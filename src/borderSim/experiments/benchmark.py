@@ -165,3 +165,15 @@ def markdown(report: dict) -> str:
     lines += ["", f"A sweep runs **{report['throughput_ratio']:,.0f} x** as many replicate-days per second as "
               "`mesa.batch_run` over `BorderModel`."]
     return "\n".join(lines) + "\n"
+
+
+def write(report: dict, out: Path) -> list[Path]:
+    """``sweeps.json`` and ``sweeps.md`` in ``out`` (created if needed), with the machine's description."""
+    from borderSim.bench import machine
+
+    report = {**report, "machine": machine()}
+    out.mkdir(parents=True, exist_ok=True)
+    files = [out / "sweeps.json", out / "sweeps.md"]
+    files[0].write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    files[1].write_text(markdown(report), encoding="utf-8")
+    return files

@@ -23,11 +23,9 @@ labels. Every problem is an :class:`~borderSim.errors.InputError` naming the fil
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +37,8 @@ from borderSim import schema
 from borderSim.errors import InputError
 from borderSim.geography import load_geography
 from borderSim.outputs import variables
-from borderSim.scenarios import Scenario, apply_updates, load_scenario, resolve_path
+from borderSim.paramspec import ParamSpec
+from borderSim.scenarios import Scenario, load_scenario, nearest, read_toml, referenced
 from borderSim.schema import Parameters
 
 KINDS = ("grid", "lhs", "sobol", "morris")
@@ -62,7 +61,7 @@ class Axis:
     high: float | None = None
 
     @property
-    def spec(self) -> schema.ParamSpec:
+    def spec(self) -> ParamSpec:
         return schema.spec(self.name)
 
 
@@ -142,11 +141,6 @@ def _python(v):
 
 
 # -- reading ----------------------------------------------------------------------------------------
-def _nearest(word: str, options) -> str:
-    hit = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {hit[0]}?)" if hit else ""
-
-
 def _int(data: dict, key: str, where: str, default: int, lo: int, hi: int) -> int:
     v = data.get(key, default)
     if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
@@ -170,7 +164,7 @@ def _series(names: tuple[str, ...], where: str, key: str) -> tuple[str, ...]:
         hits = [s for s in all_series if s == n or s.split("[")[0] == n]
         if not hits:
             allowed = ", ".join(v.name for v in variables.VARIABLES)
-            raise InputError(where, f"{key}: {n}", f"unknown series{_nearest(n, all_series)}; variables are {allowed}")
+            raise InputError(where, f"{key}: {n}", f"unknown series{nearest(n, all_series)}; variables are {allowed}")
         out += [h for h in hits if h not in out]
     return tuple(out)
 
@@ -179,22 +173,10 @@ def read_experiment(path: Path | str) -> Experiment:
     """Read and check an experiment file."""
     path = Path(path)
     where = str(path)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(where, None, "is a folder; expected an experiment file (TOML)") from None
-    except OSError as err:
-        raise InputError(where, None, f"cannot read file: {err.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
-        data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise InputError(where, None, "not UTF-8 text; save the experiment file as UTF-8") from None
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(where, None, f"invalid TOML: {err}") from None
+    data = read_toml(path, where, "experiment file")
     for key in data:
         if key not in TOP_LEVEL:
-            raise InputError(where, key, f"unknown key{_nearest(key, TOP_LEVEL)}; allowed: {', '.join(TOP_LEVEL)}")
+            raise InputError(where, key, f"unknown key{nearest(key, TOP_LEVEL)}; allowed: {', '.join(TOP_LEVEL)}")
     description = data.get("description")
     if not isinstance(description, str) or not description.strip():
         raise InputError(where, "description", "missing: every experiment needs a one-line description")
@@ -216,7 +198,7 @@ def read_experiment(path: Path | str) -> Experiment:
         raise InputError(where, "design", "must be a table, like [design] kind = \"grid\"")
     for key in design:
         if key not in DESIGN_KEYS:
-            raise InputError(where, f"design.{key}", f"unknown key{_nearest(key, DESIGN_KEYS)}; "
+            raise InputError(where, f"design.{key}", f"unknown key{nearest(key, DESIGN_KEYS)}; "
                              f"allowed: {', '.join(DESIGN_KEYS)}")
     kind = design.get("kind", "grid")
     if kind not in KINDS:
@@ -238,7 +220,8 @@ def read_experiment(path: Path | str) -> Experiment:
     base = scenarios[0].params.simulation
     keep = _keep(data.get("keep", {}), where)
     exp = Experiment(
-        name=path.stem, description=description.strip(), path=path.resolve(), text=text, scenarios=scenarios,
+        name=path.stem, description=description.strip(), path=path.resolve(), text=path.read_text(encoding="utf-8"),
+        scenarios=scenarios,
         axes=axes, kind=kind, samples=samples, design_seed=_int(design, "seed", f"{where}: design", 1, 0, 2**32 - 1),
         levels=_int(design, "levels", f"{where}: design", 4, 2, 100),
         replicates=_int(data, "replicates", where, base.replicates, 1, 10_000_000),
@@ -252,13 +235,9 @@ def read_experiment(path: Path | str) -> Experiment:
 
 
 def _scenario(ref: str, path: Path, where: str) -> Scenario:
-    file = resolve_path(ref, relative_to=path)
-    if file is None:
-        from borderSim.scenarios import shipped_names
-
-        raise InputError(where, "scenarios", f"{ref!r}: no such scenario{_nearest(ref, shipped_names())}; "
-                         f"shipped: {', '.join(shipped_names())}")
-    return load_scenario(file)
+    if not isinstance(ref, str):
+        raise InputError(where, "scenarios", f"{ref!r} is not allowed; expected scenario names in quotes")
+    return load_scenario(referenced(ref, path, where, "scenarios"))
 
 
 def _axes(table, where: str, kind: str) -> tuple[Axis, ...]:
@@ -273,12 +252,8 @@ def _axes(table, where: str, kind: str) -> tuple[Axis, ...]:
     axes = []
     for name, value in flat.items():
         key = f"axes.{name}"
-        try:
-            spec = schema.spec(name)
-        except KeyError:
-            hint = schema.suggest(name)
-            raise InputError(where, key, "unknown parameter" + (f" (did you mean {hint}?)" if hint else
-                                                                 "; see `borderSim params`")) from None
+        schema.TABLE.check_names([name], f"{where}: axes")
+        spec = schema.spec(name)
         if not spec.batch:
             raise InputError(where, key, "is a run control, not a model parameter; set replicates, days and seed "
                              "at the top of the experiment file")
@@ -299,10 +274,10 @@ def _axes(table, where: str, kind: str) -> tuple[Axis, ...]:
 
 def _check_values(name: str, values: list, where: str, key: str) -> None:
     for v in values:
-        apply_updates(Parameters(), {name: v}, f"{where}: {key}")
+        Parameters().with_updates({name: v}, f"{where}: {key}")
 
 
-def _range(spec: schema.ParamSpec, value: dict, where: str, key: str, kind: str) -> Axis:
+def _range(spec: ParamSpec, value: dict, where: str, key: str, kind: str) -> Axis:
     if kind == "grid":
         raise InputError(where, key, "a grid takes a list of values; ranges are for lhs, sobol and morris designs")
     extra = set(value) - {"low", "high"}
@@ -326,7 +301,7 @@ def _keep(table, where: str) -> Keep:
         raise InputError(where, "keep", "must be a table, like [keep] quantiles = [\"level\"]")
     for key in table:
         if key not in KEEP_KEYS:
-            raise InputError(where, f"keep.{key}", f"unknown key{_nearest(key, KEEP_KEYS)}; "
+            raise InputError(where, f"keep.{key}", f"unknown key{nearest(key, KEEP_KEYS)}; "
                              f"allowed: {', '.join(KEEP_KEYS)}")
     probs = table.get("probabilities", list(DEFAULT_PROBABILITIES))
     if not isinstance(probs, list) or not probs or not all(

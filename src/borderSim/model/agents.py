@@ -192,7 +192,8 @@ class Village(mesa.Agent):
         if self.shelled_today:
             deaths, wounded, homes = communities.civilian_harm(
                 P, residents, m.geo.population[i][:, None], intens, uniform(m.keys, day, Stream.CIVILIAN_DEATHS, i),
-                uniform(m.keys, day, Stream.CIVILIAN_WOUNDED, i), uniform(m.keys, day, Stream.HOMES, i))
+                uniform(m.keys, day, Stream.CIVILIAN_WOUNDED, i), uniform(m.keys, day, Stream.HOMES, i),
+                communities.housing_stock(m.geo.population[i])[:, None] - s.homes[:, col])
             s.dead[:, col] += deaths
             s.wounded[:, col] += wounded
             s.homes[:, col] += homes

@@ -99,9 +99,24 @@ def shelling_probability(P: ParamArrays, intens: np.ndarray, expo: np.ndarray) -
     return np.minimum(1.0, P.communities.shelling_probability * intens * expo)
 
 
+#: Persons per home, to turn a village's population into its housing stock. The Tajikistan 2010
+#: Population and Housing Census counted 1,197,187 households with 7,523,010 members: 6.3 persons per
+#: household (Agency on Statistics under the President of Tajikistan, census results presented 2012).
+#: No Kyrgyz figure is in the project's sources, so the same figure is used on both sides; Kyrgyz
+#: households are smaller, so the Kyrgyz stock is, if anything, underestimated.
+PERSONS_PER_HOME = 6.3
+
+
+def housing_stock(population: np.ndarray) -> np.ndarray:
+    """Homes in a village of ``population`` residents (census population / persons per home, rounded up)."""
+    return np.ceil(np.asarray(population) / PERSONS_PER_HOME).astype(np.int64)
+
+
 def civilian_harm(P: ParamArrays, residents: np.ndarray, population: np.ndarray, intens: np.ndarray,
-                  u_deaths: np.ndarray, u_wounded: np.ndarray, u_homes: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Deaths, wounded and homes destroyed in a shelled village (deaths never exceed residents).
+                  u_deaths: np.ndarray, u_wounded: np.ndarray, u_homes: np.ndarray,
+                  homes_standing: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Deaths, wounded and homes destroyed in a shelled village (deaths never exceed residents, homes
+    destroyed never exceed the homes still standing, ``homes_standing``).
 
     Shelling kills people where shells land, not in proportion to a town's census: the death rate is
     per shelled village-day, scaled by the share of residents still at home.
@@ -110,7 +125,7 @@ def civilian_harm(P: ParamArrays, residents: np.ndarray, population: np.ndarray,
     mean_deaths = c.civilian_death_rate * intens * residents / population
     deaths = np.minimum(poisson(u_deaths, mean_deaths), residents)
     wounded = poisson(u_wounded, P.border.wounded_per_death * mean_deaths)
-    homes = poisson(u_homes, c.homes_per_shelling * intens)
+    homes = np.minimum(poisson(u_homes, c.homes_per_shelling * intens), homes_standing)
     return deaths, wounded, homes
 
 

@@ -44,7 +44,8 @@ def utilities(g, *, level_eff, level_base, unrest_, provoked, capability, opp_ca
     diversion = g.diversion_weight * 4.0 * unrest_ * (1.0 - unrest_)
     reaction = g.reaction_weight * level_eff / 6.0 + g.retaliation_weight * (provoked & (level_eff <= 3))
     share = capability / (capability + opp_capability)
-    superiority = g.superiority_weight * np.maximum(0.0, share - threshold) / (1.0 - threshold)
+    room = 1.0 - threshold   # 0 at threshold 1: no share exceeds it, so the pull is 0 (not 0 / 0)
+    superiority = g.superiority_weight * np.maximum(0.0, share - threshold) / np.where(room > 0.0, room, 1.0)
     restraint = g.mediator_weight * pressure
     breach = ceasefire * violation_cost * cf_strength
     u_up = (g.escalation_intercept + diversion + reaction + superiority + g.patron_weight * backing + pull
@@ -57,10 +58,24 @@ def utilities(g, *, level_eff, level_base, unrest_, provoked, capability, opp_ca
 
 
 def choose(u: np.ndarray, u_up: np.ndarray, u_down: np.ndarray) -> np.ndarray:
-    """Draw -1 / 0 / +1 from the logit probabilities."""
-    e_up, e_down = np.exp(u_up), np.exp(u_down)
-    total = 1.0 + e_up + e_down
-    return choose3(u, e_down / total, e_up / total)
+    """Draw -1 / 0 / +1 from the logit probabilities (hold has utility 0).
+
+    Where an exponential overflows (a utility above about 709, e.g. under overwhelming mediator
+    pressure) the same probabilities are computed relative to the largest utility; everywhere else
+    the plain form is kept, so those numbers are unchanged bit for bit.
+    """
+    u_up, u_down = np.broadcast_arrays(u_up, u_down)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e_up, e_down = np.exp(u_up), np.exp(u_down)
+        total = 1.0 + e_up + e_down
+        p_down, p_up = e_down / total, e_up / total
+    over = ~np.isfinite(total)
+    if over.any():
+        top = np.maximum(np.maximum(u_up[over], u_down[over]), 0.0)
+        s_up, s_down = np.exp(u_up[over] - top), np.exp(u_down[over] - top)
+        rest = np.exp(-top) + s_up + s_down
+        p_up[over], p_down[over] = s_up / rest, s_down / rest
+    return choose3(u, p_down, p_up)
 
 
 def succession_pull(effect: np.ndarray, consolidation: np.ndarray) -> np.ndarray:

@@ -81,8 +81,12 @@ def initial_kwargs(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def coerce(name: str, value: Any) -> Any:
-    """A value from the browser in the schema's type (sliders may send 1 for 1.0)."""
-    s = schema.spec(name)
+    """A value from the browser in the schema's type (sliders may send 1 for 1.0); unknown names pass through
+    (the parameter update reports them)."""
+    try:
+        s = schema.spec(name)
+    except KeyError:
+        return value
     if s.type is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if s.type is int and isinstance(value, float) and value.is_integer():

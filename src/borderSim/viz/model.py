@@ -13,7 +13,7 @@ from typing import Any
 from borderSim import schema
 from borderSim.errors import InputError
 from borderSim.model.model import BorderModel
-from borderSim.scenarios import apply_updates, load_scenario
+from borderSim.scenarios import load_scenario
 from borderSim.viz import controls, events
 
 WHERE = "viz"
@@ -50,15 +50,8 @@ class VizModel(BorderModel):
     def __init__(self, scenario_name: str = "baseline", seed: Any = None, scenario: Any = None,
                  **kwargs: Any):
         sc = load_scenario(scenario_name)
-        updates = {}
-        for key, value in kwargs.items():
-            name = controls.param_name(key)
-            try:
-                schema.spec(name)
-            except KeyError:
-                raise InputError(WHERE, key, "unknown parameter") from None
-            updates[name] = controls.coerce(name, value)
-        params = apply_updates(sc.params, updates, WHERE)
+        updates = {controls.param_name(k): controls.coerce(controls.param_name(k), v) for k, v in kwargs.items()}
+        params = sc.params.with_updates(updates, WHERE)
         default = sc.params.simulation.seed
         try:
             rng, self.notice = parse_seed(seed, default), None

@@ -2,7 +2,9 @@
 
 The chosen scenario and seed reach the app through :func:`borderSim.viz.launch.environment`; the
 server is Solara's Starlette app under uvicorn in this process, bound to 127.0.0.1 only, in
-production mode, with Solara's usage telemetry off.
+production mode, with Solara's usage telemetry off. Requests (and websockets) whose ``Host`` header
+is not localhost, 127.0.0.1, [::1] or the bound address are refused with 400, so a web page
+elsewhere cannot reach the server through a DNS name rebound to 127.0.0.1 (DNS rebinding).
 """
 
 from __future__ import annotations
@@ -54,6 +56,37 @@ def _configure(env: dict[str, str], port: int) -> None:
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
 
 
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def host_name(header: str) -> str:
+    """The host of a ``Host`` header, lower-case, without its port (``[::1]:8765`` -> ``[::1]``)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[:header.find("]") + 1] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class HostCheck:
+    """ASGI middleware: only requests addressed to an allowed host name reach ``app``."""
+
+    def __init__(self, app, allowed: tuple[str, ...]):
+        self.app, self.allowed = app, {h.lower() for h in allowed}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            headers = dict(scope.get("headers") or [])
+            if host_name(headers.get(b"host", b"").decode("latin-1")) not in self.allowed:
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008})
+                    return
+                await send({"type": "http.response.start", "status": 400,
+                            "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+                await send({"type": "http.response.body", "body": b"borderSim viz: unexpected Host header\n"})
+                return
+        await self.app(scope, receive, send)
+
+
 def _open_when_ready(server, url: str) -> None:
     while not server.started and not server.should_exit:
         time.sleep(0.1)
@@ -69,8 +102,9 @@ def serve(args: argparse.Namespace) -> int:
     _configure(env, port)
 
     import uvicorn
+    from solara.server.starlette import app as solara_app
 
-    config = uvicorn.Config("solara.server.starlette:app", host=HOST, port=port, log_level="warning",
+    config = uvicorn.Config(HostCheck(solara_app, (*LOCAL_HOSTS, HOST)), host=HOST, port=port, log_level="warning",
                             timeout_graceful_shutdown=SHUTDOWN_SECONDS, ws_ping_interval=20)
     server = uvicorn.Server(config)
     url = f"http://{HOST}:{port}/"

@@ -1,4 +1,8 @@
-"""Colours and figure helpers shared by the map and the charts (matplotlib, no pyplot state)."""
+"""Colours and figure helpers shared by the map and the charts (matplotlib, no pyplot state).
+
+The colours themselves are :mod:`borderSim.outputs.palette`'s (one colour per country everywhere);
+they are re-exported here for the page's modules.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,14 @@ import io
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
-#: Tajikistan, Kyrgyzstan (indexed like ``borderSim.geography.SIDES``); a colour-blind-safe pair.
-SIDE_COLOURS = ("#1b7837", "#762a83")
+from borderSim.outputs.palette import BORDER, CEASEFIRE, RUNG_COLOURS, SHELLED, SIDE_COLOURS, SIDE_TINTS
 
-#: Rungs 0-6: calm to sustained war.
-RUNG_COLOURS = ("#f7f7f7", "#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04")
+__all__ = ["BORDER", "CEASEFIRE", "DPI", "FONT", "RUNG_CMAP", "RUNG_COLOURS", "RUNG_NORM", "SHELLED",
+           "SIDE_COLOURS", "SIDE_TINTS", "new_figure", "png"]
+
 RUNG_CMAP = ListedColormap(RUNG_COLOURS, name="rungs")
 RUNG_NORM = BoundaryNorm([r - 0.5 for r in range(8)], RUNG_CMAP.N)
 
-SHELLED = "#d7191c"
-CEASEFIRE = "#4393c3"
 FONT = 7
 DPI = 100
 

@@ -1,0 +1,67 @@
+"""Figures: one colour per country everywhere, and an overview that draws for any horizon."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from borderSim.outputs import palette, plots
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "borderSim"
+
+
+def test_country_colours_are_defined_once():
+    """The two countries' colours appear in palette.py only; the page's style re-exports them."""
+    from borderSim.viz import style
+
+    assert style.SIDE_COLOURS is palette.SIDE_COLOURS
+    for path in SRC.rglob("*.py"):
+        if path.name == "palette.py":
+            continue
+        text = path.read_text(encoding="utf-8").lower()
+        for colour in (*palette.SIDE_COLOURS, *palette.SIDE_TINTS):
+            assert colour.lower() not in text, f"{path.relative_to(SRC)} restates {colour}"
+    assert re.search(r"SIDE_COLOURS\s*=", (SRC / "viz" / "style.py").read_text()) is None
+
+
+@pytest.mark.parametrize("days", [1, 10, 90, 730])
+def test_overview_draws_for_any_horizon(tmp_path, days):
+    rng = np.random.default_rng(1)
+    reps = 50
+    level = np.minimum(6, np.cumsum(rng.random((days + 1, reps)) < 0.05, axis=0))
+    zeros = np.zeros((days + 1, reps))
+    series = {"level": level.astype(float), "legitimacy[TJ]": zeros + 0.6, "legitimacy[KG]": zeros + 0.5}
+    for side in ("TJ", "KG"):
+        series[f"deaths_civilian[{side}]"] = np.cumsum(rng.poisson(0.1, (days + 1, reps)), axis=0).astype(float)
+        series[f"deaths_military[{side}]"] = zeros
+        series[f"displaced[{side}]"] = zeros          # zero throughout: the median must still show
+    out = tmp_path / "overview.png"
+    plots.overview(series, out, "test: a scenario", start_date=dt.date(2022, 9, 14), subtitle="50 replicates")
+    assert out.stat().st_size > 20_000
+
+
+def test_the_page_map_draws_the_international_border():
+    """The border comes from the packaged WDBII extract: lines in the villages' region, drawn on the map."""
+    pytest.importorskip("solara")
+    from matplotlib.lines import Line2D
+
+    from borderSim.geography import load_geography
+    from borderSim.viz.map import border_lines, draw_map
+    from borderSim.viz.model import VizModel
+
+    geo, lines = load_geography(), border_lines()
+    assert len(lines) >= 5 and sum(len(line) for line in lines) > 500
+    pts = np.concatenate(lines)
+    assert pts[:, 0].min() <= geo.lon.min() and pts[:, 0].max() >= geo.lon.max()
+    vorukh = geo.village_names.index("Vorukh")   # the Tajik exclave: the border passes within 5 km of it
+    assert np.hypot(*(pts - [geo.lon[vorukh], geo.lat[vorukh]]).T).min() < 0.05
+    fig = draw_map(VizModel("september_2022"))
+    drawn = [ln for ln in fig.axes[0].get_lines() if isinstance(ln, Line2D)]
+    assert sum(np.array_equal(ln.get_xydata(), line) for ln in drawn for line in lines) == len(lines)
+    labels = {t.get_text() for t in fig.axes[0].texts}
+    assert {"TAJIKISTAN", "KYRGYZSTAN", "UZBEKISTAN"} <= labels and "10" in labels
+    assert any("10 Bulak-Bashy (trigger)" in t.get_text() for t in fig.texts)
