@@ -74,7 +74,6 @@ class State:
     reached6: np.ndarray = _f("dyad", B_, 0)
     major_episodes: np.ndarray = _f("dyad", INT, 0)
     episode_major: np.ndarray = _f("dyad", B_, 0)
-    episode_start_major: np.ndarray = _f("dyad", INT, -1)
     days_ge2: np.ndarray = _f("dyad", INT, 0)
     days_ge3: np.ndarray = _f("dyad", INT, 0)
     days_ge5: np.ndarray = _f("dyad", INT, 0)
@@ -131,8 +130,6 @@ class State:
     hazard_base: np.ndarray = _f("village", F, 0)
     incident: np.ndarray = _f("village", B_, 0)
     gunfire_v: np.ndarray = _f("village", B_, 0)
-    deaths_v: np.ndarray = _f("village", INT, 0)
-    fled_v: np.ndarray = _f("village", INT, 0)
 
     @classmethod
     def allocate(cls, batch: int, geo: Geography) -> State:
