@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from borderSim.rules import communities, governments, kernels, schedule, thirdparties
+from borderSim.rules.ladder import CLASH, GUNFIRE, STANDOFF, UP
 from borderSim.rules.params import sides
 from borderSim.rules.schedule import SIDES2, Context
 from borderSim.rules.state import State
@@ -29,7 +30,7 @@ def step(s: State, ctx: Context, day: int) -> None:
     offers = _third_parties(s, ctx, day, level_prev)
     _governments_decide(s, ctx, day)
     cf, ep = schedule.resolve_ladder(s, ctx, day)
-    fight = np.flatnonzero(s.level[:, 0] >= 4)
+    fight = np.flatnonzero(s.level[:, 0] >= CLASH)
     if fight.size:
         P, on_front, intens, expo = schedule.front_today(s, ctx, fight)
         _villages_endure(s, ctx, day, fight, P, on_front, intens, expo)
@@ -119,7 +120,7 @@ def _governments_decide(s: State, ctx: Context, day: int) -> None:
     u_up, u_down = governments.utilities(
         P.gov, level_eff=np.maximum(s.level_base, s.local_max), level_base=s.level_base,
         unrest_=governments.unrest(s.legitimacy, s.rally, P.gov.unrest_shock),
-        provoked=(s.move_prev[:, ::-1] == 1) | (s.local_max >= 2), capability=s.capability,
+        provoked=(s.move_prev[:, ::-1] == UP) | (s.local_max >= GUNFIRE), capability=s.capability,
         opp_capability=s.capability[:, ::-1], threshold=P.border.superiority_threshold,
         backing=ctx.backing, pressure=pressure, pull=pull, ceasefire=s.ceasefire,
         cf_strength=s.cf_strength, violation_cost=P.border.violation_cost, audience=s.audience,
@@ -175,8 +176,8 @@ def _villages_recover(s: State, ctx: Context, day: int) -> None:
 
 def _governments_update(s: State, ctx: Context) -> None:
     P, geo = ctx.P, ctx.geo
-    public = s.level >= 3
-    s.rally = governments.rally(P.gov, s.rally, P.border.rally_half_life, (s.move == 1) & public)
+    public = s.level >= STANDOFF
+    s.rally = governments.rally(P.gov, s.rally, P.border.rally_half_life, (s.move == UP) & public)
     s.audience = governments.audience(s.audience, P.border.audience_accrual, P.border.audience_decay, public)
     s.hurt = governments.hurt(s.hurt, P.border.hurt_half_life, s.deaths_today, P.border.hurt_scale)
     k = P.kyrgyzstan

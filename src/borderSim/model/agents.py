@@ -14,6 +14,7 @@ import numpy as np
 
 from borderSim.geography import KG, SIDE_NAMES, SIDES, TJ
 from borderSim.rules import communities, governments, kernels, thirdparties
+from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
 from borderSim.rules.streams import Stream, uniform
 from borderSim.rules.thirdparties import SIDE_SIGN, ChinaAction, MediatorAction
 
@@ -67,7 +68,7 @@ class Government(mesa.Agent):
         u_up, u_down = governments.utilities(
             self.params, level_eff=np.maximum(s.level_base, s.local_max), level_base=s.level_base,
             unrest_=governments.unrest(s.legitimacy[:, col], s.rally[:, col], self.params.unrest_shock),
-            provoked=(s.move_prev[:, opp] == 1) | (s.local_max >= 2), capability=s.capability[:, col],
+            provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), capability=s.capability[:, col],
             opp_capability=s.capability[:, opp], threshold=P.border.superiority_threshold,
             backing=m.ctx.backing[:, col], pressure=pressure[:, col], pull=self.pull(),
             ceasefire=s.ceasefire, cf_strength=s.cf_strength, violation_cost=P.border.violation_cost,
@@ -79,9 +80,9 @@ class Government(mesa.Agent):
         """Rally, audience costs, hurt, legitimacy and capability after the day's events."""
         m = self.model
         s, P, col = m.state, m.P, self._col
-        public = s.level >= 3
+        public = s.level >= STANDOFF
         s.rally[:, col] = governments.rally(self.params, s.rally[:, col], P.border.rally_half_life,
-                                            (s.move[:, col] == 1) & public)
+                                            (s.move[:, col] == UP) & public)
         s.audience[:, col] = governments.audience(s.audience[:, col], P.border.audience_accrual,
                                                   P.border.audience_decay, public)
         s.hurt[:, col] = governments.hurt(s.hurt[:, col], P.border.hurt_half_life, s.deaths_today[:, col],

@@ -12,6 +12,7 @@ from borderSim.model.agents import China, Kyrgyzstan, Russia, Tajikistan, Villag
 from borderSim.outputs import variables
 from borderSim.outputs.summary import summarise
 from borderSim.rules import communities, schedule
+from borderSim.rules.ladder import CLASH
 from borderSim.rules.params import compile_params
 from borderSim.rules.schedule import Context
 from borderSim.rules.state import initial_state
@@ -106,7 +107,7 @@ class BorderModel(mesa.Model):
         for g in self.governments:
             g.decide(day)
         cf, ep = schedule.resolve_ladder(s, ctx, day)
-        if s.level[0, 0] >= 4:
+        if s.level[0, 0] >= CLASH:
             rows = np.array([0])
             P, on_front, intens, expo = schedule.front_today(s, ctx, rows)
             front_segments = np.flatnonzero(on_front[0])

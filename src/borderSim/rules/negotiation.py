@@ -10,9 +10,12 @@ swaps). Fighting erodes the agreement (Fortna 2003).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from borderSim.geography import Geography
+from borderSim.rules.ladder import GUNFIRE, STANDOFF
 from borderSim.rules.params import ParamArrays
 
 
@@ -39,11 +42,20 @@ def next_segment(demarcated: np.ndarray, geo: Geography) -> np.ndarray:
     return np.argmin(rank, axis=1)[:, None]
 
 
+class Talks(NamedTuple):
+    """The outcome of a day of talks."""
+
+    agreement: np.ndarray    # (B, 1) updated agreement strength
+    demarcated: np.ndarray   # (B, S) updated demarcation
+    conceded: np.ndarray     # (B, 1) a segment was agreed (land conceded) today
+    held: np.ndarray         # (B, 1) a round was held
+
+
 def negotiate(P: ParamArrays, geo: Geography, *, level, episode, agreement, demarcated, hurt, protest,
-              u_round, u_success):
-    """One day of talks. Returns updated agreement and demarcation and whether land was conceded."""
+              u_round, u_success) -> Talks:
+    """One day of talks: updated agreement and demarcation and whether land was conceded."""
     b = P.border
-    calm = (level <= 2) & ~episode
+    calm = (level <= GUNFIRE) & ~episode
     held = calm & (u_round < round_probability(P))
     success = held & (u_success < success_probability(P, hurt, protest))
     conceded = success.copy()               # a success concedes land while any segment is still disputed
@@ -54,5 +66,5 @@ def negotiate(P: ParamArrays, geo: Geography, *, level, episode, agreement, dema
         demarcated = demarcated.copy()
         demarcated[rows, next_segment(demarcated[rows], geo)[:, 0]] = True
     agreement = np.where(success, agreement + b.agreement_step * (1.0 - agreement), agreement)
-    agreement = np.where(level >= 3, agreement * (1.0 - b.agreement_erosion), agreement)
-    return {"agreement": agreement, "demarcated": demarcated, "conceded": conceded, "held": held}
+    agreement = np.where(level >= STANDOFF, agreement * (1.0 - b.agreement_erosion), agreement)
+    return Talks(agreement=agreement, demarcated=demarcated, conceded=conceded, held=held)

@@ -4,8 +4,9 @@ Every parameter becomes a ``(B, 1)`` float64 (or bool/int) array so that it broa
 state ``(B, 1)``, side state ``(B, 2)``, segment state ``(B, S)`` and village state ``(B, V)``.
 The government fields shared by both sides are also stacked as ``(B, 2)`` arrays in side order
 (Tajikistan, Kyrgyzstan) under ``P.gov``, column-major like the side state
-(:mod:`borderSim.rules.state`). Categorical fields become integer codes; the start date becomes its
-day of year. Any parameter may differ between rows.
+(:mod:`borderSim.rules.state`). Categorical fields become their position among the schema's choices
+(``western.style``: 0 facilitative, 1 manipulative; :class:`borderSim.rules.thirdparties.Style`); the
+start date becomes its day of year. Any parameter may differ between rows.
 """
 
 from __future__ import annotations
@@ -57,15 +58,16 @@ class ParamArrays:
         return SimpleNamespace(**{key: v[:, k:k + 1] for key, v in vars(self._groups["gov"]).items()})
 
 
-def _encode(name: str, value, geo: Geography):
+def _encode(spec, value, geo: Geography):
+    """A parameter value as a number (``spec`` is its schema metadata)."""
     if isinstance(value, bool):
         return value
     if isinstance(value, dt.date):
         return float(value.timetuple().tm_yday)
-    if name == "border.trigger_segment":
+    if spec.name == "border.trigger_segment":
         return -1 if value == "none" else geo.segment_index(value)
-    if name == "western.style":
-        return 1 if value == "manipulative" else 0
+    if spec.choices is not None:
+        return spec.choices.index(value)
     return value
 
 
@@ -82,7 +84,7 @@ def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, ba
     flats = [p.flat() for p in points]
     groups: dict[str, dict[str, np.ndarray]] = {g: {} for g in GROUPS}
     for s in specs():
-        values = [_encode(s.name, f[s.name], geo) for f in flats]
+        values = [_encode(s, f[s.name], geo) for f in flats]
         if isinstance(values[0], bool):
             arr = np.array(values, dtype=bool)
         elif s.name in ("border.trigger_segment",):

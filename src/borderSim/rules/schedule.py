@@ -31,6 +31,7 @@ from borderSim.rules.state import State
 from borderSim.rules.streams import Stream, uniform
 
 SIDES2 = np.array([0, 1])
+SIDES2.flags.writeable = False
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def aggregate_incidents(s: State, ctx: Context, r: np.ndarray, c: np.ndarray) ->
         r, c, s.gunfire_v[r, c], s.batch, ctx.geo)
 
 
-def resolve_ladder(s: State, ctx: Context, day: int) -> tuple[dict, dict]:
+def resolve_ladder(s: State, ctx: Context, day: int) -> tuple[ladder.Settled, ladder.Episodes]:
     """Settle the rung, ceasefires and episodes after the governments' moves."""
     P, geo, keys = ctx.P, ctx.geo, ctx.keys
     level_eff = np.maximum(s.level_base, s.local_max)
@@ -81,16 +82,16 @@ def resolve_ladder(s: State, ctx: Context, day: int) -> tuple[dict, dict]:
         u_cf=uniform(keys, day, Stream.CEASEFIRE, 0)[:, None],
         p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation))
     strength, pressured = thirdparties.ceasefire_terms(P, s.russia_engaged, s.west_engaged, s.agreement)
-    s.cf_strength = np.where(cf["agreed"], strength, s.cf_strength)
-    s.cf_pressured = np.where(cf["agreed"], pressured, s.cf_pressured)
-    for k in ("level_base", "level", "ceasefire", "cf_from", "cf_start"):
-        setattr(s, k, cf[k])
-    s.days_since_fight = np.where(s.level >= 4, 0, s.days_since_fight + 1)
+    s.cf_strength = np.where(cf.agreed, strength, s.cf_strength)
+    s.cf_pressured = np.where(cf.agreed, pressured, s.cf_pressured)
+    s.level_base, s.level, s.ceasefire, s.cf_from, s.cf_start = (cf.level_base, cf.level, cf.ceasefire, cf.cf_from,
+                                                                 cf.cf_start)
+    s.days_since_fight = np.where(s.level >= ladder.CLASH, 0, s.days_since_fight + 1)
     ep = ladder.episodes(P, day=day, level=s.level, episode=s.episode, onset=s.episode_onset,
                          calm_days=s.calm_days, origin=s.origin, origin_hint=s.origin_hint,
                          pick_origin=lambda rows: ladder.origin(s.segment_local[rows], s.demarcated[rows], geo))
-    for k in ("episode", "episode_onset", "calm_days", "origin", "origin_hint"):
-        setattr(s, k, ep[k])
+    s.episode, s.episode_onset, s.calm_days, s.origin, s.origin_hint = (ep.episode, ep.episode_onset, ep.calm_days,
+                                                                        ep.origin, ep.origin_hint)
     s.segment_level[:] = s.segment_local
     return cf, ep
 
@@ -124,14 +125,14 @@ def talks(s: State, ctx: Context, day: int) -> None:
         P, geo, level=s.level, episode=s.episode, agreement=s.agreement, demarcated=s.demarcated,
         hurt=s.hurt, protest=s.protest, u_round=uniform(keys, day, Stream.NEGOTIATION, 0)[:, None],
         u_success=uniform(keys, day, Stream.NEGOTIATION_SUCCESS, 0)[:, None])
-    s.agreement = out["agreement"]
-    s.protest = np.minimum(1.0, s.protest + out["conceded"] * P.kyrgyzstan.protest_concession)
-    changed = np.flatnonzero(out["conceded"][:, 0])
+    s.agreement = out.agreement
+    s.protest = np.minimum(1.0, s.protest + out.conceded * P.kyrgyzstan.protest_concession)
+    changed = np.flatnonzero(out.conceded[:, 0])
     if changed.size:
-        s.demarcated[changed] = out["demarcated"][changed]
+        s.demarcated[changed] = out.demarcated[changed]
         s.hazard_base[changed] = communities.hazard_base(P.take(changed), geo, s.demarcated[changed])
 
 
-def bookkeeping(s: State, ctx: Context, day: int, cf: dict, ep: dict, offers: dict) -> None:
+def bookkeeping(s: State, ctx: Context, day: int, cf: ladder.Settled, ep: ladder.Episodes, offers: dict) -> None:
     for name, value in tracking.track(s, ctx.P, day, cf=cf, episode=ep, offers=offers).items():
         setattr(s, name, value)

@@ -18,9 +18,11 @@ from enum import IntEnum
 import numpy as np
 
 from borderSim.rules.draws import logistic
+from borderSim.rules.ladder import STANDOFF
 from borderSim.rules.params import ParamArrays, sides
 
 SIDE_SIGN = np.array([[-1.0, 1.0]])  # bias > 0 favours Tajikistan: it counts against Kyrgyzstan
+SIDE_SIGN.flags.writeable = False
 
 
 class MediatorAction(IntEnum):
@@ -34,6 +36,16 @@ class MediatorAction(IntEnum):
     ACCEPTED = 5
     MEDIATING = 6
     FACILITATING_TALKS = 7
+
+
+class Style(IntEnum):
+    """A mediator's style (Beardsley et al. 2006): its code in the parameter arrays."""
+
+    FACILITATIVE = 0
+    MANIPULATIVE = 1
+
+
+MANIPULATIVE = Style.MANIPULATIVE.value   # a plain int for array comparisons (see borderSim.rules.ladder)
 
 
 class ChinaAction(IntEnum):
@@ -104,7 +116,7 @@ def china_step(P: ParamArrays, level_prev, until, day: int, u):
     start = threatened & (until < day) & (u < c.pressure_propensity)
     until = np.where(start, day + c.pressure_duration.astype(np.int64) - 1, until)
     action = np.where(until >= day, ChinaAction.ECONOMIC_PRESSURE,
-                      np.where(level_prev >= 3, ChinaAction.STATEMENT, ChinaAction.NONE))
+                      np.where(level_prev >= STANDOFF, ChinaAction.STATEMENT, ChinaAction.NONE))
     return until, action.astype(np.int64), start
 
 
@@ -116,7 +128,7 @@ def pressure(P: ParamArrays, russia_engaged, west_engaged, china_on) -> np.ndarr
     client_is_tj = r.bias >= 0
     restraint = sides(np.where(client_is_tj, on_client, on_other), np.where(client_is_tj, on_other, on_client))
     russian = russia_engaged * r.attention * (restraint + r.remittance_leverage * g.remittance_share)
-    manip = w.style == 1
+    manip = w.style == MANIPULATIVE
     western = west_engaged * w.pressure * w.resources * np.where(manip, w.manipulative_boost, 1.0)
     chinese = china_on * c.pressure_strength * g.china_debt_share
     return russian + western + chinese
@@ -128,7 +140,7 @@ def mediation_factor(P: ParamArrays, russia_engaged, west_engaged, water_origin,
     factor of its entry into the episode (Regan & Stam 2000)."""
     r, w, b = P.russia, P.western, P.border
     context = b.mediation_regime_factor * (1.0 + b.resource_issue_bonus * water_origin)
-    manip = w.style == 1
+    manip = w.style == MANIPULATIVE
     west = w.ceasefire_effect * w.resources * np.where(manip, w.manipulative_boost, 1.0) * west_timing
     russia = r.ceasefire_effect * r.attention * (1.0 - r.client_alternatives) * russia_timing
     return 1.0 + context * (west_engaged * west + russia_engaged * russia)
@@ -143,7 +155,7 @@ def economic_leverage(P: ParamArrays, china_on) -> np.ndarray:
 def ceasefire_terms(P: ParamArrays, russia_engaged, west_engaged, agreement):
     """Strength of a ceasefire agreed today, and whether it was pressed by manipulation."""
     r, w, b = P.russia, P.western, P.border
-    manip = w.style == 1
+    manip = w.style == MANIPULATIVE
     monitors = west_engaged * ~manip * w.monitoring * w.resources
     guarantor = russia_engaged * r.guarantor_strength * r.attention
     strength = np.minimum(1.0, b.ceasefire_strength_bilateral + agreement + monitors + guarantor)

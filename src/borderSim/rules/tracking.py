@@ -4,33 +4,34 @@ from __future__ import annotations
 
 import numpy as np
 
+from borderSim.rules.ladder import GUNFIRE, MAJOR_CLASH, STANDOFF, UP, WAR, Episodes, Settled
 from borderSim.rules.params import ParamArrays
 from borderSim.rules.state import State
 
 
-def track(s: State, P: ParamArrays, day: int, *, cf: dict, episode: dict, offers: dict
+def track(s: State, P: ParamArrays, day: int, *, cf: Settled, episode: Episodes, offers: dict
           ) -> dict[str, np.ndarray]:
     """Updated accumulators after the day's events (returned, not written)."""
     lvl = s.level
-    new_episode = episode["starting"]
+    new_episode = episode.starting
     major_before = s.episode_major & ~new_episode
-    becomes_major = s.episode & (lvl >= 5) & ~major_before
+    becomes_major = s.episode & (lvl >= MAJOR_CLASH) & ~major_before
     deaths_today = s.deaths_today.sum(axis=1, keepdims=True)
     out = {
         "max_level": np.maximum(s.max_level, lvl),
-        "days_ge2": s.days_ge2 + (lvl >= 2),
-        "days_ge3": s.days_ge3 + (lvl >= 3),
-        "days_ge5": s.days_ge5 + (lvl >= 5),
-        "first_day5": np.where((s.first_day5 < 0) & (lvl >= 5), day, s.first_day5),
-        "reached6": s.reached6 | (lvl >= 6),
+        "days_ge2": s.days_ge2 + (lvl >= GUNFIRE),
+        "days_ge3": s.days_ge3 + (lvl >= STANDOFF),
+        "days_ge5": s.days_ge5 + (lvl >= MAJOR_CLASH),
+        "first_day5": np.where((s.first_day5 < 0) & (lvl >= MAJOR_CLASH), day, s.first_day5),
+        "reached6": s.reached6 | (lvl >= WAR),
         "episode_major": major_before | becomes_major,
         "major_episodes": s.major_episodes + becomes_major,
         "incidents_total": s.incidents_total + s.incidents,
         "peak_daily_deaths": np.maximum(s.peak_daily_deaths, deaths_today),
-        "first_cf_day": np.where((s.first_cf_day < 0) & cf["agreed"], day, s.first_cf_day),
-        "cf_agreed": s.cf_agreed + cf["agreed"],
-        "cf_broken": s.cf_broken + cf["broken"],
-        "cf_survived": s.cf_survived + cf["survived"],
+        "first_cf_day": np.where((s.first_cf_day < 0) & cf.agreed, day, s.first_cf_day),
+        "cf_agreed": s.cf_agreed + cf.agreed,
+        "cf_broken": s.cf_broken + cf.broken,
+        "cf_survived": s.cf_survived + cf.survived,
         "durable_day": np.where((s.durable_day < 0) & (s.agreement >= P.border.durable_threshold), day,
                                 s.durable_day),
         "protest_peak": np.maximum(s.protest_peak, s.protest),
@@ -40,7 +41,7 @@ def track(s: State, P: ParamArrays, day: int, *, cf: dict, episode: dict, offers
         "west_offers": s.west_offers + offers["west_offered"],
         "west_accepts": s.west_accepts + offers["west_agreed"],
         "china_bouts": s.china_bouts + offers["china_started"],
-        "escalations": s.escalations + (s.move == 1),
+        "escalations": s.escalations + (s.move == UP),
         "displaced_peak": np.maximum(s.displaced_peak, s.displaced_now),
         "displaced_total": s.displaced_total + s.fled_today,
     }

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from borderSim.geography import SIDE_NAMES, SIDES
+from borderSim.rules.ladder import Rung
 from borderSim.rules.thirdparties import ChinaAction, MediatorAction
 
 if TYPE_CHECKING:
     from borderSim.model.model import BorderModel
 
-RUNGS = ("routine friction", "local incident", "border-guard gunfire", "militarised standoff",
-         "limited clash", "major clash", "sustained war")
 
 OFFER_OUTCOME = {
     MediatorAction.ACCEPTED: "both sides accept",
@@ -49,7 +48,7 @@ def _count(n: int, noun: str) -> str:
 
 def rung(level: int) -> str:
     """``"rung 5 (major clash)"``."""
-    return f"rung {level} ({RUNGS[level]})"
+    return f"rung {level} ({Rung(level).label})"
 
 
 @dataclass(frozen=True)
