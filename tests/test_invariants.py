@@ -19,7 +19,7 @@ COUNTS = ("residents", "displaced", "dead", "wounded", "homes", "deaths_military
 CUMULATIVE = ("dead", "wounded", "homes", "deaths_military", "wounded_military", "deaths_civilian",
               "wounded_civilian", "homes_destroyed", "incidents_total", "cf_agreed", "cf_broken", "cf_survived",
               "escalations", "displaced_total", "major_episodes", "days_ge2", "days_ge5", "max_level",
-              "russia_offers", "west_offers", "china_bouts")
+              "mediator_offers", "mediator_accepts", "china_bouts")
 UNIT_INTERVAL = ("legitimacy", "protest", "succession", "agreement", "audience", "grievance", "cf_strength",
                  "protest_peak")
 

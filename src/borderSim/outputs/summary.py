@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 
 from borderSim.geography import KG, TJ
+from borderSim.rules import mediators
 from borderSim.rules.state import State
 
-#: column -> one-line meaning (units in brackets); the order of the summary table
-COLUMNS: dict[str, str] = {
+_BEFORE: dict[str, str] = {
     "replicate": "replicate index (streams keyed by seed and this index)",
     "reached_rung5": "a major clash (rung 5+) happened",
     "first_day_rung5": "first day at rung 5+ [day; NaN if never]",
@@ -42,12 +42,28 @@ COLUMNS: dict[str, str] = {
     "protest_wave": "Kyrgyz protest pressure crossed the protest threshold",
     "protest_peak": "highest Kyrgyz protest pressure",
     "escalations_TJ": "days Tajikistan chose to escalate", "escalations_KG": "days Kyrgyzstan chose to escalate",
-    "russia_offers": "Russian mediation offers", "russia_acceptances": "Russian offers accepted by both",
-    "west_offers": "Western mediation offers", "west_acceptances": "Western offers accepted by both",
+}
+_AFTER: dict[str, str] = {
     "china_pressure_bouts": "bouts of Chinese economic pressure",
     "demarcated_share_final": "share of the border demarcated at the end",
     "agreement_final": "agreement strength at the end",
 }
+
+
+def columns() -> dict[str, str]:
+    """Column -> one-line meaning (units in brackets), in the order of the summary table; each
+    registered mediator has ``<key>_offers`` and ``<key>_acceptances``."""
+    per_mediator = {}
+    for m in mediators.MEDIATORS:
+        per_mediator[f"{m.key}_offers"] = f"mediation offers by {m.name}"
+        per_mediator[f"{m.key}_acceptances"] = f"offers by {m.name} accepted by both sides"
+    return {**_BEFORE, **per_mediator, **_AFTER}
+
+
+def __getattr__(name: str):
+    if name == "COLUMNS":   # follows the mediator registry
+        return columns()
+    raise AttributeError(name)
 
 
 def _nan_if(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
@@ -92,11 +108,14 @@ def summarise(s: State, replicates: np.ndarray, demarcated_share: np.ndarray) ->
         "protest_wave": c(s.protest_wave_days) > 0,
         "protest_peak": c(s.protest_peak),
         "escalations_TJ": s.escalations[:, TJ], "escalations_KG": s.escalations[:, KG],
-        "russia_offers": c(s.russia_offers), "russia_acceptances": c(s.russia_accepts),
-        "west_offers": c(s.west_offers), "west_acceptances": c(s.west_accepts),
+    }
+    for m, spec in enumerate(mediators.MEDIATORS):
+        out[f"{spec.key}_offers"] = s.mediator_offers[:, m]
+        out[f"{spec.key}_acceptances"] = s.mediator_accepts[:, m]
+    out |= {
         "china_pressure_bouts": c(s.china_bouts),
         "demarcated_share_final": demarcated_share[:, 0],
         "agreement_final": c(s.agreement),
     }
-    assert list(out) == list(COLUMNS)
+    assert list(out) == list(columns())
     return pd.DataFrame(out)

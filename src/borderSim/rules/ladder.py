@@ -81,11 +81,12 @@ def step_base(level_base, level_eff, moves):
                                                                  level_base))
 
 
-def break_probability(P: ParamArrays, strength, pressured, local_max, fragility, age):
-    """Daily breakdown chance of a ceasefire: weaker deals, pressured deals and local gunfire break it;
-    the risk is highest in its first days and falls as it settles (Fortna 2003)."""
+def break_probability(P: ParamArrays, strength, fragility, local_max, age):
+    """Daily breakdown chance of a ceasefire: weaker deals, deals a mediator pressed (``fragility``, the
+    extra hazard; Beardsley 2008) and local gunfire break it; the risk is highest in its first days and
+    falls as it settles (Fortna 2003)."""
     b = P.border
-    hazard = b.ceasefire_break_rate * (1.0 - strength) * (1.0 + fragility * pressured)
+    hazard = b.ceasefire_break_rate * (1.0 - strength) * (1.0 + fragility)
     return np.minimum(1.0, hazard * (1.0 + local_max) / (1.0 + age / b.ceasefire_settling_days))
 
 

@@ -1,7 +1,8 @@
 """Model state as arrays with a leading batch axis, and its initialisation.
 
 Every field is 2-D: ``(B, 1)`` for the dyad, ``(B, 2)`` for the two governments (Tajikistan,
-Kyrgyzstan), ``(B, S)`` for border segments and ``(B, V)`` for villages. The Mesa engine holds a
+Kyrgyzstan), ``(B, M)`` for the mediators (:data:`borderSim.rules.mediators.MEDIATORS`), ``(B, S)``
+for border segments and ``(B, V)`` for villages. The Mesa engine holds a
 state with ``B = 1`` whose slices its agents read and write; the vectorised core holds thousands of
 rows. ``-1`` marks "not yet" in day-valued fields.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import communities
+from borderSim.rules import communities, mediators
 from borderSim.rules.params import ParamArrays
 
 F, INT, B_ = np.float64, np.int64, np.bool_
@@ -24,18 +25,21 @@ def _f(kind: str, dtype: type, fill: float):
 
 
 def _order(kind: str) -> str:
-    """Side arrays are column-major so that (B, 2) op (B, 1) runs as two contiguous passes (about 6 x
-    faster than numpy's row-by-row broadcast); layout changes no value."""
-    return "F" if kind == "side" else "C"
+    """Side and mediator arrays are column-major so that (B, 2) op (B, 1) runs as two contiguous passes
+    (about 6 x faster than numpy's row-by-row broadcast) and a column is contiguous; layout changes no
+    value."""
+    return "F" if kind in ("side", "mediator") else "C"
 
 
 def _width(kind: str, geo: Geography) -> int:
-    return {"dyad": 1, "side": 2, "segment": geo.n_segments, "village": geo.n_villages}[kind]
+    return {"dyad": 1, "side": 2, "mediator": len(mediators.MEDIATORS), "segment": geo.n_segments,
+            "village": geo.n_villages}[kind]
 
 
 @dataclass
 class State:
-    """All state arrays of a batch. Shapes: dyad (B, 1), side (B, 2), segment (B, S), village (B, V)."""
+    """All state arrays of a batch. Shapes: dyad (B, 1), side (B, 2), mediator (B, M), segment (B, S),
+    village (B, V)."""
 
     # ladder and episodes
     level_base: np.ndarray = _f("dyad", INT, 0)
@@ -52,17 +56,11 @@ class State:
     cf_strength: np.ndarray = _f("dyad", F, 0)
     cf_from: np.ndarray = _f("dyad", INT, 0)
     cf_start: np.ndarray = _f("dyad", INT, -1)
-    cf_pressured: np.ndarray = _f("dyad", B_, 0)
+    cf_fragility: np.ndarray = _f("dyad", F, 0)   # extra breakdown hazard of a deal pressed by manipulation
     agreement: np.ndarray = _f("dyad", F, 0)
     # third parties
-    russia_engaged: np.ndarray = _f("dyad", B_, 0)
-    russia_timing: np.ndarray = _f("dyad", F, 1)
-    west_engaged: np.ndarray = _f("dyad", B_, 0)
-    west_timing: np.ndarray = _f("dyad", F, 1)
     china_until: np.ndarray = _f("dyad", INT, -1)
-    russia_action: np.ndarray = _f("dyad", INT, 0)
     china_action: np.ndarray = _f("dyad", INT, 0)
-    west_action: np.ndarray = _f("dyad", INT, 0)
     # domestic, one-sided
     protest: np.ndarray = _f("dyad", F, 0)
     succession: np.ndarray = _f("dyad", F, 0)
@@ -87,10 +85,6 @@ class State:
     durable_day: np.ndarray = _f("dyad", INT, -1)
     protest_peak: np.ndarray = _f("dyad", F, 0)
     protest_wave_days: np.ndarray = _f("dyad", INT, 0)
-    russia_offers: np.ndarray = _f("dyad", INT, 0)
-    russia_accepts: np.ndarray = _f("dyad", INT, 0)
-    west_offers: np.ndarray = _f("dyad", INT, 0)
-    west_accepts: np.ndarray = _f("dyad", INT, 0)
     china_bouts: np.ndarray = _f("dyad", INT, 0)
     grievance_dirty: np.ndarray = _f("dyad", B_, 0)
     # governments
@@ -115,6 +109,12 @@ class State:
     displaced_now: np.ndarray = _f("side", INT, 0)
     displaced_peak: np.ndarray = _f("side", INT, 0)
     displaced_total: np.ndarray = _f("side", INT, 0)
+    # mediators: engaged, timing factor of their entry, today's action (MediatorAction)
+    mediator_engaged: np.ndarray = _f("mediator", B_, 0)
+    mediator_timing: np.ndarray = _f("mediator", F, 1)
+    mediator_action: np.ndarray = _f("mediator", INT, 0)
+    mediator_offers: np.ndarray = _f("mediator", INT, 0)
+    mediator_accepts: np.ndarray = _f("mediator", INT, 0)
     # segments
     demarcated: np.ndarray = _f("segment", B_, 0)
     segment_level: np.ndarray = _f("segment", INT, 0)

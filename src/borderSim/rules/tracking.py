@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from borderSim.rules.ladder import GUNFIRE, MAJOR_CLASH, STANDOFF, UP, WAR, Episodes, Settled
+from borderSim.rules.day import DayRecord
+from borderSim.rules.ladder import GUNFIRE, MAJOR_CLASH, STANDOFF, UP, WAR
 from borderSim.rules.params import ParamArrays
 from borderSim.rules.state import State
 
 
-def track(s: State, P: ParamArrays, day: int, *, cf: Settled, episode: Episodes, offers: dict
-          ) -> dict[str, np.ndarray]:
+def track(s: State, P: ParamArrays, day: int, rec: DayRecord) -> dict[str, np.ndarray]:
     """Updated accumulators after the day's events (returned, not written)."""
     lvl = s.level
-    new_episode = episode.starting
+    new_episode = rec.episode_started
     major_before = s.episode_major & ~new_episode
     becomes_major = s.episode & (lvl >= MAJOR_CLASH) & ~major_before
     deaths_today = s.deaths_today.sum(axis=1, keepdims=True)
@@ -28,19 +28,17 @@ def track(s: State, P: ParamArrays, day: int, *, cf: Settled, episode: Episodes,
         "major_episodes": s.major_episodes + becomes_major,
         "incidents_total": s.incidents_total + s.incidents,
         "peak_daily_deaths": np.maximum(s.peak_daily_deaths, deaths_today),
-        "first_cf_day": np.where((s.first_cf_day < 0) & cf.agreed, day, s.first_cf_day),
-        "cf_agreed": s.cf_agreed + cf.agreed,
-        "cf_broken": s.cf_broken + cf.broken,
-        "cf_survived": s.cf_survived + cf.survived,
+        "first_cf_day": np.where((s.first_cf_day < 0) & rec.ceasefire_agreed, day, s.first_cf_day),
+        "cf_agreed": s.cf_agreed + rec.ceasefire_agreed,
+        "cf_broken": s.cf_broken + rec.ceasefire_broken,
+        "cf_survived": s.cf_survived + rec.ceasefire_survived,
         "durable_day": np.where((s.durable_day < 0) & (s.agreement >= P.border.durable_threshold), day,
                                 s.durable_day),
         "protest_peak": np.maximum(s.protest_peak, s.protest),
         "protest_wave_days": s.protest_wave_days + (s.protest >= P.kyrgyzstan.protest_threshold),
-        "russia_offers": s.russia_offers + offers["russia_offered"],
-        "russia_accepts": s.russia_accepts + offers["russia_agreed"],
-        "west_offers": s.west_offers + offers["west_offered"],
-        "west_accepts": s.west_accepts + offers["west_agreed"],
-        "china_bouts": s.china_bouts + offers["china_started"],
+        "mediator_offers": s.mediator_offers + rec.offered,
+        "mediator_accepts": s.mediator_accepts + rec.agreed,
+        "china_bouts": s.china_bouts + rec.china_pressure_started,
         "escalations": s.escalations + (s.move == UP),
         "displaced_peak": np.maximum(s.displaced_peak, s.displaced_now),
         "displaced_total": s.displaced_total + s.fled_today,
