@@ -12,6 +12,7 @@ start date becomes its day of year. Any parameter may differ between rows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from types import SimpleNamespace
 
@@ -45,6 +46,7 @@ class ParamArrays:
 
     def __init__(self, groups: dict[str, SimpleNamespace], batch: int):
         self.batch = batch
+        self._groups = groups
         self._names = tuple(groups)
         for name, ns in groups.items():
             setattr(self, name, ns)
@@ -78,16 +80,21 @@ def columns(gov, cols: slice):
     return _View(gov, (slice(None), cols))
 
 
-def _encode(spec, value, geo: Geography):
-    """A parameter value as a number (``spec`` is its schema metadata)."""
+@functools.cache
+def _choices() -> dict[str, tuple]:
+    """The choices of each categorical parameter (not the flags)."""
+    return {s.name: s.choices for s in specs() if s.choices is not None and s.type is not bool}
+
+
+def _encode(name: str, value, geo: Geography):
     if isinstance(value, bool):
         return value
     if isinstance(value, dt.date):
         return float(value.timetuple().tm_yday)
-    if spec.name == "border.trigger_segment":
+    if name == "border.trigger_segment":
         return -1 if value == "none" else geo.segment_index(value)
-    if spec.choices is not None:
-        return spec.choices.index(value)
+    if name in _choices():
+        return _choices()[name].index(value)
     return value
 
 
@@ -104,7 +111,7 @@ def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, ba
     flats = [p.flat() for p in points]
     groups: dict[str, dict[str, np.ndarray]] = {g: {} for g in GROUPS}
     for s in specs():
-        values = [_encode(s, f[s.name], geo) for f in flats]
+        values = [_encode(s.name, f[s.name], geo) for f in flats]
         if isinstance(values[0], bool):
             arr = np.array(values, dtype=bool)
         elif s.name in ("border.trigger_segment",):
