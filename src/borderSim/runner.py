@@ -17,7 +17,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -30,22 +30,13 @@ from borderSim.core.run import iter_chunks
 from borderSim.errors import InputError
 from borderSim.geography import load_geography
 from borderSim.outputs import plots, tables
+from borderSim.outputs.chunk import Chunk
 from borderSim.outputs.variables import series_names
 from borderSim.scenarios import Scenario
 
 ENGINES = ("core", "mesa")
 OVERVIEW_REPLICATES = 1000   # the overview is drawn from at most this many replicates
 TIMESERIES_CHUNK = 250       # replicates per chunk when daily series are kept
-
-
-@dataclass
-class Chunk:
-    """Replicates run together: their summary and, if recorded, their daily series."""
-
-    replicates: np.ndarray
-    summary: pd.DataFrame
-    series: np.ndarray | None
-    columns: list[str] = field(default_factory=list)
 
 
 def chunks(scenario: Scenario, *, engine: str = "core", timeseries: bool = True, chunk_size: int | None = None,

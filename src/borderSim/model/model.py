@@ -2,7 +2,7 @@
 
 The model runs :data:`borderSim.rules.schedule.DAY`: an agent phase is dispatched to its agents (each
 calls the phase for itself), the other phases are called directly. This module is also the Mesa
-driver: its DataCollector records the daily series.
+driver: after each day it feeds the summary's recorder and its DataCollector records the daily series.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 from borderSim.geography import Geography, load_geography
 from borderSim.model.agents import China, Kyrgyzstan, Mediator, Tajikistan, Village
 from borderSim.outputs import variables
-from borderSim.outputs.summary import summarise
+from borderSim.outputs.summary import Recorder
 from borderSim.rules import mediators
 from borderSim.rules.day import DayRecord
 from borderSim.rules.params import compile_params
@@ -51,6 +51,7 @@ class BorderModel(mesa.Model):
         self.ctx = Context.build(self.P, self.geo, replicate_keys(seed, np.array([self.replicate])))
         self.state = initial_state(self.P, self.geo)
         self.today: DayRecord | None = None   # what happened on the last day stepped
+        self.recorder = Recorder(self.state, self.P, self.geo)
 
         self.tajikistan = Tajikistan(self)
         self.kyrgyzstan = Kyrgyzstan(self)
@@ -97,8 +98,7 @@ class BorderModel(mesa.Model):
 
     def summary(self):
         """The per-replicate summary row (a one-row DataFrame)."""
-        share = variables.BY_NAME["demarcated_share"].read(self.state, self.geo)
-        return summarise(self.state, np.array([self.replicate]), share)
+        return self.recorder.summary(self.state, np.array([self.replicate]))
 
     # -- the day -----------------------------------------------------------------------------------
     def step(self) -> None:
@@ -112,4 +112,5 @@ class BorderModel(mesa.Model):
                 for agent in self._actors[phase.actors]:
                     getattr(agent, phase.method)(today)
         self.today = today.record
+        self.recorder.record(s, today.day, today.record)
         self.datacollector.collect(self)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import communities, ladder, mediators, military, negotiation, phases, thirdparties, tracking
+from borderSim.rules import communities, ladder, mediators, military, negotiation, phases, thirdparties
 from borderSim.rules.day import DayRecord, Front, Today
 from borderSim.rules.mediators import SIDES2
 from borderSim.rules.params import ParamArrays
@@ -164,11 +164,6 @@ def talks(s: State, ctx: Context, today: Today) -> None:
         s.hazard_base[changed] = communities.hazard_base(P.take(changed), geo, s.demarcated[changed])
 
 
-def bookkeeping(s: State, ctx: Context, today: Today) -> None:
-    for name, value in tracking.track(s, ctx.P, today.day, today.record).items():
-        setattr(s, name, value)
-
-
 @dataclass(frozen=True)
 class Phase:
     """One step of the day: ``run(state, context, today[, who])``; ``actors`` names who acts in an agent
@@ -198,5 +193,4 @@ DAY: tuple[Phase, ...] = (
     Phase("villages recover", phases.recover, "villages", "recover"),
     Phase("governments update", phases.update_domestic, "governments", "update_domestic"),
     Phase("talks", talks),
-    Phase("bookkeeping", bookkeeping),
 )

@@ -2,9 +2,10 @@
 
 Every field is 2-D: ``(B, 1)`` for the dyad, ``(B, 2)`` for the two governments (Tajikistan,
 Kyrgyzstan), ``(B, M)`` for the mediators (:data:`borderSim.rules.mediators.MEDIATORS`), ``(B, S)``
-for border segments and ``(B, V)`` for villages. The Mesa engine holds a
-state with ``B = 1`` whose slices its agents read and write; the vectorised core holds thousands of
-rows. ``-1`` marks "not yet" in day-valued fields.
+for border segments and ``(B, V)`` for villages. The Mesa engine holds a state with ``B = 1`` whose
+slices its agents read and write; the vectorised core holds thousands of rows. ``-1`` marks "not yet"
+in day-valued fields. The state is the model's own: what only the outputs need (totals, peaks, first
+days) is accumulated outside it (:class:`borderSim.outputs.summary.Recorder`).
 """
 
 from __future__ import annotations
@@ -67,27 +68,9 @@ class State:
     # today's counts
     incidents: np.ndarray = _f("dyad", INT, 0)
     gunfire: np.ndarray = _f("dyad", INT, 0)
-    # accumulators for the per-replicate summary
-    first_day5: np.ndarray = _f("dyad", INT, -1)
-    reached6: np.ndarray = _f("dyad", B_, 0)
-    major_episodes: np.ndarray = _f("dyad", INT, 0)
-    episode_major: np.ndarray = _f("dyad", B_, 0)
-    days_ge2: np.ndarray = _f("dyad", INT, 0)
-    days_ge3: np.ndarray = _f("dyad", INT, 0)
-    days_ge5: np.ndarray = _f("dyad", INT, 0)
-    max_level: np.ndarray = _f("dyad", INT, 0)
-    incidents_total: np.ndarray = _f("dyad", INT, 0)
-    peak_daily_deaths: np.ndarray = _f("dyad", INT, 0)
-    first_cf_day: np.ndarray = _f("dyad", INT, -1)
-    cf_agreed: np.ndarray = _f("dyad", INT, 0)
-    cf_broken: np.ndarray = _f("dyad", INT, 0)
-    cf_survived: np.ndarray = _f("dyad", INT, 0)
-    durable_day: np.ndarray = _f("dyad", INT, -1)
-    protest_peak: np.ndarray = _f("dyad", F, 0)
-    protest_wave_days: np.ndarray = _f("dyad", INT, 0)
-    china_bouts: np.ndarray = _f("dyad", INT, 0)
+    # a cache: some village of the row is away from its grievance baseline (rows to relax)
     grievance_dirty: np.ndarray = _f("dyad", B_, 0)
-    # governments
+    # governments: standing, today's move and losses, and their toll so far
     legitimacy: np.ndarray = _f("side", F, 0)
     legitimacy0: np.ndarray = _f("side", F, 0)
     rally: np.ndarray = _f("side", F, 0)
@@ -96,25 +79,18 @@ class State:
     hurt: np.ndarray = _f("side", F, 0)
     move: np.ndarray = _f("side", INT, 0)
     move_prev: np.ndarray = _f("side", INT, 0)
-    escalations: np.ndarray = _f("side", INT, 0)
     deaths_military: np.ndarray = _f("side", INT, 0)
     wounded_military: np.ndarray = _f("side", INT, 0)
     deaths_today: np.ndarray = _f("side", INT, 0)
     fled_today: np.ndarray = _f("side", INT, 0)
-    legitimacy_90: np.ndarray = _f("side", F, np.nan)
-    legitimacy_365: np.ndarray = _f("side", F, np.nan)
     deaths_civilian: np.ndarray = _f("side", INT, 0)
     wounded_civilian: np.ndarray = _f("side", INT, 0)
     homes_destroyed: np.ndarray = _f("side", INT, 0)
     displaced_now: np.ndarray = _f("side", INT, 0)
-    displaced_peak: np.ndarray = _f("side", INT, 0)
-    displaced_total: np.ndarray = _f("side", INT, 0)
     # mediators: engaged, timing factor of their entry, today's action (MediatorAction)
     mediator_engaged: np.ndarray = _f("mediator", B_, 0)
     mediator_timing: np.ndarray = _f("mediator", F, 1)
     mediator_action: np.ndarray = _f("mediator", INT, 0)
-    mediator_offers: np.ndarray = _f("mediator", INT, 0)
-    mediator_accepts: np.ndarray = _f("mediator", INT, 0)
     # segments
     demarcated: np.ndarray = _f("segment", B_, 0)
     segment_level: np.ndarray = _f("segment", INT, 0)
@@ -155,7 +131,6 @@ def initial_state(P: ParamArrays, geo: Geography) -> State:
     s = State.allocate(b, geo)
     s.level_base[:] = P.border.initial_level.astype(np.int64)
     s.level[:] = s.level_base
-    s.max_level[:] = s.level
     s.origin_hint[:] = P.border.trigger_segment
     s.agreement[:] = P.border.agreement_initial
     s.protest[:] = 0.0

@@ -92,7 +92,7 @@ class Snapshot:
 
 
 def _durable(model: BorderModel) -> bool:
-    return bool(model.state.durable_day[0, 0] >= 0)
+    return bool(model.recorder.durable_day[0, 0] >= 0)
 
 
 def _mediator(spec: mediators.Mediator, kind: str, offered: bool, before: int, after: int) -> list[str]:
