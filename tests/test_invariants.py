@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 
@@ -20,7 +22,7 @@ COUNTS = ("residents", "displaced", "dead", "wounded", "homes", "deaths_military
 CUMULATIVE = ("dead", "wounded", "homes", "deaths_military", "wounded_military", "deaths_civilian",
               "wounded_civilian", "homes_destroyed")
 RECORDED = ("incidents_total", "cf_agreed", "cf_broken", "cf_survived", "escalations", "displaced_total",
-            "major_episodes", "days_ge2", "days_ge5", "max_level", "offers", "acceptances", "china_bouts")
+            "days_ge2", "days_ge5", "max_level", "offers", "acceptances", "china_bouts")
 UNIT_INTERVAL = ("legitimacy", "protest", "succession", "agreement", "audience", "grievance", "cf_strength")
 
 
@@ -33,8 +35,12 @@ def check(s: State, r: Recorder, prev: tuple[State, dict] | None) -> None:
         assert ((a >= 0) & (a <= 6)).all(), name
     for a, name in [(getattr(s, n), n) for n in UNIT_INTERVAL] + [(r.protest_peak, "protest_peak")]:
         assert ((a >= 0) & (a <= 1)).all(), name
+    counts = list(r.episodes.values())   # episodes reaching rung 3+, 4+, 5+, 6: nested
+    assert all((a >= b).all() for a, b in itertools.pairwise(counts)), "episode counts not nested"
     if prev is not None:
         state, recorded = prev
+        for rung, count in r.episodes.items():
+            assert (count >= recorded["episodes"][rung]).all(), f"episodes reaching {rung} decreased"
         for name in CUMULATIVE:
             assert (getattr(s, name) >= getattr(state, name)).all(), f"{name} decreased"
         for name in RECORDED:
@@ -48,7 +54,8 @@ def simulate_and_check(params, replicates: int = 4, days: int = 150, seed: int =
     ctx = Context.build(P, GEO, replicate_keys(seed, np.arange(replicates)))
     check(s, r, None)
     for day in range(1, days + 1):
-        prev = s.copy(), {name: getattr(r, name).copy() for name in RECORDED}
+        prev = s.copy(), {name: getattr(r, name).copy() for name in RECORDED} | {
+            "episodes": {rung: count.copy() for rung, count in r.episodes.items()}}
         r.record(s, day, step(s, ctx, day))
         check(s, r, prev)
     return s, r

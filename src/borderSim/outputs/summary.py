@@ -15,7 +15,7 @@ from borderSim.geography import KG, TJ, Geography
 from borderSim.outputs import variables
 from borderSim.rules import mediators
 from borderSim.rules.day import DayRecord
-from borderSim.rules.ladder import GUNFIRE, MAJOR_CLASH, STANDOFF, UP, WAR
+from borderSim.rules.ladder import CLASH, GUNFIRE, MAJOR_CLASH, STANDOFF, UP, WAR
 from borderSim.rules.params import ParamArrays
 from borderSim.rules.state import State
 
@@ -25,7 +25,10 @@ _BEFORE: dict[str, str] = {
     "first_day_rung5": "first day at rung 5+ [day; NaN if never]",
     "reached_rung6": "sustained war (rung 6) happened",
     "max_level": "highest rung reached",
-    "major_episodes": "episodes (runs of rung 3+ joined across short lulls) that reached rung 5",
+    "episodes": "episodes: runs of rung 3+ joined across lulls shorter than border.episode_gap_days",
+    "episodes_rung4plus": "episodes that reached a clash (rung 4+)",
+    "major_episodes": "episodes that reached a major clash (rung 5+)",
+    "episodes_rung6": "episodes that reached sustained war (rung 6)",
     "days_rung2plus": "days at rung 2 or above",
     "days_rung3plus": "days at rung 3 or above (standoff or fighting)",
     "days_rung5plus": "days at rung 5 or above",
@@ -89,7 +92,8 @@ class Recorder:
         self.max_level = s.level.copy()
         self.days_ge2, self.days_ge3, self.days_ge5 = zeros(), zeros(), zeros()
         self.first_day5, self.reached6 = zeros(fill=-1), zeros(dtype=bool)
-        self.major_episodes, self.episode_major = zeros(), zeros(dtype=bool)
+        self.episode_peak = zeros()   # highest rung of the current (or last) episode
+        self.episodes = {rung: zeros() for rung in (STANDOFF, CLASH, MAJOR_CLASH, WAR)}   # episodes reaching it
         self.incidents_total, self.peak_daily_deaths = zeros(), zeros()
         self.first_cf_day, self.cf_agreed, self.cf_broken, self.cf_survived = zeros(fill=-1), zeros(), zeros(), zeros()
         self.durable_day = zeros(fill=-1)
@@ -101,16 +105,16 @@ class Recorder:
     def record(self, s: State, day: int, rec: DayRecord) -> None:
         """Add ``day`` (the state at its end, and what happened)."""
         P, lvl = self.P, s.level
-        major_before = self.episode_major & ~rec.episode_started
-        becomes_major = s.episode & (lvl >= MAJOR_CLASH) & ~major_before
+        peak = np.where(rec.episode_started, 0, self.episode_peak)
+        for rung, count in self.episodes.items():
+            count += s.episode & (lvl >= rung) & (peak < rung)
+        self.episode_peak = np.where(s.episode, np.maximum(peak, lvl), peak)
         np.maximum(self.max_level, lvl, out=self.max_level)
         self.days_ge2 += lvl >= GUNFIRE
         self.days_ge3 += lvl >= STANDOFF
         self.days_ge5 += lvl >= MAJOR_CLASH
         self.first_day5 = np.where((self.first_day5 < 0) & (lvl >= MAJOR_CLASH), day, self.first_day5)
         self.reached6 |= lvl >= WAR
-        self.episode_major = major_before | becomes_major
-        self.major_episodes += becomes_major
         self.incidents_total += s.incidents
         np.maximum(self.peak_daily_deaths, s.deaths_today.sum(axis=1, keepdims=True), out=self.peak_daily_deaths)
         self.first_cf_day = np.where((self.first_cf_day < 0) & rec.ceasefire_agreed, day, self.first_cf_day)
@@ -152,12 +156,15 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
         "first_day_rung5": _nan_if(c(r.first_day5), c(r.first_day5) < 0),
         "reached_rung6": c(r.reached6),
         "max_level": c(r.max_level),
-        "major_episodes": c(r.major_episodes),
+        "episodes": c(r.episodes[STANDOFF]),
+        "episodes_rung4plus": c(r.episodes[CLASH]),
+        "major_episodes": c(r.episodes[MAJOR_CLASH]),
+        "episodes_rung6": c(r.episodes[WAR]),
         "days_rung2plus": c(r.days_ge2),
         "days_rung3plus": c(r.days_ge3),
         "days_rung5plus": c(r.days_ge5),
-        "major_clash_days_mean": _nan_if(c(r.days_ge5) / np.maximum(c(r.major_episodes), 1),
-                                         c(r.major_episodes) == 0),
+        "major_clash_days_mean": _nan_if(c(r.days_ge5) / np.maximum(c(r.episodes[MAJOR_CLASH]), 1),
+                                         c(r.episodes[MAJOR_CLASH]) == 0),
         "incidents_total": c(r.incidents_total),
         "deaths_total": deaths_side.sum(axis=1),
         "deaths_TJ": deaths_side[:, TJ], "deaths_KG": deaths_side[:, KG],
