@@ -9,9 +9,10 @@ residents; draws are keyed by (replicate, day, stream, slot), so that changes no
 
 from __future__ import annotations
 
+from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord
 from borderSim.rules.phases import BOTH
-from borderSim.rules.schedule import DAY, Context, new_day
+from borderSim.rules.schedule import DAY, new_day
 from borderSim.rules.state import State
 
 __all__ = ["Context", "step"]

@@ -1,5 +1,8 @@
 """The agents: two governments, the border villages, China and one agent per registered mediator.
 
+Their ``model`` is a :class:`borderSim.model.BorderModel` (annotated as ``mesa.Model``, which keeps this
+module free of an import of its model).
+
 Each agent's state lives in the model's batch-1 :class:`~borderSim.rules.state.State` (one source of
 truth, recorded by the DataCollector); agents read it through properties and act by calling the day's
 phase functions (:mod:`borderSim.rules.phases`) for their own selection (a village column, a side, a
@@ -8,8 +11,6 @@ mediator column): the very functions the vectorised core calls once for every ag
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 
 from borderSim.geography import KG, SIDE_NAMES, SIDES, TJ
@@ -17,9 +18,6 @@ from borderSim.rules import mediators, phases
 from borderSim.rules.day import Today
 from borderSim.rules.mediators import MediatorAction
 from borderSim.rules.thirdparties import ChinaAction
-
-if TYPE_CHECKING:
-    from borderSim.model.model import BorderModel
 
 
 def _one(a):
@@ -33,7 +31,7 @@ class Government(mesa.Agent):
 
     side: int
 
-    def __init__(self, model: BorderModel):
+    def __init__(self, model: mesa.Model):
         super().__init__(model)
         self.code = SIDES[self.side]
         self.name = SIDE_NAMES[self.side]
@@ -83,7 +81,7 @@ class Kyrgyzstan(Government):
 class Village(mesa.Agent):
     """A border settlement: grievance, incidents, shelling, flight and return."""
 
-    def __init__(self, model: BorderModel, index: int):
+    def __init__(self, model: mesa.Model, index: int):
         super().__init__(model)
         geo = model.geo
         self.index = index
@@ -141,7 +139,7 @@ class Mediator(mesa.Agent):
     """An outside mediator (one per entry of :data:`borderSim.rules.mediators.MEDIATORS`): during an
     episode it offers mediation, mediates once both sides accept, or makes statements."""
 
-    def __init__(self, model: BorderModel, index: int):
+    def __init__(self, model: mesa.Model, index: int):
         super().__init__(model)
         self.index = index
         self.spec = mediators.MEDIATORS[index]

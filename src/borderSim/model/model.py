@@ -15,9 +15,10 @@ from borderSim.model.agents import China, Kyrgyzstan, Mediator, Tajikistan, Vill
 from borderSim.outputs import variables
 from borderSim.outputs.summary import Recorder
 from borderSim.rules import mediators
+from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord
 from borderSim.rules.params import compile_params
-from borderSim.rules.schedule import DAY, Context, new_day
+from borderSim.rules.schedule import DAY, new_day
 from borderSim.rules.state import initial_state
 from borderSim.rules.streams import replicate_keys
 from borderSim.schema import Parameters

@@ -1,6 +1,6 @@
 """The agents' phases, each written once over a selection of agents, for both engines.
 
-Each function takes the state, the run's :class:`~borderSim.rules.schedule.Context`, the day's
+Each function takes the state, the run's :class:`~borderSim.rules.context.Context`, the day's
 :class:`~borderSim.rules.day.Today` and *who* acts: the vectorised core passes everyone (all villages,
 both governments, every mediator) over all rows; a Mesa agent passes itself (its village column,
 its government's side, its mediator column) over its batch of one. Where only some rows matter (the
@@ -12,19 +12,16 @@ number.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from borderSim.rules import communities, governments, kernels, mediators, thirdparties
+from borderSim.rules.context import Context
 from borderSim.rules.day import Offers, Today
 from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
 from borderSim.rules.params import ParamArrays, columns, sides
 from borderSim.rules.state import State
 from borderSim.rules.streams import Stream, uniform, uniform_at
-
-if TYPE_CHECKING:
-    from borderSim.rules.schedule import Context
 
 SIDES2 = mediators.SIDES2
 

@@ -15,32 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.geography import Geography
 from borderSim.rules import communities, ladder, mediators, military, negotiation, phases, thirdparties
+from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord, Front, Today
 from borderSim.rules.mediators import SIDES2
-from borderSim.rules.params import ParamArrays
 from borderSim.rules.state import State
 from borderSim.rules.streams import Stream, uniform
-
-
-@dataclass(frozen=True)
-class Context:
-    """What stays fixed while a batch runs."""
-
-    P: ParamArrays
-    geo: Geography
-    keys: np.ndarray          # (B,) uint64 stream keys
-    backing: np.ndarray       # (B, 2) expected patron backing
-    terms: mediators.Terms    # the mediators' parameter-only terms
-    village_slots: np.ndarray
-
-    @classmethod
-    def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray) -> Context:
-        slots = np.arange(geo.n_villages)
-        slots.flags.writeable = False
-        return cls(P=P, geo=geo, keys=keys, backing=thirdparties.backing(P), terms=mediators.Terms.of(P),
-                   village_slots=slots)
 
 
 def new_day(s: State, day: int) -> Today:
