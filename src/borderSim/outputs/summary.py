@@ -86,8 +86,11 @@ class Recorder:
         self.P, self.geo = P, geo
         b, m = s.batch, s.mediator_engaged.shape[1]
 
-        def zeros(width: int = 1, dtype=np.int64, fill=0) -> np.ndarray:
-            return np.full((b, width), fill, dtype=dtype)
+        def zeros(width: int = 1, dtype=np.int64, fill=0, order="C") -> np.ndarray:
+            return np.full((b, width), fill, dtype=dtype, order=order)
+
+        def sides(dtype=np.int64, fill=0) -> np.ndarray:   # column-major like the side state
+            return zeros(2, dtype, fill, "F")
 
         self.max_level = s.level.copy()
         self.days_ge2, self.days_ge3, self.days_ge5 = zeros(), zeros(), zeros()
@@ -99,30 +102,32 @@ class Recorder:
         self.durable_day = zeros(fill=-1)
         self.protest_peak, self.protest_wave_days = zeros(dtype=np.float64), zeros()
         self.offers, self.acceptances, self.china_bouts = zeros(m), zeros(m), zeros()
-        self.escalations, self.displaced_peak, self.displaced_total = zeros(2), zeros(2), zeros(2)
-        self.legitimacy_90, self.legitimacy_365 = zeros(2, np.float64, np.nan), zeros(2, np.float64, np.nan)
+        self.escalations, self.displaced_peak, self.displaced_total = sides(), sides(), sides()
+        self.legitimacy_90, self.legitimacy_365 = sides(np.float64, np.nan), sides(np.float64, np.nan)
 
     def record(self, s: State, day: int, rec: DayRecord) -> None:
         """Add ``day`` (the state at its end, and what happened)."""
         P, lvl = self.P, s.level
-        peak = np.where(rec.episode_started, 0, self.episode_peak)
-        for rung, count in self.episodes.items():
-            count += s.episode & (lvl >= rung) & (peak < rung)
-        self.episode_peak = np.where(s.episode, np.maximum(peak, lvl), peak)
+        np.copyto(self.episode_peak, 0, where=rec.episode_started)
+        rising = np.flatnonzero((s.episode & (lvl > self.episode_peak))[:, 0])   # an episode reaches a new peak
+        if rising.size:
+            old, new = self.episode_peak[rising], lvl[rising]
+            for rung, count in self.episodes.items():
+                count[rising] += (old < rung) & (new >= rung)
+            self.episode_peak[rising] = new
         np.maximum(self.max_level, lvl, out=self.max_level)
         self.days_ge2 += lvl >= GUNFIRE
         self.days_ge3 += lvl >= STANDOFF
         self.days_ge5 += lvl >= MAJOR_CLASH
-        self.first_day5 = np.where((self.first_day5 < 0) & (lvl >= MAJOR_CLASH), day, self.first_day5)
+        np.copyto(self.first_day5, day, where=(self.first_day5 < 0) & (lvl >= MAJOR_CLASH))
         self.reached6 |= lvl >= WAR
         self.incidents_total += s.incidents
         np.maximum(self.peak_daily_deaths, s.deaths_today.sum(axis=1, keepdims=True), out=self.peak_daily_deaths)
-        self.first_cf_day = np.where((self.first_cf_day < 0) & rec.ceasefire_agreed, day, self.first_cf_day)
+        np.copyto(self.first_cf_day, day, where=(self.first_cf_day < 0) & rec.ceasefire_agreed)
         self.cf_agreed += rec.ceasefire_agreed
         self.cf_broken += rec.ceasefire_broken
         self.cf_survived += rec.ceasefire_survived
-        self.durable_day = np.where((self.durable_day < 0) & (s.agreement >= P.border.durable_threshold), day,
-                                    self.durable_day)
+        np.copyto(self.durable_day, day, where=(self.durable_day < 0) & (s.agreement >= P.border.durable_threshold))
         np.maximum(self.protest_peak, s.protest, out=self.protest_peak)
         self.protest_wave_days += s.protest >= P.kyrgyzstan.protest_threshold
         self.offers += rec.offered

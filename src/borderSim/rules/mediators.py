@@ -324,11 +324,11 @@ def settle(P: ParamArrays, engaged: np.ndarray, offered: np.ndarray, accepted: n
     engaged, action, timing = engaged.copy(), np.empty(engaged.shape, dtype=np.int64), timing.copy()
     agreed = offered & accepted[:, :, 0] & accepted[:, :, 1]
     for m, spec in enumerate(MEDIATORS):
-        was, off = engaged[:, m:m + 1], offered[:, m:m + 1]
-        action[:, m:m + 1] = np.where(was, MediatorAction.MEDIATING,
-                                      np.where(off, offer_outcome(accepted[:, m]),
-                                               np.where(spec.speaks(P), MediatorAction.STATEMENT,
-                                                        MediatorAction.NONE)))
+        was = engaged[:, m:m + 1]
+        action[:, m:m + 1] = np.where(was, MEDIATING, np.where(spec.speaks(P), STATEMENT, NONE))
+        i = np.flatnonzero(offered[:, m])   # offers come only from mediators not yet mediating
+        if i.size:
+            action[i, m] = offer_outcome(accepted[i, m])[:, 0]
         engaged[:, m:m + 1] = was | agreed[:, m:m + 1]
         timing[:, m:m + 1] = np.where(agreed[:, m:m + 1], today, timing[:, m:m + 1])
     for j in JOINTS:

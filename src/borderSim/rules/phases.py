@@ -38,6 +38,13 @@ class Sides:
         """Their parameters, from the ``(B, 2)`` government parameters ``gov``."""
         return gov if len(self.index) == 2 else columns(gov, self.col)
 
+    def put(self, s: State, name: str, value: np.ndarray) -> None:
+        """Set these sides' columns of the side array ``name`` of ``s`` (both: the array itself)."""
+        if len(self.index) == 2:
+            setattr(s, name, value)
+        else:
+            getattr(s, name)[:, self.col] = value
+
     def each(self, tajik, kyrgyz, *args) -> np.ndarray:
         """The side-specific values of ``tajik(*args)`` and ``kyrgyz(*args)``, for these sides."""
         if len(self.index) == 2:
@@ -206,18 +213,17 @@ def _protest_cost(P: ParamArrays, s: State) -> np.ndarray:
 def update_domestic(s: State, ctx: Context, today: Today, who: Sides) -> None:
     """Governments ``who`` update rally, audience costs, hurt, legitimacy and capability after the
     day's events; Tajikistan its succession, Kyrgyzstan its protest pressure."""
-    P, col = ctx.P, who.col
+    P, col, put = ctx.P, who.col, who.put
     g = who.params(P.gov)
     public = s.level >= STANDOFF
-    s.rally[:, col] = governments.rally(g, s.rally[:, col], P.border.rally_half_life, (s.move[:, col] == UP) & public)
-    s.audience[:, col] = governments.audience(s.audience[:, col], P.border.audience_accrual,
-                                              P.border.audience_decay, public)
-    s.hurt[:, col] = governments.hurt(s.hurt[:, col], P.border.hurt_half_life, s.deaths_today[:, col],
-                                      P.border.hurt_scale)
-    s.legitimacy[:, col] = governments.legitimacy(g, s.legitimacy[:, col], s.legitimacy0[:, col],
-                                                  s.deaths_today[:, col],
-                                                  who.each(_no_protest_cost, _protest_cost, P, s))
-    s.capability[:, col] = governments.capability(s.capability[:, col], g.arms_inflow, P.western.security_assistance)
+    put(s, "rally", governments.rally(g, s.rally[:, col], P.border.rally_half_life, (s.move[:, col] == UP) & public))
+    put(s, "audience", governments.audience(s.audience[:, col], P.border.audience_accrual, P.border.audience_decay,
+                                            public))
+    put(s, "hurt", governments.hurt(s.hurt[:, col], P.border.hurt_half_life, s.deaths_today[:, col],
+                                    P.border.hurt_scale))
+    put(s, "legitimacy", governments.legitimacy(g, s.legitimacy[:, col], s.legitimacy0[:, col], s.deaths_today[:, col],
+                                                who.each(_no_protest_cost, _protest_cost, P, s)))
+    put(s, "capability", governments.capability(s.capability[:, col], g.arms_inflow, P.western.security_assistance))
     if 1 in who.index:
         s.protest = governments.protest(P.kyrgyzstan, s.protest, s.deaths_today[:, 1:],
                                         s.fled_today[:, 1:] / ctx.geo.side_population[1])
