@@ -118,11 +118,6 @@ def _russia_pressure(P: ParamArrays) -> np.ndarray:
     return r.attention * (restraint + r.remittance_leverage * g.remittance_share)
 
 
-def _west_boost(P: ParamArrays) -> np.ndarray:
-    w = P.western
-    return np.where(w.style == MANIPULATIVE, w.manipulative_boost, 1.0)
-
-
 RUSSIA = Mediator(
     key="russia", group="russia", name="Russia", label="Russia",
     offer_stream=Stream.RUSSIA_OFFER, accept_stream=Stream.RUSSIA_ACCEPT,
@@ -133,20 +128,33 @@ RUSSIA = Mediator(
     guarantee=lambda P: P.russia.guarantor_strength * P.russia.attention,
 )
 
-WEST = Mediator(
-    key="west", group="western", name="the West", label="Western mediators",
-    offer_stream=Stream.WEST_OFFER, accept_stream=Stream.WEST_ACCEPT,
-    offer_probability=lambda P, days_in: np.where(days_in >= P.western.delay_days, P.western.willingness, 0.0),
-    bias=lambda P: P.western.perceived_bias,
-    pressure=lambda P: P.western.pressure * P.western.resources * _west_boost(P),
-    ceasefire_effect=lambda P: P.western.ceasefire_effect * P.western.resources * _west_boost(P),
-    speaks=lambda P: P.western.willingness > 0,
-    idle=lambda P: np.where(P.western.preventive, MediatorAction.FACILITATING_TALKS, NONE),
-    monitors=lambda P: (P.western.style != MANIPULATIVE) * P.western.monitoring * P.western.resources,
-    fragility=lambda P: np.where(P.western.style == MANIPULATIVE, P.western.manipulative_fragility, 0.0),
-    talks=lambda P: P.western.preventive * P.western.negotiation_support * P.western.resources,
-    describe=lambda p: f"{p.western.style} mediation",
-)
+
+def western(key: str, group: str, name: str, label: str, offer_stream: int, accept_stream: int) -> Mediator:
+    """A Western-style mediator whose parameters are a group shaped like ``western`` (willingness, delay,
+    style, resources, monitors, preventive support of talks): OSCE, EU and US can each be one."""
+
+    def g(P: ParamArrays):
+        return getattr(P, group)
+
+    def boost(P: ParamArrays) -> np.ndarray:
+        return np.where(g(P).style == MANIPULATIVE, g(P).manipulative_boost, 1.0)
+
+    return Mediator(
+        key=key, group=group, name=name, label=label, offer_stream=offer_stream, accept_stream=accept_stream,
+        offer_probability=lambda P, days_in: np.where(days_in >= g(P).delay_days, g(P).willingness, 0.0),
+        bias=lambda P: g(P).perceived_bias,
+        pressure=lambda P: g(P).pressure * g(P).resources * boost(P),
+        ceasefire_effect=lambda P: g(P).ceasefire_effect * g(P).resources * boost(P),
+        speaks=lambda P: g(P).willingness > 0,
+        idle=lambda P: np.where(g(P).preventive, MediatorAction.FACILITATING_TALKS, NONE),
+        monitors=lambda P: (g(P).style != MANIPULATIVE) * g(P).monitoring * g(P).resources,
+        fragility=lambda P: np.where(g(P).style == MANIPULATIVE, g(P).manipulative_fragility, 0.0),
+        talks=lambda P: g(P).preventive * g(P).negotiation_support * g(P).resources,
+        describe=lambda p: f"{getattr(p, group).style} mediation",
+    )
+
+
+WEST = western("west", "western", "the West", "Western mediators", Stream.WEST_OFFER, Stream.WEST_ACCEPT)
 
 #: The mediators, in the order of their state columns and outputs.
 MEDIATORS: tuple[Mediator, ...] = (RUSSIA, WEST)
