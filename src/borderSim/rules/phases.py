@@ -17,7 +17,7 @@ import numpy as np
 
 from borderSim.rules import communities, governments, kernels, mediators, thirdparties
 from borderSim.rules.context import Context
-from borderSim.rules.day import Offers, Today
+from borderSim.rules.day import Today
 from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
 from borderSim.rules.params import ParamArrays, columns, sides
 from borderSim.rules.state import State
@@ -229,14 +229,3 @@ def update_domestic(s: State, ctx: Context, today: Today, who: Sides) -> None:
                                         s.fled_today[:, 1:] / ctx.geo.side_population[1])
     if 0 in who.index:
         s.succession = governments.succession(P.tajikistan, s.succession, s.rally[:, :1])
-
-
-def offers_today(s: State, ctx: Context, day: int) -> Offers | None:
-    """The rows in an episode at the start of the day, where mediators may offer (None if none is)."""
-    rows = np.flatnonzero(s.episode[:, 0])
-    if not rows.size:
-        return None
-    n = s.mediator_engaged.shape[1]
-    return Offers(rows=rows, P=ctx.P.take(rows), keys=ctx.keys[rows], days_in=day - s.episode_onset[rows],
-                  engaged=s.mediator_engaged[rows], offered=np.zeros((rows.size, n), dtype=bool),
-                  accepted=np.zeros((rows.size, n, 2), dtype=bool))

@@ -17,7 +17,7 @@ import numpy as np
 
 from borderSim.rules import communities, ladder, mediators, military, negotiation, phases, thirdparties
 from borderSim.rules.context import Context
-from borderSim.rules.day import DayRecord, Front, Today
+from borderSim.rules.day import DayRecord, Front, Offers, Today
 from borderSim.rules.mediators import SIDES2
 from borderSim.rules.state import State
 from borderSim.rules.streams import Stream, uniform
@@ -38,7 +38,18 @@ def begin_day(s: State, ctx: Context, today: Today) -> None:
     today.level_prev = s.level.copy()
     today.daily = communities.daily_factor(P, s.level_base, s.agreement)
     today.season = communities.season(P, day)
-    today.offers = phases.offers_today(s, ctx, day)
+    today.offers = _offers_today(s, ctx, day)
+
+
+def _offers_today(s: State, ctx: Context, day: int) -> Offers | None:
+    """The rows in an episode at the start of the day, where mediators may offer (None if none is)."""
+    rows = np.flatnonzero(s.episode[:, 0])
+    if not rows.size:
+        return None
+    n = s.mediator_engaged.shape[1]
+    return Offers(rows=rows, P=ctx.P.take(rows), keys=ctx.keys[rows], days_in=day - s.episode_onset[rows],
+                  engaged=s.mediator_engaged[rows], offered=np.zeros((rows.size, n), dtype=bool),
+                  accepted=np.zeros((rows.size, n, 2), dtype=bool))
 
 
 def aggregate_incidents(s: State, ctx: Context, today: Today) -> None:
