@@ -79,7 +79,7 @@ def test_the_registry_refuses_clashing_entries():
     nobody = Joint("west", "nobody", GHOST.bias)
     with pytest.raises(ValueError, match="unknown"), mediators.registered(joints=(nobody,)):
         pass
-    assert (mediators.MEDIATORS, mediators.JOINTS) == before   # unchanged after a refusal
+    assert before == (mediators.MEDIATORS, mediators.JOINTS)   # unchanged after a refusal
 
 
 def test_style_codes_follow_the_schema():
