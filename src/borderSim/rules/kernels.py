@@ -15,6 +15,9 @@ from numba import njit
 from borderSim.rules.streams import Stream, counter, to_uniform
 
 _INCIDENT = int(Stream.INCIDENT)
+_SMALL = 64
+_NONE = np.zeros(0, dtype=np.int64)
+_NONE.flags.writeable = False
 _RETURN = int(Stream.RETURN)
 
 
@@ -49,6 +52,8 @@ def incidents(keys, day, slots, hazard, grievance, daily, season, water):
     """
     out = np.empty(hazard.shape, dtype=np.bool_)
     _incident_mask(keys, day, slots, hazard, grievance, daily, season, water, out)
+    if out.size <= _SMALL and not out.any():   # one Mesa village on a quiet day: skip the index arithmetic
+        return _NONE, _NONE
     return nonzero_2d(out)
 
 

@@ -87,10 +87,11 @@ def endure(s: State, ctx: Context, today: Today, villages: slice) -> tuple[np.nd
     none = np.zeros(0, dtype=np.int64)
     if f is None:
         return none, none
-    slots = ctx.village_slots[villages]
-    fr, fc = kernels.nonzero_2d(f.on_front[:, geo.segment[villages]])
-    if not fr.size:
+    on_front = f.on_front[:, geo.segment[villages]]
+    if not on_front.any():
         return none, none
+    slots = ctx.village_slots[villages]
+    fr, fc = kernels.nonzero_2d(on_front)
     if villages.start:
         fc = slots[fc]
     rr, side_ = f.rows[fr], geo.side[fc]
