@@ -33,29 +33,15 @@ EPISODES = {
 
 
 def episodes_by_peak(params, n: int, days: int) -> dict:
-    """Frequencies per year of episodes by their peak rung (episodes as the model defines them)."""
-    r = run_rows(params, np.arange(n), seed=SEED, days=days, record=["level"])
-    level, s, gap = r.series[:, :, 0], r.summary, params.border.episode_gap_days
-    peaks = []
-    for j in range(n):
-        in_episode, peak, calm = False, 0, 0
-        for v in level[1:, j]:
-            if v >= 3:
-                in_episode, peak, calm = True, max(peak, v), 0
-            elif in_episode:
-                calm += 1
-                if calm >= gap:
-                    peaks.append(peak)
-                    in_episode, peak, calm = False, 0, 0
-        if in_episode:
-            peaks.append(peak)
-    peaks, years = np.array(peaks), n * days / 365
+    """Frequencies per year of episodes by their peak rung (episodes as the model records them)."""
+    s = run_rows(params, np.arange(n), seed=SEED, days=days).summary
+    years = n * days / 365
     ended = s.ceasefires_survived.sum() + s.ceasefires_broken.sum()
     return {
-        "episodes reaching a standoff (3+) per year": len(peaks) / years,
-        "episodes reaching a clash (4+) per year": (peaks >= 4).sum() / years,
-        "episodes reaching a major clash (5+) per year": (peaks >= 5).sum() / years,
-        "episodes reaching sustained war (6) per year": (peaks >= 6).sum() / years,
+        "episodes reaching a standoff (3+) per year": s.episodes.sum() / years,
+        "episodes reaching a clash (4+) per year": s.episodes_rung4plus.sum() / years,
+        "episodes reaching a major clash (5+) per year": s.major_episodes.sum() / years,
+        "episodes reaching sustained war (6) per year": s.episodes_rung6.sum() / years,
         "share of replicates with a major clash within 730 days": s.reached_rung5.mean(),
         "days at rung 5+ per major episode": s.days_rung5plus.sum() / max(s.major_episodes.sum(), 1),
         "share of days at rung 2+": s.days_rung2plus.sum() / (n * days),

@@ -7,12 +7,15 @@ engines call the same rule functions with the same draws; no tolerance is needed
 from __future__ import annotations
 
 import functools
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from borderSim import schema
 from borderSim.core.run import iter_chunks, run_rows
+from borderSim.geography import segment_ids
 from borderSim.model import BorderModel
 from borderSim.scenarios import load_scenario, shipped_names
 
@@ -102,3 +105,97 @@ def test_parameter_points_vary_along_the_batch(baseline):
     for i, p in enumerate(points):
         alone = run_rows(p, np.array([4]), seed=9, days=150, record=True)
         assert np.array_equal(alone.series[:, 0], together.series[:, i])
+
+
+# -- every mechanism the baseline leaves off, switched on one at a time --------------------------------
+SWITCH_DAYS, SWITCH_REPLICATES, SWITCH_SEED = 100, 12, 31
+
+
+def switches(params) -> list[tuple[str, object]]:
+    """Every parameter moved to the far end of its range, from the schema: a flag flipped, each other
+    choice of a categorical, a number to the end of its range farther from its value. A mechanism the
+    baseline switches off (a flag, a rate or a share at 0) is switched on, and a clipped term reaches
+    its bound."""
+    out = []
+    for s in schema.specs():
+        value = params.get(s.name)
+        if not s.batch or s.name == "simulation.start_date":
+            continue
+        if s.type is bool:
+            out.append((s.name, not value))
+        elif s.choices is not None:
+            out += [(s.name, c) for c in s.choices if c != value]
+        elif s.name == "border.trigger_segment":
+            out.append((s.name, segment_ids()[0] if value == "none" else "none"))
+        elif s.ge is not None and s.le is not None:
+            far = s.ge if value - s.ge > s.le - value else s.le
+            out.append((s.name, type(value)(far)))
+    return out
+
+
+def is_off(name: str, params) -> bool:
+    """The baseline switches this mechanism off: a flag that is off, a categorical at its default, a
+    number at an end of its range (a rate, share or delay at 0)."""
+    s, value = schema.spec(name), params.get(name)
+    if s.type is bool:
+        return not value
+    if s.choices is not None:
+        return True
+    return value in (s.ge, s.le) or (name == "border.trigger_segment" and value == "none")
+
+
+BASELINE = load_scenario("baseline").params
+SWITCHES = switches(BASELINE)
+CONTEXTS = ("baseline", *(n for n in shipped_names() if n != "baseline"))
+
+
+def _eventful(context: str, todo: list[tuple[str, object]]):
+    """The core run of a context and of each switch on top of it, in one batch (rows ``k * R`` .. of
+    switch ``k - 1``; block 0 is the context itself), and for each switch the first replicate whose
+    trajectory or summary it changes (None if it changes none)."""
+    R = SWITCH_REPLICATES
+    base = load_scenario(context).params
+    points = [base] + [base.with_updates({name: value}) for name, value in todo]
+    core = run_rows([p for p in points for _ in range(R)], np.tile(np.arange(R), len(points)), seed=SWITCH_SEED,
+                    days=SWITCH_DAYS, record=True)
+    summary = core.summary.drop(columns="replicate").to_numpy(dtype=np.float64)
+    first = []
+    for k in range(1, len(points)):
+        rows = slice(k * R, (k + 1) * R)
+        differs = ((core.series[:, rows] != core.series[:, :R]).any(axis=(0, 2))
+                   | ~((summary[rows] == summary[:R]) | (np.isnan(summary[rows]) & np.isnan(summary[:R]))).all(axis=1))
+        first.append(int(np.argmax(differs)) if differs.any() else None)
+    return points, core, first
+
+
+@pytest.mark.parametrize("group", sorted({name.split(".")[0] for name, _ in SWITCHES}))
+def test_engines_agree_with_each_mechanism_switched_on(group):
+    """Every parameter of ``group`` moved, one at a time, to the far end of its range (so every mechanism
+    the baseline switches off is switched on): in the first shipped scenario where the switch changes a
+    replicate's trajectory or summary (the mechanism acted), both engines agree on that replicate bit for
+    bit. A mechanism off in the baseline that acts in no shipped scenario is dead weight and fails; other
+    switches that change nothing (a bound no scenario reaches) are reported as a warning."""
+    pending, problems = [s for s in SWITCHES if s[0].split(".")[0] == group], []
+    for context in CONTEXTS:
+        base = load_scenario(context).params
+        todo = [(name, value) for name, value in pending if base.get(name) != value]
+        if not todo:
+            continue
+        points, core, first = _eventful(context, todo)
+        for k, ((name, value), r) in enumerate(zip(todo, first, strict=True)):
+            if r is None:
+                continue
+            pending.remove((name, value))
+            row = (k + 1) * SWITCH_REPLICATES + r
+            model = mesa_run(points[k + 1], SWITCH_SEED, r, SWITCH_DAYS)
+            same = model.series()[:, 0, :] == core.series[:, row, :]
+            if not same.all():
+                d, c = np.argwhere(~same)[0]
+                problems.append(f"{name}={value!r} ({context}, replicate {r}): {core.columns[c]} differs on day {d}")
+            elif not model.summary().equals(core.summary.iloc[[row]].reset_index(drop=True)):
+                problems.append(f"{name}={value!r} ({context}, replicate {r}): summaries differ")
+    assert not problems, "; ".join(problems)
+    dead = [f"{name}={value!r}" for name, value in pending if is_off(name, BASELINE)]
+    assert not dead, f"switched on, these change nothing in any shipped scenario: {dead}"
+    if pending:
+        warnings.warn(f"no shipped scenario reaches: {pending}", stacklevel=1)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 
 from borderSim.core.engine import Context, step
 from borderSim.geography import load_geography
+from borderSim.outputs.summary import Recorder
 from borderSim.rules.params import compile_params
 from borderSim.rules.state import State, initial_state
 from borderSim.rules.streams import replicate_keys
@@ -17,39 +20,45 @@ COUNTS = ("residents", "displaced", "dead", "wounded", "homes", "deaths_military
           "deaths_civilian", "wounded_civilian", "homes_destroyed", "displaced_now", "incidents", "gunfire",
           "deaths_today", "fled_today")
 CUMULATIVE = ("dead", "wounded", "homes", "deaths_military", "wounded_military", "deaths_civilian",
-              "wounded_civilian", "homes_destroyed", "incidents_total", "cf_agreed", "cf_broken", "cf_survived",
-              "escalations", "displaced_total", "major_episodes", "days_ge2", "days_ge5", "max_level",
-              "russia_offers", "west_offers", "china_bouts")
-UNIT_INTERVAL = ("legitimacy", "protest", "succession", "agreement", "audience", "grievance", "cf_strength",
-                 "protest_peak")
+              "wounded_civilian", "homes_destroyed")
+RECORDED = ("incidents_total", "cf_agreed", "cf_broken", "cf_survived", "escalations", "displaced_total",
+            "days_ge2", "days_ge5", "max_level", "offers", "acceptances", "china_bouts")
+UNIT_INTERVAL = ("legitimacy", "protest", "succession", "agreement", "audience", "grievance", "cf_strength")
 
 
-def check(s: State, prev: State | None) -> None:
+def check(s: State, r: Recorder, prev: tuple[State, dict] | None) -> None:
     for name in COUNTS:
         assert (getattr(s, name) >= 0).all(), name
     assert (s.residents + s.displaced + s.dead == GEO.population).all(), "village accounting"
     assert (s.displaced @ GEO.side_onehot == s.displaced_now).all()
-    for name in ("level", "level_base", "segment_level", "max_level"):
-        a = getattr(s, name)
+    for a, name in [(getattr(s, n), n) for n in ("level", "level_base", "segment_level")] + [(r.max_level, "max")]:
         assert ((a >= 0) & (a <= 6)).all(), name
-    for name in UNIT_INTERVAL:
-        a = getattr(s, name)
+    for a, name in [(getattr(s, n), n) for n in UNIT_INTERVAL] + [(r.protest_peak, "protest_peak")]:
         assert ((a >= 0) & (a <= 1)).all(), name
+    counts = list(r.episodes.values())   # episodes reaching rung 3+, 4+, 5+, 6: nested
+    assert all((a >= b).all() for a, b in itertools.pairwise(counts)), "episode counts not nested"
     if prev is not None:
+        state, recorded = prev
+        for rung, count in r.episodes.items():
+            assert (count >= recorded["episodes"][rung]).all(), f"episodes reaching {rung} decreased"
         for name in CUMULATIVE:
-            assert (getattr(s, name) >= getattr(prev, name)).all(), f"{name} decreased"
+            assert (getattr(s, name) >= getattr(state, name)).all(), f"{name} decreased"
+        for name in RECORDED:
+            assert (getattr(r, name) >= recorded[name]).all(), f"{name} decreased"
 
 
-def simulate_and_check(params, replicates: int = 4, days: int = 150, seed: int = 3) -> State:
+def simulate_and_check(params, replicates: int = 4, days: int = 150, seed: int = 3) -> tuple[State, Recorder]:
     P = compile_params(params, GEO, batch=replicates)
     s = initial_state(P, GEO)
+    r = Recorder(s, P, GEO)
     ctx = Context.build(P, GEO, replicate_keys(seed, np.arange(replicates)))
-    check(s, None)
+    check(s, r, None)
     for day in range(1, days + 1):
-        prev = s.copy()
-        step(s, ctx, day)
-        check(s, prev)
-    return s
+        prev = s.copy(), {name: getattr(r, name).copy() for name in RECORDED} | {
+            "episodes": {rung: count.copy() for rung, count in r.episodes.items()}}
+        r.record(s, day, step(s, ctx, day))
+        check(s, r, prev)
+    return s, r
 
 
 @given(parameters())
@@ -68,5 +77,5 @@ def test_invariants_in_a_violent_regime(baseline):
     """A regime that fights constantly exercises the harm, flight and return paths hard."""
     p = baseline.with_updates({"tajikistan.escalation_intercept": 2.0, "kyrgyzstan.escalation_intercept": 2.0,
                                "communities.flight_share": 1.0, "communities.civilian_death_rate": 40.0})
-    s = simulate_and_check(p, replicates=6, days=200)
-    assert s.max_level.max() == 6 and s.dead.sum() > 0 and s.displaced_total.sum() > 0
+    s, r = simulate_and_check(p, replicates=6, days=200)
+    assert r.max_level.max() == 6 and s.dead.sum() > 0 and r.displaced_total.sum() > 0

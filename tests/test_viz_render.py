@@ -24,6 +24,7 @@ from borderSim.core.run import run_rows  # noqa: E402
 from borderSim.errors import InputError  # noqa: E402
 from borderSim.geography import SIDES  # noqa: E402
 from borderSim.outputs import variables  # noqa: E402
+from borderSim.rules import mediators  # noqa: E402
 from borderSim.scenarios import load_scenario  # noqa: E402
 from borderSim.viz import app, controls, events, launch  # noqa: E402
 from borderSim.viz.model import VizModel, parse_seed  # noqa: E402
@@ -249,10 +250,11 @@ def test_slider_steps_and_inputs():
 
 def test_event_log_names_offers_and_answers():
     m = VizModel("csto_mediation", seed=SEED)
-    while m.state.russia_offers[0, 0] == 0 and m.steps < 730:
+    russia = mediators.index("russia")
+    while (m.today is None or not m.today.offered[0, russia]) and m.steps < 730:
         m.step()
-    assert m.state.russia_offers[0, 0] > 0, "Russia offers mediation within two years in this scenario"
-    outcome = events.OFFER_OUTCOME[events.MediatorAction(int(m.state.russia_action[0, 0]))]
+    assert m.today.offered[0, russia], "Russia offers mediation within two years in this scenario"
+    outcome = events.OFFER_OUTCOME[events.MediatorAction(int(m.state.mediator_action[0, russia]))]
     day, phrases = m.events[-1]
     assert day == m.steps and f"Russia offers mediation; {outcome}" in phrases
     assert events.log_lines(m.events, 1) == [f"day {day}: " + "; ".join(phrases)]

@@ -1,7 +1,8 @@
 """The border's geography: segments and villages, read from ``data/geography.toml``.
 
 Villages are ordered by segment (west to east) so that per-segment reductions are contiguous.
-Sides are indexed 0 = Tajikistan, 1 = Kyrgyzstan throughout the package.
+Sides are indexed 0 = Tajikistan, 1 = Kyrgyzstan throughout the package. A :class:`Geography` is
+shared (``load_geography`` caches it), so its arrays are read-only.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ class Geography:
     population_estimated: np.ndarray
     records: tuple[dict, ...]      # the village rows as read, for display and provenance
 
+    def __post_init__(self) -> None:
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
     @property
     def n_segments(self) -> int:
         return len(self.segment_ids)
@@ -55,12 +61,12 @@ class Geography:
         """(V, 2) int64 matrix summing village counts by side."""
         m = np.zeros((self.n_villages, 2), dtype=np.int64)
         m[np.arange(self.n_villages), self.side] = 1
-        return m
+        return _read_only(m)
 
     @functools.cached_property
     def side_population(self) -> np.ndarray:
         """(2,) initial population of the modelled villages by side."""
-        return self.population @ self.side_onehot
+        return _read_only(self.population @ self.side_onehot)
 
     @functools.cached_property
     def segment_distance_km(self) -> np.ndarray:
@@ -69,7 +75,7 @@ class Geography:
         lon = np.radians([self.lon[self.segment == i].mean() for i in range(self.n_segments)])
         h = (np.sin((lat[:, None] - lat) / 2) ** 2
              + np.cos(lat)[:, None] * np.cos(lat) * np.sin((lon[:, None] - lon) / 2) ** 2)
-        return 2 * 6371.0 * np.arcsin(np.sqrt(h))   # haversine
+        return _read_only(2 * 6371.0 * np.arcsin(np.sqrt(h)))   # haversine
 
     def segment_index(self, sid: str) -> int:
         return self.segment_ids.index(sid)
@@ -90,6 +96,11 @@ class Geography:
     def demarcated_share(self, demarcated: np.ndarray) -> np.ndarray:
         """Share of border length demarcated, for (..., S) bool arrays."""
         return (demarcated @ self.length_km) / self.length_km.sum()
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
 
 
 def _read(path: Path | None) -> dict:

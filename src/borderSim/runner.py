@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from borderSim.core.run import iter_chunks
 from borderSim.errors import InputError
 from borderSim.geography import load_geography
 from borderSim.outputs import folder, plots, tables
+from borderSim.outputs.chunk import Chunk
 from borderSim.outputs.variables import series_names
 from borderSim.scenarios import Scenario
 
@@ -42,24 +43,6 @@ def chunk_rows(days: int, timeseries: bool) -> int:
     if not timeseries:
         return CHUNK
     return max(1, min(CHUNK, SERIES_BUFFER // ((days + 1) * budget.series_bytes())))
-
-
-@dataclass
-class Chunk:
-    """Replicates run together: their summary and, if recorded, their daily series (``series``, as
-    (days + 1, rows, columns) float64, from the Mesa engine; or ``buffer``, from the core)."""
-
-    replicates: np.ndarray
-    summary: pd.DataFrame
-    series: np.ndarray | None
-    columns: list[str] = field(default_factory=list)
-    buffer: tables.SeriesBuffer | None = None
-
-    def overview_series(self, name: str, rows: int) -> np.ndarray:
-        """(up to ``rows``, days + 1) values of one overview series (a copy if the buffer will be reused)."""
-        if self.buffer is not None:
-            return self.buffer.series(name, rows).T.copy()
-        return self.series[:, :rows, self.columns.index(name)].T
 
 
 def chunks(scenario: Scenario, *, engine: str = "core", timeseries: bool = True, chunk_size: int | None = None,

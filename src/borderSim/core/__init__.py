@@ -3,6 +3,6 @@
 Rows are (parameter point, replicate) pairs; only days are a Python loop. See :func:`run.run_rows`.
 """
 
-from borderSim.core.run import ChunkResult, iter_chunks, run_rows
+from borderSim.core.run import Chunk, ChunkResult, iter_chunks, run_rows
 
-__all__ = ["ChunkResult", "iter_chunks", "run_rows"]
+__all__ = ["Chunk", "ChunkResult", "iter_chunks", "run_rows"]

@@ -1,32 +1,26 @@
-"""Running batches on the vectorised core: rows are (parameter point, replicate) pairs."""
+"""Running batches on the vectorised core: rows are (parameter point, replicate) pairs.
+
+The driver of the core: it steps the engine day by day and feeds the outputs (the summary's recorder
+and the daily series), which the engine itself never sees.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from borderSim.core.engine import Context, step
 from borderSim.geography import Geography, load_geography
 from borderSim.outputs import variables
-from borderSim.outputs.summary import summarise
+from borderSim.outputs.chunk import Chunk
+from borderSim.outputs.summary import Recorder
 from borderSim.rules.params import ParamArrays, compile_params
 from borderSim.rules.state import State, initial_state
 from borderSim.rules.streams import replicate_keys
 from borderSim.schema import Parameters
 
-
-@dataclass
-class ChunkResult:
-    """A chunk's replicate indices, final state, summary and (optionally) its daily series."""
-
-    replicates: np.ndarray
-    state: State
-    summary: pd.DataFrame
-    series: np.ndarray | None   # (days + 1, rows, n recorded series) float64
-    columns: list[str]          # names of the recorded series
+ChunkResult = Chunk   # the core's name for it, from before both engines shared one chunk type
 
 
 def run_rows(points: Parameters | Sequence[Parameters] | ParamArrays, replicates: np.ndarray, *, seed: int,
@@ -46,6 +40,7 @@ def run_rows(points: Parameters | Sequence[Parameters] | ParamArrays, replicates
     replicates = np.asarray(replicates, dtype=np.int64)
     P = points if isinstance(points, ParamArrays) else compile_params(points, geo, batch=len(replicates))
     s = initial_state(P, geo)
+    recorder = Recorder(s, P, geo)
     ctx = Context.build(P, geo, replicate_keys(seed, replicates))
     names = variables.series_names(geo)
     columns = names if record is True else list(record or [])
@@ -58,15 +53,14 @@ def run_rows(points: Parameters | Sequence[Parameters] | ParamArrays, replicates
     if observe is not None:
         observe(s, 0)
     for day in range(1, days + 1):
-        step(s, ctx, day)
+        recorder.record(s, day, step(s, ctx, day))
         if series is not None:
             series[day] = variables.snapshot(s, geo, idx, kept)
         if observe is not None:
             observe(s, day)
         if progress is not None:
             progress(len(replicates))
-    share = variables.BY_NAME["demarcated_share"].read(s, geo)
-    return ChunkResult(replicates, s, summarise(s, replicates, share), series, columns)
+    return Chunk(replicates, recorder.summary(s, replicates), series, columns)
 
 
 def iter_chunks(params: Parameters, *, replicates: int, seed: int, days: int, chunk_size: int,

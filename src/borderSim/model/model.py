@@ -1,19 +1,24 @@
-"""``BorderModel``: the Mesa engine, one replicate, agents stepping through the shared schedule."""
+"""``BorderModel``: the Mesa engine, one replicate, its agents stepping through the day's declared order.
+
+The model runs :data:`borderSim.rules.schedule.DAY`: an agent phase is dispatched to its agents (each
+calls the phase for itself), the other phases are called directly. This module is also the Mesa
+driver: after each day it feeds the summary's recorder and its DataCollector records the daily series.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 import mesa
 import numpy as np
 
 from borderSim.geography import Geography, load_geography
-from borderSim.model.agents import China, Kyrgyzstan, Russia, Tajikistan, Village, WesternMediators
+from borderSim.model.agents import China, Kyrgyzstan, Mediator, Tajikistan, Village
 from borderSim.outputs import variables
-from borderSim.outputs.summary import summarise
-from borderSim.rules import communities, schedule
+from borderSim.outputs.summary import Recorder
+from borderSim.rules import mediators
+from borderSim.rules.context import Context
+from borderSim.rules.day import DayRecord
 from borderSim.rules.params import compile_params
-from borderSim.rules.schedule import Context
+from borderSim.rules.schedule import DAY, new_day
 from borderSim.rules.state import initial_state
 from borderSim.rules.streams import replicate_keys
 from borderSim.schema import Parameters
@@ -44,18 +49,19 @@ class BorderModel(mesa.Model):
         self.replicate = int(replicate)
         self.geo = geography or load_geography()
         self.P = compile_params(params, self.geo)
-        self.keys = replicate_keys(seed, np.array([self.replicate]))
-        self.ctx = Context.build(self.P, self.geo, self.keys)
+        self.ctx = Context.build(self.P, self.geo, replicate_keys(seed, np.array([self.replicate])))
         self.state = initial_state(self.P, self.geo)
-        self.today: dict[str, Any] = {}
+        self.today: DayRecord | None = None   # what happened on the last day stepped
+        self.recorder = Recorder(self.state, self.P, self.geo)
 
         self.tajikistan = Tajikistan(self)
         self.kyrgyzstan = Kyrgyzstan(self)
         self.governments = (self.tajikistan, self.kyrgyzstan)
         self.villages = [Village(self, i) for i in range(self.geo.n_villages)]
-        self.russia = Russia(self)
         self.china = China(self)
-        self.west = WesternMediators(self)
+        self.mediators = tuple(Mediator(self, m) for m in range(len(mediators.MEDIATORS)))
+        self._actors = {"villages": self.villages, "governments": self.governments, "china": (self.china,),
+                        "mediators": self.mediators}
 
         names = variables.series_names(self.geo)
         self._snapshot: tuple[int, np.ndarray] | None = None
@@ -78,6 +84,10 @@ class BorderModel(mesa.Model):
     def day(self) -> int:
         return self.steps
 
+    def mediator(self, key: str) -> Mediator:
+        """The mediator agent of registry key ``key`` (``"russia"``, ``"west"``)."""
+        return self.mediators[mediators.index(key)]
+
     @property
     def level(self) -> int:
         return int(self.state.level[0, 0])
@@ -89,35 +99,19 @@ class BorderModel(mesa.Model):
 
     def summary(self):
         """The per-replicate summary row (a one-row DataFrame)."""
-        share = variables.BY_NAME["demarcated_share"].read(self.state, self.geo)
-        return summarise(self.state, np.array([self.replicate]), share)
+        return self.recorder.summary(self.state, np.array([self.replicate]))
 
     # -- the day -----------------------------------------------------------------------------------
     def step(self) -> None:
-        day = self.steps
+        """One day: the declared phases in order, agent phases run by each of their agents."""
         s, ctx = self.state, self.ctx
-        level_prev = schedule.begin_day(s)
-        self.today = {"daily": communities.daily_factor(self.P, s.level_base, s.agreement),
-                      "season": communities.season(self.P, day)}
-        for v in self.villages:
-            v.observe(day)
-        schedule.aggregate_incidents(s, ctx, *np.nonzero(s.incident))
-        offers = {**self.russia.act(day), **self.china.act(day, level_prev), **self.west.act(day)}
-        for g in self.governments:
-            g.decide(day)
-        cf, ep = schedule.resolve_ladder(s, ctx, day)
-        if s.level[0, 0] >= 4:
-            rows = np.array([0])
-            P, on_front, intens, expo = schedule.front_today(s, ctx, rows)
-            front_segments = np.flatnonzero(on_front[0])
-            for v in self.villages:
-                if v.segment in front_segments:
-                    v.endure(day, intens, expo[:, v.side:v.side + 1])
-            schedule.military_losses(s, ctx, day, rows, P, on_front, intens)
-        for v in self.villages:
-            v.recover(day)
-        for g in self.governments:
-            g.update_domestic()
-        schedule.talks(s, ctx, day)
-        schedule.bookkeeping(s, ctx, day, cf, ep, offers)
+        today = new_day(s, self.steps)
+        for phase in DAY:
+            if phase.actors is None:
+                phase.run(s, ctx, today)
+            else:
+                for agent in self._actors[phase.actors]:
+                    getattr(agent, phase.method)(today)
+        self.today = today.record
+        self.recorder.record(s, today.day, today.record)
         self.datacollector.collect(self)

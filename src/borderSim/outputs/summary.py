@@ -1,21 +1,34 @@
-"""The per-replicate summary, computed from the final state's accumulators (both engines)."""
+"""The per-replicate summary: what each column means, and the :class:`Recorder` that accumulates it.
+
+Both engines' drivers (:func:`borderSim.core.run.run_rows`, :class:`borderSim.model.BorderModel`)
+feed a recorder the state and the :class:`~borderSim.rules.day.DayRecord` after each day; the model
+never reads it. A new column is its accumulator in :meth:`Recorder.record` and its line in
+:func:`columns` and :func:`summarise`, all here.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from borderSim.geography import KG, TJ
+from borderSim.geography import KG, TJ, Geography
+from borderSim.outputs import variables
+from borderSim.rules import mediators
+from borderSim.rules.day import DayRecord
+from borderSim.rules.ladder import CLASH, GUNFIRE, MAJOR_CLASH, STANDOFF, UP, WAR
+from borderSim.rules.params import ParamArrays
 from borderSim.rules.state import State
 
-#: column -> one-line meaning (units in brackets); the order of the summary table
-COLUMNS: dict[str, str] = {
+_BEFORE: dict[str, str] = {
     "replicate": "replicate index (streams keyed by seed and this index)",
     "reached_rung5": "a major clash (rung 5+) happened",
     "first_day_rung5": "first day at rung 5+ [day; NaN if never]",
     "reached_rung6": "sustained war (rung 6) happened",
     "max_level": "highest rung reached",
-    "major_episodes": "episodes (runs of rung 3+ joined across short lulls) that reached rung 5",
+    "episodes": "episodes: runs of rung 3+ joined across lulls shorter than border.episode_gap_days",
+    "episodes_rung4plus": "episodes that reached a clash (rung 4+)",
+    "major_episodes": "episodes that reached a major clash (rung 5+)",
+    "episodes_rung6": "episodes that reached sustained war (rung 6)",
     "days_rung2plus": "days at rung 2 or above",
     "days_rung3plus": "days at rung 3 or above (standoff or fighting)",
     "days_rung5plus": "days at rung 5 or above",
@@ -42,61 +55,150 @@ COLUMNS: dict[str, str] = {
     "protest_wave": "Kyrgyz protest pressure crossed the protest threshold",
     "protest_peak": "highest Kyrgyz protest pressure",
     "escalations_TJ": "days Tajikistan chose to escalate", "escalations_KG": "days Kyrgyzstan chose to escalate",
-    "russia_offers": "Russian mediation offers", "russia_acceptances": "Russian offers accepted by both",
-    "west_offers": "Western mediation offers", "west_acceptances": "Western offers accepted by both",
+}
+_AFTER: dict[str, str] = {
     "china_pressure_bouts": "bouts of Chinese economic pressure",
     "demarcated_share_final": "share of the border demarcated at the end",
     "agreement_final": "agreement strength at the end",
 }
 
 
+def columns() -> dict[str, str]:
+    """Column -> one-line meaning (units in brackets), in the order of the summary table; each
+    registered mediator has ``<key>_offers`` and ``<key>_acceptances``."""
+    per_mediator = {}
+    for m in mediators.MEDIATORS:
+        per_mediator[f"{m.key}_offers"] = f"mediation offers by {m.name}"
+        per_mediator[f"{m.key}_acceptances"] = f"offers by {m.name} accepted by both sides"
+    return {**_BEFORE, **per_mediator, **_AFTER}
+
+
+def __getattr__(name: str):
+    if name == "COLUMNS":   # follows the mediator registry
+        return columns()
+    raise AttributeError(name)
+
+
+class Recorder:
+    """Running totals, peaks and first days of a batch, updated from each day's state and record."""
+
+    def __init__(self, s: State, P: ParamArrays, geo: Geography):
+        self.P, self.geo = P, geo
+        b, m = s.batch, s.mediator_engaged.shape[1]
+
+        def zeros(width: int = 1, dtype=np.int64, fill=0, order="C") -> np.ndarray:
+            return np.full((b, width), fill, dtype=dtype, order=order)
+
+        def sides(dtype=np.int64, fill=0) -> np.ndarray:   # column-major like the side state
+            return zeros(2, dtype, fill, "F")
+
+        self.max_level = s.level.copy()
+        self.days_ge2, self.days_ge3, self.days_ge5 = zeros(), zeros(), zeros()
+        self.first_day5, self.reached6 = zeros(fill=-1), zeros(dtype=bool)
+        self.episode_peak = zeros()   # highest rung of the current (or last) episode
+        self.episodes = {rung: zeros() for rung in (STANDOFF, CLASH, MAJOR_CLASH, WAR)}   # episodes reaching it
+        self.incidents_total, self.peak_daily_deaths = zeros(), zeros()
+        self.first_cf_day, self.cf_agreed, self.cf_broken, self.cf_survived = zeros(fill=-1), zeros(), zeros(), zeros()
+        self.durable_day = zeros(fill=-1)
+        self.protest_peak, self.protest_wave_days = zeros(dtype=np.float64), zeros()
+        self.offers, self.acceptances, self.china_bouts = zeros(m), zeros(m), zeros()
+        self.escalations, self.displaced_peak, self.displaced_total = sides(), sides(), sides()
+        self.legitimacy_90, self.legitimacy_365 = sides(np.float64, np.nan), sides(np.float64, np.nan)
+
+    def record(self, s: State, day: int, rec: DayRecord) -> None:
+        """Add ``day`` (the state at its end, and what happened)."""
+        P, lvl = self.P, s.level
+        np.copyto(self.episode_peak, 0, where=rec.episode_started)
+        rising = np.flatnonzero((s.episode & (lvl > self.episode_peak))[:, 0])   # an episode reaches a new peak
+        if rising.size:
+            old, new = self.episode_peak[rising], lvl[rising]
+            for rung, count in self.episodes.items():
+                count[rising] += (old < rung) & (new >= rung)
+            self.episode_peak[rising] = new
+        np.maximum(self.max_level, lvl, out=self.max_level)
+        self.days_ge2 += lvl >= GUNFIRE
+        self.days_ge3 += lvl >= STANDOFF
+        self.days_ge5 += lvl >= MAJOR_CLASH
+        np.copyto(self.first_day5, day, where=(self.first_day5 < 0) & (lvl >= MAJOR_CLASH))
+        self.reached6 |= lvl >= WAR
+        self.incidents_total += s.incidents
+        np.maximum(self.peak_daily_deaths, s.deaths_today.sum(axis=1, keepdims=True), out=self.peak_daily_deaths)
+        np.copyto(self.first_cf_day, day, where=(self.first_cf_day < 0) & rec.ceasefire_agreed)
+        self.cf_agreed += rec.ceasefire_agreed
+        self.cf_broken += rec.ceasefire_broken
+        self.cf_survived += rec.ceasefire_survived
+        np.copyto(self.durable_day, day, where=(self.durable_day < 0) & (s.agreement >= P.border.durable_threshold))
+        np.maximum(self.protest_peak, s.protest, out=self.protest_peak)
+        self.protest_wave_days += s.protest >= P.kyrgyzstan.protest_threshold
+        self.offers += rec.offered
+        self.acceptances += rec.agreed
+        self.china_bouts += rec.china_pressure_started
+        self.escalations += s.move == UP
+        np.maximum(self.displaced_peak, s.displaced_now, out=self.displaced_peak)
+        self.displaced_total += s.fled_today
+        if day == 90:
+            self.legitimacy_90 = s.legitimacy.copy()
+        if day == 365:
+            self.legitimacy_365 = s.legitimacy.copy()
+
+    def summary(self, s: State, replicates: np.ndarray) -> pd.DataFrame:
+        """One row per replicate (``s``: the final state)."""
+        return summarise(self, s, replicates)
+
+
 def _nan_if(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     return np.where(missing, np.nan, values.astype(np.float64))
 
 
-def summarise(s: State, replicates: np.ndarray, demarcated_share: np.ndarray) -> pd.DataFrame:
-    """One row per replicate from a final state (``demarcated_share``: (B, 1) at the end)."""
+def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
+    """One row per replicate from a recorder and the final state."""
     c = lambda a: a[:, 0]  # noqa: E731
     deaths_side = s.deaths_civilian + s.deaths_military
-    ended = c(s.cf_survived) + c(s.cf_broken)
+    ended = c(r.cf_survived) + c(r.cf_broken)
     out = {
         "replicate": np.asarray(replicates, dtype=np.int64),
-        "reached_rung5": c(s.max_level) >= 5,
-        "first_day_rung5": _nan_if(c(s.first_day5), c(s.first_day5) < 0),
-        "reached_rung6": c(s.reached6),
-        "max_level": c(s.max_level),
-        "major_episodes": c(s.major_episodes),
-        "days_rung2plus": c(s.days_ge2),
-        "days_rung3plus": c(s.days_ge3),
-        "days_rung5plus": c(s.days_ge5),
-        "major_clash_days_mean": _nan_if(c(s.days_ge5) / np.maximum(c(s.major_episodes), 1),
-                                         c(s.major_episodes) == 0),
-        "incidents_total": c(s.incidents_total),
+        "reached_rung5": c(r.max_level) >= MAJOR_CLASH,
+        "first_day_rung5": _nan_if(c(r.first_day5), c(r.first_day5) < 0),
+        "reached_rung6": c(r.reached6),
+        "max_level": c(r.max_level),
+        "episodes": c(r.episodes[STANDOFF]),
+        "episodes_rung4plus": c(r.episodes[CLASH]),
+        "major_episodes": c(r.episodes[MAJOR_CLASH]),
+        "episodes_rung6": c(r.episodes[WAR]),
+        "days_rung2plus": c(r.days_ge2),
+        "days_rung3plus": c(r.days_ge3),
+        "days_rung5plus": c(r.days_ge5),
+        "major_clash_days_mean": _nan_if(c(r.days_ge5) / np.maximum(c(r.episodes[MAJOR_CLASH]), 1),
+                                         c(r.episodes[MAJOR_CLASH]) == 0),
+        "incidents_total": c(r.incidents_total),
         "deaths_total": deaths_side.sum(axis=1),
         "deaths_TJ": deaths_side[:, TJ], "deaths_KG": deaths_side[:, KG],
         "deaths_civilian": s.deaths_civilian.sum(axis=1), "deaths_military": s.deaths_military.sum(axis=1),
-        "peak_daily_deaths": c(s.peak_daily_deaths),
+        "peak_daily_deaths": c(r.peak_daily_deaths),
         "wounded_total": (s.wounded_civilian + s.wounded_military).sum(axis=1),
         "homes_destroyed_TJ": s.homes_destroyed[:, TJ], "homes_destroyed_KG": s.homes_destroyed[:, KG],
-        "displaced_peak_TJ": s.displaced_peak[:, TJ], "displaced_peak_KG": s.displaced_peak[:, KG],
-        "displaced_total": s.displaced_total.sum(axis=1),
-        "days_to_first_ceasefire": _nan_if(c(s.first_cf_day), c(s.first_cf_day) < 0),
-        "ceasefires_agreed": c(s.cf_agreed), "ceasefires_broken": c(s.cf_broken),
-        "ceasefires_survived": c(s.cf_survived),
-        "ceasefire_survival": _nan_if(c(s.cf_survived) / np.maximum(ended, 1), ended == 0),
-        "days_to_durable_agreement": _nan_if(c(s.durable_day), c(s.durable_day) < 0),
-        "legitimacy_change_90_TJ": s.legitimacy_90[:, TJ] - s.legitimacy0[:, TJ],
-        "legitimacy_change_90_KG": s.legitimacy_90[:, KG] - s.legitimacy0[:, KG],
-        "legitimacy_change_365_TJ": s.legitimacy_365[:, TJ] - s.legitimacy0[:, TJ],
-        "legitimacy_change_365_KG": s.legitimacy_365[:, KG] - s.legitimacy0[:, KG],
-        "protest_wave": c(s.protest_wave_days) > 0,
-        "protest_peak": c(s.protest_peak),
-        "escalations_TJ": s.escalations[:, TJ], "escalations_KG": s.escalations[:, KG],
-        "russia_offers": c(s.russia_offers), "russia_acceptances": c(s.russia_accepts),
-        "west_offers": c(s.west_offers), "west_acceptances": c(s.west_accepts),
-        "china_pressure_bouts": c(s.china_bouts),
-        "demarcated_share_final": demarcated_share[:, 0],
+        "displaced_peak_TJ": r.displaced_peak[:, TJ], "displaced_peak_KG": r.displaced_peak[:, KG],
+        "displaced_total": r.displaced_total.sum(axis=1),
+        "days_to_first_ceasefire": _nan_if(c(r.first_cf_day), c(r.first_cf_day) < 0),
+        "ceasefires_agreed": c(r.cf_agreed), "ceasefires_broken": c(r.cf_broken),
+        "ceasefires_survived": c(r.cf_survived),
+        "ceasefire_survival": _nan_if(c(r.cf_survived) / np.maximum(ended, 1), ended == 0),
+        "days_to_durable_agreement": _nan_if(c(r.durable_day), c(r.durable_day) < 0),
+        "legitimacy_change_90_TJ": r.legitimacy_90[:, TJ] - s.legitimacy0[:, TJ],
+        "legitimacy_change_90_KG": r.legitimacy_90[:, KG] - s.legitimacy0[:, KG],
+        "legitimacy_change_365_TJ": r.legitimacy_365[:, TJ] - s.legitimacy0[:, TJ],
+        "legitimacy_change_365_KG": r.legitimacy_365[:, KG] - s.legitimacy0[:, KG],
+        "protest_wave": c(r.protest_wave_days) > 0,
+        "protest_peak": c(r.protest_peak),
+        "escalations_TJ": r.escalations[:, TJ], "escalations_KG": r.escalations[:, KG],
+    }
+    for m, spec in enumerate(mediators.MEDIATORS):
+        out[f"{spec.key}_offers"] = r.offers[:, m]
+        out[f"{spec.key}_acceptances"] = r.acceptances[:, m]
+    out |= {
+        "china_pressure_bouts": c(r.china_bouts),
+        "demarcated_share_final": variables.BY_NAME["demarcated_share"].read(s, r.geo)[:, 0],
         "agreement_final": c(s.agreement),
     }
-    assert list(out) == list(COLUMNS)
+    assert list(out) == list(columns())
     return pd.DataFrame(out)

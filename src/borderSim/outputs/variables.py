@@ -2,17 +2,20 @@
 
 ``kind`` says what one series is keyed by (the dyad, each side, or each segment); ``measure`` is
 ``state`` (a level or stock on that day), ``flow`` (that day's count) or ``cumulative`` (running total
-since day 0, never decreasing). Both engines record exactly these through :func:`snapshot`.
+since day 0, never decreasing). Both engines record exactly these through :func:`snapshot`. Each
+registered mediator has a ``<key>_action`` series; ``VARIABLES`` and ``BY_NAME`` follow the registry.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from borderSim.geography import SIDES, Geography
+from borderSim.rules import mediators
 from borderSim.rules.state import State
 
 
@@ -32,7 +35,7 @@ def _demarcated_share(s: State, geo: Geography) -> np.ndarray:
     return km / geo.length_km.sum()
 
 
-VARIABLES: tuple[Variable, ...] = (
+_BEFORE: tuple[Variable, ...] = (
     Variable("level", "dyad", "state", "rung 0-6", "Escalation ladder rung of the dyad.", lambda s, g: s.level),
     Variable("segment_level", "segment", "state", "rung 0-6",
              "Local rung on each segment (dyad rung on the front, else the day's incidents).",
@@ -65,12 +68,10 @@ VARIABLES: tuple[Variable, ...] = (
              lambda s, g: s.protest, integer=False),
     Variable("succession_consolidation", "dyad", "state", "index 0-1",
              "Consolidation of the Tajik dynastic succession.", lambda s, g: s.succession, integer=False),
-    Variable("russia_action", "dyad", "state", "code", "Russia's action (MediatorAction code).",
-             lambda s, g: s.russia_action),
+)
+_AFTER: tuple[Variable, ...] = (
     Variable("china_action", "dyad", "state", "code", "China's action (ChinaAction code).",
              lambda s, g: s.china_action),
-    Variable("west_action", "dyad", "state", "code", "Western mediators' action (MediatorAction code).",
-             lambda s, g: s.west_action),
     Variable("ceasefire", "dyad", "state", "0/1", "A ceasefire is in force.", lambda s, g: s.ceasefire),
     Variable("agreement_strength", "dyad", "state", "index 0-1", "Strength of the border agreement.",
              lambda s, g: s.agreement, integer=False),
@@ -78,7 +79,29 @@ VARIABLES: tuple[Variable, ...] = (
              _demarcated_share, integer=False),
 )
 
-BY_NAME = {v.name: v for v in VARIABLES}
+
+
+def _action(m: int, spec: mediators.Mediator) -> Variable:
+    return Variable(f"{spec.key}_action", "dyad", "state", "code", f"{spec.label}: action (MediatorAction code).",
+                    lambda s, g: s.mediator_action[:, m:m + 1])
+
+
+@functools.cache
+def _variables(registry: tuple[mediators.Mediator, ...]) -> tuple[Variable, ...]:
+    return _BEFORE + tuple(_action(m, spec) for m, spec in enumerate(registry)) + _AFTER
+
+
+def all_variables() -> tuple[Variable, ...]:
+    """Every daily variable, a ``<key>_action`` for each registered mediator among them."""
+    return _variables(mediators.MEDIATORS)
+
+
+def __getattr__(name: str):
+    if name == "VARIABLES":
+        return all_variables()
+    if name == "BY_NAME":
+        return {v.name: v for v in all_variables()}
+    raise AttributeError(name)
 
 
 def keys(var: Variable, geo: Geography) -> tuple[tuple[str | None, str | None], ...]:
@@ -93,7 +116,7 @@ def keys(var: Variable, geo: Geography) -> tuple[tuple[str | None, str | None], 
 def series_names(geo: Geography) -> list[str]:
     """Flat names of every recorded series: ``level``, ``deaths_civilian[KG]``, ``segment_level[vorukh]``."""
     out = []
-    for v in VARIABLES:
+    for v in all_variables():
         for side, seg in keys(v, geo):
             label = side or seg
             out.append(f"{v.name}[{label}]" if label else v.name)
@@ -106,6 +129,6 @@ def snapshot(s: State, geo: Geography, columns: np.ndarray | None = None, rows: 
 
     ``columns`` selects series by position, ``rows`` keeps only the first rows.
     """
-    cols = [np.asarray(v.read(s, geo)[:rows], dtype=np.float64) for v in VARIABLES]
+    cols = [np.asarray(v.read(s, geo)[:rows], dtype=np.float64) for v in all_variables()]
     out = np.concatenate(cols, axis=1)
     return out if columns is None else out[:, columns]

@@ -16,6 +16,7 @@ import numpy as np
 
 from borderSim.geography import Geography
 from borderSim.rules.draws import poisson, stochastic_round
+from borderSim.rules.ladder import CLASH, MAJOR_CLASH, WAR
 from borderSim.rules.params import ParamArrays
 
 _REFERENCE_GRIEVANCE = 0.5
@@ -52,7 +53,7 @@ def season(P: ParamArrays, day: int) -> np.ndarray:
 def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray) -> np.ndarray:
     """(B, 1) factor common to all villages: agreement strength and troops on the line."""
     calm = 1.0 - P.border.agreement_incident_effect * agreement
-    return calm * (1.0 + P.border.tension_incidents * level_base / 6.0)
+    return calm * (1.0 + P.border.tension_incidents * level_base / WAR)
 
 
 def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray,
@@ -74,15 +75,15 @@ def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.nd
 def gunfire_probability(P: ParamArrays, level_base: np.ndarray) -> np.ndarray:
     """(B, 1) chance that an incident turns into border-guard gunfire."""
     c = P.communities
-    return np.minimum(1.0, c.gunfire_probability * (1.0 + c.militarisation * level_base / 6.0))
+    return np.minimum(1.0, c.gunfire_probability * (1.0 + c.militarisation * level_base / WAR))
 
 
 # -- harm on the front ------------------------------------------------------------------------------
 def intensity(P: ParamArrays, level: np.ndarray) -> np.ndarray:
     """Harm intensity relative to rung 5: 0 below rung 4."""
     b = P.border
-    return np.where(level >= 6, b.war_intensity,
-                    np.where(level == 5, 1.0, np.where(level == 4, b.clash_intensity, 0.0)))
+    return np.where(level >= WAR, b.war_intensity,
+                    np.where(level == MAJOR_CLASH, 1.0, np.where(level == CLASH, b.clash_intensity, 0.0)))
 
 
 def exposure(capability: np.ndarray) -> np.ndarray:

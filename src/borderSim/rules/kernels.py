@@ -15,6 +15,9 @@ from numba import njit
 from borderSim.rules.streams import Stream, counter, to_uniform
 
 _INCIDENT = int(Stream.INCIDENT)
+_SMALL = 64
+_NONE = np.zeros(0, dtype=np.int64)
+_NONE.flags.writeable = False
 _RETURN = int(Stream.RETURN)
 
 
@@ -49,6 +52,8 @@ def incidents(keys, day, slots, hazard, grievance, daily, season, water):
     """
     out = np.empty(hazard.shape, dtype=np.bool_)
     _incident_mask(keys, day, slots, hazard, grievance, daily, season, water, out)
+    if out.size <= _SMALL and not out.any():   # one Mesa village on a quiet day: skip the index arithmetic
+        return _NONE, _NONE
     return nonzero_2d(out)
 
 
@@ -114,25 +119,29 @@ def poisson_search(u, lam, p0):
 
 
 @njit(cache=True)
-def relax_grievance(rows, grievance, baseline, factor, snap, dirty):
-    """A week of relaxation of every village's grievance on ``rows``, in place.
+def relax_grievance(rows, cols, grievance, baseline, factor, snap, dirty):
+    """A week of relaxation of the grievance of villages ``cols`` on ``rows``, in place.
 
     ``baseline + (grievance - baseline) * factor``, snapped to the baseline within ``snap``: the same
     operations as :func:`borderSim.rules.communities.grievance_relax` (tested bit for bit); ``factor``
-    is (len(rows),), ``dirty[row]`` is left True where a village is still away from its baseline.
+    is (len(rows),). ``dirty[row]`` is left True where any village of the row (not only ``cols``) is
+    still away from its baseline. The core passes every village, a Mesa village only its own column.
     """
     for k in range(rows.size):
         i = rows[k]
         f = factor[k]
-        away = False
-        for j in range(grievance.shape[1]):
+        for m in range(cols.size):
+            j = cols[m]
             b = baseline[i, j]
             g = b + (grievance[i, j] - b) * f
             if abs(g - b) < snap:
                 g = b
             grievance[i, j] = g
-            if g != b:
+        away = False
+        for j in range(grievance.shape[1]):
+            if grievance[i, j] != baseline[i, j]:
                 away = True
+                break
         dirty[i] = away
 
 

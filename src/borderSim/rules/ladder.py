@@ -18,11 +18,49 @@ all segments.
 
 from __future__ import annotations
 
+from enum import IntEnum
+from typing import NamedTuple
+
 import numpy as np
 
 from borderSim.geography import Geography
 from borderSim.rules import kernels
 from borderSim.rules.params import ParamArrays
+
+
+class Rung(IntEnum):
+    """The escalation ladder (brief)."""
+
+    ROUTINE = 0       # routine friction
+    INCIDENT = 1      # local incident
+    GUNFIRE = 2       # border-guard gunfire
+    STANDOFF = 3      # militarised standoff
+    CLASH = 4         # limited clash
+    MAJOR_CLASH = 5   # major clash
+    WAR = 6           # sustained war
+
+    @property
+    def label(self) -> str:
+        """``"major clash"``."""
+        return _LABELS[self.value]
+
+
+_LABELS = ("routine friction", "local incident", "border-guard gunfire", "militarised standoff",
+           "limited clash", "major clash", "sustained war")
+
+
+class Move(IntEnum):
+    """A government's choice of the day."""
+
+    DOWN = -1
+    HOLD = 0
+    UP = 1
+
+
+# Plain ints of the rungs and moves for array arithmetic: numpy takes an IntEnum member through its
+# slow object path (several times slower on the small arrays of a Mesa agent).
+ROUTINE, INCIDENT, GUNFIRE, STANDOFF, CLASH, MAJOR_CLASH, WAR = (r.value for r in Rung)
+DOWN, UP = Move.DOWN.value, Move.UP.value
 
 
 def local_levels(rows, cols, gunfire, batch: int, geo: Geography):
@@ -37,16 +75,18 @@ def local_levels(rows, cols, gunfire, batch: int, geo: Geography):
 
 def step_base(level_base, level_eff, moves):
     """New base rung from the two governments' moves."""
-    up = (moves == 1).any(axis=1, keepdims=True)
-    down = ~up & (moves == -1).any(axis=1, keepdims=True) & (level_base <= 3)
-    return np.where(up, np.minimum(level_eff + 1, 6), np.where(down, np.maximum(level_base - 1, 0), level_base))
+    up = (moves == UP).any(axis=1, keepdims=True)
+    down = ~up & (moves == DOWN).any(axis=1, keepdims=True) & (level_base <= STANDOFF)
+    return np.where(up, np.minimum(level_eff + 1, WAR), np.where(down, np.maximum(level_base - 1, ROUTINE),
+                                                                 level_base))
 
 
-def break_probability(P: ParamArrays, strength, pressured, local_max, fragility, age):
-    """Daily breakdown chance of a ceasefire: weaker deals, pressured deals and local gunfire break it;
-    the risk is highest in its first days and falls as it settles (Fortna 2003)."""
+def break_probability(P: ParamArrays, strength, fragility, local_max, age):
+    """Daily breakdown chance of a ceasefire: weaker deals, deals a mediator pressed (``fragility``, the
+    extra hazard; Beardsley 2008) and local gunfire break it; the risk is highest in its first days and
+    falls as it settles (Fortna 2003)."""
     b = P.border
-    hazard = b.ceasefire_break_rate * (1.0 - strength) * (1.0 + fragility * pressured)
+    hazard = b.ceasefire_break_rate * (1.0 - strength) * (1.0 + fragility)
     return np.minimum(1.0, hazard * (1.0 + local_max) / (1.0 + age / b.ceasefire_settling_days))
 
 
@@ -59,25 +99,37 @@ def ceasefire_probability(P: ParamArrays, hurt, audience, mediation):
     return 1.0 - np.exp(-hazard)
 
 
+class Settled(NamedTuple):
+    """The day's rung and ceasefire after the governments' moves, and what happened to ceasefires."""
+
+    level_base: np.ndarray
+    level: np.ndarray
+    ceasefire: np.ndarray
+    cf_from: np.ndarray
+    cf_start: np.ndarray
+    broken: np.ndarray
+    agreed: np.ndarray
+    survived: np.ndarray
+
+
 def resolve(P: ParamArrays, *, day, level_base, level_eff, local_max, moves, ceasefire, cf_from, cf_start,
-            u_break, p_break, u_invol, u_cf, p_cf):
-    """Settle the day's rung and ceasefire. Returns a dict of updated dyad arrays and event flags."""
+            u_break, p_break, u_invol, u_cf, p_cf) -> Settled:
+    """Settle the day's rung and ceasefire (updated dyad arrays and event flags)."""
     b = P.border
-    escalated = (moves == 1).any(axis=1, keepdims=True)
+    escalated = (moves == UP).any(axis=1, keepdims=True)
     broken = ceasefire & (escalated | (u_break < p_break))
     base = np.where(broken, np.maximum(cf_from, level_eff), step_base(level_base, level_eff, moves))
     holding = ceasefire & ~broken
-    drift = ~holding & (base >= 3) & (base <= 4) & (u_invol < b.involuntary_escalation)
+    drift = ~holding & (base >= STANDOFF) & (base <= CLASH) & (u_invol < b.involuntary_escalation)
     base = base + drift
-    agreed = ~holding & ~broken & (base >= 3) & (u_cf < p_cf)
+    agreed = ~holding & ~broken & (base >= STANDOFF) & (u_cf < p_cf)
     cf_from = np.where(agreed, base, cf_from)
-    base = np.where(agreed, 1, base)
+    base = np.where(agreed, INCIDENT, base)
     cf_start = np.where(agreed, day, cf_start)
     survived = holding & (day - cf_start >= b.ceasefire_durable_days)
     ceasefire = (holding & ~survived) | agreed
-    return {"level_base": base, "level": np.maximum(base, local_max), "ceasefire": ceasefire,
-            "cf_from": cf_from, "cf_start": cf_start, "broken": broken, "agreed": agreed,
-            "survived": survived}
+    return Settled(level_base=base, level=np.maximum(base, local_max), ceasefire=ceasefire, cf_from=cf_from,
+                   cf_start=cf_start, broken=broken, agreed=agreed, survived=survived)
 
 
 def origin(segment_local_, demarcated, geo: Geography):
@@ -87,12 +139,25 @@ def origin(segment_local_, demarcated, geo: Geography):
     return np.argmax(segment_local_ * 4 + (~demarcated) * 2 + hot, axis=1)[:, None]
 
 
-def episodes(P: ParamArrays, *, day, level, episode, onset, calm_days, origin, origin_hint, pick_origin):
+class Episodes(NamedTuple):
+    """Episode state after the day, and the episodes starting and ending today."""
+
+    episode: np.ndarray
+    episode_onset: np.ndarray
+    calm_days: np.ndarray
+    origin: np.ndarray
+    origin_hint: np.ndarray
+    starting: np.ndarray
+    ending: np.ndarray
+
+
+def episodes(P: ParamArrays, *, day, level, episode, onset, calm_days, origin, origin_hint, pick_origin
+             ) -> Episodes:
     """Start, continue or end episodes (runs of rung 3+ joined across short lulls).
 
     ``pick_origin(rows)`` gives the (n, 1) origin segment for rows where an episode starts.
     """
-    starting = (level >= 3) & ~episode
+    starting = (level >= STANDOFF) & ~episode
     picked = origin_hint.copy()
     rows = np.flatnonzero(starting[:, 0] & (origin_hint[:, 0] < 0))
     if rows.size:
@@ -100,18 +165,18 @@ def episodes(P: ParamArrays, *, day, level, episode, onset, calm_days, origin, o
     origin = np.where(starting, picked, origin)
     origin_hint = np.where(starting, -1, origin_hint)
     episode = episode | starting
-    calm_days = np.where(level >= 3, 0, calm_days + episode)
+    calm_days = np.where(level >= STANDOFF, 0, calm_days + episode)
     ending = episode & (calm_days >= P.border.episode_gap_days)
-    return {"episode": episode & ~ending, "episode_onset": np.where(starting, day, onset),
-            "calm_days": np.where(ending, 0, calm_days), "origin": origin, "origin_hint": origin_hint,
-            "starting": starting, "ending": ending}
+    return Episodes(episode=episode & ~ending, episode_onset=np.where(starting, day, onset),
+                    calm_days=np.where(ending, 0, calm_days), origin=origin, origin_hint=origin_hint,
+                    starting=starting, ending=ending)
 
 
 def front(P: ParamArrays, level, origin, geo: Geography) -> np.ndarray:
     """(B, S) bool: segments on the front today."""
     dist = geo.segment_distance_km[np.maximum(origin, 0)[:, 0]]
-    radius = np.where(level >= 6, np.inf, np.where(level == 5, P.border.front_half_width_km,
-                                                   np.where(level == 4, 0.0, -1.0)))
+    radius = np.where(level >= WAR, np.inf, np.where(level == MAJOR_CLASH, P.border.front_half_width_km,
+                                                     np.where(level == CLASH, 0.0, -1.0)))
     return dist <= radius
 
 

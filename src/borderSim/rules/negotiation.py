@@ -1,35 +1,33 @@
 """Demarcation rounds and the strength of the border agreement.
 
 While the border is calm (no episode, rung 2 or below) the governments hold demarcation rounds.
-A round succeeds more often after shared losses (ripeness: Zartman 2000), with Western facilitation
-(Bercovitch et al. 1991) and less often under Kyrgyz protest pressure against concessions (record:
-Kempir-Abad). A success strengthens the agreement and agrees the next disputed segment in the
-historical order (``demarcation_rank``), which costs the Kyrgyz government protest pressure (land
-swaps). Fighting erodes the agreement (Fortna 2003).
+A round succeeds more often after shared losses (ripeness: Zartman 2000), with mediators' standing
+facilitation (``facilitation``, from :class:`borderSim.rules.mediators.Terms`; Bercovitch et al.
+1991) and less often under Kyrgyz protest pressure against concessions (record: Kempir-Abad). A
+success strengthens the agreement and agrees the next disputed segment in the historical order
+(``demarcation_rank``), which costs the Kyrgyz government protest pressure (land swaps). Fighting
+erodes the agreement (Fortna 2003).
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from borderSim.geography import Geography
+from borderSim.rules.ladder import GUNFIRE, STANDOFF
 from borderSim.rules.params import ParamArrays
 
 
-def facilitation(P: ParamArrays) -> np.ndarray:
-    """(B, 1) multiplier from standing Western facilitation of talks."""
-    w = P.western
-    return 1.0 + w.preventive * w.negotiation_support * w.resources
+def round_probability(P: ParamArrays, facilitation: np.ndarray) -> np.ndarray:
+    return np.minimum(1.0, P.border.negotiation_rate * facilitation)
 
 
-def round_probability(P: ParamArrays) -> np.ndarray:
-    return np.minimum(1.0, P.border.negotiation_rate * facilitation(P))
-
-
-def success_probability(P: ParamArrays, hurt, protest) -> np.ndarray:
+def success_probability(P: ParamArrays, hurt, protest, facilitation: np.ndarray) -> np.ndarray:
     b = P.border
     mutual = np.minimum(hurt[:, :1], hurt[:, 1:])
-    p = b.negotiation_success * (1.0 + b.ripeness_weight * mutual) * facilitation(P) * (1.0 - protest)
+    p = b.negotiation_success * (1.0 + b.ripeness_weight * mutual) * facilitation * (1.0 - protest)
     return np.clip(p, 0.0, 1.0)
 
 
@@ -39,13 +37,22 @@ def next_segment(demarcated: np.ndarray, geo: Geography) -> np.ndarray:
     return np.argmin(rank, axis=1)[:, None]
 
 
+class Talks(NamedTuple):
+    """The outcome of a day of talks."""
+
+    agreement: np.ndarray    # (B, 1) updated agreement strength
+    demarcated: np.ndarray   # (B, S) updated demarcation
+    conceded: np.ndarray     # (B, 1) a segment was agreed (land conceded) today
+    held: np.ndarray         # (B, 1) a round was held
+
+
 def negotiate(P: ParamArrays, geo: Geography, *, level, episode, agreement, demarcated, hurt, protest,
-              u_round, u_success):
-    """One day of talks. Returns updated agreement and demarcation and whether land was conceded."""
+              facilitation, u_round, u_success) -> Talks:
+    """One day of talks: updated agreement and demarcation and whether land was conceded."""
     b = P.border
-    calm = (level <= 2) & ~episode
-    held = calm & (u_round < round_probability(P))
-    success = held & (u_success < success_probability(P, hurt, protest))
+    calm = (level <= GUNFIRE) & ~episode
+    held = calm & (u_round < round_probability(P, facilitation))
+    success = held & (u_success < success_probability(P, hurt, protest, facilitation))
     conceded = success.copy()               # a success concedes land while any segment is still disputed
     tried = np.flatnonzero(success[:, 0])
     conceded[tried] = ~demarcated[tried].all(axis=1, keepdims=True)
@@ -54,5 +61,5 @@ def negotiate(P: ParamArrays, geo: Geography, *, level, episode, agreement, dema
         demarcated = demarcated.copy()
         demarcated[rows, next_segment(demarcated[rows], geo)[:, 0]] = True
     agreement = np.where(success, agreement + b.agreement_step * (1.0 - agreement), agreement)
-    agreement = np.where(level >= 3, agreement * (1.0 - b.agreement_erosion), agreement)
-    return {"agreement": agreement, "demarcated": demarcated, "conceded": conceded, "held": held}
+    agreement = np.where(level >= STANDOFF, agreement * (1.0 - b.agreement_erosion), agreement)
+    return Talks(agreement=agreement, demarcated=demarcated, conceded=conceded, held=held)

@@ -4,13 +4,15 @@ Every parameter becomes a ``(B, 1)`` float64 (or bool/int) array so that it broa
 state ``(B, 1)``, side state ``(B, 2)``, segment state ``(B, S)`` and village state ``(B, V)``.
 The government fields shared by both sides are also stacked as ``(B, 2)`` arrays in side order
 (Tajikistan, Kyrgyzstan) under ``P.gov``, column-major like the side state
-(:mod:`borderSim.rules.state`). Categorical fields become integer codes; the start date becomes its
-day of year. Any parameter may differ between rows.
+(:mod:`borderSim.rules.state`). Categorical fields become their position among the schema's choices
+(``western.style``: 0 facilitative, 1 manipulative; :class:`borderSim.rules.thirdparties.Style`); the
+start date becomes its day of year. Any parameter may differ between rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from types import SimpleNamespace
 
@@ -25,16 +27,16 @@ def sides(tajik: np.ndarray, kyrgyz: np.ndarray) -> np.ndarray:
     return np.concatenate([np.transpose(tajik), np.transpose(kyrgyz)]).T
 
 
-class _Rows(SimpleNamespace):
-    """A parameter group restricted to some rows; fields are indexed on first access."""
+class _View:
+    """A parameter group indexed by ``index`` (rows, or columns of the side arrays); each field is
+    indexed on first access."""
 
-    def __init__(self, group: SimpleNamespace, rows: np.ndarray):
-        super().__init__()
+    def __init__(self, group, index):
         object.__setattr__(self, "_group", group)
-        object.__setattr__(self, "_rows", rows)
+        object.__setattr__(self, "_index", index)
 
     def __getattr__(self, key: str) -> np.ndarray:
-        value = getattr(object.__getattribute__(self, "_group"), key)[object.__getattribute__(self, "_rows")]
+        value = getattr(object.__getattribute__(self, "_group"), key)[object.__getattribute__(self, "_index")]
         object.__setattr__(self, key, value)
         return value
 
@@ -45,16 +47,43 @@ class ParamArrays:
     def __init__(self, groups: dict[str, SimpleNamespace], batch: int):
         self.batch = batch
         self._groups = groups
+        self._names = tuple(groups)
         for name, ns in groups.items():
             setattr(self, name, ns)
 
     def take(self, rows: np.ndarray) -> ParamArrays:
-        """The parameters of a subset of rows (indexed lazily, field by field)."""
-        return ParamArrays({name: _Rows(ns, rows) for name, ns in self._groups.items()}, len(rows))
+        """The parameters of a subset of rows (indexed lazily, group by group and field by field)."""
+        return _Taken(self, rows)
 
-    def side(self, k: int) -> SimpleNamespace:
-        """One government's parameters as ``(B, 1)`` columns (for a Mesa agent)."""
-        return SimpleNamespace(**{key: v[:, k:k + 1] for key, v in vars(self._groups["gov"]).items()})
+    def side(self, k: int):
+        """One government's parameters as ``(B, 1)`` columns."""
+        return columns(self.gov, slice(k, k + 1))
+
+
+class _Taken(ParamArrays):
+    def __init__(self, parent: ParamArrays, rows: np.ndarray):   # no super(): groups are made on first access
+        self.batch = len(rows)
+        self._names = parent._names
+        self._parent = parent
+        self._rows = rows
+
+    def __getattr__(self, name: str):
+        if name.startswith("_") or name not in self._names:
+            raise AttributeError(name)
+        view = _View(getattr(self._parent, name), self._rows)
+        setattr(self, name, view)
+        return view
+
+
+def columns(gov, cols: slice):
+    """The government parameters ``gov`` (``(B, 2)`` arrays) restricted to the side columns ``cols``."""
+    return _View(gov, (slice(None), cols))
+
+
+@functools.cache
+def _choices() -> dict[str, tuple]:
+    """The choices of each categorical parameter (not the flags)."""
+    return {s.name: s.choices for s in specs() if s.choices is not None and s.type is not bool}
 
 
 def _encode(name: str, value, geo: Geography):
@@ -64,8 +93,8 @@ def _encode(name: str, value, geo: Geography):
         return float(value.timetuple().tm_yday)
     if name == "border.trigger_segment":
         return -1 if value == "none" else geo.segment_index(value)
-    if name == "western.style":
-        return 1 if value == "manipulative" else 0
+    if name in _choices():
+        return _choices()[name].index(value)
     return value
 
 

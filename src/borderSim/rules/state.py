@@ -1,9 +1,11 @@
 """Model state as arrays with a leading batch axis, and its initialisation.
 
 Every field is 2-D: ``(B, 1)`` for the dyad, ``(B, 2)`` for the two governments (Tajikistan,
-Kyrgyzstan), ``(B, S)`` for border segments and ``(B, V)`` for villages. The Mesa engine holds a
-state with ``B = 1`` whose slices its agents read and write; the vectorised core holds thousands of
-rows. ``-1`` marks "not yet" in day-valued fields.
+Kyrgyzstan), ``(B, M)`` for the mediators (:data:`borderSim.rules.mediators.MEDIATORS`), ``(B, S)``
+for border segments and ``(B, V)`` for villages. The Mesa engine holds a state with ``B = 1`` whose
+slices its agents read and write; the vectorised core holds thousands of rows. ``-1`` marks "not yet"
+in day-valued fields. The state is the model's own: what only the outputs need (totals, peaks, first
+days) is accumulated outside it (:class:`borderSim.outputs.summary.Recorder`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import communities
+from borderSim.rules import communities, mediators
 from borderSim.rules.params import ParamArrays
 
 F, INT, B_ = np.float64, np.int64, np.bool_
@@ -24,18 +26,21 @@ def _f(kind: str, dtype: type, fill: float):
 
 
 def _order(kind: str) -> str:
-    """Side arrays are column-major so that (B, 2) op (B, 1) runs as two contiguous passes (about 6 x
-    faster than numpy's row-by-row broadcast); layout changes no value."""
-    return "F" if kind == "side" else "C"
+    """Side and mediator arrays are column-major so that (B, 2) op (B, 1) runs as two contiguous passes
+    (about 6 x faster than numpy's row-by-row broadcast) and a column is contiguous; layout changes no
+    value."""
+    return "F" if kind in ("side", "mediator") else "C"
 
 
 def _width(kind: str, geo: Geography) -> int:
-    return {"dyad": 1, "side": 2, "segment": geo.n_segments, "village": geo.n_villages}[kind]
+    return {"dyad": 1, "side": 2, "mediator": len(mediators.MEDIATORS), "segment": geo.n_segments,
+            "village": geo.n_villages}[kind]
 
 
 @dataclass
 class State:
-    """All state arrays of a batch. Shapes: dyad (B, 1), side (B, 2), segment (B, S), village (B, V)."""
+    """All state arrays of a batch. Shapes: dyad (B, 1), side (B, 2), mediator (B, M), segment (B, S),
+    village (B, V)."""
 
     # ladder and episodes
     level_base: np.ndarray = _f("dyad", INT, 0)
@@ -52,49 +57,20 @@ class State:
     cf_strength: np.ndarray = _f("dyad", F, 0)
     cf_from: np.ndarray = _f("dyad", INT, 0)
     cf_start: np.ndarray = _f("dyad", INT, -1)
-    cf_pressured: np.ndarray = _f("dyad", B_, 0)
+    cf_fragility: np.ndarray = _f("dyad", F, 0)   # extra breakdown hazard of a deal pressed by manipulation
     agreement: np.ndarray = _f("dyad", F, 0)
     # third parties
-    russia_engaged: np.ndarray = _f("dyad", B_, 0)
-    russia_timing: np.ndarray = _f("dyad", F, 1)
-    west_engaged: np.ndarray = _f("dyad", B_, 0)
-    west_timing: np.ndarray = _f("dyad", F, 1)
     china_until: np.ndarray = _f("dyad", INT, -1)
-    russia_action: np.ndarray = _f("dyad", INT, 0)
     china_action: np.ndarray = _f("dyad", INT, 0)
-    west_action: np.ndarray = _f("dyad", INT, 0)
     # domestic, one-sided
     protest: np.ndarray = _f("dyad", F, 0)
     succession: np.ndarray = _f("dyad", F, 0)
     # today's counts
     incidents: np.ndarray = _f("dyad", INT, 0)
     gunfire: np.ndarray = _f("dyad", INT, 0)
-    # accumulators for the per-replicate summary
-    first_day5: np.ndarray = _f("dyad", INT, -1)
-    reached6: np.ndarray = _f("dyad", B_, 0)
-    major_episodes: np.ndarray = _f("dyad", INT, 0)
-    episode_major: np.ndarray = _f("dyad", B_, 0)
-    episode_start_major: np.ndarray = _f("dyad", INT, -1)
-    days_ge2: np.ndarray = _f("dyad", INT, 0)
-    days_ge3: np.ndarray = _f("dyad", INT, 0)
-    days_ge5: np.ndarray = _f("dyad", INT, 0)
-    max_level: np.ndarray = _f("dyad", INT, 0)
-    incidents_total: np.ndarray = _f("dyad", INT, 0)
-    peak_daily_deaths: np.ndarray = _f("dyad", INT, 0)
-    first_cf_day: np.ndarray = _f("dyad", INT, -1)
-    cf_agreed: np.ndarray = _f("dyad", INT, 0)
-    cf_broken: np.ndarray = _f("dyad", INT, 0)
-    cf_survived: np.ndarray = _f("dyad", INT, 0)
-    durable_day: np.ndarray = _f("dyad", INT, -1)
-    protest_peak: np.ndarray = _f("dyad", F, 0)
-    protest_wave_days: np.ndarray = _f("dyad", INT, 0)
-    russia_offers: np.ndarray = _f("dyad", INT, 0)
-    russia_accepts: np.ndarray = _f("dyad", INT, 0)
-    west_offers: np.ndarray = _f("dyad", INT, 0)
-    west_accepts: np.ndarray = _f("dyad", INT, 0)
-    china_bouts: np.ndarray = _f("dyad", INT, 0)
+    # a cache: some village of the row is away from its grievance baseline (rows to relax)
     grievance_dirty: np.ndarray = _f("dyad", B_, 0)
-    # governments
+    # governments: standing, today's move and losses, and their toll so far
     legitimacy: np.ndarray = _f("side", F, 0)
     legitimacy0: np.ndarray = _f("side", F, 0)
     rally: np.ndarray = _f("side", F, 0)
@@ -103,19 +79,18 @@ class State:
     hurt: np.ndarray = _f("side", F, 0)
     move: np.ndarray = _f("side", INT, 0)
     move_prev: np.ndarray = _f("side", INT, 0)
-    escalations: np.ndarray = _f("side", INT, 0)
     deaths_military: np.ndarray = _f("side", INT, 0)
     wounded_military: np.ndarray = _f("side", INT, 0)
     deaths_today: np.ndarray = _f("side", INT, 0)
     fled_today: np.ndarray = _f("side", INT, 0)
-    legitimacy_90: np.ndarray = _f("side", F, np.nan)
-    legitimacy_365: np.ndarray = _f("side", F, np.nan)
     deaths_civilian: np.ndarray = _f("side", INT, 0)
     wounded_civilian: np.ndarray = _f("side", INT, 0)
     homes_destroyed: np.ndarray = _f("side", INT, 0)
     displaced_now: np.ndarray = _f("side", INT, 0)
-    displaced_peak: np.ndarray = _f("side", INT, 0)
-    displaced_total: np.ndarray = _f("side", INT, 0)
+    # mediators: engaged, timing factor of their entry, today's action (MediatorAction)
+    mediator_engaged: np.ndarray = _f("mediator", B_, 0)
+    mediator_timing: np.ndarray = _f("mediator", F, 1)
+    mediator_action: np.ndarray = _f("mediator", INT, 0)
     # segments
     demarcated: np.ndarray = _f("segment", B_, 0)
     segment_level: np.ndarray = _f("segment", INT, 0)
@@ -131,8 +106,6 @@ class State:
     hazard_base: np.ndarray = _f("village", F, 0)
     incident: np.ndarray = _f("village", B_, 0)
     gunfire_v: np.ndarray = _f("village", B_, 0)
-    deaths_v: np.ndarray = _f("village", INT, 0)
-    fled_v: np.ndarray = _f("village", INT, 0)
 
     @classmethod
     def allocate(cls, batch: int, geo: Geography) -> State:
@@ -158,7 +131,6 @@ def initial_state(P: ParamArrays, geo: Geography) -> State:
     s = State.allocate(b, geo)
     s.level_base[:] = P.border.initial_level.astype(np.int64)
     s.level[:] = s.level_base
-    s.max_level[:] = s.level
     s.origin_hint[:] = P.border.trigger_segment
     s.agreement[:] = P.border.agreement_initial
     s.protest[:] = 0.0

@@ -1,8 +1,11 @@
 """The event log: what the actors did each day, in words.
 
-:class:`Snapshot` keeps the few scalars a day can change; :func:`describe` compares the snapshots
-before and after a step and returns phrases such as ``"Russia offers mediation; Kyrgyzstan
-declines"``. Only reads the state, so it cannot change the trajectory.
+:func:`describe` reads what happened on the day just stepped (the model's
+:class:`~borderSim.rules.day.DayRecord`: offers and their answers, ceasefires, episodes, China's
+bouts) and compares a few scalars of the state before and after it (:class:`Snapshot`: the rung,
+actions, the displaced, demarcation), returning phrases such as ``"Russia offers mediation;
+Kyrgyzstan declines"``. Mediators' phrases come from their registry entries. Only reads the model,
+so it cannot change the trajectory.
 """
 
 from __future__ import annotations
@@ -11,13 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from borderSim.geography import SIDE_NAMES, SIDES
-from borderSim.rules.thirdparties import ChinaAction, MediatorAction
+from borderSim.rules import mediators
+from borderSim.rules.ladder import STANDOFF, UP, Move, Rung
+from borderSim.rules.mediators import MediatorAction
+from borderSim.rules.thirdparties import ChinaAction
 
 if TYPE_CHECKING:
     from borderSim.model.model import BorderModel
-
-RUNGS = ("routine friction", "local incident", "border-guard gunfire", "militarised standoff",
-         "limited clash", "major clash", "sustained war")
 
 OFFER_OUTCOME = {
     MediatorAction.ACCEPTED: "both sides accept",
@@ -49,25 +52,23 @@ def _count(n: int, noun: str) -> str:
 
 def rung(level: int) -> str:
     """``"rung 5 (major clash)"``."""
-    return f"rung {level} ({RUNGS[level]})"
+    return f"rung {level} ({Rung(level).label})"
+
+
+def status(model: BorderModel) -> str:
+    """``"Russia: statements · Western mediators: inactive · China: inactive"``."""
+    s = model.state
+    parts = [f"{a.name}: {MEDIATOR_STATUS[a.action]}" for a in model.mediators]
+    return " · ".join([*parts, f"China: {CHINA_STATUS[ChinaAction(int(s.china_action[0, 0]))]}"])
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The scalars of one day that the log compares."""
+    """The scalars of one day's state that the log compares."""
 
     level: int
     level_base: int
-    episode: bool
-    ceasefire: bool
-    cf_agreed: int
-    cf_broken: int
-    cf_survived: int
-    russia_offers: int
-    west_offers: int
-    china_bouts: int
-    russia_action: int
-    west_action: int
+    actions: tuple[int, ...]     # each mediator's
     china_action: int
     protest_wave: bool
     durable: bool
@@ -80,48 +81,45 @@ class Snapshot:
         """The model's current day; ``previous`` (the day before) tells whether people are returning."""
         s = model.state
         displaced = int(s.displaced_now[0].sum())
-
-        def one(a) -> int:
-            return int(a[0, 0])
-
         return cls(
-            level=one(s.level), level_base=one(s.level_base), episode=bool(s.episode[0, 0]),
-            ceasefire=bool(s.ceasefire[0, 0]), cf_agreed=one(s.cf_agreed), cf_broken=one(s.cf_broken),
-            cf_survived=one(s.cf_survived), russia_offers=one(s.russia_offers),
-            west_offers=one(s.west_offers), china_bouts=one(s.china_bouts),
-            russia_action=one(s.russia_action), west_action=one(s.west_action),
-            china_action=one(s.china_action),
+            level=int(s.level[0, 0]), level_base=int(s.level_base[0, 0]),
+            actions=tuple(int(a) for a in s.mediator_action[0]), china_action=int(s.china_action[0, 0]),
             protest_wave=bool(s.protest[0, 0] >= model.params.kyrgyzstan.protest_threshold),
-            durable=bool(s.durable_day[0, 0] >= 0),
+            durable=_durable(model),
             demarcated=tuple(bool(x) for x in s.demarcated[0]),
             displaced=displaced,
             returning=previous is not None and displaced < previous.displaced)
 
 
-def _mediator(who: str, offered: bool, before: int, after: int, kind: str = "mediation") -> list[str]:
-    """Offers and changes of posture of Russia or the Western mediators."""
+def _durable(model: BorderModel) -> bool:
+    return bool(model.recorder.durable_day[0, 0] >= 0)
+
+
+def _mediator(spec: mediators.Mediator, kind: str, offered: bool, before: int, after: int) -> list[str]:
+    """A mediator's offer and its answers, or a change of posture."""
     a, b = MediatorAction(after), MediatorAction(before)
     if offered:
-        return [f"{who} offers {kind}; {OFFER_OUTCOME.get(a, 'no answer')}"]
+        return [f"{spec.name} offers {kind}; {OFFER_OUTCOME.get(a, 'no answer')}"]
     if a == b:
         return []
-    if a == MediatorAction.ACCEPTED:
-        return [f"{who} joins the Western mediation"]
+    if a == MediatorAction.ACCEPTED:   # engaged without an offer of its own: a joint partner's was accepted
+        leads = [mediators.MEDIATORS[mediators.index(j.lead)].name for j in mediators.JOINTS if j.partner == spec.key]
+        return [f"{spec.name} joins the mediation of {' and '.join(leads)}"]
     if a == MediatorAction.STATEMENT and b == MediatorAction.NONE:
-        return [f"{who} calls for restraint"]
+        return [f"{spec.name} calls for restraint"]
     if a == MediatorAction.FACILITATING_TALKS:
-        return [f"{who} facilitates demarcation talks"]
+        return [f"{spec.name} facilitates demarcation talks"]
     if b == MediatorAction.MEDIATING and a != MediatorAction.MEDIATING:
-        return [f"{who}: mediation ends"]
+        return [f"{spec.name}: mediation ends"]
     return []
 
 
 def _third_parties(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
-    out = _mediator("Russia", a.russia_offers > b.russia_offers, b.russia_action, a.russia_action)
-    style = model.params.western.style
-    out += _mediator("the West (OSCE/EU/US)", a.west_offers > b.west_offers, b.west_action,
-                     a.west_action, f"{style} mediation")
-    if a.china_bouts > b.china_bouts:
+    out = []
+    for m, spec in enumerate(mediators.MEDIATORS):
+        out += _mediator(spec, spec.describe(model.params), bool(model.today.offered[0, m]), b.actions[m],
+                         a.actions[m])
+    if model.today.china_pressure_started[0, 0]:
         out.append(f"China applies quiet economic pressure (debt) for "
                    f"{model.params.china.pressure_duration} days")
     elif a.china_action != b.china_action:
@@ -135,8 +133,9 @@ def _third_parties(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
 def _governments(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
     """Escalations; steps down only where they can count (rungs 1-3, nobody escalating)."""
     moves = model.state.move[0]
-    up = [SIDE_NAMES[i] for i in range(2) if moves[i] == 1]
-    down = [SIDE_NAMES[i] for i in range(2) if moves[i] == -1] if not up and 1 <= b.level_base <= 3 else []
+    up = [SIDE_NAMES[i] for i in range(2) if moves[i] == Move.UP]
+    can_step_down = not up and Rung.INCIDENT <= b.level_base <= Rung.STANDOFF
+    down = [SIDE_NAMES[i] for i in range(2) if moves[i] == Move.DOWN] if can_step_down else []
     out = []
     if up:
         out.append(" and ".join(up) + (" escalate" if len(up) == 2 else " escalates"))
@@ -146,29 +145,29 @@ def _governments(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
 
 
 def _ladder(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
-    out = []
-    broken = a.cf_broken > b.cf_broken
+    rec, out = model.today, []
+    broken = bool(rec.ceasefire_broken[0, 0])
     if broken:
         out.append("ceasefire breaks down")
-    if a.level != b.level and max(a.level, b.level) >= 3:
+    if a.level != b.level and max(a.level, b.level) >= STANDOFF:
         verb = "rises" if a.level > b.level else "falls"
         unchosen = (a.level_base > b.level_base and not broken
-                    and not (model.state.move[0] == 1).any())
+                    and not (model.state.move[0] == UP).any())
         out.append(f"ladder {verb}{' unchosen' if unchosen else ''} to {rung(a.level)}")
-    if not b.episode and a.episode:
+    if rec.episode_started[0, 0]:
         out.append("an episode of fighting begins")
-    if b.episode and not a.episode:
+    if rec.episode_ended[0, 0]:
         out.append("the episode ends")
     return out
 
 
 def _ceasefire(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
-    s, out = model.state, []
-    if a.cf_agreed > b.cf_agreed:
-        via = [n for n, on in (("Russia", s.russia_engaged[0, 0]), ("the West", s.west_engaged[0, 0])) if on]
+    s, rec, out = model.state, model.today, []
+    if rec.ceasefire_agreed[0, 0]:
+        via = [spec.name for m, spec in enumerate(mediators.MEDIATORS) if s.mediator_engaged[0, m]]
         how = f"mediated by {' and '.join(via)}" if via else "bilateral"
         out.append(f"ceasefire agreed ({how}, strength {float(s.cf_strength[0, 0]):.2f})")
-    if a.cf_survived > b.cf_survived:
+    if rec.ceasefire_survived[0, 0]:
         out.append(f"ceasefire has held {model.params.border.ceasefire_durable_days} days")
     return out
 
@@ -217,7 +216,7 @@ def _home_front(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
 
 
 def describe(before: Snapshot, after: Snapshot, model: BorderModel) -> list[str]:
-    """Phrases for what happened between two snapshots (the model holds the later day)."""
+    """Phrases for the day just stepped (``model.today``), between two snapshots of the state."""
     return (_third_parties(before, after, model) + _governments(before, after, model)
             + _ceasefire(before, after, model) + _ladder(before, after, model) + _villages(model)
             + _home_front(before, after, model))

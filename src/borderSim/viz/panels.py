@@ -13,10 +13,10 @@ import reacton.ipywidgets as rw
 import solara
 
 from borderSim.geography import SIDE_NAMES, SIDES
-from borderSim.rules.thirdparties import ChinaAction, MediatorAction
+from borderSim.rules.ladder import Move
 from borderSim.viz import style
 from borderSim.viz.charts import draw_charts
-from borderSim.viz.events import CHINA_STATUS, MEDIATOR_STATUS, log_lines, rung
+from borderSim.viz.events import log_lines, rung, status
 from borderSim.viz.map import draw_map
 
 if TYPE_CHECKING:
@@ -88,9 +88,7 @@ def StatusPanel(model: VizModel, day: int):
         solara.Text(f"Kyrgyz protest pressure: {float(s.protest[0, 0]):.2f} (wave at {k.protest_threshold:.2f}) · "
                     f"Tajik succession consolidation: {float(s.succession[0, 0]):.2f}",
                     classes=["bs-protest"])
-        solara.Text("Russia: " + MEDIATOR_STATUS[MediatorAction(int(s.russia_action[0, 0]))]
-                    + " · Western mediators: " + MEDIATOR_STATUS[MediatorAction(int(s.west_action[0, 0]))]
-                    + " · China: " + CHINA_STATUS[ChinaAction(int(s.china_action[0, 0]))])
+        solara.Text(status(model), classes=["bs-third-parties"])
         solara.Text(f"Scenario {model.scenario_name} · seed {model.seed}", classes=["bs-scenario"])
         if model.changed:
             solara.Text("Changed from the scenario: " + ", ".join(
@@ -102,7 +100,7 @@ def _share(model: VizModel) -> float:
 
 
 def _move(m: int) -> str:
-    return {-1: "step down", 0: "hold", 1: "escalate"}[m]
+    return {Move.DOWN: "step down", Move.HOLD: "hold", Move.UP: "escalate"}[m]
 
 
 @solara.component

@@ -1,0 +1,30 @@
+"""What stays fixed while a batch runs: its parameters, geography, stream keys and derived terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from borderSim.geography import Geography
+from borderSim.rules import mediators, thirdparties
+from borderSim.rules.params import ParamArrays
+
+
+@dataclass(frozen=True)
+class Context:
+    """What stays fixed while a batch runs."""
+
+    P: ParamArrays
+    geo: Geography
+    keys: np.ndarray          # (B,) uint64 stream keys
+    backing: np.ndarray       # (B, 2) expected patron backing
+    terms: mediators.Terms    # the mediators' parameter-only terms
+    village_slots: np.ndarray
+
+    @classmethod
+    def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray) -> Context:
+        slots = np.arange(geo.n_villages)
+        slots.flags.writeable = False
+        return cls(P=P, geo=geo, keys=keys, backing=thirdparties.backing(P), terms=mediators.Terms.of(P),
+                   village_slots=slots)

@@ -1,0 +1,348 @@
+"""The mediators as an axis: one registry entry per outside actor that offers mediation.
+
+An entry (:class:`Mediator`) names the actor (key of its output columns, parameter group, display
+names), its random streams and its rules: the daily chance of an offer during an episode, its bias,
+the pressure it puts on each side while mediating, its effect on the ceasefire hazard, what it adds
+to a ceasefire it helped agree (monitors, guarantees, or the fragility of a pressed deal) and its
+standing support for demarcation talks. Its state is one column of the ``(B, M)`` mediator arrays
+(engaged, timing, action). Relations between mediators are entries too (:class:`Joint`).
+:data:`MEDIATORS` is read when called (never copied at import), so the state, the summary and daily
+columns, the Mesa agents and the event log all follow the registry. Adding a mediator is a schema
+group, an entry here and a scenario.
+
+Literature. Mediation is offered during an episode and lasts until it ends; each government accepts
+an offer with a chance that falls with the mediator's bias against it and rises with its hurt (Kydd
+2003; Zartman 2000); both must accept. Russia (CSTO) offers biased mediation with a chance scaled by
+its attention; it is credible when it restrains its own client (Kydd 2003), less so the more its
+client has other partners (Crawford 2003), and it can lean on remittances. Western mediators (OSCE,
+EU, US) offer after a delay, in a facilitative or manipulative style with given resources (Beardsley
+et al. 2006); pressured deals are less durable (Beardsley 2008); monitors strengthen a ceasefire
+(Fortna 2003), a guarantor too (Walter 2002); entry timing matters in a U shape (Regan & Stam 2000);
+success is rarer between two autocratic or hybrid regimes and higher over resources (Bercovitch et
+al. 1991). A joint (multiparty) offer carries the average of the partners' biases (Kydd 2003).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from borderSim.rules.draws import logistic
+from borderSim.rules.params import ParamArrays, sides
+from borderSim.rules.streams import Stream, uniform
+
+if TYPE_CHECKING:
+    from borderSim.schema import Parameters
+
+SIDE_SIGN = np.array([[-1.0, 1.0]])  # bias > 0 favours Tajikistan: it counts against Kyrgyzstan
+SIDE_SIGN.flags.writeable = False
+SIDES2 = np.array([0, 1])            # stream slots of the two governments' answers
+SIDES2.flags.writeable = False
+
+
+class MediatorAction(IntEnum):
+    """What a mediator did on a day."""
+
+    NONE = 0
+    STATEMENT = 1
+    DECLINED_BY_TJ = 2
+    DECLINED_BY_KG = 3
+    DECLINED_BY_BOTH = 4
+    ACCEPTED = 5
+    MEDIATING = 6
+    FACILITATING_TALKS = 7
+
+
+class Style(IntEnum):
+    """A mediator's style (Beardsley et al. 2006), as coded in the parameter arrays (the position of
+    the choice in the schema)."""
+
+    FACILITATIVE = 0
+    MANIPULATIVE = 1
+
+
+# plain ints for array arithmetic (numpy takes IntEnum members through its slow object path)
+MANIPULATIVE = Style.MANIPULATIVE.value
+NONE, STATEMENT, ACCEPTED, MEDIATING = (MediatorAction.NONE.value, MediatorAction.STATEMENT.value,
+                                        MediatorAction.ACCEPTED.value, MediatorAction.MEDIATING.value)
+
+Rule = Callable[[ParamArrays], np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class Mediator:
+    """One mediator: who it is and how it behaves. Rules take the rows' parameters ``P`` and return
+    ``(n, 1)`` arrays (``pressure``: ``(n, 2)``, one column per side)."""
+
+    key: str                  # prefix of its output columns: russia_offers, russia_action
+    group: str                # its parameter group in the schema
+    name: str                 # in the event log: "Russia offers mediation"
+    label: str                # the Mesa agent's name and the status panel's label
+    offer_stream: int         # stream of its daily offer draw (slot 0)
+    accept_stream: int        # stream of the governments' answers (slot = side)
+    offer_probability: Callable[[ParamArrays, np.ndarray], np.ndarray]  # (P, days into the episode)
+    bias: Rule                # + toward Tajikistan, - toward Kyrgyzstan
+    pressure: Rule            # against escalation on each side while it mediates
+    ceasefire_effect: Rule    # rise of the ceasefire hazard while it mediates, before timing and context
+    speaks: Callable[[ParamArrays], Any] = lambda P: True  # makes statements in an episode when not mediating
+    idle: Rule | None = None        # its action outside an episode (NONE when omitted)
+    monitors: Rule | None = None    # ceasefire strength its monitors add (Fortna 2003)
+    guarantee: Rule | None = None   # ceasefire strength it adds as a guarantor (Walter 2002)
+    fragility: Rule | None = None   # extra breakdown hazard of a deal it pressed (Beardsley 2008)
+    talks: Rule | None = None       # standing support for demarcation rounds (preventive diplomacy)
+    describe: Callable[[Parameters], str] = lambda p: "mediation"  # its offers, in the event log
+
+
+@dataclass(frozen=True, eq=False)
+class Joint:
+    """Joint mediation of ``lead`` with ``partner`` where ``active``: the lead's offers carry the
+    average of the two biases, and an accepted offer engages the partner too (Kydd 2003)."""
+
+    lead: str
+    partner: str
+    active: Rule
+
+
+# -- the registry ------------------------------------------------------------------------------------
+def _russia_pressure(P: ParamArrays) -> np.ndarray:
+    r, g = P.russia, P.gov
+    on_client = r.restraint * (1.0 - r.client_alternatives)
+    on_other = r.restraint * (1.0 - np.abs(r.bias))
+    client_is_tj = r.bias >= 0
+    restraint = sides(np.where(client_is_tj, on_client, on_other), np.where(client_is_tj, on_other, on_client))
+    return r.attention * (restraint + r.remittance_leverage * g.remittance_share)
+
+
+RUSSIA = Mediator(
+    key="russia", group="russia", name="Russia", label="Russia",
+    offer_stream=Stream.RUSSIA_OFFER, accept_stream=Stream.RUSSIA_ACCEPT,
+    offer_probability=lambda P, days_in: P.russia.mediation_propensity * P.russia.attention,
+    bias=lambda P: P.russia.bias,
+    pressure=_russia_pressure,
+    ceasefire_effect=lambda P: P.russia.ceasefire_effect * P.russia.attention * (1.0 - P.russia.client_alternatives),
+    guarantee=lambda P: P.russia.guarantor_strength * P.russia.attention,
+)
+
+
+def western(key: str, group: str, name: str, label: str, offer_stream: int, accept_stream: int) -> Mediator:
+    """A Western-style mediator whose parameters are a group shaped like ``western`` (willingness, delay,
+    style, resources, monitors, preventive support of talks): OSCE, EU and US can each be one."""
+
+    def g(P: ParamArrays):
+        return getattr(P, group)
+
+    def boost(P: ParamArrays) -> np.ndarray:
+        return np.where(g(P).style == MANIPULATIVE, g(P).manipulative_boost, 1.0)
+
+    return Mediator(
+        key=key, group=group, name=name, label=label, offer_stream=offer_stream, accept_stream=accept_stream,
+        offer_probability=lambda P, days_in: np.where(days_in >= g(P).delay_days, g(P).willingness, 0.0),
+        bias=lambda P: g(P).perceived_bias,
+        pressure=lambda P: g(P).pressure * g(P).resources * boost(P),
+        ceasefire_effect=lambda P: g(P).ceasefire_effect * g(P).resources * boost(P),
+        speaks=lambda P: g(P).willingness > 0,
+        idle=lambda P: np.where(g(P).preventive, MediatorAction.FACILITATING_TALKS, NONE),
+        monitors=lambda P: (g(P).style != MANIPULATIVE) * g(P).monitoring * g(P).resources,
+        fragility=lambda P: np.where(g(P).style == MANIPULATIVE, g(P).manipulative_fragility, 0.0),
+        talks=lambda P: g(P).preventive * g(P).negotiation_support * g(P).resources,
+        describe=lambda p: f"{getattr(p, group).style} mediation",
+    )
+
+
+WEST = western("west", "western", "the West", "Western mediators", Stream.WEST_OFFER, Stream.WEST_ACCEPT)
+
+#: The mediators, in the order of their state columns and outputs.
+MEDIATORS: tuple[Mediator, ...] = (RUSSIA, WEST)
+#: Relations between mediators.
+JOINTS: tuple[Joint, ...] = (Joint("west", "russia", lambda P: P.western.joint_with_russia),)
+
+_STREAM_SLOTS = 64   # a stream number has 6 bits in the counter (borderSim.rules.streams)
+
+
+def index(key: str) -> int:
+    """Column of the mediator ``key`` in the mediator arrays."""
+    return next(i for i, m in enumerate(MEDIATORS) if m.key == key)
+
+
+def check(mediators: tuple[Mediator, ...], joints: tuple[Joint, ...]) -> None:
+    """Keys are unique, relations name known mediators, and each mediator has streams of its own."""
+    keys = [m.key for m in mediators]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"mediator keys must be unique: {keys}")
+    unknown = {k for j in joints for k in (j.lead, j.partner)} - set(keys)
+    if unknown:
+        raise ValueError(f"joint mediation names unknown mediators: {sorted(unknown)}")
+    own = [int(s) for m in mediators for s in (m.offer_stream, m.accept_stream)]
+    others = {s.value for s in Stream if not s.name.endswith(("_OFFER", "_ACCEPT"))}
+    if len(set(own)) != len(own) or others & set(own) or not all(0 <= s < _STREAM_SLOTS for s in own):
+        raise ValueError(f"mediator streams must be distinct, not used for other draws, and below "
+                         f"{_STREAM_SLOTS}: {own}")
+
+
+@contextmanager
+def registered(*extra: Mediator, joints: tuple[Joint, ...] = ()) -> Iterator[None]:
+    """Mediators (and relations) added to the registry for the duration of a ``with`` block."""
+    global MEDIATORS, JOINTS
+    saved = MEDIATORS, JOINTS
+    check(MEDIATORS + extra, JOINTS + joints)
+    MEDIATORS, JOINTS = MEDIATORS + extra, JOINTS + joints
+    try:
+        yield
+    finally:
+        MEDIATORS, JOINTS = saved
+
+
+check(MEDIATORS, JOINTS)
+
+
+# -- what the registry adds up to -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Terms:
+    """Each mediator's parameter-only terms for a batch, computed once per run (lists by mediator)."""
+
+    pressure: list[np.ndarray]      # (B, 2) each
+    effect: list[np.ndarray]        # (B, 1) each
+    monitors: list[tuple[int, np.ndarray]]
+    guarantee: list[tuple[int, np.ndarray]]
+    fragility: list[tuple[int, np.ndarray]]
+    idle: np.ndarray                # (B, M) action outside an episode
+    facilitation: np.ndarray        # (B, 1) multiplier on demarcation rounds
+
+    @classmethod
+    def of(cls, P: ParamArrays) -> Terms:
+        ms = MEDIATORS
+        idle = np.full((P.batch, len(ms)), NONE, dtype=np.int64, order="F")
+        for m, spec in enumerate(ms):
+            if spec.idle is not None:
+                idle[:, m:m + 1] = spec.idle(P)
+        facilitation = 1.0
+        for spec in ms:
+            if spec.talks is not None:
+                facilitation = facilitation + spec.talks(P)
+        return cls(pressure=[spec.pressure(P) for spec in ms], effect=[spec.ceasefire_effect(P) for spec in ms],
+                   monitors=_optional(ms, "monitors", P), guarantee=_optional(ms, "guarantee", P),
+                   fragility=_optional(ms, "fragility", P), idle=idle,
+                   facilitation=np.broadcast_to(facilitation, (P.batch, 1)))
+
+
+def _optional(ms: tuple[Mediator, ...], rule: str, P: ParamArrays) -> list[tuple[int, np.ndarray]]:
+    return [(m, getattr(spec, rule)(P)) for m, spec in enumerate(ms) if getattr(spec, rule) is not None]
+
+
+def pressure(terms: Terms, engaged: np.ndarray) -> np.ndarray:
+    """(B, 2) pressure against escalation on each side from the engaged mediators."""
+    total = engaged[:, :1] * terms.pressure[0]
+    for m in range(1, len(terms.pressure)):
+        total = total + engaged[:, m:m + 1] * terms.pressure[m]
+    return total
+
+
+def mediation_factor(P: ParamArrays, terms: Terms, engaged: np.ndarray, timing: np.ndarray,
+                     water_origin: np.ndarray) -> np.ndarray:
+    """(B, 1) multiplier on the ceasefire hazard from the engaged mediators, each weighted by the timing
+    factor of its entry into the episode (Regan & Stam 2000), in the regime context (Bercovitch et
+    al. 1991)."""
+    b = P.border
+    context = b.mediation_regime_factor * (1.0 + b.resource_issue_bonus * water_origin)
+    total = engaged[:, :1] * (terms.effect[0] * timing[:, :1])
+    for m in range(1, len(terms.effect)):
+        total = total + engaged[:, m:m + 1] * (terms.effect[m] * timing[:, m:m + 1])
+    return 1.0 + context * total
+
+
+def ceasefire_terms(P: ParamArrays, terms: Terms, engaged: np.ndarray, agreement: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Strength of a ceasefire agreed today (bilateral, agreement, monitors, guarantees) and its extra
+    breakdown hazard where a manipulative mediator pressed it."""
+    strength = P.border.ceasefire_strength_bilateral + agreement
+    for m, term in terms.monitors + terms.guarantee:
+        strength = strength + engaged[:, m:m + 1] * term
+    fragility = np.zeros_like(agreement)
+    for m, term in terms.fragility:
+        fragility = fragility + engaged[:, m:m + 1] * term
+    return np.minimum(1.0, strength), fragility
+
+
+# -- a mediator's day ---------------------------------------------------------------------------------
+def timing_factor(P: ParamArrays, days_in: np.ndarray) -> np.ndarray:
+    """Mediation effect by days since the episode began: full early and late, dipping mid-span."""
+    x = np.clip(days_in / P.border.timing_span_days, 0.0, 1.0)
+    return 1.0 - P.border.timing_dip * 4.0 * x * (1.0 - x)
+
+
+def offers(P: ParamArrays, keys: np.ndarray, day: int, days_in: np.ndarray, engaged: np.ndarray, m: int
+           ) -> np.ndarray:
+    """(n, 1) whether mediator ``m`` offers mediation on rows in an episode where it is not mediating."""
+    spec = MEDIATORS[m]
+    u = uniform(keys, day, spec.offer_stream, 0)[:, None]
+    return ~engaged & (u < spec.offer_probability(P, days_in))
+
+
+def offer_bias(P: ParamArrays, m: int) -> np.ndarray:
+    """Bias of mediator ``m``'s offers: its own, averaged with the partners it mediates jointly with."""
+    spec = MEDIATORS[m]
+    bias = spec.bias(P)
+    joint = [j for j in JOINTS if j.lead == spec.key]
+    if not joint:
+        return bias
+    total, count = bias, 1.0
+    for j in joint:
+        active = j.active(P)
+        total = total + active * MEDIATORS[index(j.partner)].bias(P)
+        count = count + active
+    return total / count
+
+
+def acceptance(g, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray) -> np.ndarray:
+    """Chance a government accepts an offer from a mediator with ``bias`` (+ toward Tajikistan)."""
+    against = np.maximum(0.0, bias * sign)
+    return logistic(g.accept_intercept - g.bias_aversion * against + ripeness * hurt)
+
+
+def answers(P: ParamArrays, g, keys: np.ndarray, day: int, hurt: np.ndarray, m: int, cols: slice
+            ) -> np.ndarray:
+    """(n, k) whether the governments in columns ``cols`` (``g`` their parameters, ``hurt`` theirs)
+    accept mediator ``m``'s offers on the rows of ``P``."""
+    p = acceptance(g, offer_bias(P, m), hurt, P.border.ripeness_weight, SIDE_SIGN[:, cols])
+    return uniform(keys, day, MEDIATORS[m].accept_stream, SIDES2[cols]) < p
+
+
+def offer_outcome(accepted: np.ndarray) -> np.ndarray:
+    """Action code of an offer given (n, 2) acceptances."""
+    tj, kg = accepted[:, :1], accepted[:, 1:]
+    return np.where(tj & kg, MediatorAction.ACCEPTED,
+                    np.where(tj, MediatorAction.DECLINED_BY_KG,
+                             np.where(kg, MediatorAction.DECLINED_BY_TJ, MediatorAction.DECLINED_BY_BOTH)))
+
+
+def settle(P: ParamArrays, engaged: np.ndarray, offered: np.ndarray, accepted: np.ndarray, timing: np.ndarray,
+           today: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The mediators' day on rows in an episode, once the governments have answered.
+
+    ``engaged``, ``offered``, ``timing`` are (n, M); ``accepted`` (n, M, 2); ``today`` the (n, 1) timing
+    factor of an entry today. An offer both sides accept starts a mediation (and a joint partner's);
+    otherwise a mediator keeps mediating, or reports the answers to its offer, or makes statements.
+    Returns the new (engaged, action, timing) and the (n, M) offers agreed.
+    """
+    engaged, action, timing = engaged.copy(), np.empty(engaged.shape, dtype=np.int64), timing.copy()
+    agreed = offered & accepted[:, :, 0] & accepted[:, :, 1]
+    for m, spec in enumerate(MEDIATORS):
+        was = engaged[:, m:m + 1]
+        action[:, m:m + 1] = np.where(was, MEDIATING, np.where(spec.speaks(P), STATEMENT, NONE))
+        i = np.flatnonzero(offered[:, m])   # offers come only from mediators not yet mediating
+        if i.size:
+            action[i, m] = offer_outcome(accepted[i, m])[:, 0]
+        engaged[:, m:m + 1] = was | agreed[:, m:m + 1]
+        timing[:, m:m + 1] = np.where(agreed[:, m:m + 1], today, timing[:, m:m + 1])
+    for j in JOINTS:
+        lead, partner = index(j.lead), index(j.partner)
+        joins = agreed[:, lead:lead + 1] & j.active(P) & ~engaged[:, partner:partner + 1]
+        engaged[:, partner:partner + 1] |= joins
+        action[:, partner:partner + 1] = np.where(joins, ACCEPTED, action[:, partner:partner + 1])
+        timing[:, partner:partner + 1] = np.where(joins, today, timing[:, partner:partner + 1])
+    return engaged, action, timing, agreed
