@@ -305,7 +305,9 @@ GOVERNMENT_FIELDS: dict[str, _Shared] = {
     "deescalation_intercept": _Shared(float, -20, 5, "utility",
                                       "Utility of stepping down before any incentive."),
     "diversion_weight": _Shared(float, 0, 20, "utility",
-                                "Peak diversionary gain, reached at middling unrest (hump-shaped)."),
+                                "Peak diversionary gain, reached at unrest diversion_peak (hump-shaped)."),
+    "diversion_peak": _Shared(float, 0.05, 1, "unrest index 0-1",
+                              "Unrest at which diversionary gain peaks; below it more unrest means more diversion."),
     "audience_weight": _Shared(float, 0, 20, "utility per unit stock",
                                "Cost of backing down per unit of the audience-cost stock."),
     "reaction_weight": _Shared(float, 0, 50, "utility at rung 6",
@@ -356,6 +358,8 @@ class TajikistanParams(_Group):
                                         "calibrated (episode frequencies in the record)")
     diversion_weight: float = gov("diversion_weight", 2.0, "Tir 2010; Zhang 2024; article (expansionist "
                                   "rhetoric, diversion from Gorno-Badakhshan)")
+    diversion_peak: float = gov("diversion_peak", 0.8, "Tir 2010 (diversion likeliest at high unrest short of "
+                                "collapse); to be fitted to episode timing after dated shocks (issue 11)")
     audience_weight: float = gov("audience_weight", 0.6, "Weeks 2008 (elite audience only)")
     reaction_weight: float = gov("reaction_weight", 3.90, "Richardson 1960; calibrated (episode frequencies)")
     retaliation_weight: float = gov("retaliation_weight", 3.39, "Richardson 1960; calibrated (episode frequencies)")
@@ -398,6 +402,8 @@ class KyrgyzstanParams(_Group):
                                         "calibrated (episode frequencies in the record)")
     diversion_weight: float = gov("diversion_weight", 1.5, "Tir 2010; Zhang 2024; article (promise to "
                                   "settle the border)")
+    diversion_peak: float = gov("diversion_peak", 0.8, "Tir 2010 (diversion likeliest at high unrest short of "
+                                "collapse); to be fitted to episode timing after dated shocks (issue 11)")
     audience_weight: float = gov("audience_weight", 1.5, "Fearon 1994 (public audience, free media)")
     reaction_weight: float = gov("reaction_weight", 3.90, "Richardson 1960; calibrated (episode frequencies)")
     retaliation_weight: float = gov("retaliation_weight", 3.39, "Richardson 1960; calibrated (episode frequencies)")

@@ -33,6 +33,13 @@ def unrest(legitimacy: np.ndarray, rally: np.ndarray, shock: np.ndarray) -> np.n
     return np.clip(1.0 - legitimacy - rally + shock, 0.0, 1.0)
 
 
+def diversion(weight: np.ndarray, peak: np.ndarray, unrest_: np.ndarray) -> np.ndarray:
+    """Diversionary gain, hump-shaped in unrest (Tir 2010): ``weight`` · (u/p) · exp(1 − u/p), rising to its
+    maximum ``weight`` at the unrest ``peak`` p and falling beyond it (a regime near collapse cannot divert)."""
+    x = unrest_ / peak
+    return weight * x * np.exp(1.0 - x)
+
+
 def utilities(g, *, level_eff, level_base, unrest_, provoked, capability, opp_capability,
               threshold, backing, pressure, pull, ceasefire, cf_strength, violation_cost, audience,
               cost_exponent, weariness):
@@ -41,14 +48,14 @@ def utilities(g, *, level_eff, level_base, unrest_, provoked, capability, opp_ca
     ``weariness`` (1 + ripeness weight x hurt) scales the expected cost of the next rung: recent
     losses make further escalation costlier (Zartman 2000).
     """
-    diversion = g.diversion_weight * 4.0 * unrest_ * (1.0 - unrest_)
+    diverted = diversion(g.diversion_weight, g.diversion_peak, unrest_)
     reaction = g.reaction_weight * level_eff / 6.0 + g.retaliation_weight * (provoked & (level_eff <= 3))
     share = capability / (capability + opp_capability)
     room = 1.0 - threshold   # 0 at threshold 1: no share exceeds it, so the pull is 0 (not 0 / 0)
     superiority = g.superiority_weight * np.maximum(0.0, share - threshold) / np.where(room > 0.0, room, 1.0)
     restraint = g.mediator_weight * pressure
     breach = ceasefire * violation_cost * cf_strength
-    u_up = (g.escalation_intercept + diversion + reaction + superiority + g.patron_weight * backing + pull
+    u_up = (g.escalation_intercept + diverted + reaction + superiority + g.patron_weight * backing + pull
             - weariness * rung_cost(g.cost_weight, level_eff + 1, cost_exponent) - restraint - breach)
     u_down = (g.deescalation_intercept + rung_cost(g.cost_weight, level_base, cost_exponent)
               - g.reaction_weight * level_eff / 6.0 - g.audience_weight * audience + restraint)
