@@ -18,6 +18,7 @@ from borderSim.core.run import iter_chunks, run_rows
 from borderSim.geography import segment_ids
 from borderSim.model import BorderModel
 from borderSim.scenarios import load_scenario, shipped_names
+from tests.strategies import extreme_shocks
 
 MAX_DAYS = 240
 
@@ -121,7 +122,9 @@ def switches(params) -> list[tuple[str, object]]:
         value = params.get(s.name)
         if not s.batch or s.name == "simulation.start_date":
             continue
-        if s.type is bool:
+        if s.is_list:
+            out.append((s.name, () if value else extreme_shocks()))
+        elif s.type is bool:
             out.append((s.name, not value))
         elif s.choices is not None:
             out += [(s.name, c) for c in s.choices if c != value]
@@ -137,6 +140,8 @@ def is_off(name: str, params) -> bool:
     """The baseline switches this mechanism off: a flag that is off, a categorical at its default, a
     number at an end of its range (a rate, share or delay at 0)."""
     s, value = schema.spec(name), params.get(name)
+    if s.is_list:
+        return not value
     if s.type is bool:
         return not value
     if s.choices is not None:

@@ -13,7 +13,10 @@ terms of the brief) with their own defaults and sources; each adds its own domes
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,6 +29,7 @@ GROUPS = (
     "communities",
     "tajikistan",
     "kyrgyzstan",
+    "domestic",
     "russia",
     "china",
     "western",
@@ -335,6 +339,8 @@ GOVERNMENT_FIELDS: dict[str, _Shared] = {
                                 "Log-odds of accepting a mediation offer from an unbiased mediator."),
     "bias_aversion": _Shared(float, 0, 20, "logit per unit bias",
                              "Fall in acceptance per unit of a mediator's bias against this side."),
+    "shock_scale": _Shared(float, 0, 5, "factor",
+                           "Weight of this side's dated domestic shocks (domestic.shocks) in its unrest."),
 }
 
 _GOV_ORDER = tuple(GOVERNMENT_FIELDS)
@@ -351,7 +357,8 @@ class TajikistanParams(_Group):
 
     legitimacy: float = gov("legitimacy", 0.6, "article (rule since 1992, opposition removed); calibrated")
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
-    unrest_shock: float = gov("unrest_shock", 0.15, "record/article (Gorno-Badakhshan crackdown, May 2022)")
+    unrest_shock: float = gov("unrest_shock", 0.10, "article (opposition removed; Gorno-Badakhshan the last place "
+                              "of civic resistance); the dated crackdowns of Nov 2021 and May 2022 are shocks")
     escalation_intercept: float = gov("escalation_intercept", -6.25,
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
@@ -377,6 +384,8 @@ class TajikistanParams(_Group):
     civil_society: float = gov("civil_society", 0.1, "article (weak civil society; opposition removed)")
     accept_intercept: float = gov("accept_intercept", 0.0, "Kydd 2003")
     bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
+    shock_scale: float = gov("shock_scale", 1.0, "record (dated events: data/domestic_events.toml); calibrated "
+                             "later (issue 11)")
     succession_effect: float = param(
         0.5, ge=-5, le=5, unit="utility",
         description="Effect of unfinished dynastic succession on risk-taking (sign contested).",
@@ -421,6 +430,8 @@ class KyrgyzstanParams(_Group):
     civil_society: float = gov("civil_society", 0.8, "article (grassroots shelter campaigns, independent media)")
     accept_intercept: float = gov("accept_intercept", 0.5, "Kydd 2003; article (open to Western partners)")
     bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
+    shock_scale: float = gov("shock_scale", 1.0, "record (dated events: data/domestic_events.toml); calibrated "
+                             "later (issue 11)")
     protest_per_death: float = param(
         0.005, ge=0, le=1, unit="per death", description="Protest pressure per Kyrgyz death.",
         source="article (government seen to fail in defence); calibrated (no protest wave after Sept 2022)")
@@ -444,6 +455,56 @@ class KyrgyzstanParams(_Group):
         1.0, ge=0, le=20, unit="utility",
         description="Pull to escalate per unit protest pressure (to be seen defending).",
         source="article (protests punish governments that fail to defend or concede land)")
+
+
+class Shock(BaseModel):
+    """One dated domestic shock: on ``date`` the ``side``'s unrest (or legitimacy) jumps by ``size`` on the
+    0-1 index, then halves every ``half_life_days``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date
+    side: Literal["tajikistan", "kyrgyzstan"]
+    kind: Literal["unrest", "legitimacy"]
+    size: float = Field(ge=0, le=1)
+    half_life_days: float = Field(ge=1, le=3_650)
+    event: str = Field(min_length=1, max_length=200)
+    source: str = Field(min_length=1, max_length=300)
+
+
+MAX_SHOCKS = 24   # a handful per side; they are batched as (B, K) arrays
+
+
+@functools.cache
+def record_shocks() -> tuple[Shock, ...]:
+    """The record's calendar of domestic shocks (``data/domestic_events.toml``): the default of
+    ``domestic.shocks``."""
+    text = resources.files("borderSim.data").joinpath("domestic_events.toml").read_text(encoding="utf-8")
+    return tuple(Shock(**row) for row in tomllib.loads(text)["shocks"])
+
+
+class DomesticParams(_Group):
+    """Dated domestic events that move a government's unrest or legitimacy (the record's calendar)."""
+
+    shocks: tuple[Shock, ...] = param(
+        record_shocks(), unit="list of shocks",
+        description="Dated shocks to unrest (kind unrest) or legitimacy (kind legitimacy), each {date, side, kind, "
+                    "size 0-1, half_life_days, event, source}; a shock before day 0 still weighs by its decay.",
+        source="record (data/domestic_events.toml: KG upheaval Oct 2020, votes Jan and Apr 2021, Vorukh-swap "
+               "row Mar 2021, disputed election Nov 2021, Kempir-Abad arrests Oct 2022; TJ Khorog Nov 2021, "
+               "Gorno-Badakhshan crackdown May 2022); article")
+
+    @field_validator("shocks", mode="before")
+    @classmethod
+    def _as_tuple(cls, v: Any) -> Any:
+        return tuple(v) if isinstance(v, list) else v
+
+    @field_validator("shocks")
+    @classmethod
+    def _few(cls, v: tuple[Shock, ...]) -> tuple[Shock, ...]:
+        if len(v) > MAX_SHOCKS:
+            raise ValueError(f"at most {MAX_SHOCKS} shocks")
+        return v
 
 
 class RussiaParams(_Group):
@@ -577,6 +638,7 @@ class Parameters(_Group):
     communities: CommunityParams = CommunityParams()
     tajikistan: TajikistanParams = TajikistanParams()
     kyrgyzstan: KyrgyzstanParams = KyrgyzstanParams()
+    domestic: DomesticParams = DomesticParams()
     russia: RussiaParams = RussiaParams()
     china: ChinaParams = ChinaParams()
     western: WesternParams = WesternParams()

@@ -257,6 +257,9 @@ def _axes(table, where: str, kind: str) -> tuple[Axis, ...]:
         if not spec.batch:
             raise InputError(where, key, "is a run control, not a model parameter; set replicates, days and seed "
                              "at the top of the experiment file")
+        if spec.is_list:
+            raise InputError(where, key, "is a list of dated shocks, not an axis; vary tajikistan.shock_scale or "
+                             "kyrgyzstan.shock_scale")
         if isinstance(value, list):
             if kind != "grid":
                 raise InputError(where, key, f"a {kind} design samples ranges: give {{ low = ..., high = ... }}")
@@ -376,6 +379,9 @@ def build_design(exp: Experiment) -> Design:
     first = rows[0][1]
     varying = axis_names + [k for k in first if k not in axis_names and not _run_control(k)
                             and any(f[k] != first[k] for _, f in rows)]
+    if "domestic.shocks" in varying:
+        raise InputError(str(exp.path), "scenarios", "the scenarios differ in domestic.shocks; one experiment runs "
+                         "on one calendar of dated shocks (vary tajikistan.shock_scale or kyrgyzstan.shock_scale)")
     table = pd.DataFrame([labels for labels, _ in rows])
     for name in varying:
         table[name] = pd.Series([f[name] for _, f in rows], dtype=object if _categorical(name) else None)

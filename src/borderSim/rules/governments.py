@@ -28,9 +28,28 @@ def rung_cost(cost_weight: np.ndarray, rung: np.ndarray, exponent: np.ndarray) -
     return cost_weight * 4.0 * (rung / 6.0) ** exponent
 
 
-def unrest(legitimacy: np.ndarray, rally: np.ndarray, shock: np.ndarray) -> np.ndarray:
-    """Domestic unrest in [0, 1]: legitimacy and rally lower it, standing crises raise it."""
-    return np.clip(1.0 - legitimacy - rally + shock, 0.0, 1.0)
+def shock_levels(d, day: int) -> np.ndarray:
+    """(b, 2) net unrest the dated domestic shocks add on ``day``, by side (Tajikistan, Kyrgyzstan): each
+    shock's signed size (legitimacy shocks lower unrest) halved every half-life since its day, zero before
+    it. ``d`` holds the ``(B, K)`` shock arrays (:func:`borderSim.rules.params.shock_arrays`); where they
+    are one row broadcast along the batch (every row shares them) the levels are computed once (b = 1)."""
+    when, signed, factor, side = d.shock_day, d.shock_signed, d.shock_factor, d.shock_side
+    if when.shape[0] > 1 and when.strides[0] == 0:
+        when, signed, factor, side = when[:1], signed[:1], factor[:1], side[:1]
+    age = day - when
+    value = np.where(age >= 0, signed * factor ** np.maximum(age, 0.0), 0.0)
+    tj = np.zeros((when.shape[0], 1))
+    kg = np.zeros((when.shape[0], 1))
+    for k in range(when.shape[1]):   # in a fixed order, so that any batch adds up the same way
+        on_tj = side[:, k:k + 1] == 0
+        tj = tj + np.where(on_tj, value[:, k:k + 1], 0.0)
+        kg = kg + np.where(on_tj, 0.0, value[:, k:k + 1])
+    return np.concatenate([tj, kg], axis=1)
+
+
+def unrest(legitimacy: np.ndarray, rally: np.ndarray, standing: np.ndarray, shocks: np.ndarray) -> np.ndarray:
+    """Domestic unrest in [0, 1]: legitimacy and rally lower it, standing crises and dated shocks raise it."""
+    return np.clip(1.0 - legitimacy - rally + standing + shocks, 0.0, 1.0)
 
 
 def diversion(weight: np.ndarray, peak: np.ndarray, unrest_: np.ndarray) -> np.ndarray:

@@ -186,14 +186,22 @@ def _protest_pull(P: ParamArrays, s: State) -> np.ndarray:
     return governments.protest_pull(P.kyrgyzstan.protest_hawkishness, s.protest)
 
 
+def _unrest(P: ParamArrays, g, legitimacy: np.ndarray, rally: np.ndarray, day: int, col: slice) -> np.ndarray:
+    """Unrest of the governments in columns ``col`` (``g`` their parameters) on ``day``, dated shocks included."""
+    shocks = governments.shock_levels(P.domestic, day)[:, col] * g.shock_scale
+    return governments.unrest(legitimacy, rally, g.unrest_shock, shocks)
+
+
 def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
     """Governments ``who`` choose, simultaneously, to step down, hold or escalate (multinomial logit)."""
     P, col, opp = ctx.P, who.col, who.opp
     g = who.params(P.gov)
+    unrest_ = _unrest(P, g, s.legitimacy[:, col], s.rally[:, col], today.day, col)
+    who.put(s, "unrest", unrest_)
     pressure = thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.china_until >= today.day)
     u_up, u_down = governments.utilities(
         g, level_eff=np.maximum(s.level_base, s.local_max), level_base=s.level_base,
-        unrest_=governments.unrest(s.legitimacy[:, col], s.rally[:, col], g.unrest_shock),
+        unrest_=unrest_,
         provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), capability=s.capability[:, col],
         opp_capability=s.capability[:, opp], threshold=P.border.superiority_threshold,
         backing=ctx.backing[:, col], pressure=pressure[:, col], pull=who.each(_succession_pull, _protest_pull, P, s),
