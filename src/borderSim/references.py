@@ -15,6 +15,10 @@ REFERENCES: dict[str, str] = {
         "Human Rights Watch (May 2023); World Bank remittance data."
     ),
     "brief": "The borderSim model brief (shared model-brief.md).",
+    "Baker & Oneal 2001": (
+        "Baker, W. D. & Oneal, J. R. (2001). Patriotism or opinion leadership? The nature and origins of the "
+        "'rally 'round the flag' effect. Journal of Conflict Resolution 45(5)."
+    ),
     "Beardsley 2008": (
         "Beardsley, K. (2008). Agreement without peace? International mediation and time inconsistency "
         "problems. American Journal of Political Science 52(4)."

@@ -332,6 +332,9 @@ GOVERNMENT_FIELDS: dict[str, _Shared] = {
     "china_debt_share": _Shared(float, 0, 1, "share of external debt",
                                 "Debt to China's Exim Bank as a share of external debt."),
     "rally_jump": _Shared(float, 0, 1, "legitimacy", "Rally gained when the government escalates to 3+."),
+    "rally_anticipation": _Shared(float, 0, 100, "utility per legitimacy at unrest 1",
+                                  "Value of the rally expected from escalating to a public standoff (3+), "
+                                  "times unrest."),
     "death_cost": _Shared(float, 0, 0.1, "legitimacy/death", "Legitimacy lost per own death."),
     "civil_society": _Shared(float, 0, 1, "index 0-1",
                              "Strength of civil society and media: shelter for the displaced, mobilisation."),
@@ -380,6 +383,8 @@ class TajikistanParams(_Group):
     remittance_share: float = gov("remittance_share", 0.51, "record (World Bank, 2022)")
     china_debt_share: float = gov("china_debt_share", 0.5, "record (up to ~60 % of external debt)")
     rally_jump: float = gov("rally_jump", 0.06, "Lian & Oneal 1993")
+    rally_anticipation: float = gov("rally_anticipation", 10.0, "Lian & Oneal 1993; Baker & Oneal 2001; article "
+                                    "(nationalist sentiment consolidates the regime)")
     death_cost: float = gov("death_cost", 0.0005, "article (weak civil society, controlled media)")
     civil_society: float = gov("civil_society", 0.1, "article (weak civil society; opposition removed)")
     accept_intercept: float = gov("accept_intercept", 0.0, "Kydd 2003")
@@ -426,6 +431,8 @@ class KyrgyzstanParams(_Group):
     remittance_share: float = gov("remittance_share", 0.31, "record (World Bank, 2022)")
     china_debt_share: float = gov("china_debt_share", 0.35, "record (30-40 % of external debt)")
     rally_jump: float = gov("rally_jump", 0.06, "Lian & Oneal 1993")
+    rally_anticipation: float = gov("rally_anticipation", 10.0, "Lian & Oneal 1993; Baker & Oneal 2001; article "
+                                    "(border security high on the populist agenda)")
     death_cost: float = gov("death_cost", 0.002, "article (government exposed as unable to defend)")
     civil_society: float = gov("civil_society", 0.8, "article (grassroots shelter campaigns, independent media)")
     accept_intercept: float = gov("accept_intercept", 0.5, "Kydd 2003; article (open to Western partners)")

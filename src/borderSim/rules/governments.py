@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from borderSim.rules.draws import choose3
+from borderSim.rules.ladder import STANDOFF
 
 
 def rung_cost(cost_weight: np.ndarray, rung: np.ndarray, exponent: np.ndarray) -> np.ndarray:
@@ -74,8 +75,9 @@ def utilities(g, *, level_eff, level_base, unrest_, provoked, capability, opp_ca
     superiority = g.superiority_weight * np.maximum(0.0, share - threshold) / np.where(room > 0.0, room, 1.0)
     restraint = g.mediator_weight * pressure
     breach = ceasefire * violation_cost * cf_strength
+    rally_ahead = g.rally_anticipation * g.rally_jump * unrest_ * (level_eff + 1 >= STANDOFF)
     u_up = (g.escalation_intercept + diverted + reaction + superiority + g.patron_weight * backing + pull
-            - weariness * rung_cost(g.cost_weight, level_eff + 1, cost_exponent) - restraint - breach)
+            + rally_ahead - weariness * rung_cost(g.cost_weight, level_eff + 1, cost_exponent) - restraint - breach)
     u_down = (g.deescalation_intercept + rung_cost(g.cost_weight, level_base, cost_exponent)
               - g.reaction_weight * level_eff / 6.0 - g.audience_weight * audience + restraint)
     u_up = np.where(level_eff >= 6, -np.inf, u_up)
