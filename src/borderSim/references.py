@@ -51,6 +51,10 @@ REFERENCES: dict[str, str] = {
         "Fortna, V. P. (2003). Scraps of paper? Agreements and the durability of peace. International "
         "Organization 57(2)."
     ),
+    "Gartner & Segura 1998": (
+        "Gartner, S. S. & Segura, G. M. (1998). War, casualties, and public opinion. Journal of Conflict "
+        "Resolution 42(3)."
+    ),
     "Grimm et al. 2020": (
         "Grimm, V. et al. (2020). The ODD protocol for describing agent-based and other simulation models: "
         "a second update to improve clarity, replication, and structural realism. JASSS 23(2) 7."

@@ -335,7 +335,12 @@ GOVERNMENT_FIELDS: dict[str, _Shared] = {
     "rally_anticipation": _Shared(float, 0, 100, "utility per legitimacy at unrest 1",
                                   "Value of the rally expected from escalating to a public standoff (3+), "
                                   "times unrest."),
-    "death_cost": _Shared(float, 0, 0.1, "legitimacy/death", "Legitimacy lost per own death."),
+    "death_cost": _Shared(float, 0, 0.1, "legitimacy/death",
+                          "Legitimacy lost per own death, realised and (weighed by casualty_aversion) expected."),
+    "casualty_aversion": _Shared(float, 0, 100, "utility per legitimacy",
+                                 "Weight of the legitimacy the next rung's expected own deaths would cost."),
+    "anticipated_deaths": _Shared(float, 0, 1_000, "deaths",
+                                  "Own deaths a government expects from a major clash (rung 5) at equal capability."),
     "civil_society": _Shared(float, 0, 1, "index 0-1",
                              "Strength of civil society and media: shelter for the displaced, mobilisation."),
     "accept_intercept": _Shared(float, -20, 20, "logit",
@@ -386,6 +391,10 @@ class TajikistanParams(_Group):
     rally_anticipation: float = gov("rally_anticipation", 10.0, "Lian & Oneal 1993; Baker & Oneal 2001; article "
                                     "(nationalist sentiment consolidates the regime)")
     death_cost: float = gov("death_cost", 0.0005, "article (weak civil society, controlled media)")
+    casualty_aversion: float = gov("casualty_aversion", 10.0, "Gartner & Segura 1998; Weeks 2008 (an elite "
+                                   "audience); the side's exposure is in its death_cost")
+    anticipated_deaths: float = gov("anticipated_deaths", 40.0, "record (deaths per side per major episode: "
+                                    "TJ 19 and 41, KG 36 and 59-63)")
     civil_society: float = gov("civil_society", 0.1, "article (weak civil society; opposition removed)")
     accept_intercept: float = gov("accept_intercept", 0.0, "Kydd 2003")
     bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
@@ -434,6 +443,10 @@ class KyrgyzstanParams(_Group):
     rally_anticipation: float = gov("rally_anticipation", 10.0, "Lian & Oneal 1993; Baker & Oneal 2001; article "
                                     "(border security high on the populist agenda)")
     death_cost: float = gov("death_cost", 0.002, "article (government exposed as unable to defend)")
+    casualty_aversion: float = gov("casualty_aversion", 10.0, "Gartner & Segura 1998; the side's exposure (free "
+                                   "press, civil society) is in its death_cost")
+    anticipated_deaths: float = gov("anticipated_deaths", 40.0, "record (deaths per side per major episode: "
+                                    "TJ 19 and 41, KG 36 and 59-63)")
     civil_society: float = gov("civil_society", 0.8, "article (grassroots shelter campaigns, independent media)")
     accept_intercept: float = gov("accept_intercept", 0.5, "Kydd 2003; article (open to Western partners)")
     bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
@@ -458,10 +471,15 @@ class KyrgyzstanParams(_Group):
     protest_legitimacy_cost: float = param(
         0.005, ge=0, le=0.1, unit="legitimacy/day",
         description="Legitimacy lost per day of a protest wave.", source="record (2020 uprising)")
+    protest_casualty: float = param(
+        10.0, ge=0, le=50, unit="factor per unit pressure",
+        description="Rise of the weight of expected own deaths per unit protest pressure (protest over losses).",
+        source="article (government seen to allow high casualties; civil society mobilises with every crisis)")
     protest_hawkishness: float = param(
-        1.0, ge=0, le=20, unit="utility",
-        description="Pull to escalate per unit protest pressure (to be seen defending).",
-        source="article (protests punish governments that fail to defend or concede land)")
+        0.5, ge=0, le=20, unit="utility",
+        description="Pull to escalate per unit protest pressure (to be seen defending); less than the restraint.",
+        source="article (protests punish governments that fail to defend or concede land); set below the "
+               "casualty restraint of protest (protest_casualty) so that protest restrains on balance")
 
 
 class Shock(BaseModel):

@@ -55,6 +55,8 @@ _BEFORE: dict[str, str] = {
     "protest_wave": "Kyrgyz protest pressure crossed the protest threshold",
     "protest_peak": "highest Kyrgyz protest pressure",
     "escalations_TJ": "days Tajikistan chose to escalate", "escalations_KG": "days Kyrgyzstan chose to escalate",
+    "public_escalations_TJ": "days Tajikistan escalated and the day ended at a standoff or in fighting (rung 3+)",
+    "public_escalations_KG": "days Kyrgyzstan escalated and the day ended at a standoff or in fighting (rung 3+)",
 }
 _AFTER: dict[str, str] = {
     "china_pressure_bouts": "bouts of Chinese economic pressure",
@@ -103,6 +105,7 @@ class Recorder:
         self.protest_peak, self.protest_wave_days = zeros(dtype=np.float64), zeros()
         self.offers, self.acceptances, self.china_bouts = zeros(m), zeros(m), zeros()
         self.escalations, self.displaced_peak, self.displaced_total = sides(), sides(), sides()
+        self.public_escalations = sides()
         self.legitimacy_90, self.legitimacy_365 = sides(np.float64, np.nan), sides(np.float64, np.nan)
 
     def record(self, s: State, day: int, rec: DayRecord) -> None:
@@ -133,7 +136,9 @@ class Recorder:
         self.offers += rec.offered
         self.acceptances += rec.agreed
         self.china_bouts += rec.china_pressure_started
-        self.escalations += s.move == UP
+        up = s.move == UP
+        self.escalations += up
+        self.public_escalations += up & (s.level_base >= STANDOFF)
         np.maximum(self.displaced_peak, s.displaced_now, out=self.displaced_peak)
         self.displaced_total += s.fled_today
         if day == 90:
@@ -191,6 +196,7 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
         "protest_wave": c(r.protest_wave_days) > 0,
         "protest_peak": c(r.protest_peak),
         "escalations_TJ": r.escalations[:, TJ], "escalations_KG": r.escalations[:, KG],
+        "public_escalations_TJ": r.public_escalations[:, TJ], "public_escalations_KG": r.public_escalations[:, KG],
     }
     for m, spec in enumerate(mediators.MEDIATORS):
         out[f"{spec.key}_offers"] = r.offers[:, m]

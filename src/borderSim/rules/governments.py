@@ -60,13 +60,26 @@ def diversion(weight: np.ndarray, peak: np.ndarray, unrest_: np.ndarray) -> np.n
     return weight * x * np.exp(1.0 - x)
 
 
+def casualty_cost(g, next_rung: np.ndarray, exponent: np.ndarray, capability: np.ndarray,
+                  opp_capability: np.ndarray, sensitivity: np.ndarray) -> np.ndarray:
+    """Utility cost of the legitimacy that the next rung's expected own deaths would cost (Gartner & Segura
+    1998; Weeks 2008): ``anticipated_deaths`` at a major clash (rung 5), scaled to rung k by (k/5) ** the
+    cost convexity (a standoff carries the risk of a clash, a war about twice a major clash's toll) and by
+    the side's exposure (twice the opponent's capability share), at ``death_cost`` each, weighted by
+    ``casualty_aversion`` and the side's ``sensitivity`` (Kyrgyz protest over losses)."""
+    exposure = 2.0 * opp_capability / (capability + opp_capability)
+    deaths = g.anticipated_deaths * (next_rung / 5.0) ** exponent * exposure
+    return g.casualty_aversion * g.death_cost * deaths * sensitivity
+
+
 def utilities(g, *, level_eff, level_base, unrest_, provoked, capability, opp_capability,
               threshold, backing, pressure, pull, ceasefire, cf_strength, violation_cost, audience,
-              cost_exponent, weariness):
+              cost_exponent, weariness, casualties):
     """Utilities of escalating and of stepping down (hold = 0). ``g`` holds the side's parameters.
 
     ``weariness`` (1 + ripeness weight x hurt) scales the expected cost of the next rung: recent
-    losses make further escalation costlier (Zartman 2000).
+    losses make further escalation costlier (Zartman 2000). ``casualties`` is the legitimacy cost of
+    the next rung's expected own deaths (:func:`casualty_cost`).
     """
     diverted = diversion(g.diversion_weight, g.diversion_peak, unrest_)
     reaction = g.reaction_weight * level_eff / 6.0 + g.retaliation_weight * (provoked & (level_eff <= 3))
@@ -77,7 +90,8 @@ def utilities(g, *, level_eff, level_base, unrest_, provoked, capability, opp_ca
     breach = ceasefire * violation_cost * cf_strength
     rally_ahead = g.rally_anticipation * g.rally_jump * unrest_ * (level_eff + 1 >= STANDOFF)
     u_up = (g.escalation_intercept + diverted + reaction + superiority + g.patron_weight * backing + pull
-            + rally_ahead - weariness * rung_cost(g.cost_weight, level_eff + 1, cost_exponent) - restraint - breach)
+            + rally_ahead - weariness * rung_cost(g.cost_weight, level_eff + 1, cost_exponent) - casualties
+            - restraint - breach)
     u_down = (g.deescalation_intercept + rung_cost(g.cost_weight, level_base, cost_exponent)
               - g.reaction_weight * level_eff / 6.0 - g.audience_weight * audience + restraint)
     u_up = np.where(level_eff >= 6, -np.inf, u_up)
@@ -114,6 +128,11 @@ def succession_pull(effect: np.ndarray, consolidation: np.ndarray) -> np.ndarray
 def protest_pull(hawkishness: np.ndarray, protest: np.ndarray) -> np.ndarray:
     """Kyrgyzstan: pull to be seen defending, rising with protest pressure."""
     return hawkishness * protest
+
+
+def protest_sensitivity(weight: np.ndarray, protest: np.ndarray) -> np.ndarray:
+    """Kyrgyzstan: protest over losses and the displaced multiplies the weight of expected own deaths."""
+    return 1.0 + weight * protest
 
 
 # -- domestic update -------------------------------------------------------------------------------

@@ -186,6 +186,14 @@ def _protest_pull(P: ParamArrays, s: State) -> np.ndarray:
     return governments.protest_pull(P.kyrgyzstan.protest_hawkishness, s.protest)
 
 
+def _no_sensitivity(P: ParamArrays, s: State) -> np.ndarray:
+    return np.ones_like(s.protest)
+
+
+def _protest_sensitivity(P: ParamArrays, s: State) -> np.ndarray:
+    return governments.protest_sensitivity(P.kyrgyzstan.protest_casualty, s.protest)
+
+
 def _unrest(P: ParamArrays, g, legitimacy: np.ndarray, rally: np.ndarray, day: int, col: slice) -> np.ndarray:
     """Unrest of the governments in columns ``col`` (``g`` their parameters) on ``day``, dated shocks included."""
     shocks = governments.shock_levels(P.domestic, day)[:, col] * g.shock_scale
@@ -199,15 +207,19 @@ def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
     unrest_ = _unrest(P, g, s.legitimacy[:, col], s.rally[:, col], today.day, col)
     who.put(s, "unrest", unrest_)
     pressure = thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.china_until >= today.day)
+    level_eff = np.maximum(s.level_base, s.local_max)
+    capability, opp_capability = s.capability[:, col], s.capability[:, opp]
+    casualties = governments.casualty_cost(g, level_eff + 1, P.border.cost_exponent, capability, opp_capability,
+                                           who.each(_no_sensitivity, _protest_sensitivity, P, s))
     u_up, u_down = governments.utilities(
-        g, level_eff=np.maximum(s.level_base, s.local_max), level_base=s.level_base,
+        g, level_eff=level_eff, level_base=s.level_base,
         unrest_=unrest_,
-        provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), capability=s.capability[:, col],
-        opp_capability=s.capability[:, opp], threshold=P.border.superiority_threshold,
+        provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), capability=capability,
+        opp_capability=opp_capability, threshold=P.border.superiority_threshold,
         backing=ctx.backing[:, col], pressure=pressure[:, col], pull=who.each(_succession_pull, _protest_pull, P, s),
         ceasefire=s.ceasefire, cf_strength=s.cf_strength, violation_cost=P.border.violation_cost,
         audience=s.audience[:, col], cost_exponent=P.border.cost_exponent,
-        weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col])
+        weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col], casualties=casualties)
     s.move[:, col] = governments.choose(uniform(ctx.keys, today.day, Stream.CHOICE, SIDES2[col]), u_up, u_down)
 
 
