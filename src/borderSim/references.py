@@ -23,6 +23,9 @@ REFERENCES: dict[str, str] = {
         "Beardsley, K. (2008). Agreement without peace? International mediation and time inconsistency "
         "problems. American Journal of Political Science 52(4)."
     ),
+    "Beardsley 2011": (
+        "Beardsley, K. (2011). The Mediation Dilemma. Cornell University Press."
+    ),
     "Beardsley et al. 2006": (
         "Beardsley, K., Quinn, D., Biswas, B. & Wilkenfeld, J. (2006). Mediation style and crisis outcomes. "
         "Journal of Conflict Resolution 50(1)."

@@ -347,6 +347,8 @@ GOVERNMENT_FIELDS: dict[str, _Shared] = {
                                 "Log-odds of accepting a mediation offer from an unbiased mediator."),
     "bias_aversion": _Shared(float, 0, 20, "logit per unit bias",
                              "Fall in acceptance per unit of a mediator's bias against this side."),
+    "accept_unrest": _Shared(float, 0, 20, "logit per unit unrest",
+                             "Rise in acceptance of mediation per unit of unrest above 0.5 (political cover)."),
     "shock_scale": _Shared(float, 0, 5, "factor",
                            "Weight of this side's dated domestic shocks (domestic.shocks) in its unrest."),
 }
@@ -398,6 +400,8 @@ class TajikistanParams(_Group):
     civil_society: float = gov("civil_society", 0.1, "article (weak civil society; opposition removed)")
     accept_intercept: float = gov("accept_intercept", 0.0, "Kydd 2003")
     bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
+    accept_unrest: float = gov("accept_unrest", 2.0, "Beardsley 2011 (mediation as political cover for "
+                               "concessions a weak government cannot make alone)")
     shock_scale: float = gov("shock_scale", 1.0, "record (dated events: data/domestic_events.toml); calibrated "
                              "later (issue 11)")
     succession_effect: float = param(
@@ -450,6 +454,8 @@ class KyrgyzstanParams(_Group):
     civil_society: float = gov("civil_society", 0.8, "article (grassroots shelter campaigns, independent media)")
     accept_intercept: float = gov("accept_intercept", 0.5, "Kydd 2003; article (open to Western partners)")
     bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
+    accept_unrest: float = gov("accept_unrest", 2.0, "Beardsley 2011 (mediation as political cover for "
+                               "concessions a weak government cannot make alone)")
     shock_scale: float = gov("shock_scale", 1.0, "record (dated events: data/domestic_events.toml); calibrated "
                              "later (issue 11)")
     protest_per_death: float = param(
@@ -475,6 +481,11 @@ class KyrgyzstanParams(_Group):
         10.0, ge=0, le=50, unit="factor per unit pressure",
         description="Rise of the weight of expected own deaths per unit protest pressure (protest over losses).",
         source="article (government seen to allow high casualties; civil society mobilises with every crisis)")
+    protest_bias_aversion: float = param(
+        3.0, ge=0, le=20, unit="logit per unit pressure and bias",
+        description="Fall in Kyrgyz acceptance of a mediator biased against Kyrgyzstan, per unit protest pressure.",
+        source="article (neutral on Ukraine, protesters call for leaving the CSTO); record (CSTO exercise "
+               "cancelled Oct 2022)")
     protest_hawkishness: float = param(
         0.5, ge=0, le=20, unit="utility",
         description="Pull to escalate per unit protest pressure (to be seen defending); less than the restraint.",

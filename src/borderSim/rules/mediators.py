@@ -298,17 +298,26 @@ def offer_bias(P: ParamArrays, m: int) -> np.ndarray:
     return total / count
 
 
-def acceptance(g, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray) -> np.ndarray:
-    """Chance a government accepts an offer from a mediator with ``bias`` (+ toward Tajikistan)."""
+#: Unrest at which a government's acceptance is its ``accept_intercept`` (and the rest of its terms).
+ACCEPT_REFERENCE_UNREST = 0.5
+
+
+def acceptance(g, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray, unrest: np.ndarray,
+               bias_protest: np.ndarray) -> np.ndarray:
+    """Chance a government accepts an offer from a mediator with ``bias`` (+ toward Tajikistan): less the more
+    the mediator leans against it (Kydd 2003), and more so under protest (``bias_protest``: the Kyrgyz
+    protest term); more the more it hurts (Zartman 2000) and the higher its unrest (political cover for
+    concessions: Beardsley 2011)."""
     against = np.maximum(0.0, bias * sign)
-    return logistic(g.accept_intercept - g.bias_aversion * against + ripeness * hurt)
+    return logistic(g.accept_intercept - (g.bias_aversion + bias_protest) * against + ripeness * hurt
+                    + g.accept_unrest * (unrest - ACCEPT_REFERENCE_UNREST))
 
 
-def answers(P: ParamArrays, g, keys: np.ndarray, day: int, hurt: np.ndarray, m: int, cols: slice
-            ) -> np.ndarray:
-    """(n, k) whether the governments in columns ``cols`` (``g`` their parameters, ``hurt`` theirs)
-    accept mediator ``m``'s offers on the rows of ``P``."""
-    p = acceptance(g, offer_bias(P, m), hurt, P.border.ripeness_weight, SIDE_SIGN[:, cols])
+def answers(P: ParamArrays, g, keys: np.ndarray, day: int, hurt: np.ndarray, m: int, cols: slice,
+            unrest: np.ndarray, bias_protest: np.ndarray) -> np.ndarray:
+    """(n, k) whether the governments in columns ``cols`` (``g`` their parameters; ``hurt``, ``unrest`` and
+    ``bias_protest`` theirs) accept mediator ``m``'s offers on the rows of ``P``."""
+    p = acceptance(g, offer_bias(P, m), hurt, P.border.ripeness_weight, SIDE_SIGN[:, cols], unrest, bias_protest)
     return uniform(keys, day, MEDIATORS[m].accept_stream, SIDES2[cols]) < p
 
 

@@ -163,19 +163,30 @@ def offer(s: State, ctx: Context, today: Today, who: slice) -> None:
 
 
 # -- governments ---------------------------------------------------------------------------------------
+def _no_bias_protest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
+    return np.zeros_like(protest)
+
+
+def _bias_protest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
+    return P.kyrgyzstan.protest_bias_aversion * protest
+
+
 def answer(s: State, ctx: Context, today: Today, who: Sides) -> None:
     """Governments ``who`` answer today's mediation offers: more readily the less the mediator leans
-    against them and the more they hurt."""
+    against them (Kyrgyzstan: the less so under protest), the more they hurt and the higher their unrest."""
     o = today.offers
     if o is None:
         return
+    col = who.col
     for m in range(o.offered.shape[1]):
         i = np.flatnonzero(o.offered[:, m])
         if i.size:
             r = o.rows[i]
             P = ctx.P.take(r)
-            o.accepted[i, m, who.col] = mediators.answers(P, who.params(P.gov), ctx.keys[r], today.day,
-                                                          s.hurt[r, who.col], m, who.col)
+            g = who.params(P.gov)
+            unrest_ = _unrest(P, g, s.legitimacy[r, col], s.rally[r, col], today.day, col)
+            o.accepted[i, m, col] = mediators.answers(P, g, ctx.keys[r], today.day, s.hurt[r, col], m, col, unrest_,
+                                                      who.each(_no_bias_protest, _bias_protest, P, s.protest[r]))
 
 
 def _succession_pull(P: ParamArrays, s: State) -> np.ndarray:
