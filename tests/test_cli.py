@@ -77,11 +77,11 @@ def test_default_output_goes_to_a_new_folder_under_runs(tmp_path, monkeypatch):
 
 def test_set_overrides_reach_the_manifest(tmp_path):
     out = tmp_path / "r"
-    assert run_cli("run", "baseline", *SHORT, "--set", "russia.bias=-0.3", "--set", "western.style=manipulative",
+    assert run_cli("run", "baseline", *SHORT, "--set", "russia.bias=-0.3", "--set", "osce.style=manipulative",
                    "--out", str(out)) == 0
     man = json.loads((out / "manifest.json").read_text())
     assert man["parameters"]["russia.bias"] == -0.3
-    assert man["scenario"]["overrides"]["western.style"] == "manipulative"
+    assert man["scenario"]["overrides"]["osce.style"] == "manipulative"
 
 
 def bad_toml(tmp_path: Path) -> str:

@@ -45,11 +45,11 @@ def test_russian_bias_toward_tajikistan_more_tajik_escalation(baseline):
 
 
 def test_western_mediation_more_ceasefires():
-    """From the September 2022 standoff, Western mediation raises the ceasefires agreed per day of
+    """From the September 2022 standoff, Western (EU) mediation raises the ceasefires agreed per day of
     standoff or fighting (mediated ceasefires also hold better, so the raw count can fall)."""
     sept = load_scenario("september_2022").params
     per_day = lambda s: s.ceasefires_agreed / (s.days_rung3plus + 1)  # noqa: E731  (+ day 0, at rung 3)
-    ref, new, z = paired(sept, {"western.willingness": 0.8, "western.resources": 0.8}, per_day,
+    ref, new, z = paired(sept, {"eu.willingness": 0.8, "eu.resources": 0.8}, per_day,
                          scenario_days=60)
     assert_effect(ref, new, z, sign=1, margin=0.05)
 

@@ -28,7 +28,7 @@ def test_every_parameter_documents_type_default_range_unit_description_source():
 
 def test_groups_are_the_actors_of_the_issue():
     assert GROUPS == ("simulation", "border", "communities", "tajikistan", "kyrgyzstan", "domestic", "russia",
-                      "china", "western")
+                      "china", "mediation", "osce", "eu", "us")
     assert {s.group for s in specs()} == set(GROUPS)
 
 

@@ -28,7 +28,10 @@ GROUP_TITLES = {
     "domestic": "Domestic shocks (dated events)",
     "russia": "Russia / CSTO",
     "china": "China / SCO",
-    "western": "Western mediators (OSCE, EU, US)",
+    "mediation": "Western-style mediation (shared by the OSCE, the EU and the US)",
+    "osce": "OSCE (mediator)",
+    "eu": "European Union (mediator)",
+    "us": "United States (mediator)",
 }
 
 

@@ -78,6 +78,23 @@ REFERENCES: dict[str, str] = {
         "Lim, M., Metzler, R. & Bar-Yam, Y. (2007). Global pattern formation and ethnic/cultural violence. "
         "Science 317(5844)."
     ),
+    "OSCE Bishkek 2024": (
+        "OSCE Programme Office in Bishkek, 'About us' (bishkek.osce.org/node/660455): 124 fixed-term staff at "
+        "31 Dec 2024, 2021 Unified Budget EUR 6,811,000; OSCE Border Management Staff College, Dushanbe (since 2009)."
+    ),
+    "BOMCA 2021": (
+        "Border Management Programme in Central Asia, phase 10 (bomca-eu.org, 'Background'; Latvian State Border "
+        "Guard; ICMPD): EUR 21.65 m over 54 months from 1 April 2021, five countries."
+    ),
+    "US Embassy Dushanbe 2021": (
+        "U.S. Embassy Dushanbe, 'U.S.-Tajikistan Security Assistance Fact Sheet' (tj.usembassy.gov, 2021/22): "
+        "> $330 m in security-sector assistance since 1992, $11.4 m in the preceding year, > $60 m committed "
+        "for the next two years."
+    ),
+    "US Mission to the OSCE 2017": (
+        "U.S. Mission to the OSCE, interpretative statement on the decision on the Programme Office in Dushanbe, "
+        "1 June 2017 (osce.usmission.gov): the host governments narrowed the OSCE mandates."
+    ),
     "Regan & Stam 2000": (
         "Regan, P. M. & Stam, A. C. (2000). In the nick of time: conflict management, mediation timing, "
         "and the duration of interstate disputes. International Studies Quarterly 44(2)."

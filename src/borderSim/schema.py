@@ -32,7 +32,10 @@ GROUPS = (
     "domestic",
     "russia",
     "china",
-    "western",
+    "mediation",
+    "osce",
+    "eu",
+    "us",
 )
 
 
@@ -601,45 +604,9 @@ class ChinaParams(_Group):
         source="calibrated")
 
 
-class WesternParams(_Group):
-    """Western mediators (OSCE, EU, US): willingness, timing, style, resources, security assistance."""
+class MediationParams(_Group):
+    """How Western-style mediation works, whoever mediates (OSCE, EU, US): the literature's constants."""
 
-    willingness: float = param(
-        0.0, ge=0, le=1, unit="probability/day",
-        description="Daily chance of offering mediation during an episode, once the delay has passed.",
-        source="article (depends on whether Western partners are willing to mediate)")
-    style: Literal["facilitative", "manipulative"] = param(
-        "facilitative", unit="category",
-        description="Facilitative (communication, monitors) or manipulative (carrots and sticks).",
-        source="Beardsley et al. 2006; Beardsley 2008")
-    delay_days: int = param(
-        0, ge=0, le=3_650, unit="day",
-        description="Days after an episode begins before the West will offer mediation.",
-        source="Regan & Stam 2000")
-    preventive: bool = param(
-        False, unit="flag",
-        description="Standing facilitation of demarcation talks while the border is calm.",
-        source="article (OSCE/EU conflict prevention)")
-    resources: float = param(
-        0.5, ge=0, le=1, unit="index 0-1",
-        description="Resources behind mediation (monitors, aid, pressure).",
-        source="record (EU BOMCA EUR 21.65 m for 2021-25)")
-    security_assistance: float = param(
-        0.0, ge=0, le=2, unit="capability/year",
-        description="Training and equipment added to each side's capability per year.",
-        source="record (US security aid to Tajikistan > $330 m since 1992)")
-    assistance_moral_hazard: float = param(
-        0.5, ge=0, le=5, unit="backing per capability",
-        description="Expected backing a recipient reads into security assistance (double-edged lever).",
-        source="Kuperman 2008; brief")
-    joint_with_russia: bool = param(
-        False, unit="flag",
-        description="Mediate jointly with Russia (multiparty): offers carry the two biases averaged.",
-        source="Kydd 2003 (bias and credibility); brief (multiparty mediation)")
-    perceived_bias: float = param(
-        -0.2, ge=-1, le=1, unit="index -1..1",
-        description="Western bias as the parties see it: toward Tajikistan (+1) or Kyrgyzstan (-1).",
-        source="article (US programmes in Kyrgyzstan focus on democracy; Tajikistan close to Moscow)")
     ceasefire_effect: float = param(
         4.0, ge=0, le=20, unit="factor at full resources",
         description="Rise of the daily ceasefire chance under facilitative mediation (before the regime factor).",
@@ -652,18 +619,127 @@ class WesternParams(_Group):
         1.0, ge=0, le=20, unit="utility at full resources",
         description="Pressure against escalation on both sides while mediating (facilitative).",
         source="Beardsley et al. 2006")
-    monitoring: float = param(
-        0.4, ge=0, le=1, unit="index 0-1",
-        description="Ceasefire strength added by monitors at full resources (facilitative).",
-        source="Fortna 2003 (monitors, joint patrols)")
     manipulative_fragility: float = param(
-        1.5, ge=0, le=20, unit="factor",
-        description="Extra ceasefire breakdown hazard of a deal made under manipulation.",
-        source="Beardsley 2008 (pressured deals are less durable)")
-    negotiation_support: float = param(
-        1.0, ge=0, le=20, unit="factor",
-        description="Rise of demarcation-round success when the West facilitates talks.",
-        source="Bercovitch et al. 1991; article")
+        1.5, ge=0, le=3, unit="factor",
+        description="Extra ceasefire breakdown hazard of a deal made under manipulation; the range spans the "
+                    "literature, the default is its middle.",
+        source="Beardsley 2008 (pressured deals less durable: upper end) vs Beardsley et al. 2006 (manipulation "
+               "abates crises: lower end); the net sign of manipulative mediation turns within this range")
+    assistance_moral_hazard: float = param(
+        0.5, ge=0, le=5, unit="backing per capability",
+        description="Expected backing a recipient reads into security assistance (double-edged lever).",
+        source="Kuperman 2008; brief")
+
+
+@dataclass(frozen=True)
+class _WestShared:
+    type: Any
+    ge: float | None
+    le: float | None
+    unit: str
+    description: str
+
+
+#: The fields every Western mediator (OSCE, EU, US) has: shared range, unit and description.
+WESTERN_FIELDS: dict[str, _WestShared] = {
+    "willingness": _WestShared(float, 0, 1, "probability/day",
+                               "Daily chance of offering mediation during an episode, once the delay has passed."),
+    "delay_days": _WestShared(int, 0, 3_650, "day", "Days after an episode begins before it will offer mediation."),
+    "style": _WestShared(Literal["facilitative", "manipulative"], None, None, "category",
+                         "Facilitative (communication, monitors) or manipulative (carrots and sticks)."),
+    "preventive": _WestShared(bool, None, None, "flag",
+                              "Standing facilitation of demarcation talks while the border is calm."),
+    "resources": _WestShared(float, 0, 1, "index 0-1",
+                             "Resources behind its mediation (money, staff, monitors, leverage)."),
+    "security_assistance": _WestShared(float, 0, 2, "capability/year",
+                                       "Training and equipment it adds to each side's capability per year."),
+    "perceived_bias": _WestShared(float, -1, 1, "index -1..1",
+                                  "Its bias as the parties see it (its standing): toward Tajikistan (+1) or "
+                                  "Kyrgyzstan (-1)."),
+    "joint_with_russia": _WestShared(bool, None, None, "flag",
+                                     "Mediate jointly with Russia (multiparty): offers carry the two biases "
+                                     "averaged."),
+    "monitoring": _WestShared(float, 0, 1, "index 0-1",
+                              "Ceasefire strength its monitors add at full resources (facilitative style)."),
+    "negotiation_support": _WestShared(float, 0, 20, "factor",
+                                       "Rise of demarcation-round success at full resources when it facilitates "
+                                       "talks (preventive)."),
+}
+
+
+def west(name: str, default: Any, source: str) -> Any:
+    """A Western mediator's field: shared range, unit and description; its own default and source."""
+    s = WESTERN_FIELDS[name]
+    return param(default, ge=s.ge, le=s.le, unit=s.unit, description=s.description, source=source)
+
+
+_NO_OFFER = "record (no Western mediation offer taken up in 2021-22; statements only)"
+
+
+class OsceParams(_Group):
+    """OSCE: programme offices in Bishkek and Dushanbe, facilitative, little leverage, more welcome in Bishkek."""
+
+    willingness: float = west("willingness", 0.0, _NO_OFFER)
+    delay_days: int = west("delay_days", 3, "record (the OSCE's expertise was invoked after the 16 Sep 2022 "
+                           "ceasefire: EU statement at the OSCE Permanent Council)")
+    style: Literal["facilitative", "manipulative"] = west("style", "facilitative",
+                                                          "OSCE Bishkek 2024 (programme work in co-operation with the "
+                                                          "host governments); Beardsley et al. 2006")
+    preventive: bool = west("preventive", False, "record (no standing OSCE role in the demarcation talks)")
+    resources: float = west("resources", 0.3, "OSCE Bishkek 2024 (EUR 6.8 m budget, 124 staff; border security "
+                            "one mandate among several); estimate")
+    security_assistance: float = west("security_assistance", 0.0, "OSCE Bishkek 2024 (the Border Management Staff "
+                                      "College trains, it does not equip)")
+    perceived_bias: float = west("perceived_bias", -0.2, "US Mission to the OSCE 2017 (both hosts narrowed the "
+                                 "mandates; more welcome in Bishkek than Dushanbe); estimate")
+    joint_with_russia: bool = west("joint_with_russia", False, "brief (multiparty mediation as a scenario)")
+    monitoring: float = west("monitoring", 0.5, "Fortna 2003 (monitors); OSCE Bishkek 2024")
+    negotiation_support: float = west("negotiation_support", 1.5, "record (EU urged use of OSCE expertise on "
+                                      "delimitation, Sep 2022); Bercovitch et al. 1991")
+
+
+class EuParams(_Group):
+    """EU: border-management money (BOMCA), statements within days, facilitative and technical."""
+
+    willingness: float = west("willingness", 0.0, _NO_OFFER)
+    delay_days: int = west("delay_days", 1, "record (EU statements within 1-2 days of the 2021 and 2022 "
+                           "ceasefires; EEAS 16 Sep 2022)")
+    style: Literal["facilitative", "manipulative"] = west("style", "facilitative",
+                                                          "record (statements, offer of assistance, EUSR contacts; "
+                                                          "no leverage used); Beardsley et al. 2006")
+    preventive: bool = west("preventive", False, "record (BOMCA 10 has a cross-border component, not a role in "
+                            "the talks)")
+    resources: float = west("resources", 0.4, "BOMCA 2021 (EUR 21.65 m over 54 months, five countries); EU "
+                            "Special Representative; estimate")
+    security_assistance: float = west("security_assistance", 0.0, "BOMCA 2021 (border management, not arms)")
+    perceived_bias: float = west("perceived_bias", -0.1, "record (Kyrgyzstan the more active interlocutor: "
+                                 "Borrell Sep 2021, Sep 2022); estimate")
+    joint_with_russia: bool = west("joint_with_russia", False, "brief (multiparty mediation as a scenario)")
+    monitoring: float = west("monitoring", 0.3, "Fortna 2003 (monitors); BOMCA 2021")
+    negotiation_support: float = west("negotiation_support", 1.0, "BOMCA 2021 (a component on cross-border "
+                                      "cooperation); Bercovitch et al. 1991")
+
+
+class UsParams(_Group):
+    """US: the one outsider with a large security lever, tied to the Tajik border guards (double-edged)."""
+
+    willingness: float = west("willingness", 0.0, _NO_OFFER)
+    delay_days: int = west("delay_days", 7, "record (statements and foreign-minister meetings days to weeks "
+                           "after: 17 and 22 Sep 2022)")
+    style: Literal["facilitative", "manipulative"] = west("style", "manipulative",
+                                                          "record (security aid as leverage); brief (US/EU "
+                                                          "manipulative mediation); Beardsley et al. 2006")
+    preventive: bool = west("preventive", False, "record (no US role in the demarcation talks)")
+    resources: float = west("resources", 0.8, "US Embassy Dushanbe 2021 (> $330 m since 1992, $11.4 m a "
+                            "year, > $60 m committed for two years); estimate")
+    security_assistance: float = west("security_assistance", 0.0, "record (aid to the Tajik border guards "
+                                      "counted in the capability at day 0; more is a scenario lever)")
+    perceived_bias: float = west("perceived_bias", 0.1, "record (security ties with Dushanbe; Blinken's call "
+                                 "backing Tajik territorial integrity, Jun 2021); article (democracy programmes "
+                                 "in Kyrgyzstan); estimate")
+    joint_with_russia: bool = west("joint_with_russia", False, "brief (multiparty mediation as a scenario)")
+    monitoring: float = west("monitoring", 0.1, "Fortna 2003; record (no US monitoring presence)")
+    negotiation_support: float = west("negotiation_support", 0.5, "Bercovitch et al. 1991; estimate")
 
 
 class Parameters(_Group):
@@ -677,7 +753,10 @@ class Parameters(_Group):
     domestic: DomesticParams = DomesticParams()
     russia: RussiaParams = RussiaParams()
     china: ChinaParams = ChinaParams()
-    western: WesternParams = WesternParams()
+    mediation: MediationParams = MediationParams()
+    osce: OsceParams = OsceParams()
+    eu: EuParams = EuParams()
+    us: UsParams = UsParams()
 
     # -- flat access ------------------------------------------------------------------------------
     def get(self, name: str) -> Any:

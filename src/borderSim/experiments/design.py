@@ -12,8 +12,8 @@ replicates, days and seed, and what to keep (see docs/experiments.md)::
     kind = "grid"                         # grid | lhs | sobol | morris
 
     [axes]
-    "western.willingness" = [0.1, 0.3, 0.6]
-    "western.delay_days" = [0, 7, 30]
+    "eu.willingness" = [0.1, 0.3, 0.6]
+    "eu.delay_days" = [0, 7, 30]
 
 The problem (SALib's word: the axes' names and bounds) comes from the schema's specs; ranges must lie
 inside the schema's bounds. Sampling is done by scipy (``scipy.stats.qmc.LatinHypercube``) and SALib
@@ -246,7 +246,7 @@ def _axes(table, where: str, kind: str) -> tuple[Axis, ...]:
     flat: dict[str, Any] = {}
     for key, value in table.items():
         if "." not in key and isinstance(value, dict) and not {"low", "high"} & set(value):
-            flat.update({f"{key}.{k}": v for k, v in value.items()})     # [axes.western] willingness = [...]
+            flat.update({f"{key}.{k}": v for k, v in value.items()})     # [axes.eu] willingness = [...]
         else:
             flat[key] = value
     axes = []

@@ -26,5 +26,6 @@ class Context:
     def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray) -> Context:
         slots = np.arange(geo.n_villages)
         slots.flags.writeable = False
-        return cls(P=P, geo=geo, keys=keys, backing=thirdparties.backing(P), terms=mediators.Terms.of(P),
+        terms = mediators.Terms.of(P)
+        return cls(P=P, geo=geo, keys=keys, backing=thirdparties.backing(P, terms.assistance), terms=terms,
                    village_slots=slots)

@@ -15,9 +15,10 @@ an offer with a chance that falls with the mediator's bias against it and rises 
 2003; Zartman 2000); both must accept. Russia (CSTO) offers biased mediation with a chance scaled by
 its attention; it is credible when it restrains its own client (Kydd 2003), less so the more its
 client has other partners (Crawford 2003), and it can lean on remittances. Western mediators (OSCE,
-EU, US) offer after a delay, in a facilitative or manipulative style with given resources (Beardsley
-et al. 2006); pressured deals are less durable (Beardsley 2008); monitors strengthen a ceasefire
-(Fortna 2003), a guarantor too (Walter 2002); entry timing matters in a U shape (Regan & Stam 2000);
+EU, US: three entries built by :func:`western`) offer after a delay, in a facilitative or manipulative
+style with given resources (Beardsley et al. 2006); pressured deals are less durable (Beardsley
+2008); monitors strengthen a ceasefire (Fortna 2003), a guarantor too (Walter 2002); entry timing
+matters in a U shape (Regan & Stam 2000);
 success is rarer between two autocratic or hybrid regimes and higher over resources (Bercovitch et
 al. 1991). A joint (multiparty) offer carries the average of the partners' biases (Kydd 2003).
 """
@@ -95,6 +96,7 @@ class Mediator:
     guarantee: Rule | None = None   # ceasefire strength it adds as a guarantor (Walter 2002)
     fragility: Rule | None = None   # extra breakdown hazard of a deal it pressed (Beardsley 2008)
     talks: Rule | None = None       # standing support for demarcation rounds (preventive diplomacy)
+    assistance: Rule | None = None  # security assistance to each side (capability/year; Kuperman 2008)
     describe: Callable[[Parameters], str] = lambda p: "mediation"  # its offers, in the event log
 
 
@@ -130,36 +132,42 @@ RUSSIA = Mediator(
 
 
 def western(key: str, group: str, name: str, label: str, offer_stream: int, accept_stream: int) -> Mediator:
-    """A Western-style mediator whose parameters are a group shaped like ``western`` (willingness, delay,
-    style, resources, monitors, preventive support of talks): OSCE, EU and US can each be one."""
+    """A Western-style mediator whose own parameters are a group shaped like ``osce``, ``eu`` and ``us``
+    (:data:`borderSim.schema.WESTERN_FIELDS`: willingness, delay, style, resources, standing, monitors,
+    preventive support of talks, security assistance); how mediation works is the shared ``mediation`` group."""
 
     def g(P: ParamArrays):
         return getattr(P, group)
 
     def boost(P: ParamArrays) -> np.ndarray:
-        return np.where(g(P).style == MANIPULATIVE, g(P).manipulative_boost, 1.0)
+        return np.where(g(P).style == MANIPULATIVE, P.mediation.manipulative_boost, 1.0)
 
     return Mediator(
         key=key, group=group, name=name, label=label, offer_stream=offer_stream, accept_stream=accept_stream,
         offer_probability=lambda P, days_in: np.where(days_in >= g(P).delay_days, g(P).willingness, 0.0),
         bias=lambda P: g(P).perceived_bias,
-        pressure=lambda P: g(P).pressure * g(P).resources * boost(P),
-        ceasefire_effect=lambda P: g(P).ceasefire_effect * g(P).resources * boost(P),
+        pressure=lambda P: P.mediation.pressure * g(P).resources * boost(P),
+        ceasefire_effect=lambda P: P.mediation.ceasefire_effect * g(P).resources * boost(P),
         speaks=lambda P: g(P).willingness > 0,
         idle=lambda P: np.where(g(P).preventive, MediatorAction.FACILITATING_TALKS, NONE),
         monitors=lambda P: (g(P).style != MANIPULATIVE) * g(P).monitoring * g(P).resources,
-        fragility=lambda P: np.where(g(P).style == MANIPULATIVE, g(P).manipulative_fragility, 0.0),
+        fragility=lambda P: np.where(g(P).style == MANIPULATIVE, P.mediation.manipulative_fragility, 0.0),
         talks=lambda P: g(P).preventive * g(P).negotiation_support * g(P).resources,
+        assistance=lambda P: g(P).security_assistance,
         describe=lambda p: f"{getattr(p, group).style} mediation",
     )
 
 
-WEST = western("west", "western", "the West", "Western mediators", Stream.WEST_OFFER, Stream.WEST_ACCEPT)
+OSCE = western("osce", "osce", "the OSCE", "OSCE", Stream.OSCE_OFFER, Stream.OSCE_ACCEPT)
+EU = western("eu", "eu", "the EU", "EU", Stream.EU_OFFER, Stream.EU_ACCEPT)
+US = western("us", "us", "the US", "US", Stream.US_OFFER, Stream.US_ACCEPT)
+WESTERN = (OSCE, EU, US)
 
 #: The mediators, in the order of their state columns and outputs.
-MEDIATORS: tuple[Mediator, ...] = (RUSSIA, WEST)
-#: Relations between mediators.
-JOINTS: tuple[Joint, ...] = (Joint("west", "russia", lambda P: P.western.joint_with_russia),)
+MEDIATORS: tuple[Mediator, ...] = (RUSSIA, *WESTERN)
+#: Relations between mediators: each Western mediator may mediate jointly with Russia (multiparty).
+JOINTS: tuple[Joint, ...] = tuple(Joint(m.key, "russia", lambda P, group=m.group: getattr(P, group).joint_with_russia)
+                                  for m in WESTERN)
 
 _STREAM_SLOTS = 64   # a stream number has 6 bits in the counter (borderSim.rules.streams)
 
@@ -212,6 +220,7 @@ class Terms:
     fragility: list[tuple[int, np.ndarray]]
     idle: np.ndarray                # (B, M) action outside an episode
     facilitation: np.ndarray        # (B, 1) multiplier on demarcation rounds
+    assistance: np.ndarray          # (B, 1) security assistance each side receives (capability/year)
 
     @classmethod
     def of(cls, P: ParamArrays) -> Terms:
@@ -220,14 +229,17 @@ class Terms:
         for m, spec in enumerate(ms):
             if spec.idle is not None:
                 idle[:, m:m + 1] = spec.idle(P)
-        facilitation = 1.0
+        facilitation, assistance = 1.0, 0.0
         for spec in ms:
             if spec.talks is not None:
                 facilitation = facilitation + spec.talks(P)
+            if spec.assistance is not None:
+                assistance = assistance + spec.assistance(P)
         return cls(pressure=[spec.pressure(P) for spec in ms], effect=[spec.ceasefire_effect(P) for spec in ms],
                    monitors=_optional(ms, "monitors", P), guarantee=_optional(ms, "guarantee", P),
                    fragility=_optional(ms, "fragility", P), idle=idle,
-                   facilitation=np.broadcast_to(facilitation, (P.batch, 1)))
+                   facilitation=np.broadcast_to(facilitation, (P.batch, 1)),
+                   assistance=np.broadcast_to(assistance, (P.batch, 1)))
 
 
 def _optional(ms: tuple[Mediator, ...], rule: str, P: ParamArrays) -> list[tuple[int, np.ndarray]]:
@@ -258,13 +270,13 @@ def mediation_factor(P: ParamArrays, terms: Terms, engaged: np.ndarray, timing: 
 def ceasefire_terms(P: ParamArrays, terms: Terms, engaged: np.ndarray, agreement: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Strength of a ceasefire agreed today (bilateral, agreement, monitors, guarantees) and its extra
-    breakdown hazard where a manipulative mediator pressed it."""
+    breakdown hazard where a manipulative mediator pressed it (the largest, if several did)."""
     strength = P.border.ceasefire_strength_bilateral + agreement
     for m, term in terms.monitors + terms.guarantee:
         strength = strength + engaged[:, m:m + 1] * term
     fragility = np.zeros_like(agreement)
-    for m, term in terms.fragility:
-        fragility = fragility + engaged[:, m:m + 1] * term
+    for m, term in terms.fragility:   # a deal pressed by several manipulators is as fragile as the worst press
+        fragility = np.maximum(fragility, engaged[:, m:m + 1] * term)
     return np.minimum(1.0, strength), fragility
 
 

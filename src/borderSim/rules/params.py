@@ -5,12 +5,13 @@ state ``(B, 1)``, side state ``(B, 2)``, segment state ``(B, S)`` and village st
 The government fields shared by both sides are also stacked as ``(B, 2)`` arrays in side order
 (Tajikistan, Kyrgyzstan) under ``P.gov``, column-major like the side state
 (:mod:`borderSim.rules.state`). Categorical fields become their position among the schema's choices
-(``western.style``: 0 facilitative, 1 manipulative; :class:`borderSim.rules.thirdparties.Style`); the
-start date becomes its day of year. The dated domestic shocks (``domestic.shocks``) become ``(B, K)``
-arrays under ``P.domestic``: each shock's day relative to the row's start date, its signed size (unrest
-+, legitimacy -), daily decay factor and side; where every row shares them (the usual case) they are
-one row broadcast along the batch (:func:`borderSim.rules.governments.shock_levels` then computes a
-day's levels once). Any parameter may differ between rows.
+(``osce.style``, ``eu.style``, ``us.style``: 0 facilitative, 1 manipulative;
+:class:`borderSim.rules.mediators.Style`); the start date becomes its day of year. The dated domestic
+shocks (``domestic.shocks``) become ``(B, K)`` arrays under ``P.domestic``: each shock's day relative
+to the row's start date, its signed size (unrest +, legitimacy -), daily decay factor and side; where
+every row shares them (the usual case) they are one row broadcast along the batch
+(:func:`borderSim.rules.governments.shock_levels` then computes a day's levels once). Any parameter
+may differ between rows.
 """
 
 from __future__ import annotations

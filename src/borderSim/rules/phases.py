@@ -256,7 +256,7 @@ def update_domestic(s: State, ctx: Context, today: Today, who: Sides) -> None:
                                     P.border.hurt_scale))
     put(s, "legitimacy", governments.legitimacy(g, s.legitimacy[:, col], s.legitimacy0[:, col], s.deaths_today[:, col],
                                                 who.each(_no_protest_cost, _protest_cost, P, s)))
-    put(s, "capability", governments.capability(s.capability[:, col], g.arms_inflow, P.western.security_assistance))
+    put(s, "capability", governments.capability(s.capability[:, col], g.arms_inflow, ctx.terms.assistance))
     if 1 in who.index:
         s.protest = governments.protest(P.kyrgyzstan, s.protest, s.deaths_today[:, 1:],
                                         s.fled_today[:, 1:] / ctx.geo.side_population[1])

@@ -28,12 +28,12 @@ class ChinaAction(IntEnum):
     ECONOMIC_PRESSURE = 2
 
 
-def backing(P: ParamArrays) -> np.ndarray:
-    """(B, 2) backing each government expects: Russian shielding of its favourite, and security aid
-    (column-major, like the side state)."""
-    r, w = P.russia, P.western
+def backing(P: ParamArrays, assistance: np.ndarray) -> np.ndarray:
+    """(B, 2) backing each government expects: Russian shielding of its favourite, and the Western security
+    assistance it receives (``assistance``, capability/year; column-major, like the side state)."""
+    r = P.russia
     shield = r.patronage * np.maximum(0.0, r.bias * -SIDE_SIGN)
-    return np.asfortranarray(shield + w.assistance_moral_hazard * w.security_assistance)
+    return np.asfortranarray(shield + P.mediation.assistance_moral_hazard * assistance)
 
 
 def china_step(P: ParamArrays, level_prev, until, day: int, u):
