@@ -332,6 +332,8 @@ GOVERNMENT_FIELDS: dict[str, _Shared] = {
                                "Response to mediator pressure and economic leverage."),
     "remittance_share": _Shared(float, 0, 1, "share of GDP",
                                 "Remittances (mostly from Russia) as a share of GDP."),
+    "russian_arms_share": _Shared(float, 0, 1, "share of arms",
+                                  "Share of the side's arms and training that comes from Russia."),
     "china_debt_share": _Shared(float, 0, 1, "share of external debt",
                                 "Debt to China's Exim Bank as a share of external debt."),
     "rally_jump": _Shared(float, 0, 1, "legitimacy", "Rally gained when the government escalates to 3+."),
@@ -391,6 +393,8 @@ class TajikistanParams(_Group):
     cost_weight: float = gov("cost_weight", 1.10, "calibrated (episode frequencies)")
     mediator_weight: float = gov("mediator_weight", 1.0, "Beardsley et al. 2006")
     remittance_share: float = gov("remittance_share", 0.51, "record (World Bank, 2022)")
+    russian_arms_share: float = gov("russian_arms_share", 0.6, "article (arms and training from Russia, China "
+                                    "and Iran; Russia the first); estimate")
     china_debt_share: float = gov("china_debt_share", 0.5, "record (up to ~60 % of external debt)")
     rally_jump: float = gov("rally_jump", 0.06, "Lian & Oneal 1993")
     rally_anticipation: float = gov("rally_anticipation", 10.0, "Lian & Oneal 1993; Baker & Oneal 2001; article "
@@ -445,6 +449,8 @@ class KyrgyzstanParams(_Group):
                              "article (casualties exposed to a free press: 1.3 x Tajik); calibrated")
     mediator_weight: float = gov("mediator_weight", 1.0, "Beardsley et al. 2006")
     remittance_share: float = gov("remittance_share", 0.31, "record (World Bank, 2022)")
+    russian_arms_share: float = gov("russian_arms_share", 0.4, "article (Russian APCs, Turkish Bayraktar "
+                                    "drones); estimate")
     china_debt_share: float = gov("china_debt_share", 0.35, "record (30-40 % of external debt)")
     rally_jump: float = gov("rally_jump", 0.06, "Lian & Oneal 1993")
     rally_anticipation: float = gov("rally_anticipation", 10.0, "Lian & Oneal 1993; Baker & Oneal 2001; article "
@@ -562,9 +568,26 @@ class RussiaParams(_Group):
         description="Diplomatic shielding the favoured client expects from Moscow.",
         source="article ('enjoys close relations with the Kremlin'); Benson 2012")
     mediation_propensity: float = param(
-        0.05, ge=0, le=1, unit="probability/day",
-        description="Daily chance, at full attention, that Russia offers mediation during an episode.",
-        source="record (CSTO made calls only in 2022; offered diplomatic mediation afterwards)")
+        0.01, ge=0, le=1, unit="probability/day",
+        description="Daily chance, at full attention, that Russia offers mediation in an episode at a standoff "
+                    "with no Western mediator about (its objectives multiply it).",
+        source="record (CSTO made calls only in 2022); RFE/RL (Putin's trilateral in Astana, 13 Oct 2022, "
+               "after the war)")
+    flank_aversion: float = param(
+        1.0, ge=0, le=10, unit="factor per rung",
+        description="Rise of Russia's offers per rung of fighting above a standoff (instability on its flank).",
+        source="article (no wish to see the region become a source of instability on its southern border); "
+               "record (Putin's calls on day 4-5 of the 2022 war)")
+    keep_out: float = param(
+        2.0, ge=0, le=10, unit="factor",
+        description="Rise of Russia's offers while a Western mediator mediates or is offering (keeping others out).",
+        source="article (Russia not interested in a Central Asia united without its patronage; Russia will "
+               "oppose an expanded Western presence)")
+    keep_out_pressure: float = param(
+        2.0, ge=0, le=20, unit="logit at full attention and bias",
+        description="Fall in its client's acceptance of a Western offer made without Russia (declines to back it).",
+        source="article (as keep_out); RFE/RL (the Astana trilateral of 13 Oct 2022: the file kept in a "
+               "Russia-led format)")
     restraint: float = param(
         1.0, ge=0, le=10, unit="utility",
         description="Pressure Russia puts on its own client when it mediates.", source="Kydd 2003")
@@ -573,9 +596,16 @@ class RussiaParams(_Group):
         description="Share of Russia's restraint lost because its client has other partners.",
         source="Crawford 2003; record (Chinese base, Iranian drone plant in Tajikistan)")
     remittance_leverage: float = param(
-        0.5, ge=0, le=5, unit="utility per GDP share",
-        description="Leverage Russia draws from migrant remittances while it mediates.",
-        source="record (627,000 Tajik and 411,000 Kyrgyz migrants in Russia)")
+        2.0, ge=0, le=10, unit="utility per GDP share",
+        description="Restraint Russia's remittance leverage puts on escalating into fighting (full at war), at "
+                    "full attention, whether or not it mediates.",
+        source="record (remittances 31-51 % of GDP, mostly from Russia; 627,000 Tajik and 411,000 Kyrgyz "
+               "migrants in Russia); article (strong economic influence)")
+    arms_leverage: float = param(
+        1.0, ge=0, le=10, unit="utility per arms share",
+        description="Restraint Russia's arms supplies put on escalating into fighting (full at war), at full "
+                    "attention.",
+        source="article (Russian arms and training for Tajikistan, Russian APCs for Kyrgyzstan)")
     ceasefire_effect: float = param(
         1.5, ge=0, le=20, unit="factor at full attention",
         description="Rise of the daily ceasefire chance while Russia mediates (before client alternatives).",

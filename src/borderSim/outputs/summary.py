@@ -57,6 +57,8 @@ _BEFORE: dict[str, str] = {
     "escalations_TJ": "days Tajikistan chose to escalate", "escalations_KG": "days Kyrgyzstan chose to escalate",
     "public_escalations_TJ": "days Tajikistan escalated and the day ended at a standoff or in fighting (rung 3+)",
     "public_escalations_KG": "days Kyrgyzstan escalated and the day ended at a standoff or in fighting (rung 3+)",
+    "clash_escalations_TJ": "days Tajikistan escalated and the day ended in fighting (rung 4+)",
+    "clash_escalations_KG": "days Kyrgyzstan escalated and the day ended in fighting (rung 4+)",
 }
 _AFTER: dict[str, str] = {
     "china_pressure_bouts": "bouts of Chinese economic pressure",
@@ -105,7 +107,7 @@ class Recorder:
         self.protest_peak, self.protest_wave_days = zeros(dtype=np.float64), zeros()
         self.offers, self.acceptances, self.china_bouts = zeros(m), zeros(m), zeros()
         self.escalations, self.displaced_peak, self.displaced_total = sides(), sides(), sides()
-        self.public_escalations = sides()
+        self.public_escalations, self.clash_escalations = sides(), sides()
         self.legitimacy_90, self.legitimacy_365 = sides(np.float64, np.nan), sides(np.float64, np.nan)
 
     def record(self, s: State, day: int, rec: DayRecord) -> None:
@@ -139,6 +141,7 @@ class Recorder:
         up = s.move == UP
         self.escalations += up
         self.public_escalations += up & (s.level_base >= STANDOFF)
+        self.clash_escalations += up & (s.level_base >= CLASH)
         np.maximum(self.displaced_peak, s.displaced_now, out=self.displaced_peak)
         self.displaced_total += s.fled_today
         if day == 90:
@@ -197,6 +200,7 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
         "protest_peak": c(r.protest_peak),
         "escalations_TJ": r.escalations[:, TJ], "escalations_KG": r.escalations[:, KG],
         "public_escalations_TJ": r.public_escalations[:, TJ], "public_escalations_KG": r.public_escalations[:, KG],
+        "clash_escalations_TJ": r.clash_escalations[:, TJ], "clash_escalations_KG": r.clash_escalations[:, KG],
     }
     for m, spec in enumerate(mediators.MEDIATORS):
         out[f"{spec.key}_offers"] = r.offers[:, m]

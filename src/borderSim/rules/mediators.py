@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from borderSim.rules.draws import logistic
+from borderSim.rules.ladder import STANDOFF
 from borderSim.rules.params import ParamArrays, sides
 from borderSim.rules.streams import Stream, uniform
 
@@ -75,6 +76,15 @@ NONE, STATEMENT, ACCEPTED, MEDIATING = (MediatorAction.NONE.value, MediatorActio
 Rule = Callable[[ParamArrays], np.ndarray]
 
 
+@dataclass(frozen=True)
+class Situation:
+    """What a mediator sees on the rows in an episode when it decides whether to offer."""
+
+    days_in: np.ndarray     # (n, 1) days since the episode began
+    level: np.ndarray       # (n, 1) yesterday's rung
+    engaged: np.ndarray     # (n, M) mediating at the start of the day
+
+
 @dataclass(frozen=True, eq=False)
 class Mediator:
     """One mediator: who it is and how it behaves. Rules take the rows' parameters ``P`` and return
@@ -86,7 +96,7 @@ class Mediator:
     label: str                # the Mesa agent's name and the status panel's label
     offer_stream: int         # stream of its daily offer draw (slot 0)
     accept_stream: int        # stream of the governments' answers (slot = side)
-    offer_probability: Callable[[ParamArrays, np.ndarray], np.ndarray]  # (P, days into the episode)
+    offer_probability: Callable[[ParamArrays, Situation], np.ndarray]
     bias: Rule                # + toward Tajikistan, - toward Kyrgyzstan
     pressure: Rule            # against escalation on each side while it mediates
     ceasefire_effect: Rule    # rise of the ceasefire hazard while it mediates, before timing and context
@@ -97,6 +107,7 @@ class Mediator:
     fragility: Rule | None = None   # extra breakdown hazard of a deal it pressed (Beardsley 2008)
     talks: Rule | None = None       # standing support for demarcation rounds (preventive diplomacy)
     assistance: Rule | None = None  # security assistance to each side (capability/year; Kuperman 2008)
+    outsider: bool = False          # an actor Russia wants kept out of the region's disputes (article)
     describe: Callable[[Parameters], str] = lambda p: "mediation"  # its offers, in the event log
 
 
@@ -112,18 +123,39 @@ class Joint:
 
 # -- the registry ------------------------------------------------------------------------------------
 def _russia_pressure(P: ParamArrays) -> np.ndarray:
-    r, g = P.russia, P.gov
+    """Russia's pressure on each side while it mediates: restraint of its own client (weakened by the client's
+    other partners: Crawford 2003) and of the other side, at its attention. Its remittance and arms leverage
+    act whether or not it mediates (:func:`borderSim.rules.thirdparties.russian_leverage`)."""
+    r = P.russia
     on_client = r.restraint * (1.0 - r.client_alternatives)
     on_other = r.restraint * (1.0 - np.abs(r.bias))
     client_is_tj = r.bias >= 0
-    restraint = sides(np.where(client_is_tj, on_client, on_other), np.where(client_is_tj, on_other, on_client))
-    return r.attention * (restraint + r.remittance_leverage * g.remittance_share)
+    return r.attention * sides(np.where(client_is_tj, on_client, on_other), np.where(client_is_tj, on_other, on_client))
+
+
+def outsiders_present(P: ParamArrays, sit: Situation) -> np.ndarray:
+    """(n, 1) a mediator Russia wants kept out mediates, or is offering today (willing, past its delay)."""
+    present = np.zeros_like(sit.days_in, dtype=bool)
+    for m, spec in enumerate(MEDIATORS):
+        if spec.outsider:
+            present = present | sit.engaged[:, m:m + 1] | (spec.offer_probability(P, sit) > 0.0)
+    return present
+
+
+def _russia_offer(P: ParamArrays, sit: Situation) -> np.ndarray:
+    """Russia's daily chance of offering: its propensity at its attention, raised by fighting on its flank
+    and by a Western mediator about (article: no instability on its southern border, no region settling
+    things without it)."""
+    r = P.russia
+    flank = 1.0 + r.flank_aversion * np.maximum(0, sit.level - STANDOFF)
+    rival = 1.0 + r.keep_out * outsiders_present(P, sit)
+    return np.minimum(1.0, r.mediation_propensity * r.attention * flank * rival)
 
 
 RUSSIA = Mediator(
     key="russia", group="russia", name="Russia", label="Russia",
     offer_stream=Stream.RUSSIA_OFFER, accept_stream=Stream.RUSSIA_ACCEPT,
-    offer_probability=lambda P, days_in: P.russia.mediation_propensity * P.russia.attention,
+    offer_probability=_russia_offer,
     bias=lambda P: P.russia.bias,
     pressure=_russia_pressure,
     ceasefire_effect=lambda P: P.russia.ceasefire_effect * P.russia.attention * (1.0 - P.russia.client_alternatives),
@@ -144,7 +176,7 @@ def western(key: str, group: str, name: str, label: str, offer_stream: int, acce
 
     return Mediator(
         key=key, group=group, name=name, label=label, offer_stream=offer_stream, accept_stream=accept_stream,
-        offer_probability=lambda P, days_in: np.where(days_in >= g(P).delay_days, g(P).willingness, 0.0),
+        offer_probability=lambda P, sit: np.where(sit.days_in >= g(P).delay_days, g(P).willingness, 0.0),
         bias=lambda P: g(P).perceived_bias,
         pressure=lambda P: P.mediation.pressure * g(P).resources * boost(P),
         ceasefire_effect=lambda P: P.mediation.ceasefire_effect * g(P).resources * boost(P),
@@ -154,6 +186,7 @@ def western(key: str, group: str, name: str, label: str, offer_stream: int, acce
         fragility=lambda P: np.where(g(P).style == MANIPULATIVE, P.mediation.manipulative_fragility, 0.0),
         talks=lambda P: g(P).preventive * g(P).negotiation_support * g(P).resources,
         assistance=lambda P: g(P).security_assistance,
+        outsider=True,
         describe=lambda p: f"{getattr(p, group).style} mediation",
     )
 
@@ -287,12 +320,11 @@ def timing_factor(P: ParamArrays, days_in: np.ndarray) -> np.ndarray:
     return 1.0 - P.border.timing_dip * 4.0 * x * (1.0 - x)
 
 
-def offers(P: ParamArrays, keys: np.ndarray, day: int, days_in: np.ndarray, engaged: np.ndarray, m: int
-           ) -> np.ndarray:
+def offers(P: ParamArrays, keys: np.ndarray, day: int, sit: Situation, m: int) -> np.ndarray:
     """(n, 1) whether mediator ``m`` offers mediation on rows in an episode where it is not mediating."""
     spec = MEDIATORS[m]
     u = uniform(keys, day, spec.offer_stream, 0)[:, None]
-    return ~engaged & (u < spec.offer_probability(P, days_in))
+    return ~sit.engaged[:, m:m + 1] & (u < spec.offer_probability(P, sit))
 
 
 def offer_bias(P: ParamArrays, m: int) -> np.ndarray:
@@ -314,22 +346,38 @@ def offer_bias(P: ParamArrays, m: int) -> np.ndarray:
 ACCEPT_REFERENCE_UNREST = 0.5
 
 
+def discouraged(P: ParamArrays, m: int, sign: np.ndarray) -> np.ndarray:
+    """(n, k) logit by which Russia's client (the side its bias favours) is discouraged from accepting an
+    offer from a mediator Russia wants kept out, unless the offer is joint with Russia (article)."""
+    spec = MEDIATORS[m]
+    if not spec.outsider:
+        return np.zeros((P.batch, 1))
+    r = P.russia
+    alone = np.ones((P.batch, 1), dtype=bool)
+    for j in JOINTS:
+        if j.lead == spec.key and j.partner == RUSSIA.key:
+            alone = alone & ~j.active(P)
+    return alone * r.keep_out_pressure * r.attention * np.maximum(0.0, -r.bias * sign)
+
+
 def acceptance(g, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray, unrest: np.ndarray,
-               bias_protest: np.ndarray) -> np.ndarray:
+               bias_protest: np.ndarray, patron: np.ndarray) -> np.ndarray:
     """Chance a government accepts an offer from a mediator with ``bias`` (+ toward Tajikistan): less the more
     the mediator leans against it (Kydd 2003), and more so under protest (``bias_protest``: the Kyrgyz
     protest term); more the more it hurts (Zartman 2000) and the higher its unrest (political cover for
-    concessions: Beardsley 2011)."""
+    concessions: Beardsley 2011); less where its patron discourages it (``patron``, :func:`discouraged`)."""
     against = np.maximum(0.0, bias * sign)
     return logistic(g.accept_intercept - (g.bias_aversion + bias_protest) * against + ripeness * hurt
-                    + g.accept_unrest * (unrest - ACCEPT_REFERENCE_UNREST))
+                    + g.accept_unrest * (unrest - ACCEPT_REFERENCE_UNREST) - patron)
 
 
 def answers(P: ParamArrays, g, keys: np.ndarray, day: int, hurt: np.ndarray, m: int, cols: slice,
             unrest: np.ndarray, bias_protest: np.ndarray) -> np.ndarray:
     """(n, k) whether the governments in columns ``cols`` (``g`` their parameters; ``hurt``, ``unrest`` and
     ``bias_protest`` theirs) accept mediator ``m``'s offers on the rows of ``P``."""
-    p = acceptance(g, offer_bias(P, m), hurt, P.border.ripeness_weight, SIDE_SIGN[:, cols], unrest, bias_protest)
+    sign = SIDE_SIGN[:, cols]
+    p = acceptance(g, offer_bias(P, m), hurt, P.border.ripeness_weight, sign, unrest, bias_protest,
+                   discouraged(P, m, sign))
     return uniform(keys, day, MEDIATORS[m].accept_stream, SIDES2[cols]) < p
 
 

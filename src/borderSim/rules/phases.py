@@ -158,8 +158,9 @@ def offer(s: State, ctx: Context, today: Today, who: slice) -> None:
     o = today.offers
     if o is None:
         return
+    sit = mediators.Situation(days_in=o.days_in, level=s.level[o.rows], engaged=o.engaged)
     for m in range(len(mediators.MEDIATORS))[who]:
-        o.offered[:, m:m + 1] = mediators.offers(o.P, o.keys, today.day, o.days_in, o.engaged[:, m:m + 1], m)
+        o.offered[:, m:m + 1] = mediators.offers(o.P, o.keys, today.day, sit, m)
 
 
 # -- governments ---------------------------------------------------------------------------------------
@@ -217,8 +218,9 @@ def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
     g = who.params(P.gov)
     unrest_ = _unrest(P, g, s.legitimacy[:, col], s.rally[:, col], today.day, col)
     who.put(s, "unrest", unrest_)
-    pressure = thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.china_until >= today.day)
     level_eff = np.maximum(s.level_base, s.local_max)
+    pressure = (thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.china_until >= today.day)[:, col]
+                + thirdparties.russian_leverage(P.russia, g, level_eff))
     capability, opp_capability = s.capability[:, col], s.capability[:, opp]
     casualties = governments.casualty_cost(g, level_eff + 1, P.border.cost_exponent, capability, opp_capability,
                                            who.each(_no_sensitivity, _protest_sensitivity, P, s))
@@ -227,7 +229,7 @@ def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
         unrest_=unrest_,
         provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), capability=capability,
         opp_capability=opp_capability, threshold=P.border.superiority_threshold,
-        backing=ctx.backing[:, col], pressure=pressure[:, col], pull=who.each(_succession_pull, _protest_pull, P, s),
+        backing=ctx.backing[:, col], pressure=pressure, pull=who.each(_succession_pull, _protest_pull, P, s),
         ceasefire=s.ceasefire, cf_strength=s.cf_strength, violation_cost=P.border.violation_cost,
         audience=s.audience[:, col], cost_exponent=P.border.cost_exponent,
         weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col], casualties=casualties)

@@ -2,6 +2,7 @@
 
 China (SCO) never mediates; when fighting threatens its assets it may apply quiet economic pressure
 through debt (article): a bout raises both governments' cost of escalating and the ceasefire hazard.
+Russia's remittance and arms leverage restrains escalation into fighting whether or not it mediates.
 It keeps its own phase rather than a mediator entry (:mod:`borderSim.rules.mediators`): it makes no
 offers, needs no answers and engages no mediation, so the mediators' machinery would only be switched
 off for it. Patron backing: Russia shields its favoured client (Benson 2012) and Western security
@@ -51,6 +52,15 @@ def pressure(P: ParamArrays, terms: Terms, engaged: np.ndarray, china_on: np.nda
     """(B, 2) pressure against escalation on each side from the engaged mediators and China's leverage."""
     chinese = china_on * P.china.pressure_strength * P.gov.china_debt_share
     return mediators.pressure(terms, engaged) + chinese
+
+
+def russian_leverage(r, g, level_eff: np.ndarray) -> np.ndarray:
+    """Restraint Russia's leverage puts on each government in ``g`` (its remittance share and the share of
+    its arms from Russia) against escalating into fighting, whether or not Russia mediates: none up to a
+    standoff, a third of it toward a clash, all of it toward war (Russia wants no instability on its
+    southern flank: article), at Russia's attention."""
+    flank = np.clip((level_eff + 1 - STANDOFF) / 3.0, 0.0, 1.0)
+    return r.attention * flank * (r.remittance_leverage * g.remittance_share + r.arms_leverage * g.russian_arms_share)
 
 
 def economic_leverage(P: ParamArrays, china_on) -> np.ndarray:
