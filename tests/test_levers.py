@@ -54,14 +54,3 @@ def test_western_mediation_more_ceasefires():
     ref, new, z = paired(sept, {"eu.willingness": 0.8, "eu.resources": 0.8}, per_day, n=600,
                          scenario_days=60)
     assert_effect(ref, new, z, sign=1, margin=0.05)
-
-
-def test_chinese_pressure_shorter_major_clashes(baseline):
-    ref, new, z = paired(baseline, {"china.pressure_propensity": 0.8}, "days_rung5plus")
-    assert_effect(ref, new, z, sign=-1, margin=0.15)
-    # and per major episode, pooled over replicates
-    base = run_rows(baseline, np.arange(N), seed=SEED, days=DAYS).summary
-    pressed = run_rows(baseline.with_updates({"china.pressure_propensity": 0.8}, "t"), np.arange(N),
-                       seed=SEED, days=DAYS).summary
-    per_episode = lambda s: s.days_rung5plus.sum() / s.major_episodes.sum()  # noqa: E731
-    assert per_episode(pressed) < per_episode(base)

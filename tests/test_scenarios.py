@@ -11,8 +11,8 @@ from borderSim.errors import InputError
 from borderSim.scenarios import load_scenario, parse_assignment, shipped_dir, shipped_names, with_overrides
 from borderSim.schema import Parameters
 
-SHIPPED = {"baseline", "csto_mediation", "china_pressure", "osce_facilitative", "us_eu_manipulative",
-           "multiparty", "demarcation_treaty", "april_2021", "september_2022"}
+SHIPPED = {"baseline", "csto_mediation", "china_pressure", "china_restrains", "osce_facilitative",
+           "us_eu_manipulative", "multiparty", "demarcation_treaty", "april_2021", "september_2022"}
 
 
 def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
