@@ -279,11 +279,12 @@ def _optional(ms: tuple[Mediator, ...], rule: str, P: ParamArrays) -> list[tuple
     return [(m, getattr(spec, rule)(P)) for m, spec in enumerate(ms) if getattr(spec, rule) is not None]
 
 
-def pressure(terms: Terms, engaged: np.ndarray) -> np.ndarray:
-    """(B, 2) pressure against escalation on each side from the engaged mediators."""
-    total = engaged[:, :1] * terms.pressure[0]
+def pressure(terms: Terms, engaged: np.ndarray, timing: np.ndarray) -> np.ndarray:
+    """(B, 2) pressure against escalation on each side from the engaged mediators, each weighted by the
+    timing factor of its entry into the episode (Regan & Stam 2000)."""
+    total = (engaged[:, :1] * timing[:, :1]) * terms.pressure[0]
     for m in range(1, len(terms.pressure)):
-        total = total + engaged[:, m:m + 1] * terms.pressure[m]
+        total = total + (engaged[:, m:m + 1] * timing[:, m:m + 1]) * terms.pressure[m]
     return total
 
 

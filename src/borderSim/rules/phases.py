@@ -219,7 +219,8 @@ def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
     unrest_ = _unrest(P, g, s.legitimacy[:, col], s.rally[:, col], today.day, col)
     who.put(s, "unrest", unrest_)
     level_eff = np.maximum(s.level_base, s.local_max)
-    pressure = (thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.china_until >= today.day)[:, col]
+    pressure = (thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.mediator_timing,
+                                      s.china_until >= today.day)[:, col]
                 + thirdparties.russian_leverage(P.russia, g, level_eff))
     capability, opp_capability = s.capability[:, col], s.capability[:, opp]
     casualties = governments.casualty_cost(g, level_eff + 1, P.border.cost_exponent, capability, opp_capability,

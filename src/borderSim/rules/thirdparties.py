@@ -48,10 +48,12 @@ def china_step(P: ParamArrays, level_prev, until, day: int, u):
     return until, action.astype(np.int64), start
 
 
-def pressure(P: ParamArrays, terms: Terms, engaged: np.ndarray, china_on: np.ndarray) -> np.ndarray:
-    """(B, 2) pressure against escalation on each side from the engaged mediators and China's leverage."""
+def pressure(P: ParamArrays, terms: Terms, engaged: np.ndarray, timing: np.ndarray, china_on: np.ndarray
+             ) -> np.ndarray:
+    """(B, 2) pressure against escalation on each side from the engaged mediators (weighted by the timing of
+    their entry) and China's leverage."""
     chinese = china_on * P.china.pressure_strength * P.gov.china_debt_share
-    return mediators.pressure(terms, engaged) + chinese
+    return mediators.pressure(terms, engaged, timing) + chinese
 
 
 def russian_leverage(r, g, level_eff: np.ndarray) -> np.ndarray:
