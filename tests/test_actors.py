@@ -12,7 +12,7 @@ import numpy as np
 
 from borderSim.core.run import run_rows
 from borderSim.scenarios import load_scenario
-from tests.test_levers import N, SEED, assert_effect, paired
+from tests.test_levers import SEED, N, assert_effect, paired
 
 DAYS = 730
 

@@ -324,6 +324,9 @@ GOVERNMENT_FIELDS: dict[str, _Shared] = {
     "superiority_weight": _Shared(float, 0, 20, "utility",
                                   "Pull of local military superiority above the threshold."),
     "capability": _Shared(float, 0.01, 10, "index", "Military capability at day 0 (relative index)."),
+    "fortification": _Shared(float, 0, 5, "factor",
+                             "Extra force a side deploys where its own people live on the border (share of the "
+                             "segment's residents on its side): local capability = capability x (1 + this x share)."),
     "arms_inflow": _Shared(float, 0, 5, "index/year", "Growth of military capability from arms purchases."),
     "patron_weight": _Shared(float, 0, 20, "utility", "Pull of expected patron backing (moral hazard)."),
     "cost_weight": _Shared(float, 0, 20, "utility",
@@ -389,6 +392,9 @@ class TajikistanParams(_Group):
     capability: float = gov("capability", 1.2, "record/article (arms and training from Russia, China, "
                             "Iran; Ababil-2 plant May 2022)")
     arms_inflow: float = gov("arms_inflow", 0.05, "article (continued acquisitions)")
+    fortification: float = gov("fortification", 1.0, "article (Tajikistan fortified its border with military "
+                               "and civilian personnel, especially around densely populated disputed areas); "
+                               "estimate")
     patron_weight: float = gov("patron_weight", 1.5, "Benson 2012; Kuperman 2008")
     cost_weight: float = gov("cost_weight", 1.10, "calibrated (episode frequencies)")
     mediator_weight: float = gov("mediator_weight", 1.0, "Beardsley et al. 2006")
@@ -444,6 +450,8 @@ class KyrgyzstanParams(_Group):
     superiority_weight: float = gov("superiority_weight", 1.5, "Cederman 1997")
     capability: float = gov("capability", 0.8, "article (otherwise dilapidated armed forces)")
     arms_inflow: float = gov("arms_inflow", 0.1, "record/article (Bayraktar TB2 from Dec 2021, Russian APCs)")
+    fortification: float = gov("fortification", 0.4, "article (Kyrgyzstan fortified its border less than "
+                               "Tajikistan); estimate")
     patron_weight: float = gov("patron_weight", 1.5, "Benson 2012; Kuperman 2008")
     cost_weight: float = gov("cost_weight", 1.43,
                              "article (casualties exposed to a free press: 1.3 x Tajik); calibrated")

@@ -72,14 +72,41 @@ def casualty_cost(g, next_rung: np.ndarray, exponent: np.ndarray, capability: np
     return g.casualty_aversion * g.death_cost * deaths * sensitivity
 
 
+def presence(geo) -> np.ndarray:
+    """(S + 1, 2) each side's share of a segment's residents at day 0 (Tajikistan, Kyrgyzstan); the last
+    row, zeros, stands for no segment (index -1)."""
+    pop = np.zeros((geo.n_segments + 1, 2))
+    np.add.at(pop, (geo.segment, geo.side), geo.population)
+    total = pop.sum(axis=1, keepdims=True)
+    return np.divide(pop, total, out=np.zeros_like(pop), where=total > 0)
+
+
+def contested_segment(episode: np.ndarray, origin: np.ndarray, segment_local: np.ndarray,
+                      local_max: np.ndarray) -> np.ndarray:
+    """(B,) segment where the force balance is read: an episode's origin; outside an episode the segment with
+    today's worst incident; -1 (the whole dyad) on a quiet day."""
+    seg = np.where(episode[:, 0], origin[:, 0], -1)
+    rows = np.flatnonzero(~episode[:, 0] & (local_max[:, 0] > 0))
+    if rows.size:
+        seg[rows] = np.argmax(segment_local[rows], axis=1)
+    return seg
+
+
+def local_capability(capability: np.ndarray, fortification: np.ndarray, presence_: np.ndarray) -> np.ndarray:
+    """A side's force where the fighting is: its capability, raised where its own people live and it has
+    fortified (article: Tajikistan, and less so Kyrgyzstan, fortified densely populated disputed areas)."""
+    return capability * (1.0 + fortification * presence_)
+
+
 def utilities(g, *, level_eff, level_base, unrest_, provoked, capability, opp_capability,
               threshold, backing, pressure, pull, ceasefire, cf_strength, violation_cost, audience,
               cost_exponent, weariness, casualties):
     """Utilities of escalating and of stepping down (hold = 0). ``g`` holds the side's parameters.
 
-    ``weariness`` (1 + ripeness weight x hurt) scales the expected cost of the next rung: recent
-    losses make further escalation costlier (Zartman 2000). ``casualties`` is the legitimacy cost of
-    the next rung's expected own deaths (:func:`casualty_cost`).
+    ``capability`` and ``opp_capability`` are the local forces at the contested segment
+    (:func:`local_capability`). ``weariness`` (1 + ripeness weight x hurt) scales the expected cost of
+    the next rung: recent losses make further escalation costlier (Zartman 2000). ``casualties`` is the
+    legitimacy cost of the next rung's expected own deaths (:func:`casualty_cost`).
     """
     diverted = diversion(g.diversion_weight, g.diversion_peak, unrest_)
     reaction = g.reaction_weight * level_eff / 6.0 + g.retaliation_weight * (provoked & (level_eff <= 3))

@@ -225,11 +225,14 @@ def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
     capability, opp_capability = s.capability[:, col], s.capability[:, opp]
     casualties = governments.casualty_cost(g, level_eff + 1, P.border.cost_exponent, capability, opp_capability,
                                            who.each(_no_sensitivity, _protest_sensitivity, P, s))
+    here = ctx.presence[governments.contested_segment(s.episode, s.origin, s.segment_local, s.local_max)]
     u_up, u_down = governments.utilities(
         g, level_eff=level_eff, level_base=s.level_base,
         unrest_=unrest_,
-        provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), capability=capability,
-        opp_capability=opp_capability, threshold=P.border.superiority_threshold,
+        provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE),
+        capability=governments.local_capability(capability, g.fortification, here[:, col]),
+        opp_capability=governments.local_capability(opp_capability, P.gov.fortification[:, opp], here[:, opp]),
+        threshold=P.border.superiority_threshold,
         backing=ctx.backing[:, col], pressure=pressure, pull=who.each(_succession_pull, _protest_pull, P, s),
         ceasefire=s.ceasefire, cf_strength=s.cf_strength, violation_cost=P.border.violation_cost,
         audience=s.audience[:, col], cost_exponent=P.border.cost_exponent,
