@@ -140,8 +140,11 @@ class Recorder:
         self.china_bouts += rec.china_pressure_started
         up = s.move == UP
         self.escalations += up
-        self.public_escalations += up & (s.level_base >= STANDOFF)
-        self.clash_escalations += up & (s.level_base >= CLASH)
+        public = np.flatnonzero(s.level_base[:, 0] >= STANDOFF)   # few rows: add only theirs
+        if public.size:
+            up_public = up[public]
+            self.public_escalations[public] += up_public
+            self.clash_escalations[public] += up_public & (s.level_base[public] >= CLASH)
         np.maximum(self.displaced_peak, s.displaced_now, out=self.displaced_peak)
         self.displaced_total += s.fled_today
         if day == 90:

@@ -22,6 +22,7 @@ class Context:
     terms: mediators.Terms    # the mediators' parameter-only terms
     village_slots: np.ndarray
     presence: np.ndarray      # (S + 1, 2) each side's share of a segment's residents (row -1: no segment)
+    fixed: governments.Fixed  # the governments' parameter-only factors
 
     @classmethod
     def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray) -> Context:
@@ -31,4 +32,4 @@ class Context:
         presence = governments.presence(geo)
         presence.flags.writeable = False
         return cls(P=P, geo=geo, keys=keys, backing=thirdparties.backing(P, terms.assistance), terms=terms,
-                   village_slots=slots, presence=presence)
+                   village_slots=slots, presence=presence, fixed=governments.Fixed.of(P))

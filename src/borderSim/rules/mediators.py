@@ -279,11 +279,12 @@ def _optional(ms: tuple[Mediator, ...], rule: str, P: ParamArrays) -> list[tuple
     return [(m, getattr(spec, rule)(P)) for m, spec in enumerate(ms) if getattr(spec, rule) is not None]
 
 
-def pressure(terms: Terms, engaged: np.ndarray, timing: np.ndarray) -> np.ndarray:
+def pressure(terms: Terms, engaged: np.ndarray, timing: np.ndarray) -> np.ndarray | float:
     """(B, 2) pressure against escalation on each side from the engaged mediators, each weighted by the
-    timing factor of its entry into the episode (Regan & Stam 2000)."""
-    total = (engaged[:, :1] * timing[:, :1]) * terms.pressure[0]
-    for m in range(1, len(terms.pressure)):
+    timing factor of its entry into the episode (Regan & Stam 2000); 0.0 if no mediator is engaged on any
+    row (a mediator engaged nowhere adds exactly 0, so it is skipped)."""
+    total: np.ndarray | float = 0.0
+    for m in np.flatnonzero(engaged.any(axis=0)):
         total = total + (engaged[:, m:m + 1] * timing[:, m:m + 1]) * terms.pressure[m]
     return total
 

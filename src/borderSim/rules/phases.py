@@ -214,29 +214,32 @@ def _unrest(P: ParamArrays, g, legitimacy: np.ndarray, rally: np.ndarray, day: i
 
 def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
     """Governments ``who`` choose, simultaneously, to step down, hold or escalate (multinomial logit)."""
-    P, col, opp = ctx.P, who.col, who.opp
+    P, col, opp, fixed = ctx.P, who.col, who.opp, ctx.fixed
     g = who.params(P.gov)
     unrest_ = _unrest(P, g, s.legitimacy[:, col], s.rally[:, col], today.day, col)
     who.put(s, "unrest", unrest_)
     level_eff = np.maximum(s.level_base, s.local_max)
-    pressure = (thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.mediator_timing,
-                                      s.china_until >= today.day)[:, col]
-                + thirdparties.russian_leverage(P.russia, g, level_eff))
+    up = level_eff + 1
+    pressure = thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.mediator_timing, s.china_until >= today.day)
+    pressure = (pressure[:, col] if isinstance(pressure, np.ndarray) else pressure) + thirdparties.russian_leverage(
+        P.russia, fixed.leverage[:, col], governments.FLANK[up])
     capability, opp_capability = s.capability[:, col], s.capability[:, opp]
-    casualties = governments.casualty_cost(g, level_eff + 1, P.border.cost_exponent, capability, opp_capability,
+    casualties = governments.casualty_cost(g, fixed.casualty_scale[:, col],
+                                           governments.by_rung(fixed.death_profile, up), capability, opp_capability,
                                            who.each(_no_sensitivity, _protest_sensitivity, P, s))
-    here = ctx.presence[governments.contested_segment(s.episode, s.origin, s.segment_local, s.local_max)]
+    seg = governments.contested_segment(s.episode, s.origin, s.segment_local, s.local_max)
+    share = governments.local_share(capability, opp_capability, g.fortification, P.gov.fortification[:, opp],
+                                    ctx.presence, seg, col, opp)
     u_up, u_down = governments.utilities(
-        g, level_eff=level_eff, level_base=s.level_base,
-        unrest_=unrest_,
-        provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE),
-        capability=governments.local_capability(capability, g.fortification, here[:, col]),
-        opp_capability=governments.local_capability(opp_capability, P.gov.fortification[:, opp], here[:, opp]),
-        threshold=P.border.superiority_threshold,
-        backing=ctx.backing[:, col], pressure=pressure, pull=who.each(_succession_pull, _protest_pull, P, s),
-        ceasefire=s.ceasefire, cf_strength=s.cf_strength, violation_cost=P.border.violation_cost,
-        audience=s.audience[:, col], cost_exponent=P.border.cost_exponent,
-        weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col], casualties=casualties)
+        g, level_eff=level_eff, level_base=s.level_base, unrest_=unrest_,
+        provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), share=share,
+        threshold=P.border.superiority_threshold, backing=ctx.backing[:, col], pressure=pressure,
+        pull=who.each(_succession_pull, _protest_pull, P, s), ceasefire=s.ceasefire, cf_strength=s.cf_strength,
+        violation_cost=P.border.violation_cost, audience=s.audience[:, col],
+        weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col],
+        next_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, up)),
+        base_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, s.level_base)),
+        rally_ahead=fixed.rally_value[:, col] * unrest_ * governments.PUBLIC[up], casualties=casualties)
     s.move[:, col] = governments.choose(uniform(ctx.keys, today.day, Stream.CHOICE, SIDES2[col]), u_up, u_down)
 
 

@@ -49,20 +49,22 @@ def china_step(P: ParamArrays, level_prev, until, day: int, u):
 
 
 def pressure(P: ParamArrays, terms: Terms, engaged: np.ndarray, timing: np.ndarray, china_on: np.ndarray
-             ) -> np.ndarray:
+             ) -> np.ndarray | float:
     """(B, 2) pressure against escalation on each side from the engaged mediators (weighted by the timing of
-    their entry) and China's leverage."""
-    chinese = china_on * P.china.pressure_strength * P.gov.china_debt_share
-    return mediators.pressure(terms, engaged, timing) + chinese
+    their entry) and China's leverage; 0.0 where no mediator is engaged and China is not pressing on any row."""
+    total = mediators.pressure(terms, engaged, timing)
+    if china_on.any():
+        total = total + china_on * P.china.pressure_strength * P.gov.china_debt_share
+    return total
 
 
-def russian_leverage(r, g, level_eff: np.ndarray) -> np.ndarray:
-    """Restraint Russia's leverage puts on each government in ``g`` (its remittance share and the share of
-    its arms from Russia) against escalating into fighting, whether or not Russia mediates: none up to a
-    standoff, a third of it toward a clash, all of it toward war (Russia wants no instability on its
-    southern flank: article), at Russia's attention."""
-    flank = np.clip((level_eff + 1 - STANDOFF) / 3.0, 0.0, 1.0)
-    return r.attention * flank * (r.remittance_leverage * g.remittance_share + r.arms_leverage * g.russian_arms_share)
+def russian_leverage(r, leverage: np.ndarray, flank: np.ndarray) -> np.ndarray:
+    """Restraint Russia's leverage puts on governments against escalating into fighting, whether or not Russia
+    mediates: ``leverage`` is their remittance share and share of arms from Russia, weighted
+    (:class:`borderSim.rules.governments.Fixed`); ``flank`` Russia's concern with the next rung (none up to
+    a standoff, a third toward a clash, all toward war: :data:`borderSim.rules.governments.FLANK`), at
+    Russia's attention (article: no instability on its southern flank)."""
+    return r.attention * flank * leverage
 
 
 def economic_leverage(P: ParamArrays, china_on) -> np.ndarray:
