@@ -155,17 +155,14 @@ def local_share(capability: np.ndarray, opp_capability: np.ndarray, fortificatio
                 opp_fortification: np.ndarray, presence_: np.ndarray, seg: np.ndarray, cols: slice,
                 opp_cols: slice) -> np.ndarray:
     """(B, k) each government's share of the force at the contested segment ``seg`` ((B,), -1 for none:
-    the national balance); ``presence_`` is the (S + 1, 2) table of :func:`presence`, ``cols`` and
-    ``opp_cols`` the governments' and their opponents' columns of it. Only the rows with a contested
-    segment are computed locally (with no segment the local force is the national capability exactly)."""
-    share = capability / (capability + opp_capability)
-    rows = np.flatnonzero(seg >= 0)
-    if rows.size:
-        here = presence_[seg[rows]]
-        own = local_capability(capability[rows], fortification[rows], here[:, cols])
-        other = local_capability(opp_capability[rows], opp_fortification[rows], here[:, opp_cols])
-        share[rows] = own / (own + other)
-    return share
+    the national balance, since the last row of ``presence_`` is zeros); ``presence_`` is the (S + 1, 2)
+    table of :func:`presence`, ``cols`` and ``opp_cols`` the governments' and their opponents' columns."""
+    here = np.empty((seg.size, 2), order="F")   # column-major like the side state (presence_[seg] is ~10x slower)
+    np.take(presence_[:, 0], seg, out=here[:, 0])
+    np.take(presence_[:, 1], seg, out=here[:, 1])
+    own = local_capability(capability, fortification, here[:, cols])
+    other = local_capability(opp_capability, opp_fortification, here[:, opp_cols])
+    return own / (own + other)
 
 
 def utilities(g, *, level_eff, level_base, unrest_, provoked, share, threshold, backing, pressure, pull, ceasefire,

@@ -286,6 +286,8 @@ def pressure(terms: Terms, engaged: np.ndarray, timing: np.ndarray) -> np.ndarra
     total: np.ndarray | float = 0.0
     for m in np.flatnonzero(engaged.any(axis=0)):
         total = total + (engaged[:, m:m + 1] * timing[:, m:m + 1]) * terms.pressure[m]
+    if isinstance(total, np.ndarray) and total.shape[1] == 1:   # a mediator pressing both sides alike
+        total = np.broadcast_to(total, (total.shape[0], 2))
     return total
 
 
@@ -325,8 +327,11 @@ def timing_factor(P: ParamArrays, days_in: np.ndarray) -> np.ndarray:
 def offers(P: ParamArrays, keys: np.ndarray, day: int, sit: Situation, m: int) -> np.ndarray:
     """(n, 1) whether mediator ``m`` offers mediation on rows in an episode where it is not mediating."""
     spec = MEDIATORS[m]
+    p = spec.offer_probability(P, sit)
+    if not np.any(p > 0.0):   # unwilling on every row: no draw needed (draws are keyed, not sequential)
+        return np.zeros((P.batch, 1), dtype=bool)
     u = uniform(keys, day, spec.offer_stream, 0)[:, None]
-    return ~sit.engaged[:, m:m + 1] & (u < spec.offer_probability(P, sit))
+    return ~sit.engaged[:, m:m + 1] & (u < p)
 
 
 def offer_bias(P: ParamArrays, m: int) -> np.ndarray:
