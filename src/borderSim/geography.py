@@ -65,6 +65,14 @@ class Geography:
         m[np.arange(self.n_villages), self.side] = 1
         return _read_only(m)
 
+    def by_segment(self, values: np.ndarray) -> np.ndarray:
+        """(n, S) sums of (n, V) village ``values`` per segment, added in village order (no BLAS, whose
+        summation order may depend on the batch size: the engines must agree bit for bit)."""
+        out = np.zeros((values.shape[0], self.n_segments))
+        for v, s in enumerate(self.segment):
+            out[:, s] += values[:, v]
+        return out
+
     @functools.cached_property
     def side_population(self) -> np.ndarray:
         """(2,) initial population of the modelled villages by side."""

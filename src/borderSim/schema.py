@@ -102,6 +102,11 @@ class BorderParams(_Group):
         0.014, ge=0, le=0.5, unit="probability/day",
         description="Chance per day at rungs 3-4 that the ladder rises one rung unchosen.",
         source="Schelling 1966 (competition in risk-taking); calibrated (episode frequencies)")
+    origin_incident_weight: float = param(
+        1.0, ge=0, le=100, unit="expected incidents per rung",
+        description="Weight of today's worst incident on a segment (per rung: 1 incident, 2 gunfire) against "
+                    "its expected incidents per day, in drawing where an episode starts.",
+        source="record (April 2021 grew from stone-throwing then gunfire at the Golovnoi intake; events C)")
     front_half_width_km: float = param(
         55.0, ge=0, le=2_000, unit="km",
         description="Radius around the origin segment's centroid within which segments fight at rung 5.",

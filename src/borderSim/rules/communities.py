@@ -72,6 +72,14 @@ def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.nd
     return p
 
 
+def segment_hazard(hazard: np.ndarray, grievance: np.ndarray, season_factor: np.ndarray,
+                   geo: Geography) -> np.ndarray:
+    """(n, S) expected incidents per day on each segment (its villages' incident chances before the
+    factors common to all villages), with the season at water points."""
+    p = hazard * grievance * np.where(geo.water_point, season_factor, 1.0)
+    return geo.by_segment(p)
+
+
 def gunfire_probability(P: ParamArrays, level_base: np.ndarray) -> np.ndarray:
     """(B, 1) chance that an incident turns into border-guard gunfire."""
     c = P.communities

@@ -11,9 +11,9 @@ sustained war (rung 6) always needs a decision.
 A ceasefire (agreed at rung 3+) drops the base to rung 1; it breaks if either side escalates or by a hazard that falls
 with its strength (Fortna 2003) and, once it has held ``ceasefire_durable_days``, it counts as survived.
 An episode runs from the first day at rung 3+ until ``episode_gap_days`` below rung 3; its origin
-segment is where the day's incidents were worst. At rung 4 only the origin segment is on the front,
-at rung 5 every segment whose centroid lies within ``front_half_width_km`` of the origin's, at rung 6
-all segments.
+segment is drawn in proportion to the segments' incident hazard and the day's incidents. At rung 4
+only the origin segment is on the front, at rung 5 every segment whose centroid lies within
+``front_half_width_km`` of the origin's, at rung 6 all segments.
 """
 
 from __future__ import annotations
@@ -132,11 +132,15 @@ def resolve(P: ParamArrays, *, day, level_base, level_eff, local_max, moves, cea
                    cf_start=cf_start, broken=broken, agreed=agreed, survived=survived)
 
 
-def origin(segment_local_, demarcated, geo: Geography):
-    """(n, 1) segment where an episode starts: the worst local rung, then disputed, then water or
-    exclave segments, then west to east."""
-    hot = (geo.segment_water | geo.segment_exclave).astype(np.int64)
-    return np.argmax(segment_local_ * 4 + (~demarcated) * 2 + hot, axis=1)[:, None]
+def origin(P: ParamArrays, hazard, segment_local_, u) -> np.ndarray:
+    """(n, 1) segment where an episode starts, drawn with ``u`` (n, 1) in proportion to each segment's
+    expected incidents ``hazard`` (n, S) plus ``border.origin_incident_weight`` per rung of today's worst
+    incident there (1 an incident, 2 gunfire): wars start where incidents are likely and where one
+    just happened (record: both major episodes grew from a local incident at a water intake and a
+    pasture; events C)."""
+    w = hazard + P.border.origin_incident_weight * segment_local_
+    cum = np.cumsum(w, axis=1)
+    return np.minimum((cum <= u * cum[:, -1:]).sum(axis=1), w.shape[1] - 1)[:, None]
 
 
 class Episodes(NamedTuple):

@@ -103,12 +103,19 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
     s.days_since_fight = np.where(s.level >= ladder.CLASH, 0, s.days_since_fight + 1)
     ep = ladder.episodes(P, day=day, level=s.level, episode=s.episode, onset=s.episode_onset,
                          calm_days=s.calm_days, origin=s.origin, origin_hint=s.origin_hint,
-                         pick_origin=lambda rows: ladder.origin(s.segment_local[rows], s.demarcated[rows], geo))
+                         pick_origin=lambda rows: _pick_origin(s, ctx, today, rows))
     s.episode, s.episode_onset, s.calm_days, s.origin, s.origin_hint = (ep.episode, ep.episode_onset, ep.calm_days,
                                                                         ep.origin, ep.origin_hint)
     s.segment_level[:] = s.segment_local
     rec.ceasefire_agreed, rec.ceasefire_broken, rec.ceasefire_survived = cf.agreed, cf.broken, cf.survived
     rec.episode_started, rec.episode_ended = ep.starting, ep.ending
+
+
+def _pick_origin(s: State, ctx: Context, today: Today, rows: np.ndarray) -> np.ndarray:
+    """The origin segments of the episodes starting today on ``rows`` (drawn from their own stream)."""
+    hazard = communities.segment_hazard(s.hazard_base[rows], s.grievance[rows], today.season[rows], ctx.geo)
+    return ladder.origin(ctx.P.take(rows), hazard, s.segment_local[rows],
+                         uniform(ctx.keys[rows], today.day, Stream.ORIGIN, 0)[:, None])
 
 
 def front(s: State, ctx: Context, today: Today) -> None:

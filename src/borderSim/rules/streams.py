@@ -52,6 +52,7 @@ class Stream(IntEnum):
     MILITARY_WOUNDED = 18
     NEGOTIATION = 19
     NEGOTIATION_SUCCESS = 20
+    ORIGIN = 21
 
 
 @njit(cache=True, inline="always")
