@@ -76,10 +76,3 @@ def test_border_length_and_baseline_demarcation_follow_the_record(geo):
     share = geo.demarcated_share(geo.initial_demarcation(0.53))
     assert abs(share - 519 / 975) < 0.06                # 519 km agreed in Sept 2022 (record)
     assert not geo.initial_demarcation(0.0).any() and geo.initial_demarcation(1.0).all()
-
-
-def test_segment_distances_are_geographic(geo):
-    settled = np.isin(np.arange(geo.n_segments), geo.segment)
-    d = geo.segment_distance_km[np.ix_(settled, settled)]
-    assert np.allclose(d, d.T) and np.allclose(np.diag(d), 0)
-    assert d.max() < 250

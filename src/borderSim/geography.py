@@ -79,19 +79,6 @@ class Geography:
         return _read_only(self.population @ self.side_onehot)
 
     @functools.cached_property
-    def segment_distance_km(self) -> np.ndarray:
-        """(S, S) great-circle distance between segment centroids (mean of their villages' coordinates;
-        NaN for a segment without villages)."""
-        with np.errstate(invalid="ignore"):
-            lat = np.radians([self.lat[self.segment == i].mean() if (self.segment == i).any() else np.nan
-                              for i in range(self.n_segments)])
-            lon = np.radians([self.lon[self.segment == i].mean() if (self.segment == i).any() else np.nan
-                              for i in range(self.n_segments)])
-        h = (np.sin((lat[:, None] - lat) / 2) ** 2
-             + np.cos(lat)[:, None] * np.cos(lat) * np.sin((lon[:, None] - lon) / 2) ** 2)
-        return _read_only(2 * 6371.0 * np.arcsin(np.sqrt(h)))   # haversine
-
-    @functools.cached_property
     def adjacency_float(self) -> np.ndarray:
         """(S, S) float64 adjacency, for counting a segment's neighbours in a set by a matrix product."""
         return _read_only(self.adjacency.astype(np.float64))

@@ -107,10 +107,12 @@ class BorderParams(_Group):
         description="Weight of today's worst incident on a segment (per rung: 1 incident, 2 gunfire) against "
                     "its expected incidents per day, in drawing where an episode starts.",
         source="record (April 2021 grew from stone-throwing then gunfire at the Golovnoi intake; events C)")
-    front_half_width_km: float = param(
-        55.0, ge=0, le=2_000, unit="km",
-        description="Radius around the origin segment's centroid within which segments fight at rung 5.",
-        source="record (Sept 2022 fighting spread along a ~110 km front)")
+    front_spread_rate: float = param(
+        0.3, ge=0, le=1, unit="probability/day",
+        description="Daily chance at rung 5 that fighting on a segment spreads to a neighbouring segment "
+                    "(times the rung's harm intensity at rungs 4 and 6).",
+        source="record (29 Apr 2021: from the Golovnoi intake to the Ak-Tatyr road and lower Leilek within a "
+               "day, UTRK; 14-16 Sep 2022: from Bulak-Bashy along the whole Batken-region line, TASS); calibrated")
     clash_intensity: float = param(
         0.25, ge=0, le=1, unit="share of rung 5",
         description="Intensity of harm at rung 4 (limited clash) relative to rung 5.",

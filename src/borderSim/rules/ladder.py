@@ -11,9 +11,9 @@ sustained war (rung 6) always needs a decision.
 A ceasefire (agreed at rung 3+) drops the base to rung 1; it breaks if either side escalates or by a hazard that falls
 with its strength (Fortna 2003) and, once it has held ``ceasefire_durable_days``, it counts as survived.
 An episode runs from the first day at rung 3+ until ``episode_gap_days`` below rung 3; its origin
-segment is drawn in proportion to the segments' incident hazard and the day's incidents. At rung 4
-only the origin segment is on the front, at rung 5 every segment whose centroid lies within
-``front_half_width_km`` of the origin's, at rung 6 all segments.
+segment is drawn in proportion to the segments' incident hazard and the day's incidents. The front
+starts there at the first clash (rung 4+) and spreads to neighbouring segments along the line with a
+daily chance that rises with the rung; it lasts until the episode ends.
 """
 
 from __future__ import annotations
@@ -176,12 +176,38 @@ def episodes(P: ParamArrays, *, day, level, episode, onset, calm_days, origin, o
                     starting=starting, ending=ending)
 
 
-def front(P: ParamArrays, level, origin, geo: Geography) -> np.ndarray:
-    """(B, S) bool: segments on the front today."""
-    dist = geo.segment_distance_km[np.maximum(origin, 0)[:, 0]]
-    radius = np.where(level >= WAR, np.inf, np.where(level == MAJOR_CLASH, P.border.front_half_width_km,
-                                                     np.where(level == CLASH, 0.0, -1.0)))
-    return dist <= radius
+def spread_probability(P: ParamArrays, level) -> np.ndarray:
+    """(n, 1) daily chance that fighting on a segment spreads to a neighbouring one: ``front_spread_rate``
+    at rung 5, scaled by the harm intensity of the rung (``clash_intensity`` at rung 4,
+    ``war_intensity`` at rung 6; 0 below a clash)."""
+    b = P.border
+    intensity = np.where(level >= WAR, b.war_intensity,
+                         np.where(level == MAJOR_CLASH, 1.0, np.where(level == CLASH, b.clash_intensity, 0.0)))
+    return np.minimum(1.0, b.front_spread_rate * intensity)
+
+
+def front(P: ParamArrays, front_, level, origin, geo: Geography, u_spread) -> np.ndarray:
+    """(n, S) bool: the front after today's spread, on rows at rung 4+ whose front was ``front_``.
+
+    The front starts at the origin segment and spreads along the line's adjacency: each front segment
+    tries each neighbour off the front once a day and takes it with ``spread_probability``; a segment
+    taken today tries its own neighbours the same day (fighting can run along several segments in a
+    day: record, 29 Apr 2021 and 14-16 Sep 2022). ``u_spread(step, rows)`` gives the (rows, S) draws of
+    a step of that cascade.
+    """
+    out = front_.copy()
+    out[np.arange(len(out)), origin[:, 0]] = True
+    p = spread_probability(P, level)
+    rows, new = np.arange(len(out)), out
+    for step in range(geo.n_segments):
+        tries = new.astype(np.float64) @ geo.adjacency_float      # neighbours that try (small whole numbers: exact)
+        join = ~out[rows] & (tries > 0) & (u_spread(step, rows) < 1.0 - (1.0 - p[rows]) ** tries)
+        hit = join.any(axis=1)
+        if not hit.any():
+            break
+        rows, new = rows[hit], join[hit]
+        out[rows] |= new
+    return out
 
 
 def segment_levels(level, on_front, segment_local_):

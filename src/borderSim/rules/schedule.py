@@ -106,6 +106,9 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
                          pick_origin=lambda rows: _pick_origin(s, ctx, today, rows))
     s.episode, s.episode_onset, s.calm_days, s.origin, s.origin_hint = (ep.episode, ep.episode_onset, ep.calm_days,
                                                                         ep.origin, ep.origin_hint)
+    ended = np.flatnonzero(ep.ending[:, 0])
+    if ended.size:
+        s.front[ended] = False
     s.segment_level[:] = s.segment_local
     rec.ceasefire_agreed, rec.ceasefire_broken, rec.ceasefire_survived = cf.agreed, cf.broken, cf.survived
     rec.episode_started, rec.episode_ended = ep.starting, ep.ending
@@ -119,13 +122,17 @@ def _pick_origin(s: State, ctx: Context, today: Today, rows: np.ndarray) -> np.n
 
 
 def front(s: State, ctx: Context, today: Today) -> None:
-    """The front on the rows at rung 4+: its segments, the harm intensity and each side's exposure."""
+    """The front on the rows at rung 4+: it spreads from the origin, and sets the harm intensity and each
+    side's exposure."""
     rows = np.flatnonzero(s.level[:, 0] >= ladder.CLASH)
     if not rows.size:
         return
-    P = ctx.P.take(rows)
+    P, keys, n_seg = ctx.P.take(rows), ctx.keys[rows], ctx.geo.n_segments
     level = s.level[rows]
-    on_front = ladder.front(P, level, s.origin[rows], ctx.geo)
+    on_front = ladder.front(P, s.front[rows], level, s.origin[rows], ctx.geo,
+                            lambda step, r: uniform(keys[r], today.day, Stream.FRONT_SPREAD,
+                                                    np.arange(step * n_seg, (step + 1) * n_seg)))
+    s.front[rows] = on_front
     s.segment_level[rows] = ladder.segment_levels(level, on_front, s.segment_local[rows])
     today.front = Front(rows=rows, P=P, on_front=on_front, intensity=communities.intensity(P, level),
                         exposure=communities.village_exposure(P, s.capability[rows]))

@@ -53,6 +53,7 @@ class Stream(IntEnum):
     NEGOTIATION = 19
     NEGOTIATION_SUCCESS = 20
     ORIGIN = 21
+    FRONT_SPREAD = 22
 
 
 @njit(cache=True, inline="always")
