@@ -61,3 +61,44 @@ def test_no_segment_starts_more_than_a_third_of_the_baselines_major_episodes(bas
     batken = {"ak_tatyr_road", "kok_tash_golovnoi", "ak_sai", "vorukh", "batken_isfara", "bulak_bashy",
               "chek_kara_bak"}
     assert sum(found[s] for s in batken) / total > 0.5, found
+
+
+def test_flight_is_a_daily_household_hazard_that_differs_by_side(baseline):
+    """Under full fire a Kyrgyz village (civil society 0.8) loses less than half its residents on the
+    first day and most within a week; a Tajik village (0.1) far fewer: flight accumulates and does
+    not empty a village in a day. Stochastic rounding moves each count by less than one person."""
+    from borderSim.rules import communities
+
+    P = compile_params(baseline, load_geography(), batch=2)
+    civil = np.array([[0.8], [0.1]])
+    residents = np.array([[10_000], [10_000]])
+    u = np.full((2, 1), 0.5)
+    left = residents.copy()
+    for day in range(1, 8):
+        left = left - communities.flight(P, left, np.ones((2, 1)), civil, u)
+        if day == 1:
+            first = 1 - left / residents
+    gone = 1 - left / residents
+    assert 0.2 < first[0, 0] < 0.5 and gone[0, 0] > 0.9            # Kyrgyz side
+    assert first[1, 0] < 0.1 and gone[1, 0] < 0.5                   # Tajik side
+    rate = baseline.communities.flight_rate
+    assert abs(first[0, 0] - (1 - np.exp(-rate * 0.8))) < 1e-4
+
+
+def test_civilian_harm_scales_with_the_residents_exposed(baseline):
+    """Deaths in a shelled village grow with the residents at home (per 1,000), homes with its housing:
+    a village of 20,000 loses ten times what one of 2,000 does, in expectation (100,000 draws each;
+    3 standard errors of the ratio are below 1)."""
+    from borderSim.rules import communities
+
+    n = 100_000
+    P = compile_params(baseline, load_geography(), batch=n)
+    rng = np.random.default_rng(3)
+    out = {}
+    for pop in (2_000, 20_000):
+        col = np.full((n, 1), pop)
+        d, _, h = communities.civilian_harm(P, col, col, np.ones((n, 1)), rng.random((n, 1)), rng.random((n, 1)),
+                                            rng.random((n, 1)), np.full((n, 1), 10**6))
+        out[pop] = d.mean(), h.mean()
+    assert 9 < out[20_000][0] / out[2_000][0] < 11
+    assert 9 < out[20_000][1] / out[2_000][1] < 11

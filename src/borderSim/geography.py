@@ -65,6 +65,22 @@ class Geography:
         m[np.arange(self.n_villages), self.side] = 1
         return _read_only(m)
 
+    @functools.cached_property
+    def hops(self) -> np.ndarray:
+        """(S, S) int64 steps along the adjacency between segments (-1 where none connects them)."""
+        n = self.n_segments
+        out = np.full((n, n), -1, dtype=np.int64)
+        for start in range(n):
+            reached = np.zeros(n, dtype=bool)
+            reached[start] = True
+            frontier, k = reached.copy(), 0
+            while frontier.any():
+                out[start, frontier] = k
+                frontier = self.adjacency[frontier].any(axis=0) & ~reached
+                reached |= frontier
+                k += 1
+        return _read_only(out)
+
     def by_segment(self, values: np.ndarray) -> np.ndarray:
         """(n, S) sums of (n, V) village ``values`` per segment, added in village order (no BLAS, whose
         summation order may depend on the batch size: the engines must agree bit for bit)."""

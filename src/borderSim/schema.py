@@ -113,6 +113,12 @@ class BorderParams(_Group):
                     "(times the rung's harm intensity at rungs 4 and 6).",
         source="record (29 Apr 2021: from the Golovnoi intake to the Ak-Tatyr road and lower Leilek within a "
                "day, UTRK; 14-16 Sep 2022: from Bulak-Bashy along the whole Batken-region line, TASS); calibrated")
+    front_decay: float = param(
+        0.85, ge=0, le=1, unit="share per segment",
+        description="Share of the rung's fire a front segment takes per step along the line from the origin "
+                    "segment (1: the whole front burns alike).",
+        source="record (fighting heaviest where each episode began: Kok-Tash 2021, Bulak-Bashy and Ak-Sai 2022; "
+               "Bellingcat's damage map); calibrated")
     clash_intensity: float = param(
         0.25, ge=0, le=1, unit="share of rung 5",
         description="Intensity of harm at rung 4 (limited clash) relative to rung 5.",
@@ -269,20 +275,25 @@ class CommunityParams(_Group):
         source="article (both sides fortified the border); calibrated")
     shelling_probability: float = param(
         0.6, ge=0, le=1, unit="probability/day",
-        description="Chance that a village on the front is shelled on a day at rung 5.",
+        description="Chance that a village at the origin of a rung-5 front is shelled on a day (times its "
+                    "side's exposure and its share of the fire).",
         source="record (incursions into villages, Sept 2022)")
     civilian_death_rate: float = param(
-        1.5, ge=0, le=100, unit="deaths/village-day",
-        description="Mean civilian deaths per shelled village-day at rung 5, in a fully inhabited village.",
-        source="record (civilians killed 37-51 in Sept 2022, HRW); calibrated (both episodes)")
+        0.15, ge=0, le=100, unit="deaths per 1,000 residents per shelled day",
+        description="Mean civilians killed per shelled village-day at full rung-5 fire, per 1,000 residents at home.",
+        source="record (civilians killed 37-51 in Sept 2022, HRW; most of the 36 Kyrgyz dead in April 2021); "
+               "calibrated (both episodes)")
     homes_per_shelling: float = param(
-        8.0, ge=0, le=1_000, unit="homes",
-        description="Mean homes destroyed per shelled village-day at rung 5.",
+        1.0, ge=0, le=1_000, unit="homes per 1,000 residents per shelled day",
+        description="Mean homes destroyed per shelled village-day at full rung-5 fire, per 1,000 of the "
+                    "village's census population.",
         source="record (KG ~120 homes 2021, 613 homes 2022)")
-    flight_share: float = param(
-        0.45, ge=0, le=1, unit="share/day",
-        description="Share of a front village's residents who flee per day at rung 5, at full civil society.",
-        source="record (KG 136,000-142,000 evacuated within days, Sept 2022)")
+    flight_rate: float = param(
+        0.7, ge=0, le=10, unit="/day",
+        description="Daily hazard that a household of a front village flees, at shelling chance 1 and civil "
+                    "society 1 (times both).",
+        source="record (KG 40,649 evacuated in 4 days of April 2021, about 40 % of the front; 136,770 in the "
+               "week of Sept 2022, about 85 %: MChS via 24.kg and Kabar); calibrated")
     return_rate: float = param(
         0.2, ge=0, le=1, unit="share/day",
         description="Share of a village's displaced who return per day once fighting stops.",

@@ -127,22 +127,26 @@ def civilian_harm(P: ParamArrays, residents: np.ndarray, population: np.ndarray,
     """Deaths, wounded and homes destroyed in a shelled village (deaths never exceed residents, homes
     destroyed never exceed the homes still standing, ``homes_standing``).
 
-    Shelling kills people where shells land, not in proportion to a town's census: the death rate is
-    per shelled village-day, scaled by the share of residents still at home.
+    Harm scales with what is exposed: deaths with the residents still at home, homes with the
+    village's housing (its census population), per 1,000 (brief: civilian harm grows with the
+    population under fire); ``intens`` is the fire the village takes (rung and distance from the origin).
     """
     c = P.communities
-    mean_deaths = c.civilian_death_rate * intens * residents / population
+    mean_deaths = c.civilian_death_rate * intens * residents / 1000.0
     deaths = np.minimum(poisson(u_deaths, mean_deaths), residents)
     wounded = poisson(u_wounded, P.border.wounded_per_death * mean_deaths)
-    homes = np.minimum(poisson(u_homes, c.homes_per_shelling * intens), homes_standing)
+    homes = np.minimum(poisson(u_homes, c.homes_per_shelling * intens * population / 1000.0), homes_standing)
     return deaths, wounded, homes
 
 
-def flight(P: ParamArrays, residents: np.ndarray, intens: np.ndarray, expo: np.ndarray,
-           civil_society: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Residents of a front village who flee today: more under heavier fire and where civil society
-    and the state organise evacuation and shelter (article)."""
-    share = np.minimum(1.0, P.communities.flight_share * intens * expo * civil_society)
+def flight(P: ParamArrays, residents: np.ndarray, danger: np.ndarray, civil_society: np.ndarray,
+           u: np.ndarray) -> np.ndarray:
+    """Residents of a front village who flee today. Each household leaves with a daily hazard
+    ``flight_rate`` x civil society x ``danger`` (the village's chance of being shelled that day: the
+    fire near it): flight accumulates over the days of fighting and does not empty a village in a day;
+    more leave where civil society and the state organise evacuation and shelter (article: Kyrgyz
+    grassroots shelter; Tajikistan's weak civil society)."""
+    share = -np.expm1(-P.communities.flight_rate * civil_society * danger)
     return np.minimum(stochastic_round(residents * share, u), residents)
 
 

@@ -44,6 +44,7 @@ class Front:
     rows: np.ndarray          # (n,) row indices
     P: ParamArrays            # their parameters
     on_front: np.ndarray      # (n, S) segments on the front
+    fire: np.ndarray          # (n, S) share of the rung's fire each segment takes (0 off the front)
     intensity: np.ndarray     # (n, 1) harm intensity relative to rung 5
     exposure: np.ndarray      # (n, 2) each side's villages' exposure to fire
 

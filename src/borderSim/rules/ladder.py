@@ -210,5 +210,12 @@ def front(P: ParamArrays, front_, level, origin, geo: Geography, u_spread) -> np
     return out
 
 
+def fire(P: ParamArrays, on_front, origin, geo: Geography) -> np.ndarray:
+    """(n, S) share of the rung's fire each segment takes: ``front_decay`` per step along the line from
+    the origin on the front, 0 off it (the fighting is heaviest where it began)."""
+    steps = geo.hops[origin[:, 0]]
+    return np.where(on_front, P.border.front_decay ** np.maximum(steps, 0), 0.0)
+
+
 def segment_levels(level, on_front, segment_local_):
     return np.where(on_front, level, segment_local_)

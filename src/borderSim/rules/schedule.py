@@ -134,7 +134,8 @@ def front(s: State, ctx: Context, today: Today) -> None:
                                                     np.arange(step * n_seg, (step + 1) * n_seg)))
     s.front[rows] = on_front
     s.segment_level[rows] = ladder.segment_levels(level, on_front, s.segment_local[rows])
-    today.front = Front(rows=rows, P=P, on_front=on_front, intensity=communities.intensity(P, level),
+    today.front = Front(rows=rows, P=P, on_front=on_front, fire=ladder.fire(P, on_front, s.origin[rows], ctx.geo),
+                        intensity=communities.intensity(P, level),
                         exposure=communities.village_exposure(P, s.capability[rows]))
 
 
@@ -144,7 +145,7 @@ def military_losses(s: State, ctx: Context, today: Today) -> None:
     if f is None:
         return
     rows, keys = f.rows, ctx.keys[f.rows]
-    md, mw = military.losses(f.P, f.intensity, f.on_front.sum(axis=1, keepdims=True),
+    md, mw = military.losses(f.P, f.intensity, f.fire.sum(axis=1, keepdims=True),
                              communities.exposure(s.capability[rows]),
                              uniform(keys, today.day, Stream.MILITARY_DEATHS, SIDES2),
                              uniform(keys, today.day, Stream.MILITARY_WOUNDED, SIDES2))
