@@ -179,6 +179,12 @@ class BorderParams(_Group):
         7.0, ge=0.1, le=365, unit="day",
         description="Age at which a ceasefire's breakdown hazard has halved (risk is front-loaded).",
         source="Fortna 2003 (ceasefires fail early); record (Sept 2022: first broke within a day)")
+    ceasefire_memory_days: float = param(
+        7.0, ge=0.1, le=3_650, unit="day",
+        description="Age at which a broken ceasefire returns the dyad only half as far above a local incident "
+                    "as the rung it stopped (a late violation is an incident, not a return to artillery).",
+        source="Fortna 2003 (ceasefires fail early); record (the first Sept 2022 ceasefire broke within a day "
+               "and fighting resumed; no deadly clash after 20 Sept 2022); calibrated")
     ceasefire_strength_bilateral: float = param(
         0.3, ge=0, le=1, unit="index 0-1",
         description="Strength of a bilateral ceasefire without monitors or guarantor.",

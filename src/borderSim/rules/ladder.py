@@ -9,7 +9,8 @@ escalates, while fighting (rung 4+) stops only through a ceasefire, bilateral or
 At rungs 3-4 the ladder can also rise unchosen (Schelling 1966);
 sustained war (rung 6) always needs a decision.
 A ceasefire (agreed at rung 3+) drops the base to rung 1; it breaks if either side escalates or by a hazard that falls
-with its strength (Fortna 2003) and, once it has held ``ceasefire_durable_days``, it counts as survived.
+with its strength (Fortna 2003), returning the dyad to a rung that falls with the ceasefire's age, and
+once it has held ``ceasefire_durable_days`` it counts as survived.
 An episode runs from the first day at rung 3+ until ``episode_gap_days`` below rung 3; its origin
 segment is drawn in proportion to the segments' incident hazard and the day's incidents. The front
 starts there at the first clash (rung 4+) and spreads to neighbouring segments along the line with a
@@ -99,6 +100,15 @@ def ceasefire_probability(P: ParamArrays, hurt, audience, mediation):
     return 1.0 - np.exp(-hazard)
 
 
+def reentry(P: ParamArrays, cf_from, age):
+    """The rung a broken ceasefire returns the dyad to: the rung it stopped, less the more the ceasefire
+    aged, halving the way above a local incident every ``ceasefire_memory_days`` (rounded): a violation
+    in the first days resumes the fighting, a late one is an incident (Fortna 2003; record: the first
+    ceasefire of Sept 2022 broke within a day and the fighting resumed)."""
+    above = (cf_from - INCIDENT) * 0.5 ** (age / P.border.ceasefire_memory_days)
+    return INCIDENT + np.floor(above + 0.5).astype(np.int64)
+
+
 class Settled(NamedTuple):
     """The day's rung and ceasefire after the governments' moves, and what happened to ceasefires."""
 
@@ -118,7 +128,8 @@ def resolve(P: ParamArrays, *, day, level_base, level_eff, local_max, moves, cea
     b = P.border
     escalated = (moves == UP).any(axis=1, keepdims=True)
     broken = ceasefire & (escalated | (u_break < p_break))
-    base = np.where(broken, np.maximum(cf_from, level_eff), step_base(level_base, level_eff, moves))
+    stepped = step_base(level_base, level_eff, moves)
+    base = np.where(broken, np.maximum(reentry(P, cf_from, day - cf_start), stepped), stepped)
     holding = ceasefire & ~broken
     drift = ~holding & (base >= STANDOFF) & (base <= CLASH) & (u_invol < b.involuntary_escalation)
     base = base + drift
