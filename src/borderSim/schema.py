@@ -164,6 +164,11 @@ class BorderParams(_Group):
         2.0, ge=0, le=50, unit="factor per unit hurt",
         description="Rise of ceasefire and negotiation chances, and of escalation costs, per unit of hurt.",
         source="Zartman 2000")
+    war_weariness: float = param(
+        1.5, ge=0, le=20, unit="utility per unit hurt",
+        description="Fall in a government's utility of escalating per unit of its own hurt (recent losses): "
+                    "after a major war the next one is less likely for a while.",
+        source="record (no deadly clash after 20 Sept 2022 through the March 2025 treaty); Zartman 2000")
     hurt_scale: float = param(
         50.0, ge=1, le=10_000, unit="deaths",
         description="Own deaths (recent, decaying) at which a side's hurt reaches 1.",
@@ -201,9 +206,16 @@ class BorderParams(_Group):
         description="Daily chance of a bilateral demarcation round while the border is calm.",
         source="record (frequent intergovernmental commission rounds 2022-24); calibrated")
     negotiation_success: float = param(
-        0.15, ge=0, le=1, unit="probability",
-        description="Chance that a round agrees one more disputed segment (before ripeness).",
-        source="record (504 km agreed 2020, 519 km Sept 2022, all by Dec 2024)")
+        0.01, ge=0, le=1, unit="probability",
+        description="Chance that a round agrees one more disputed segment when neither side hurts "
+                    "(the status quo's pace).",
+        source="record (504 km agreed March 2021, 519 km Sept 2022: about a fifth of a segment a year)")
+    talks_ripeness: float = param(
+        150.0, ge=0, le=500, unit="factor per unit hurt",
+        description="Rise of a round's chance of success per unit of the lesser side's hurt (a mutually "
+                    "hurting stalemate).",
+        source="Zartman 2000; record (664 km agreed by Aug 2023, over 90 % by Dec 2023, all by Dec 2024 "
+               "after the Sept 2022 war); calibrated")
     agreement_step: float = param(
         0.15, ge=0, le=1, unit="index",
         description="Gain in agreement strength per successful round (toward 1).", source="Fortna 2003")

@@ -91,6 +91,13 @@ def break_probability(P: ParamArrays, strength, fragility, local_max, age):
     return np.minimum(1.0, hazard * (1.0 + local_max) / (1.0 + age / b.ceasefire_settling_days))
 
 
+def war_weariness(P: ParamArrays, hurt) -> np.ndarray:
+    """Utility a government loses by escalating while it still hurts from its own recent losses: after
+    a major war the next one is less likely for a while (record: no deadly clash after 20 Sept 2022
+    through the 2025 treaty; Zartman 2000)."""
+    return P.border.war_weariness * hurt
+
+
 def ceasefire_probability(P: ParamArrays, hurt, audience, mediation):
     """Daily chance that a ceasefire is agreed at rung 3+: ripeness, mediation, minus audience costs."""
     b = P.border

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.rules import communities, governments, kernels, mediators, thirdparties
+from borderSim.rules import communities, governments, kernels, ladder, mediators, thirdparties
 from borderSim.rules.context import Context
 from borderSim.rules.day import Today
 from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
@@ -196,7 +196,8 @@ def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
         unrest_=governments.unrest(s.legitimacy[:, col], s.rally[:, col], g.unrest_shock),
         provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), capability=s.capability[:, col],
         opp_capability=s.capability[:, opp], threshold=P.border.superiority_threshold,
-        backing=ctx.backing[:, col], pressure=pressure[:, col], pull=who.each(_succession_pull, _protest_pull, P, s),
+        backing=ctx.backing[:, col], pressure=pressure[:, col],
+        pull=who.each(_succession_pull, _protest_pull, P, s) - ladder.war_weariness(P, s.hurt[:, col]),
         ceasefire=s.ceasefire, cf_strength=s.cf_strength, violation_cost=P.border.violation_cost,
         audience=s.audience[:, col], cost_exponent=P.border.cost_exponent,
         weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col])
