@@ -88,12 +88,14 @@ class BorderParams(_Group):
         source="Lim et al. 2007 (violence where groups are poorly separated); article (exclaves)")
     season_amplitude: float = param(
         0.6, ge=0, le=1, unit="share",
-        description="Amplitude of the irrigation-season rhythm in water-point grievances.",
-        source="record (disputes centre on water; April 2021 began at the Golovnoi intake)")
+        description="Amplitude of the farming and grazing season's rhythm in every village's incident hazard.",
+        source="record (disputes over irrigation, pasture and fields; both major episodes (April, September) and "
+               "four of five minor clashes 2021-22 fell in April-September: events C)")
     season_peak_day: int = param(
         160, ge=1, le=366, unit="day of year",
-        description="Day of year at which irrigation demand, and water incidents, peak.",
-        source="record (spring-summer irrigation; April 2021 episode); calibrated")
+        description="Day of year at which the season's incident hazard peaks.",
+        source="record (spring-summer irrigation and grazing; clashes of 2021-22 centre on mid-May to "
+               "early July); calibrated")
     tension_incidents: float = param(
         1.0, ge=0, le=10, unit="factor per 6 rungs",
         description="Rise of the village incident hazard with the dyad rung (troops on the line).",

@@ -1,7 +1,7 @@
 """Border communities: grievance, local incidents, harm under fire, flight and return.
 
 Incidents arise from grievance, more often on disputed segments and around exclaves (Lim et al.
-2007), with an irrigation-season rhythm at water points (record); border guards may turn an
+2007), with a farming-season rhythm (record: clashes cluster in April-September); border guards may turn an
 incident into gunfire, more readily when troops are on the line. On the front at rungs 4-6 villages
 are shelled (civilian deaths, wounded, homes destroyed) and residents flee; the displaced return
 once fighting stops. Losses raise grievance, which relaxes back to its baseline.
@@ -45,20 +45,21 @@ def hazard_base(P: ParamArrays, geo: Geography, demarcated: np.ndarray) -> np.nd
 
 
 def season(P: ParamArrays, day: int) -> np.ndarray:
-    """(B, 1) irrigation-season multiplier for water-point villages on ``day``."""
+    """(B, 1) multiplier of every village's incident hazard on ``day``: the farming and grazing season
+    (irrigation, pastures, field work) brings neighbours into contact in spring and summer."""
     phase = 2.0 * np.pi * (P.simulation.start_date + day - P.border.season_peak_day) / 365.25
     return 1.0 + P.border.season_amplitude * np.cos(phase)
 
 
-def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray) -> np.ndarray:
-    """(B, 1) factor common to all villages: agreement strength and troops on the line."""
+def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray,
+                 season_factor: np.ndarray) -> np.ndarray:
+    """(B, 1) factor common to all villages: agreement strength, troops on the line and the season."""
     calm = 1.0 - P.border.agreement_incident_effect * agreement
-    return calm * (1.0 + P.border.tension_incidents * level_base / WAR)
+    return calm * (1.0 + P.border.tension_incidents * level_base / WAR) * season_factor
 
 
-def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray,
-                         season_factor: np.ndarray, water_cols: np.ndarray) -> np.ndarray:
-    """Daily incident probability; ``water_cols`` selects the water-point columns.
+def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray) -> np.ndarray:
+    """Daily incident probability.
 
     The engines draw incidents with :func:`borderSim.rules.kernels.incidents`, which computes this
     probability in the same way, fused with the draw; this function states the rule and is the
@@ -66,18 +67,13 @@ def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.nd
     """
     p = hazard * grievance
     p *= daily
-    if water_cols.size:
-        p[:, water_cols] *= season_factor
     np.minimum(p, 1.0, out=p)
     return p
 
 
-def segment_hazard(hazard: np.ndarray, grievance: np.ndarray, season_factor: np.ndarray,
-                   geo: Geography) -> np.ndarray:
-    """(n, S) expected incidents per day on each segment (its villages' incident chances before the
-    factors common to all villages), with the season at water points."""
-    p = hazard * grievance * np.where(geo.water_point, season_factor, 1.0)
-    return geo.by_segment(p)
+def segment_hazard(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray, geo: Geography) -> np.ndarray:
+    """(n, S) expected incidents today on each segment (its villages' incident chances, uncapped)."""
+    return geo.by_segment(hazard * grievance * daily)
 
 
 def gunfire_probability(P: ParamArrays, level_base: np.ndarray) -> np.ndarray:

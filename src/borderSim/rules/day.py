@@ -69,8 +69,7 @@ class Today:
     day: int
     record: DayRecord
     level_prev: np.ndarray | None = None      # (B, 1) yesterday's rung
-    daily: np.ndarray | None = None           # (B, 1) incident factor common to all villages
-    season: np.ndarray | None = None          # (B, 1) irrigation-season factor at water points
+    daily: np.ndarray | None = None           # (B, 1) incident factor common to all villages (incl. the season)
     incidents: list[tuple[np.ndarray, ...]] = field(default_factory=list)  # (rows, villages, gunfire) arrays
     offers: Offers | None = None              # None when no row is in an episode
     front: Front | None = None                # None when no row is fighting

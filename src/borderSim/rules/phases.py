@@ -66,8 +66,7 @@ def observe(s: State, ctx: Context, today: Today, villages: slice) -> None:
     may turn it into gunfire. Appends the (rows, villages, gunfire) of the incidents to ``today``."""
     day, keys = today.day, ctx.keys
     slots = ctx.village_slots[villages]
-    r, c = kernels.incidents(keys, day, slots, s.hazard_base[:, villages], s.grievance[:, villages], today.daily,
-                             today.season, ctx.geo.water_point[villages])
+    r, c = kernels.incidents(keys, day, slots, s.hazard_base[:, villages], s.grievance[:, villages], today.daily)
     if villages.start:
         c = slots[c]
     s.incident[:, villages] = False

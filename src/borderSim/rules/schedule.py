@@ -30,14 +30,14 @@ def new_day(s: State, day: int) -> Today:
 
 def begin_day(s: State, ctx: Context, today: Today) -> None:
     """Roll yesterday's moves and clear the day's counters; note yesterday's rung, the villages'
-    common incident factors and the rows in an episode, where mediators may offer."""
+    common incident factor (tension, agreement, season) and the rows in an episode, where mediators
+    may offer."""
     P, day = ctx.P, today.day
     s.move_prev[:] = s.move
     s.deaths_today[:] = 0
     s.fled_today[:] = 0
     today.level_prev = s.level.copy()
-    today.daily = communities.daily_factor(P, s.level_base, s.agreement)
-    today.season = communities.season(P, day)
+    today.daily = communities.daily_factor(P, s.level_base, s.agreement, communities.season(P, day))
     today.offers = _offers_today(s, ctx, day)
 
 
@@ -116,7 +116,7 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
 
 def _pick_origin(s: State, ctx: Context, today: Today, rows: np.ndarray) -> np.ndarray:
     """The origin segments of the episodes starting today on ``rows`` (drawn from their own stream)."""
-    hazard = communities.segment_hazard(s.hazard_base[rows], s.grievance[rows], today.season[rows], ctx.geo)
+    hazard = communities.segment_hazard(s.hazard_base[rows], s.grievance[rows], today.daily[rows], ctx.geo)
     return ladder.origin(ctx.P.take(rows), hazard, s.segment_local[rows],
                          uniform(ctx.keys[rows], today.day, Stream.ORIGIN, 0)[:, None])
 
