@@ -116,7 +116,7 @@ class BorderParams(_Group):
         source="record (29 Apr 2021: from the Golovnoi intake to the Ak-Tatyr road and lower Leilek within a "
                "day, UTRK; 14-16 Sep 2022: from Bulak-Bashy along the whole Batken-region line, TASS); calibrated")
     front_decay: float = param(
-        0.85, ge=0, le=1, unit="share per segment",
+        0.95, ge=0, le=1, unit="share per segment",
         description="Share of the rung's fire a front segment takes per step along the line from the origin "
                     "segment (1: the whole front burns alike).",
         source="record (fighting heaviest where each episode began: Kok-Tash 2021, Bulak-Bashy and Ak-Sai 2022; "
@@ -213,7 +213,7 @@ class BorderParams(_Group):
                     "(the status quo's pace).",
         source="record (504 km agreed March 2021, 519 km Sept 2022: about a fifth of a segment a year)")
     talks_ripeness: float = param(
-        150.0, ge=0, le=500, unit="factor per unit hurt",
+        100.0, ge=0, le=500, unit="factor per unit hurt",
         description="Rise of a round's chance of success per unit of the lesser side's hurt (a mutually "
                     "hurting stalemate).",
         source="Zartman 2000; record (664 km agreed by Aug 2023, over 90 % by Dec 2023, all by Dec 2024 "
@@ -309,7 +309,7 @@ class CommunityParams(_Group):
                     "village's census population.",
         source="record (KG ~120 homes 2021, 613 homes 2022)")
     flight_rate: float = param(
-        0.7, ge=0, le=10, unit="/day",
+        1.0, ge=0, le=10, unit="/day",
         description="Daily hazard that a household of a front village flees, at shelling chance 1 and civil "
                     "society 1 (times both).",
         source="record (KG 40,649 evacuated in 4 days of April 2021, about 40 % of the front; 136,770 in the "
@@ -388,7 +388,7 @@ class TajikistanParams(_Group):
     legitimacy: float = gov("legitimacy", 0.6, "article (rule since 1992, opposition removed); calibrated")
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
     unrest_shock: float = gov("unrest_shock", 0.15, "record/article (Gorno-Badakhshan crackdown, May 2022)")
-    escalation_intercept: float = gov("escalation_intercept", -6.25,
+    escalation_intercept: float = gov("escalation_intercept", -5.7,
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
                                         "calibrated (episode frequencies in the record)")
@@ -430,7 +430,7 @@ class KyrgyzstanParams(_Group):
     legitimacy: float = gov("legitimacy", 0.6, "record (Japarov elected Jan 2021 with 79 %); calibrated")
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
     unrest_shock: float = gov("unrest_shock", 0.05, "article (corruption, repression of opponents)")
-    escalation_intercept: float = gov("escalation_intercept", -6.25,
+    escalation_intercept: float = gov("escalation_intercept", -5.7,
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
                                         "calibrated (episode frequencies in the record)")
