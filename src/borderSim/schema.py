@@ -115,6 +115,12 @@ class BorderParams(_Group):
                     "(times the rung's harm intensity at rungs 4 and 6).",
         source="record (29 Apr 2021: from the Golovnoi intake to the Ak-Tatyr road and lower Leilek within a "
                "day, UTRK; 14-16 Sep 2022: from Bulak-Bashy along the whole Batken-region line, TASS); calibrated")
+    second_front_rate: float = param(
+        0.1, ge=0, le=1, unit="probability/day",
+        description="Daily chance at rung 5 that fighting breaks out on a segment away from the front (a second "
+                    "front; times the rung's intensity at rung 6), drawn in proportion to its expected incidents.",
+        source="record (16-17 Sept 2022: fighting along the whole Batken line at once and at Jekendi on the Alai "
+               "line, 300 km east; none in the three days of April 2021: TASS, Crisis24, economist.kg)")
     front_decay: float = param(
         0.95, ge=0, le=1, unit="share per segment",
         description="Share of the rung's fire a front segment takes per step along the line from the origin "

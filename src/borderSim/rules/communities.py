@@ -16,7 +16,7 @@ import numpy as np
 
 from borderSim.geography import Geography
 from borderSim.rules.draws import poisson, stochastic_round
-from borderSim.rules.ladder import CLASH, MAJOR_CLASH, WAR
+from borderSim.rules.ladder import WAR
 from borderSim.rules.params import ParamArrays
 
 _REFERENCE_GRIEVANCE = 0.5
@@ -83,13 +83,6 @@ def gunfire_probability(P: ParamArrays, level_base: np.ndarray) -> np.ndarray:
 
 
 # -- harm on the front ------------------------------------------------------------------------------
-def intensity(P: ParamArrays, level: np.ndarray) -> np.ndarray:
-    """Harm intensity relative to rung 5: 0 below rung 4."""
-    b = P.border
-    return np.where(level >= WAR, b.war_intensity,
-                    np.where(level == MAJOR_CLASH, 1.0, np.where(level == CLASH, b.clash_intensity, 0.0)))
-
-
 def exposure(capability: np.ndarray) -> np.ndarray:
     """(B, 2) exposure of each side's soldiers to the other's fire: twice the opponent's capability share."""
     return 2.0 * capability[:, ::-1] / (capability[:, :1] + capability[:, 1:])

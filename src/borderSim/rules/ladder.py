@@ -198,10 +198,15 @@ def spread_probability(P: ParamArrays, level) -> np.ndarray:
     """(n, 1) daily chance that fighting on a segment spreads to a neighbouring one: ``front_spread_rate``
     at rung 5, scaled by the harm intensity of the rung (``clash_intensity`` at rung 4,
     ``war_intensity`` at rung 6; 0 below a clash)."""
+    return np.minimum(1.0, P.border.front_spread_rate * intensity(P, level))
+
+
+def intensity(P: ParamArrays, level) -> np.ndarray:
+    """(n, 1) the rung's harm intensity relative to rung 5 (0 below a clash): it sets the fire on the
+    front and how fast the front spreads."""
     b = P.border
-    intensity = np.where(level >= WAR, b.war_intensity,
-                         np.where(level == MAJOR_CLASH, 1.0, np.where(level == CLASH, b.clash_intensity, 0.0)))
-    return np.minimum(1.0, b.front_spread_rate * intensity)
+    return np.where(level >= WAR, b.war_intensity,
+                    np.where(level == MAJOR_CLASH, 1.0, np.where(level == CLASH, b.clash_intensity, 0.0)))
 
 
 def front(P: ParamArrays, front_, level, origin, geo: Geography, u_spread) -> np.ndarray:
@@ -225,6 +230,26 @@ def front(P: ParamArrays, front_, level, origin, geo: Geography, u_spread) -> np
             break
         rows, new = rows[hit], join[hit]
         out[rows] |= new
+    return out
+
+
+def second_front(P: ParamArrays, front_, level, hazard, u_jump, u_pick, geo: Geography) -> np.ndarray:
+    """(n, S) front after a possible jump: at rung 5+ fighting breaks out with daily chance
+    ``second_front_rate`` (times the rung's intensity) on a segment neither on the front nor next to it,
+    drawn in proportion to its expected incidents ``hazard`` (record: on 16-17 Sept 2022 fighting ran
+    along the whole Batken line at once and reached the Alai line at Jekendi, some 300 km east)."""
+    p = np.where(level >= MAJOR_CLASH, np.minimum(1.0, P.border.second_front_rate * intensity(P, level)), 0.0)
+    jump = np.flatnonzero((u_jump < p)[:, 0])
+    if not jump.size:
+        return front_
+    f = front_[jump]
+    near = f | (f.astype(np.float64) @ geo.adjacency_float > 0)
+    w = np.where(near, 0.0, hazard[jump])
+    cum = np.cumsum(w, axis=1)
+    ok = np.flatnonzero(cum[:, -1] > 0)
+    out = front_.copy()
+    pick = (cum[ok] <= u_pick[jump[ok]] * cum[ok, -1:]).sum(axis=1)
+    out[jump[ok], np.minimum(pick, geo.n_segments - 1)] = True
     return out
 
 

@@ -132,10 +132,17 @@ def front(s: State, ctx: Context, today: Today) -> None:
     on_front = ladder.front(P, s.front[rows], level, s.origin[rows], ctx.geo,
                             lambda step, r: uniform(keys[r], today.day, Stream.FRONT_SPREAD,
                                                     np.arange(step * n_seg, (step + 1) * n_seg)))
+    major = np.flatnonzero(level[:, 0] >= ladder.MAJOR_CLASH)
+    if major.size:
+        r = rows[major]
+        u = uniform(keys[major], today.day, Stream.SECOND_FRONT, np.arange(2))
+        hazard = communities.segment_hazard(s.hazard_base[r], s.grievance[r], today.daily[r], ctx.geo)
+        on_front[major] = ladder.second_front(P.take(major), on_front[major], level[major], hazard, u[:, :1], u[:, 1:],
+                                              ctx.geo)
     s.front[rows] = on_front
     s.segment_level[rows] = ladder.segment_levels(level, on_front, s.segment_local[rows])
     today.front = Front(rows=rows, P=P, on_front=on_front, fire=ladder.fire(P, on_front, s.origin[rows], ctx.geo),
-                        intensity=communities.intensity(P, level),
+                        intensity=ladder.intensity(P, level),
                         exposure=communities.village_exposure(P, s.capability[rows]))
 
 

@@ -54,6 +54,7 @@ class Stream(IntEnum):
     NEGOTIATION_SUCCESS = 20
     ORIGIN = 21
     FRONT_SPREAD = 22
+    SECOND_FRONT = 23
 
 
 @njit(cache=True, inline="always")
