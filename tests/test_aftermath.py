@@ -114,8 +114,8 @@ def load_scenario_params(name: str):
 
 
 def test_the_season_moves_clashes_into_spring_and_summer(baseline):
-    """The farming and grazing season (both major episodes and four of five minor clashes of 2021-22
-    fell in April-September: record, events C) moves the baseline's clashes (entries into rung 4+)
+    """The farming and grazing season (both major episodes and three of five smaller clashes of 2021-22
+    fell in April-September: record) moves the baseline's clashes (entries into rung 4+)
     from October-March into April-September: paired over the same replicates, the excess of
     spring-summer over autumn-winter clashes rises by three standard errors and at least one clash
     per replicate in two years. Over whole years the season moves clashes, not their number."""

@@ -53,7 +53,7 @@ def test_origin_is_drawn_in_proportion_to_hazard_and_incidents(baseline):
 
 def test_no_segment_starts_more_than_a_third_of_the_baselines_major_episodes(baseline):
     """The record has both major episodes and three of four minor clashes in Batken district, at
-    different places (events C): the origins of the baseline's major episodes are spread, the largest
+    different places (record): the origins of the baseline's major episodes are spread, the largest
     share at least three standard errors below one third, and most lie in Batken district."""
     found = major_origins(baseline)
     total = sum(found.values())

@@ -56,7 +56,7 @@ class SimulationParams(_Group):
                       description="Root seed; replicate r draws from streams keyed by (seed, r).",
                       source="design (common random numbers)")
     start_date: dt.date = param(dt.date(2022, 1, 1), unit="date",
-                                description="Calendar date of day 0; places the irrigation season.",
+                                description="Calendar date of day 0; places the farming and grazing season.",
                                 source="brief (baseline is the 2022 status quo)")
 
 
@@ -90,7 +90,8 @@ class BorderParams(_Group):
         0.6, ge=0, le=1, unit="share",
         description="Amplitude of the farming and grazing season's rhythm in every village's incident hazard.",
         source="record (disputes over irrigation, pasture and fields; both major episodes (April, September) and "
-               "four of five minor clashes 2021-22 fell in April-September: events C)")
+               "three of five smaller clashes of 2021-22 (Jun 2021, Jun 2022 twice; not Jan, Mar 2022) fell in "
+               "April-September: Anadolu, Kloop, Reuters, RFE/RL)")
     season_peak_day: int = param(
         160, ge=1, le=366, unit="day of year",
         description="Day of year at which the season's incident hazard peaks.",
@@ -108,7 +109,8 @@ class BorderParams(_Group):
         1.0, ge=0, le=100, unit="expected incidents per rung",
         description="Weight of today's worst incident on a segment (per rung: 1 incident, 2 gunfire) against "
                     "its expected incidents per day, in drawing where an episode starts.",
-        source="record (April 2021 grew from stone-throwing then gunfire at the Golovnoi intake; events C)")
+        source="record (April 2021 grew from stone-throwing, then gunfire, at the Golovnoi intake: 24.kg 4 May "
+               "2021, Anadolu 5 Jun 2021)")
     front_spread_rate: float = param(
         0.3, ge=0, le=1, unit="probability/day",
         description="Daily chance at rung 5 that fighting on a segment spreads to a neighbouring segment "
@@ -170,7 +172,8 @@ class BorderParams(_Group):
         source="record (April 2021 ceasefire within days, agreed bilaterally); calibrated (clash durations)")
     ripeness_weight: float = param(
         2.0, ge=0, le=50, unit="factor per unit hurt",
-        description="Rise of ceasefire and negotiation chances, and of escalation costs, per unit of hurt.",
+        description="Rise of ceasefire chances, of acceptance of mediation and of escalation costs, per unit of "
+                    "hurt (talks: border.talks_ripeness).",
         source="Zartman 2000")
     war_weariness: float = param(
         1.5, ge=0, le=20, unit="utility per unit hurt",

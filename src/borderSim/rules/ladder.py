@@ -155,7 +155,7 @@ def origin(P: ParamArrays, hazard, segment_local_, u) -> np.ndarray:
     expected incidents ``hazard`` (n, S) plus ``border.origin_incident_weight`` per rung of today's worst
     incident there (1 an incident, 2 gunfire): wars start where incidents are likely and where one
     just happened (record: both major episodes grew from a local incident at a water intake and a
-    pasture; events C)."""
+    pasture, in Batken district)."""
     w = hazard + P.border.origin_incident_weight * segment_local_
     cum = np.cumsum(w, axis=1)
     return np.minimum((cum <= u * cum[:, -1:]).sum(axis=1), w.shape[1] - 1)[:, None]
