@@ -86,7 +86,8 @@ def test_a_war_ripens_the_talks(baseline):
     paired over the same replicates, by at least 10 % of the reference."""
     sept = load_scenario_params("september_2022")
     ripe, unripe = (run_rows(sept.with_updates({"border.talks_ripeness": v}, "test"), np.arange(N), seed=SEED,
-                             days=DAYS).summary.demarcated_share_final.to_numpy() for v in (150.0, 0.0))
+                             days=DAYS).summary.demarcated_share_final.to_numpy()
+                     for v in (sept.border.talks_ripeness, 0.0))
     d = ripe - unripe
     assert_effect(unripe.mean(), ripe.mean(), d.mean() / (d.std(ddof=1) / np.sqrt(N)), sign=1, margin=0.10)
 
