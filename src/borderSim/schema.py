@@ -63,7 +63,7 @@ class SimulationParams(_Group):
                       description="Root seed; replicate r draws from streams keyed by (seed, r).",
                       source="design (common random numbers)")
     start_date: dt.date = param(dt.date(2022, 1, 1), unit="date",
-                                description="Calendar date of day 0; places the irrigation season.",
+                                description="Calendar date of day 0; places the farming and grazing season.",
                                 source="brief (baseline is the 2022 status quo)")
 
 
@@ -95,12 +95,15 @@ class BorderParams(_Group):
         source="Lim et al. 2007 (violence where groups are poorly separated); article (exclaves)")
     season_amplitude: float = param(
         0.6, ge=0, le=1, unit="share",
-        description="Amplitude of the irrigation-season rhythm in water-point grievances.",
-        source="record (disputes centre on water; April 2021 began at the Golovnoi intake)")
+        description="Amplitude of the farming and grazing season's rhythm in every village's incident hazard.",
+        source="record (disputes over irrigation, pasture and fields; both major episodes (April, September) and "
+               "three of five smaller clashes of 2021-22 (Jun 2021, Jun 2022 twice; not Jan, Mar 2022) fell in "
+               "April-September: Anadolu, Kloop, Reuters, RFE/RL)")
     season_peak_day: int = param(
         160, ge=1, le=366, unit="day of year",
-        description="Day of year at which irrigation demand, and water incidents, peak.",
-        source="record (spring-summer irrigation; April 2021 episode); calibrated")
+        description="Day of year at which the season's incident hazard peaks.",
+        source="record (spring-summer irrigation and grazing; clashes of 2021-22 centre on mid-May to "
+               "early July); calibrated")
     tension_incidents: float = param(
         1.0, ge=0, le=10, unit="factor per 6 rungs",
         description="Rise of the village incident hazard with the dyad rung (troops on the line).",
@@ -109,10 +112,30 @@ class BorderParams(_Group):
         0.014, ge=0, le=0.5, unit="probability/day",
         description="Chance per day at rungs 3-4 that the ladder rises one rung unchosen.",
         source="Schelling 1966 (competition in risk-taking); calibrated (episode frequencies)")
-    front_half_width_km: float = param(
-        55.0, ge=0, le=2_000, unit="km",
-        description="Radius around the origin segment's centroid within which segments fight at rung 5.",
-        source="record (Sept 2022 fighting spread along a ~110 km front)")
+    origin_incident_weight: float = param(
+        1.0, ge=0, le=100, unit="expected incidents per rung",
+        description="Weight of today's worst incident on a segment (per rung: 1 incident, 2 gunfire) against "
+                    "its expected incidents per day, in drawing where an episode starts.",
+        source="record (April 2021 grew from stone-throwing, then gunfire, at the Golovnoi intake: 24.kg 4 May "
+               "2021, Anadolu 5 Jun 2021)")
+    front_spread_rate: float = param(
+        0.3, ge=0, le=1, unit="probability/day",
+        description="Daily chance at rung 5 that fighting on a segment spreads to a neighbouring segment "
+                    "(times the rung's harm intensity at rungs 4 and 6).",
+        source="record (29 Apr 2021: from the Golovnoi intake to the Ak-Tatyr road and lower Leilek within a "
+               "day, UTRK; 14-16 Sep 2022: from Bulak-Bashy along the whole Batken-region line, TASS); calibrated")
+    second_front_rate: float = param(
+        0.1, ge=0, le=1, unit="probability/day",
+        description="Daily chance at rung 5 that fighting breaks out on a segment away from the front (a second "
+                    "front; times the rung's intensity at rung 6), drawn in proportion to its expected incidents.",
+        source="record (16-17 Sept 2022: fighting along the whole Batken line at once and at Jekendi on the Alai "
+               "line, 300 km east; none in the three days of April 2021: TASS, Crisis24, economist.kg)")
+    front_decay: float = param(
+        0.95, ge=0, le=1, unit="share per segment",
+        description="Share of the rung's fire a front segment takes per step along the line from the origin "
+                    "segment (1: the whole front burns alike).",
+        source="record (fighting heaviest where each episode began: Kok-Tash 2021, Bulak-Bashy and Ak-Sai 2022; "
+               "Bellingcat's damage map); calibrated")
     clash_intensity: float = param(
         0.25, ge=0, le=1, unit="share of rung 5",
         description="Intensity of harm at rung 4 (limited clash) relative to rung 5.",
@@ -156,8 +179,14 @@ class BorderParams(_Group):
         source="record (April 2021 ceasefire within days, agreed bilaterally); calibrated (clash durations)")
     ripeness_weight: float = param(
         2.0, ge=0, le=50, unit="factor per unit hurt",
-        description="Rise of ceasefire and negotiation chances, and of escalation costs, per unit of hurt.",
+        description="Rise of ceasefire chances, of acceptance of mediation and of escalation costs, per unit of "
+                    "hurt (talks: border.talks_ripeness).",
         source="Zartman 2000")
+    war_weariness: float = param(
+        1.5, ge=0, le=20, unit="utility per unit hurt",
+        description="Fall in a government's utility of escalating per unit of its own hurt (recent losses): "
+                    "after a major war the next one is less likely for a while.",
+        source="record (no deadly clash after 20 Sept 2022 through the March 2025 treaty); Zartman 2000")
     hurt_scale: float = param(
         50.0, ge=1, le=10_000, unit="deaths",
         description="Own deaths (recent, decaying) at which a side's hurt reaches 1.",
@@ -173,6 +202,12 @@ class BorderParams(_Group):
         7.0, ge=0.1, le=365, unit="day",
         description="Age at which a ceasefire's breakdown hazard has halved (risk is front-loaded).",
         source="Fortna 2003 (ceasefires fail early); record (Sept 2022: first broke within a day)")
+    ceasefire_memory_days: float = param(
+        7.0, ge=0.1, le=3_650, unit="day",
+        description="Age at which a broken ceasefire returns the dyad only half as far above a local incident "
+                    "as the rung it stopped (a late violation is an incident, not a return to artillery).",
+        source="Fortna 2003 (ceasefires fail early); record (the first Sept 2022 ceasefire broke within a day "
+               "and fighting resumed; no deadly clash after 20 Sept 2022); calibrated")
     ceasefire_strength_bilateral: float = param(
         0.3, ge=0, le=1, unit="index 0-1",
         description="Strength of a bilateral ceasefire without monitors or guarantor.",
@@ -189,9 +224,16 @@ class BorderParams(_Group):
         description="Daily chance of a bilateral demarcation round while the border is calm.",
         source="record (frequent intergovernmental commission rounds 2022-24); calibrated")
     negotiation_success: float = param(
-        0.15, ge=0, le=1, unit="probability",
-        description="Chance that a round agrees one more disputed segment (before ripeness).",
-        source="record (504 km agreed 2020, 519 km Sept 2022, all by Dec 2024)")
+        0.01, ge=0, le=1, unit="probability",
+        description="Chance that a round agrees one more disputed segment when neither side hurts "
+                    "(the status quo's pace).",
+        source="record (504 km agreed March 2021, 519 km Sept 2022: about a fifth of a segment a year)")
+    talks_ripeness: float = param(
+        100.0, ge=0, le=500, unit="factor per unit hurt",
+        description="Rise of a round's chance of success per unit of the lesser side's hurt (a mutually "
+                    "hurting stalemate).",
+        source="Zartman 2000; record (664 km agreed by Aug 2023, over 90 % by Dec 2023, all by Dec 2024 "
+               "after the Sept 2022 war); calibrated")
     agreement_step: float = param(
         0.15, ge=0, le=1, unit="index",
         description="Gain in agreement strength per successful round (toward 1).", source="Fortna 2003")
@@ -269,20 +311,25 @@ class CommunityParams(_Group):
         source="article (both sides fortified the border); calibrated")
     shelling_probability: float = param(
         0.6, ge=0, le=1, unit="probability/day",
-        description="Chance that a village on the front is shelled on a day at rung 5.",
+        description="Chance that a village at the origin of a rung-5 front is shelled on a day (times its "
+                    "side's exposure and its share of the fire).",
         source="record (incursions into villages, Sept 2022)")
     civilian_death_rate: float = param(
-        1.5, ge=0, le=100, unit="deaths/village-day",
-        description="Mean civilian deaths per shelled village-day at rung 5, in a fully inhabited village.",
-        source="record (civilians killed 37-51 in Sept 2022, HRW); calibrated (both episodes)")
+        0.15, ge=0, le=100, unit="deaths per 1,000 residents per shelled day",
+        description="Mean civilians killed per shelled village-day at full rung-5 fire, per 1,000 residents at home.",
+        source="record (civilians killed 37-51 in Sept 2022, HRW; most of the 36 Kyrgyz dead in April 2021); "
+               "calibrated (both episodes)")
     homes_per_shelling: float = param(
-        8.0, ge=0, le=1_000, unit="homes",
-        description="Mean homes destroyed per shelled village-day at rung 5.",
+        1.0, ge=0, le=1_000, unit="homes per 1,000 residents per shelled day",
+        description="Mean homes destroyed per shelled village-day at full rung-5 fire, per 1,000 of the "
+                    "village's census population.",
         source="record (KG ~120 homes 2021, 613 homes 2022)")
-    flight_share: float = param(
-        0.45, ge=0, le=1, unit="share/day",
-        description="Share of a front village's residents who flee per day at rung 5, at full civil society.",
-        source="record (KG 136,000-142,000 evacuated within days, Sept 2022)")
+    flight_rate: float = param(
+        1.0, ge=0, le=10, unit="/day",
+        description="Daily hazard that a household of a front village flees, at shelling chance 1 and civil "
+                    "society 1 (times both).",
+        source="record (KG 40,649 evacuated in 4 days of April 2021, about 40 % of the front; 136,770 in the "
+               "week of Sept 2022, about 85 %: MChS via 24.kg and Kabar); calibrated")
     return_rate: float = param(
         0.2, ge=0, le=1, unit="share/day",
         description="Share of a village's displaced who return per day once fighting stops.",
@@ -436,7 +483,7 @@ class KyrgyzstanParams(_Group):
     legitimacy: float = gov("legitimacy", 0.6, "record (Japarov elected Jan 2021 with 79 %); calibrated")
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
     unrest_shock: float = gov("unrest_shock", 0.05, "article (corruption, repression of opponents)")
-    escalation_intercept: float = gov("escalation_intercept", -6.25,
+    escalation_intercept: float = gov("escalation_intercept", -5.7,
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
                                         "calibrated (episode frequencies in the record)")

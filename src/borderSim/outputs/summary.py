@@ -43,6 +43,7 @@ _BEFORE: dict[str, str] = {
     "displaced_peak_TJ": "most Tajik residents displaced at once",
     "displaced_peak_KG": "most Kyrgyz residents displaced at once",
     "displaced_total": "flights from home, both sides (a person fleeing twice counts twice)",
+    "front_segments_peak": "most segments on the front at once",
     "days_to_first_ceasefire": "day of the first ceasefire [NaN if none]",
     "ceasefires_agreed": "ceasefires agreed", "ceasefires_broken": "ceasefires broken",
     "ceasefires_survived": "ceasefires that held to the durable mark",
@@ -108,6 +109,7 @@ class Recorder:
         self.offers, self.acceptances, self.china_bouts = zeros(m), zeros(m), zeros()
         self.escalations, self.displaced_peak, self.displaced_total = sides(), sides(), sides()
         self.public_escalations, self.clash_escalations = sides(), sides()
+        self.front_peak = zeros()
         self.legitimacy_90, self.legitimacy_365 = sides(np.float64, np.nan), sides(np.float64, np.nan)
 
     def record(self, s: State, day: int, rec: DayRecord) -> None:
@@ -147,6 +149,9 @@ class Recorder:
             self.clash_escalations[public] += up_public & (s.level_base[public] >= CLASH)
         np.maximum(self.displaced_peak, s.displaced_now, out=self.displaced_peak)
         self.displaced_total += s.fled_today
+        fighting = np.flatnonzero(lvl[:, 0] >= CLASH)   # the front grows only on these rows
+        if fighting.size:
+            self.front_peak[fighting, 0] = np.maximum(self.front_peak[fighting, 0], s.front[fighting].sum(axis=1))
         if day == 90:
             self.legitimacy_90 = s.legitimacy.copy()
         if day == 365:
@@ -190,6 +195,7 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
         "homes_destroyed_TJ": s.homes_destroyed[:, TJ], "homes_destroyed_KG": s.homes_destroyed[:, KG],
         "displaced_peak_TJ": r.displaced_peak[:, TJ], "displaced_peak_KG": r.displaced_peak[:, KG],
         "displaced_total": r.displaced_total.sum(axis=1),
+        "front_segments_peak": c(r.front_peak),
         "days_to_first_ceasefire": _nan_if(c(r.first_cf_day), c(r.first_cf_day) < 0),
         "ceasefires_agreed": c(r.cf_agreed), "ceasefires_broken": c(r.cf_broken),
         "ceasefires_survived": c(r.cf_survived),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.rules import communities, governments, kernels, mediators, thirdparties
+from borderSim.rules import communities, governments, kernels, ladder, mediators, thirdparties
 from borderSim.rules.context import Context
 from borderSim.rules.day import Today
 from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
@@ -66,8 +66,7 @@ def observe(s: State, ctx: Context, today: Today, villages: slice) -> None:
     may turn it into gunfire. Appends the (rows, villages, gunfire) of the incidents to ``today``."""
     day, keys = today.day, ctx.keys
     slots = ctx.village_slots[villages]
-    r, c = kernels.incidents(keys, day, slots, s.hazard_base[:, villages], s.grievance[:, villages], today.daily,
-                             today.season, ctx.geo.water_point[villages])
+    r, c = kernels.incidents(keys, day, slots, s.hazard_base[:, villages], s.grievance[:, villages], today.daily)
     if villages.start:
         c = slots[c]
     s.incident[:, villages] = False
@@ -81,25 +80,25 @@ def observe(s: State, ctx: Context, today: Today, villages: slice) -> None:
 
 
 def endure(s: State, ctx: Context, today: Today, villages: slice) -> tuple[np.ndarray, np.ndarray]:
-    """Villages on the front are shelled (deaths, wounded, homes destroyed; grievance rises) and
-    residents flee. Returns the (rows, villages) shelled."""
+    """Villages on the front take fire by their segment's share of it: they may be shelled (deaths,
+    wounded, homes destroyed; grievance rises) and residents flee. Returns the (rows, villages) shelled."""
     f, geo, keys, day = today.front, ctx.geo, ctx.keys, today.day
     none = np.zeros(0, dtype=np.int64)
     if f is None:
         return none, none
-    on_front = f.on_front[:, geo.segment[villages]]
-    if not on_front.any():
+    under_fire = f.fire[:, geo.segment[villages]]
+    if not under_fire.any():
         return none, none
     slots = ctx.village_slots[villages]
-    fr, fc = kernels.nonzero_2d(on_front)
+    fr, fc = kernels.nonzero_2d(under_fire)
     if villages.start:
         fc = slots[fc]
     rr, side_ = f.rows[fr], geo.side[fc]
     Pp = f.P.take(fr)
-    intens, expo = f.intensity[fr], f.exposure[fr, side_][:, None]
+    intens = f.intensity[fr] * f.fire[fr, geo.segment[fc]][:, None]
+    danger = communities.shelling_probability(Pp, intens, f.exposure[fr, side_][:, None])
     residents = s.residents[rr, fc][:, None]
-    shelled = (uniform_at(keys[rr], day, Stream.SHELLING, fc)[:, None]
-               < communities.shelling_probability(Pp, intens, expo))[:, 0]
+    shelled = (uniform_at(keys[rr], day, Stream.SHELLING, fc)[:, None] < danger)[:, 0]
     deaths = np.zeros_like(residents)
     i = np.flatnonzero(shelled)
     if i.size:
@@ -118,7 +117,7 @@ def endure(s: State, ctx: Context, today: Today, villages: slice) -> tuple[np.nd
         s.grievance_dirty[ri] = True
     left = residents - deaths
     civil = Pp.gov.civil_society[np.arange(len(fr)), side_][:, None]
-    fled = communities.flight(Pp, left, intens, expo, civil, uniform_at(keys[rr], day, Stream.FLIGHT, fc)[:, None])
+    fled = communities.flight(Pp, left, danger, civil, uniform_at(keys[rr], day, Stream.FLIGHT, fc)[:, None])
     kernels.add_flight(rr, fc, side_, left[:, 0], fled[:, 0], s.residents, s.displaced, s.fled_today,
                        s.displaced_now)
     return rr[i], fc[i]
@@ -234,7 +233,8 @@ def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
         g, level_eff=level_eff, level_base=s.level_base, unrest_=unrest_,
         provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), share=share,
         threshold=P.border.superiority_threshold, backing=ctx.backing[:, col], pressure=pressure,
-        pull=who.each(_succession_pull, _protest_pull, P, s), ceasefire=s.ceasefire, cf_strength=s.cf_strength,
+        pull=who.each(_succession_pull, _protest_pull, P, s) - ladder.war_weariness(P, s.hurt[:, col]),
+        ceasefire=s.ceasefire, cf_strength=s.cf_strength,
         violation_cost=P.border.violation_cost, audience=s.audience[:, col],
         weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col],
         next_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, up)),

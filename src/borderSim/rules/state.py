@@ -96,6 +96,7 @@ class State:
     demarcated: np.ndarray = _f("segment", B_, 0)
     segment_level: np.ndarray = _f("segment", INT, 0)
     segment_local: np.ndarray = _f("segment", INT, 0)
+    front: np.ndarray = _f("segment", B_, 0)          # on the front in the current episode
     # villages
     residents: np.ndarray = _f("village", INT, 0)
     displaced: np.ndarray = _f("village", INT, 0)

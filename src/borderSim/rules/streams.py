@@ -52,6 +52,9 @@ class Stream(IntEnum):
     MILITARY_WOUNDED = 18
     NEGOTIATION = 19
     NEGOTIATION_SUCCESS = 20
+    ORIGIN = 21
+    FRONT_SPREAD = 22
+    SECOND_FRONT = 23
     # numbered from 50 to keep clear of streams added for other mechanisms
     EU_OFFER = 50
     EU_ACCEPT = 51
