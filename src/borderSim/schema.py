@@ -119,7 +119,7 @@ class BorderParams(_Group):
         source="record (April 2021 grew from stone-throwing, then gunfire, at the Golovnoi intake: 24.kg 4 May "
                "2021, Anadolu 5 Jun 2021)")
     front_spread_rate: float = param(
-        0.3, ge=0, le=1, unit="probability/day",
+        0.15, ge=0, le=1, unit="probability/day",
         description="Daily chance at rung 5 that fighting on a segment spreads to a neighbouring segment "
                     "(times the rung's harm intensity at rungs 4 and 6).",
         source="record (29 Apr 2021: from the Golovnoi intake to the Ak-Tatyr road and lower Leilek within a "
@@ -177,6 +177,13 @@ class BorderParams(_Group):
         0.30, ge=0, le=1, unit="probability/day",
         description="Daily chance of a bilateral ceasefire at rung 3+ before ripeness and mediation.",
         source="record (April 2021 ceasefire within days, agreed bilaterally); calibrated (clash durations)")
+    ceasefire_unrest_lock: float = param(
+        12.0, ge=0, le=50, unit="factor per unit unrest",
+        description="Division of the ceasefire hazard per unit of each government's unrest above the midpoint "
+                    "0.5: a leader in trouble at home holds out against a ceasefire that ends the rally (0: off).",
+        source="article (escalation driven by legitimacy at home); Tir 2010 (territorial diversion); record (Sept "
+               "2022, after the Gorno-Badakhshan crackdown: a first ceasefire broke within a day, 7 days of "
+               "fighting, against 4 in April 2021); calibrated")
     ripeness_weight: float = param(
         2.0, ge=0, le=50, unit="factor per unit hurt",
         description="Rise of ceasefire chances, of acceptance of mediation and of escalation costs, per unit of "

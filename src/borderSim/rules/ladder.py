@@ -98,11 +98,13 @@ def war_weariness(P: ParamArrays, hurt) -> np.ndarray:
     return P.border.war_weariness * hurt
 
 
-def ceasefire_probability(P: ParamArrays, hurt, audience, mediation):
-    """Daily chance that a ceasefire is agreed at rung 3+: ripeness, mediation, minus audience costs."""
+def ceasefire_probability(P: ParamArrays, hurt, audience, mediation, unrest):
+    """Daily chance that a ceasefire is agreed at rung 3+: ripeness, mediation, minus audience costs and the
+    hold-out of governments in trouble at home (unrest above its midpoint)."""
     b = P.border
     mutual = np.minimum(hurt[:, :1], hurt[:, 1:])
     locked_in = (P.gov.audience_weight * audience).sum(axis=1, keepdims=True)
+    locked_in = locked_in + b.ceasefire_unrest_lock * np.maximum(unrest - 0.5, 0.0).sum(axis=1, keepdims=True)
     hazard = b.ceasefire_rate * (1.0 + b.ripeness_weight * mutual) * mediation / (1.0 + locked_in)
     return 1.0 - np.exp(-hazard)
 

@@ -94,7 +94,7 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
         p_break=ladder.break_probability(P, s.cf_strength, s.cf_fragility, s.local_max, day - 1 - s.cf_start),
         u_invol=uniform(keys, day, Stream.INVOLUNTARY, 0)[:, None],
         u_cf=uniform(keys, day, Stream.CEASEFIRE, 0)[:, None],
-        p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation))
+        p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation, s.unrest))
     strength, fragility = mediators.ceasefire_terms(P, ctx.terms, s.mediator_engaged, s.agreement)
     s.cf_strength = np.where(cf.agreed, strength, s.cf_strength)
     s.cf_fragility = np.where(cf.agreed, fragility, s.cf_fragility)
