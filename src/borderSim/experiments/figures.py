@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from borderSim.experiments.compare import OUTCOMES, label, side
 from borderSim.experiments.store import Results
 from borderSim.geography import SIDE_NAMES, SIDES
-from borderSim.viz.style import RUNG_COLOURS, SIDE_COLOURS
+from borderSim.outputs.palette import RUNG_COLOURS, SIDE_COLOURS
 
 COLOUR = dict(zip(SIDES, SIDE_COLOURS, strict=True))
 NEUTRAL = "#2c3e50"
