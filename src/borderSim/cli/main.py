@@ -120,9 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     viz.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     viz.set_defaults(func=commands.viz)
 
-    from borderSim.cli import experiments
+    from borderSim.cli import calibration, experiments
 
     experiments.add_parsers(sub)
+    calibration.add_parsers(sub)
     return p
 
 
