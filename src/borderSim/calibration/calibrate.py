@@ -12,7 +12,7 @@ import numpy as np
 
 from borderSim.calibration import store
 from borderSim.calibration.abc import Generation, Sampler, ScheduleError
-from borderSim.calibration.distance import Distance, scales
+from borderSim.calibration.distance import Distance, scales, unreachable
 from borderSim.calibration.problem import Calibration, read_calibration
 from borderSim.calibration.simulate import Evaluator
 from borderSim.errors import InputError
@@ -50,7 +50,8 @@ def pilot_seed(cal: Calibration) -> int:
 def run_calibration(path: Path | str, out: Path | None, *, workers: int | None = None, scheduler: str | None = None,
                     resume: bool = False, root: Path = Path("runs"),
                     progress: Callable[[str, int, int], None] | None = None,
-                    on_start: Callable[[str, Path], None] | None = None) -> CalibrationResult:
+                    on_start: Callable[[str, Path], None] | None = None,
+                    warn: Callable[[str], None] | None = None) -> CalibrationResult:
     """Calibrate into a results folder. ``progress(stage, done, total)`` reports candidates run in the
     current stage (``pilot`` or ``generation N``)."""
     t0 = time.perf_counter()
@@ -60,12 +61,12 @@ def run_calibration(path: Path | str, out: Path | None, *, workers: int | None =
     executor = make_executor(workers, scheduler)
     try:
         with folder.claim(out) if out is not None else folder.claim_new(root, cal.name) as claim:
-            return _run(cal, claim, executor, resume, progress, on_start, t0)
+            return _run(cal, claim, executor, resume, progress, on_start, warn, t0)
     finally:
         executor.close()
 
 
-def _run(cal, claim, executor, resume, progress, on_start, t0) -> CalibrationResult:
+def _run(cal, claim, executor, resume, progress, on_start, warn, t0) -> CalibrationResult:
     partial = claim.partial
     if resume:
         if not partial.exists():
@@ -102,6 +103,10 @@ def _run(cal, claim, executor, resume, progress, on_start, t0) -> CalibrationRes
         manifest["scales"] = {t.name: float(s) for t, s in zip(cal.targets, sc, strict=True)}
         manifest["scale_source"] = {t.name: ("stated" if t.scale is not None else "prior predictive MAD")
                                     for t in cal.targets}
+        manifest["warnings"] = unreachable(cal, pilot, sc)
+        for w in manifest["warnings"]:
+            if warn is not None:
+                warn(w)
 
         def on_batch(gen: int, done: int) -> None:
             if progress is not None:

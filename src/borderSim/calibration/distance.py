@@ -49,6 +49,27 @@ def scales(cal: Calibration, pilot: np.ndarray | None) -> np.ndarray:
     return out
 
 
+def unreachable(cal: Calibration, pilot: np.ndarray | None, scale: np.ndarray, share: float = 0.01) -> list[str]:
+    """Warnings for fitted targets that fewer than ``share`` of the pilot's prior candidates bring within
+    one scale of the record: such a target dominates the distance and decides the posterior alone."""
+    if pilot is None:
+        return []
+    out = []
+    for j, t in enumerate(cal.targets):
+        x = pilot[:, j]
+        x = x[np.isfinite(x)]
+        if t.held_out or not len(x):
+            continue
+        gap = np.maximum(x - t.observed[1], 0) + np.maximum(t.observed[0] - x, 0)
+        near = float(np.mean(gap <= scale[j]))
+        if near < share:
+            nearest = x[np.argmin(gap)]
+            out.append(f"target {t.name}: {near:.1%} of the {len(pilot):,} pilot candidates from the prior come within "
+                       f"one scale ({scale[j]:.4g}) of the record {t.observed_text()} (nearest {nearest:.4g}); it will "
+                       "dominate the distance: state a scale you accept, hold it out, or widen the priors")
+    return out
+
+
 class Distance:
     """Distances of candidates' statistics ``(n, targets)`` to the record (fitted targets only)."""
 

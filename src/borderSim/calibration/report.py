@@ -165,6 +165,8 @@ def markdown(loaded: Loaded, chk: pd.DataFrame, shr: pd.DataFrame, sob: pd.DataF
              "|---|---|---|---|---|"]
     lines += [f"| {g['generation']} | {g['tolerance']:.4g} | {g['candidates']:,} | {g['accepted']:,} | "
               f"{g['acceptance_rate']:.3f} |" for g in gens]
+    if man.get("warnings"):
+        lines += ["", "Warnings of the calibration:", ""] + [f"- {w}" for w in man["warnings"]]
     lines += ["", f"## Targets against the posterior predictive distribution ({draws} draws)", "",
               "Inside: the observed value or range meets the central 90 % interval of the statistic over posterior "
               "draws. Held-out targets were not in the distance: they are validation.", "",

@@ -63,7 +63,8 @@ def calibrate(args: argparse.Namespace) -> int:
 
     try:
         result = run_calibration(args.calibration, args.out, workers=args.workers, scheduler=args.scheduler,
-                                 resume=args.resume, progress=progress)
+                                 resume=args.resume, progress=progress,
+                                 warn=lambda text: print(f"borderSim calibrate: warning: {text}", file=sys.stderr))
     finally:
         for b in bars.values():
             b.close()

@@ -145,7 +145,7 @@ def run_task(task: Task, progress: Callable[[int], None] | None = None) -> Chunk
     record = list(dict.fromkeys((*task.quantiles, *task.series)))
     values = {k: v[local] for k, v in task.point_values.items()}
     if task.draws is not None:                 # posterior draws by replicate index (same at every point)
-        values = task.draws.apply(values, {k: v[local] for k, v in task.posterior_keeps.items()}, reps)
+        values = task.draws.apply(values, {k: v[local] for k, v in task.posterior_keeps.items()}, reps, task.base)
     res = evaluate_rows(task.base, values, reps, seed=task.seed, days=task.days, record=record, progress=progress)
     summary = res.summary
     summary.insert(0, "point", points)

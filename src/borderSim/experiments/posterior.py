@@ -124,15 +124,17 @@ class Draws:
     seed: int
     integer: tuple[bool, ...]
 
-    def apply(self, values: dict[str, np.ndarray], keep: dict[str, np.ndarray], replicates: np.ndarray
-              ) -> dict[str, np.ndarray]:
-        """Per-row values with each row's posterior draw, except where ``keep[name]`` (per row) is true
-        (the design point sets that parameter itself)."""
+    def apply(self, values: dict[str, np.ndarray], keep: dict[str, np.ndarray], replicates: np.ndarray,
+              base) -> dict[str, np.ndarray]:
+        """Per-row values with each row's posterior draw, except where ``keep[name]`` (per row) is true:
+        there the row keeps its own value (``values[name]``, else ``base.get(name)``), which the design
+        point set on purpose."""
         idx = draw_indices(self.cdf, self.seed, replicates)
         out = dict(values)
         for j, name in enumerate(self.names):
             draw = self.samples[idx, j]
             if self.integer[j]:
                 draw = np.rint(draw).astype(np.int64)
-            out[name] = np.where(keep[name], out[name], draw) if name in keep else draw
+            own = out[name] if name in out else np.full(len(draw), base.get(name))
+            out[name] = np.where(keep[name], own, draw)
         return out
