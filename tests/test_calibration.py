@@ -181,7 +181,8 @@ def test_report_checks_every_target_and_shows_shrinkage(recovered):
     assert shr["identified"].all() and (shr["shrinkage"] > 0.5).all()
     sob = pd.read_csv(out / "sobol.csv")
     top = sob.loc[sob.groupby("target")["ST"].idxmax()].set_index("target")["parameter"]
-    assert top["incidents"] == "communities.incident_rate" and top["civilian_deaths"] == "communities.civilian_death_rate"
+    assert top["incidents"] == "communities.incident_rate"
+    assert top["civilian_deaths"] == "communities.civilian_death_rate"
     for f in ("report.md", "predictive.png", "marginals.png", "pairs.png", "shrinkage.png", "sobol.png"):
         assert (out / f).stat().st_size > 0
 
