@@ -187,21 +187,24 @@ def test_report_checks_every_target_and_shows_shrinkage(recovered):
         assert (out / f).stat().st_size > 0
 
 
-def test_calibration_is_reproducible_and_identical_across_executors(tiny, tmp_path):
+@pytest.mark.parametrize(("how", "flags"), [
+    ("again in this process", []),
+    ("2 local processes", ["--workers", "2"]),
+    ("Dask LocalCluster", ["--scheduler", "local", "--workers", "2"]),
+])
+def test_calibration_is_reproducible_and_identical_across_executors(tiny, tmp_path, how, flags):
     path, reference = tiny
-    again = tmp_path / "again"
-    two = tmp_path / "two-processes"
-    assert main(["calibrate", str(path), "--out", str(again), "--quiet"]) == 0
-    assert main(["calibrate", str(path), "--out", str(two), "--workers", "2", "--quiet"]) == 0
-    for other in (again, two):
-        for name in ("posterior.parquet", "populations.parquet"):
-            pd.testing.assert_frame_equal(pd.read_parquet(reference / name), pd.read_parquet(other / name),
-                                          check_exact=True)
-        gens = [{k: v for k, v in g.items() if k != "seconds"}
-                for g in json.loads((other / "manifest.json").read_text())["generations"]]
-        ref = [{k: v for k, v in g.items() if k != "seconds"}
-               for g in json.loads((reference / "manifest.json").read_text())["generations"]]
-        assert gens == ref
+    other = tmp_path / "other"
+    assert main(["calibrate", str(path), "--out", str(other), "--quiet", *flags]) == 0
+    for name in ("posterior.parquet", "populations.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(reference / name), pd.read_parquet(other / name),
+                                      check_exact=True)
+
+    def schedule(out: Path) -> list[dict]:
+        gens = json.loads((out / "manifest.json").read_text())["generations"]
+        return [{k: v for k, v in g.items() if k != "seconds"} for g in gens]
+
+    assert schedule(other) == schedule(reference)
 
 
 def test_another_seed_gives_another_posterior(tiny, tmp_path):
