@@ -294,3 +294,17 @@ def test_statistics_of_a_run(record):
     assert statistic(t("per_year", "major_episodes"), table, 2, 3, 365).tolist() == [1.0, 1 / 3]
     empty = pd.DataFrame({"deaths_KG": [1.0, 2.0], "reached_rung5": [False, False]})
     assert np.isnan(statistic(t("mean", where="reached_rung5"), empty, 1, 2, 30)).all()
+
+
+def test_rejection_keeps_the_closest_candidates_with_equal_weights(record, tmp_path):
+    tmp, observed = record
+    abc = 'method = "rejection"\npopulation = 30\nbatch = 100\nquantiles = [0.3]\npilot = 60\nchunk_rows = 400'
+    path = write(tmp, observed, abc, "rejection.toml")
+    out = tmp_path / "rejection"
+    assert main(["calibrate", str(path), "--out", str(out), "--quiet"]) == 0
+    post = posterior(out)
+    pops = pd.read_parquet(out / "populations.parquet")
+    gen = json.loads((out / "manifest.json").read_text())["generations"]
+    assert len(gen) == 1 and gen[0]["candidates"] == 100 and len(post) == 30
+    assert np.allclose(post["weight"], 1 / 30) and post["distance"].max() == pytest.approx(gen[0]["tolerance"])
+    assert (pops["distance"] <= gen[0]["tolerance"]).all()
