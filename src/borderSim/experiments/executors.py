@@ -45,8 +45,9 @@ class InProcess:
     workers = 1
     name = "in-process"
 
-    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None, fn: Callable = run_task
+    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None, fn: Callable | None = None
             ) -> Iterator[Result]:
+        fn = fn or run_task
         for task in tasks:
             try:
                 out = fn(task, progress)
@@ -70,10 +71,11 @@ class Processes:
         self.name = f"{workers} local processes"
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
-    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None, fn: Callable = run_task
+    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None, fn: Callable | None = None
             ) -> Iterator[Result]:
         from concurrent.futures import FIRST_COMPLETED, wait
 
+        fn = fn or run_task
         def wait_one(pending):
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             return min(done, key=lambda f: pending[f].chunk.id)
@@ -113,10 +115,11 @@ class Dask:
             self.name = f"the Dask scheduler at {address}"
         self.workers = max(1, len(self._client.scheduler_info().get("workers", {})) or (workers or 1))
 
-    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None, fn: Callable = run_task
+    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None, fn: Callable | None = None
             ) -> Iterator[Result]:
         from distributed import wait
 
+        fn = fn or run_task
         def wait_one(pending):
             done = wait(list(pending), return_when="FIRST_COMPLETED").done
             return min(done, key=lambda f: pending[f].chunk.id)
