@@ -308,3 +308,27 @@ def test_rejection_keeps_the_closest_candidates_with_equal_weights(record, tmp_p
     assert len(gen) == 1 and gen[0]["candidates"] == 100 and len(post) == 30
     assert np.allclose(post["weight"], 1 / 30) and post["distance"].max() == pytest.approx(gen[0]["tolerance"])
     assert (pops["distance"] <= gen[0]["tolerance"]).all()
+
+
+def test_ctrl_c_keeps_the_finished_batches_and_resume_finishes_the_same(tiny, tmp_path, capsys, monkeypatch):
+    from borderSim.calibration import simulate
+
+    path, reference = tiny
+    real, calls = simulate.Evaluator.__call__, []
+
+    def interrupt(self, values, seed, offset):
+        calls.append(offset)
+        if len(calls) == 3:              # the pilot and generation 0's batch are done: Ctrl-C in the next
+            raise KeyboardInterrupt
+        return real(self, values, seed, offset)
+
+    out = tmp_path / "cut"
+    with monkeypatch.context() as m:
+        m.setattr(simulate.Evaluator, "__call__", interrupt)
+        assert main(["calibrate", str(path), "--out", str(out), "--quiet"]) == 130
+    assert f"--out {out} --resume" in capsys.readouterr().err
+    assert not out.exists() and len(list((tmp_path / ".cut.partial" / "batches").glob("*.npz"))) == 2
+    assert main(["calibrate", str(path), "--out", str(out), "--resume", "--quiet"]) == 0
+    for name in ("posterior.parquet", "populations.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(reference / name), pd.read_parquet(out / name), check_exact=True)
+    assert json.loads((out / "manifest.json").read_text())["batches_reused"] == 2

@@ -275,6 +275,7 @@ def _run(name: str, value, path: Path, where: str) -> Run:
 
 
 def _bool_columns() -> set[str]:
+    """The per-replicate summary's yes/no columns (borderSim.outputs.summary)."""
     return {"reached_rung5", "reached_rung6", "protest_wave"}
 
 

@@ -49,6 +49,11 @@ def calibrate(args: argparse.Namespace) -> int:
     from borderSim.calibration.calibrate import run_calibration
 
     bars: dict[str, tqdm] = {}
+    out = args.out
+
+    def on_start(executor: str, claimed: Path) -> None:
+        nonlocal out
+        out = claimed
 
     def progress(stage: str, done: int, total: int) -> None:
         if args.quiet:
@@ -63,8 +68,15 @@ def calibrate(args: argparse.Namespace) -> int:
 
     try:
         result = run_calibration(args.calibration, args.out, workers=args.workers, scheduler=args.scheduler,
-                                 resume=args.resume, progress=progress,
+                                 resume=args.resume, progress=progress, on_start=on_start,
                                  warn=lambda text: print(f"borderSim calibrate: warning: {text}", file=sys.stderr))
+    except KeyboardInterrupt:
+        if out is None:
+            print("borderSim calibrate: interrupted before the first batch; nothing was written", file=sys.stderr)
+        else:
+            print(f"borderSim calibrate: interrupted; finished batches are kept; finish with: borderSim calibrate "
+                  f"{args.calibration} --out {out} --resume", file=sys.stderr)
+        return 130
     finally:
         for b in bars.values():
             b.close()
