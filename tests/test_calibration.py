@@ -332,3 +332,15 @@ def test_ctrl_c_keeps_the_finished_batches_and_resume_finishes_the_same(tiny, tm
     for name in ("posterior.parquet", "populations.parquet"):
         pd.testing.assert_frame_equal(pd.read_parquet(reference / name), pd.read_parquet(out / name), check_exact=True)
     assert json.loads((out / "manifest.json").read_text())["batches_reused"] == 2
+
+
+def test_bench_calibration_reports_throughput_and_end_to_end(tmp_path):
+    """A tiny configuration (figures are reported by `borderSim bench --calibration`, never asserted)."""
+    from borderSim.calibration import benchmark
+
+    report = benchmark.run(candidates=6, workers=1, population=4, batch=10)
+    t, e = report["throughput"], report["end_to_end"]
+    assert t["candidates"] == 6 and t["candidates_per_second"] > 0 and t["seconds_for_500000"] > 0
+    assert e["candidates"] == sum(g["candidates"] for g in e["generations"]) >= 3 * 10
+    files = benchmark.write(report, tmp_path)
+    assert "500,000 candidates would take" in files[1].read_text()
