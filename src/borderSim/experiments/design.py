@@ -103,6 +103,7 @@ class Design:
     points: pd.DataFrame                 # point, label, scenario, then the varying parameters
     base: Parameters                     # the parameters every point shares except the varying ones
     varying: tuple[str, ...]
+    posterior: Any = None                # a Posterior (borderSim.experiments.posterior): replicates draw from it
 
     @property
     def n_points(self) -> int:
@@ -121,6 +122,16 @@ class Design:
         row = self.points.iloc[point]
         return self.base.with_updates({k: _python(row[k]) for k in self.varying})
 
+    def posterior_keeps(self) -> dict[str, np.ndarray]:
+        """Per point, for each posterior parameter: does the point set its own value (a scenario or axis
+        that differs from the calibration's base), which the posterior draw then leaves alone?"""
+        post = self.posterior
+        out = {}
+        for name in post.names:
+            here = self.points[name].to_numpy() if name in self.varying else np.full(self.n_points, self.base.get(name))
+            out[name] = np.asarray(here != post.base_values.get(name), dtype=bool)
+        return out
+
     def problem(self) -> dict:
         """SALib's problem: the sampled axes' names and bounds."""
         axes = [a for a in self.experiment.axes if a.low is not None]
@@ -133,6 +144,8 @@ class Design:
                    "points": self.points.astype(str).to_dict(orient="list"), "replicates": e.replicates,
                    "days": e.days, "seed": e.seed, "keep": [list(e.keep.quantiles), list(e.keep.probabilities),
                                                             list(e.keep.series), e.keep.series_replicates]}
+        if self.posterior is not None:
+            payload["posterior"] = self.posterior.sha256
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
