@@ -67,3 +67,14 @@ def test_the_rules_import_each_other_without_a_circle():
 
     for node in graph:
         visit(node, ())
+
+
+def test_calibration_sits_above_the_experiment_layer():
+    """Calibration builds on the experiments (evaluation, executors, posterior draws), never the reverse;
+    neither imports the command line (nor calibration the browser page)."""
+    for path in sorted((PACKAGE / "experiments").glob("*.py")):
+        bad = {m for m in imports(path) if m.startswith(("borderSim.calibration", "borderSim.cli"))}
+        assert not bad, f"experiments/{path.name} imports {sorted(bad)}"
+    for path in sorted((PACKAGE / "calibration").glob("*.py")):
+        bad = {m for m in imports(path) if m.startswith(("borderSim.cli", "borderSim.viz"))}
+        assert not bad, f"calibration/{path.name} imports {sorted(bad)}"

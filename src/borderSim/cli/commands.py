@@ -199,7 +199,14 @@ def bench(args: argparse.Namespace) -> int:
 
     from borderSim import bench as benchmark
 
-    if args.sweeps:
+    if args.sweeps and args.calibration:
+        raise InputError("--sweeps/--calibration", None, "benchmark one of them at a time")
+    if args.calibration:
+        from borderSim.calibration import benchmark
+
+        with tqdm(total=2, desc="bench --calibration", unit="part", file=sys.stderr) as bar:
+            report = benchmark.run(args.candidates, args.workers, progress=bar.update)
+    elif args.sweeps:
         from borderSim.experiments import benchmark
 
         with tqdm(total=4 * args.repeat, desc="bench --sweeps", unit="run", file=sys.stderr) as bar:

@@ -25,6 +25,9 @@ def add_parsers(sub) -> None:
     sw.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out (only missing chunks)")
     sw.add_argument("--chunk-rows", type=int, metavar="N",
                     help="rows (design point x replicate) per chunk (default: the experiment file's)")
+    sw.add_argument("--posterior", type=Path, metavar="SAMPLES",
+                    help="each replicate draws its parameters from this posterior (borderSim calibrate's "
+                    "posterior.parquet); the same draw for the same replicate in every scenario")
     sw.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     sw.set_defaults(func=sweep)
 
@@ -39,6 +42,11 @@ def add_parsers(sub) -> None:
                       help="summary columns to compare (default: the main outcomes)")
     cmp_.add_argument("--out", type=Path, metavar="DIR", help="where tables and figures go (default: RESULTS/compare)")
     cmp_.add_argument("--bootstrap", type=int, default=2000, metavar="B", help="bootstrap resamples (default 2000)")
+    cmp_.add_argument("--posterior", type=Path, metavar="SAMPLES",
+                      help="also sweep the experiment over this posterior (into RESULTS/posterior) and report the "
+                      "effects over parameter uncertainty beside the point-estimate effects")
+    cmp_.add_argument("--workers", "-w", type=int, metavar="N", help="with --posterior: local processes")
+    cmp_.add_argument("--scheduler", metavar="ADDRESS|local", help="with --posterior: a Dask scheduler, or local")
     cmp_.set_defaults(func=compare)
 
     sen = sub.add_parser("sensitivity", help="Sobol or Morris indices of a sobol/morris sweep",
@@ -82,7 +90,8 @@ def sweep(args: argparse.Namespace) -> int:
 
     try:
         result = run_sweep(args.experiment, args.out, workers=args.workers, scheduler=args.scheduler,
-                           resume=args.resume, chunk_rows=args.chunk_rows, progress=progress, on_start=on_start)
+                           resume=args.resume, chunk_rows=args.chunk_rows, progress=progress, on_start=on_start,
+                           posterior=args.posterior)
     except SweepFailedError as err:
         if bar is not None:
             bar.close()
@@ -109,12 +118,22 @@ def sweep(args: argparse.Namespace) -> int:
 
 
 def compare(args: argparse.Namespace) -> int:
+    from borderSim.errors import InputError
     from borderSim.experiments import compare as cmp_
 
+    if args.posterior is None and (args.workers is not None or args.scheduler is not None):
+        raise InputError("--workers/--scheduler", None, "only with --posterior (compare itself runs no model)")
     report = cmp_.run(args.results, reference=args.reference, metrics=args.metrics, out=args.out,
                       n_boot=args.bootstrap)
     print(report.markdown)
     print(f"tables and figures: {report.out}/")
+    if args.posterior is not None:
+        from borderSim.experiments import uncertainty
+
+        both = uncertainty.run(args.results, args.posterior, reference=args.reference, metrics=args.metrics,
+                               n_boot=args.bootstrap, workers=args.workers, scheduler=args.scheduler)
+        print(both.markdown)
+        print(f"point estimate and posterior side by side: {both.out}/")
     return 0
 
 

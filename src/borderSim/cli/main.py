@@ -107,6 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--sweeps", action="store_true",
                        help="benchmark sweeps instead (experiments/mediation_comparison.toml, from a checkout): "
                        "wall and CPU time, memory, against mesa.batch_run")
+    bench.add_argument("--calibration", action="store_true",
+                       help="benchmark calibration instead: candidate runs of 730 days per second on --workers "
+                       "processes (and whether 500,000 fit in 10 minutes), and ABC-SMC end to end")
+    bench.add_argument("--candidates", type=whole_number(), default=40_000, metavar="N",
+                       help="with --calibration: candidates in the throughput batch (40000)")
+    bench.add_argument("--workers", type=whole_number(), default=2, metavar="N",
+                       help="with --calibration: local processes (2)")
     bench.set_defaults(func=commands.bench)
 
     viz = sub.add_parser("viz", help="explore a scenario day by day in the browser (SolaraViz)",
@@ -120,9 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     viz.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     viz.set_defaults(func=commands.viz)
 
-    from borderSim.cli import experiments
+    from borderSim.cli import calibration, experiments
 
     experiments.add_parsers(sub)
+    calibration.add_parsers(sub)
     return p
 
 

@@ -103,6 +103,7 @@ class Design:
     points: pd.DataFrame                 # point, label, scenario, then the varying parameters
     base: Parameters                     # the parameters every point shares except the varying ones
     varying: tuple[str, ...]
+    posterior: Any = None                # a Posterior (borderSim.experiments.posterior): replicates draw from it
 
     @property
     def n_points(self) -> int:
@@ -121,6 +122,16 @@ class Design:
         row = self.points.iloc[point]
         return self.base.with_updates({k: _python(row[k]) for k in self.varying})
 
+    def posterior_keeps(self) -> dict[str, np.ndarray]:
+        """Per point, for each posterior parameter: does the point set its own value (a scenario or axis
+        that differs from the calibration's base), which the posterior draw then leaves alone?"""
+        post = self.posterior
+        out = {}
+        for name in post.names:
+            here = self.points[name].to_numpy() if name in self.varying else np.full(self.n_points, self.base.get(name))
+            out[name] = np.asarray(here != post.base_values.get(name), dtype=bool)
+        return out
+
     def problem(self) -> dict:
         """SALib's problem: the sampled axes' names and bounds."""
         axes = [a for a in self.experiment.axes if a.low is not None]
@@ -133,6 +144,8 @@ class Design:
                    "points": self.points.astype(str).to_dict(orient="list"), "replicates": e.replicates,
                    "days": e.days, "seed": e.seed, "keep": [list(e.keep.quantiles), list(e.keep.probabilities),
                                                             list(e.keep.series), e.keep.series_replicates]}
+        if self.posterior is not None:
+            payload["posterior"] = self.posterior.sha256
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -141,6 +154,14 @@ def _python(v):
 
 
 # -- reading ----------------------------------------------------------------------------------------
+def _known_keys(table: dict, allowed, where: str, prefix: str = "") -> None:
+    """One line for the first key of ``table`` that is not ``allowed`` (with the nearest allowed one)."""
+    for key in table:
+        if key not in allowed:
+            raise InputError(where, f"{prefix}{key}", f"unknown key{nearest(key, allowed)}; "
+                             f"allowed: {', '.join(allowed)}")
+
+
 def _int(data: dict, key: str, where: str, default: int, lo: int, hi: int) -> int:
     v = data.get(key, default)
     if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
@@ -174,9 +195,7 @@ def read_experiment(path: Path | str) -> Experiment:
     path = Path(path)
     where = str(path)
     data = read_toml(path, where, "experiment file")
-    for key in data:
-        if key not in TOP_LEVEL:
-            raise InputError(where, key, f"unknown key{nearest(key, TOP_LEVEL)}; allowed: {', '.join(TOP_LEVEL)}")
+    _known_keys(data, TOP_LEVEL, where)
     description = data.get("description")
     if not isinstance(description, str) or not description.strip():
         raise InputError(where, "description", "missing: every experiment needs a one-line description")
@@ -196,10 +215,7 @@ def read_experiment(path: Path | str) -> Experiment:
     design = data.get("design", {})
     if not isinstance(design, dict):
         raise InputError(where, "design", "must be a table, like [design] kind = \"grid\"")
-    for key in design:
-        if key not in DESIGN_KEYS:
-            raise InputError(where, f"design.{key}", f"unknown key{nearest(key, DESIGN_KEYS)}; "
-                             f"allowed: {', '.join(DESIGN_KEYS)}")
+    _known_keys(design, DESIGN_KEYS, where, "design.")
     kind = design.get("kind", "grid")
     if kind not in KINDS:
         raise InputError(where, "design.kind", f"{kind!r} is not allowed; expected one of {', '.join(KINDS)}")
@@ -302,10 +318,7 @@ def _range(spec: ParamSpec, value: dict, where: str, key: str, kind: str) -> Axi
 def _keep(table, where: str) -> Keep:
     if not isinstance(table, dict):
         raise InputError(where, "keep", "must be a table, like [keep] quantiles = [\"level\"]")
-    for key in table:
-        if key not in KEEP_KEYS:
-            raise InputError(where, f"keep.{key}", f"unknown key{nearest(key, KEEP_KEYS)}; "
-                             f"allowed: {', '.join(KEEP_KEYS)}")
+    _known_keys(table, KEEP_KEYS, where, "keep.")
     probs = table.get("probabilities", list(DEFAULT_PROBABILITIES))
     if not isinstance(probs, list) or not probs or not all(
             isinstance(p, int | float) and not isinstance(p, bool) and 0 <= p <= 1 for p in probs):

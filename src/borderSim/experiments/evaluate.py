@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -95,6 +96,8 @@ class Task:
     series: tuple[str, ...] = ()
     series_replicates: int | None = None
     total_replicates: int = 0
+    draws: Any = None                      # posterior Draws: each replicate's parameter vector (or None)
+    posterior_keeps: dict[str, np.ndarray] = field(default_factory=dict)   # per point of the chunk
 
 
 @dataclass
@@ -140,8 +143,10 @@ def run_task(task: Task, progress: Callable[[int], None] | None = None) -> Chunk
     points, reps = rows_of(c)
     local = points - c.points[0]
     record = list(dict.fromkeys((*task.quantiles, *task.series)))
-    res = evaluate_rows(task.base, {k: v[local] for k, v in task.point_values.items()}, reps, seed=task.seed,
-                        days=task.days, record=record, progress=progress)
+    values = {k: v[local] for k, v in task.point_values.items()}
+    if task.draws is not None:                 # posterior draws by replicate index (same at every point)
+        values = task.draws.apply(values, {k: v[local] for k, v in task.posterior_keeps.items()}, reps, task.base)
+    res = evaluate_rows(task.base, values, reps, seed=task.seed, days=task.days, record=record, progress=progress)
     summary = res.summary
     summary.insert(0, "point", points)
     out = ChunkOutput(c, summary)

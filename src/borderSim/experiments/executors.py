@@ -1,6 +1,7 @@
 """Where chunks run: in this process, on local processes, or on a Dask cluster.
 
-Each executor maps :func:`borderSim.experiments.evaluate.run_task` over tasks and yields
+Each executor maps :func:`borderSim.experiments.evaluate.run_task` (or another picklable function of
+a task with ``chunk`` and ``days``, e.g. a calibration's candidates) over tasks and yields
 ``(task, output, error)`` as chunks finish, in any order (the store keys everything by design point
 and replicate, never by position). A chunk that raises yields its exception; the others go on.
 Local processes use the standard library's ``ProcessPoolExecutor`` (spawn); ``--scheduler`` uses
@@ -13,11 +14,12 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from borderSim.errors import InputError
 from borderSim.experiments.evaluate import ChunkOutput, Task, run_task
 
-Result = tuple[Task, ChunkOutput | None, BaseException | None]
+Result = tuple[Task, ChunkOutput | Any | None, BaseException | None]
 
 
 def _windowed(submit, tasks: Iterable[Task], wait_one, window: int) -> Iterator[Result]:
@@ -43,10 +45,12 @@ class InProcess:
     workers = 1
     name = "in-process"
 
-    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None) -> Iterator[Result]:
+    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None, fn: Callable | None = None
+            ) -> Iterator[Result]:
+        fn = fn or run_task
         for task in tasks:
             try:
-                out = run_task(task, progress)
+                out = fn(task, progress)
             except Exception as err:        # recorded with the chunk; the others go on
                 yield task, None, err
             else:
@@ -67,14 +71,16 @@ class Processes:
         self.name = f"{workers} local processes"
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
-    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None) -> Iterator[Result]:
+    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None, fn: Callable | None = None
+            ) -> Iterator[Result]:
         from concurrent.futures import FIRST_COMPLETED, wait
 
+        fn = fn or run_task
         def wait_one(pending):
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             return min(done, key=lambda f: pending[f].chunk.id)
 
-        for task, out, err in _windowed(lambda t: self._pool.submit(run_task, t), tasks, wait_one,
+        for task, out, err in _windowed(lambda t: self._pool.submit(fn, t), tasks, wait_one,
                                         2 * self.workers):
             if progress is not None:
                 progress(task.chunk.rows * task.days)
@@ -109,14 +115,16 @@ class Dask:
             self.name = f"the Dask scheduler at {address}"
         self.workers = max(1, len(self._client.scheduler_info().get("workers", {})) or (workers or 1))
 
-    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None) -> Iterator[Result]:
+    def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None, fn: Callable | None = None
+            ) -> Iterator[Result]:
         from distributed import wait
 
+        fn = fn or run_task
         def wait_one(pending):
             done = wait(list(pending), return_when="FIRST_COMPLETED").done
             return min(done, key=lambda f: pending[f].chunk.id)
 
-        submit = lambda t: self._client.submit(run_task, t, pure=False)  # noqa: E731
+        submit = lambda t: self._client.submit(fn, t, pure=False)  # noqa: E731
         for task, out, err in _windowed(submit, tasks, wait_one, 2 * self.workers):
             if progress is not None:
                 progress(task.chunk.rows * task.days)

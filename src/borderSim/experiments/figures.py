@@ -15,17 +15,21 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib import __version__ as mpl_version
 from matplotlib.figure import Figure
 
 from borderSim.experiments.compare import OUTCOMES, label, side
 from borderSim.experiments.store import Results
 from borderSim.geography import SIDE_NAMES, SIDES
-from borderSim.viz.style import RUNG_COLOURS, SIDE_COLOURS
+from borderSim.outputs.palette import RUNG_COLOURS, SIDE_COLOURS
 
 COLOUR = dict(zip(SIDES, SIDE_COLOURS, strict=True))
 NEUTRAL = "#2c3e50"
 UNPAIRED = "#9e9e9e"
 DPI = 150
+# horizontal box plots: matplotlib 3.10 renamed vert=False to orientation; ELFI holds matplotlib at 3.8
+HORIZONTAL = {"orientation": "horizontal"} if int(mpl_version.split(".")[1]) >= 10 or int(mpl_version[0]) > 3 \
+    else {"vert": False}
 RUNG_LABELS = ("0 friction", "1 incident", "2 gunfire", "3 standoff", "4 clash", "5 major clash", "6 war")
 
 
@@ -88,8 +92,8 @@ def distributions(results: Results, path: Path) -> str:
         for k, sd in enumerate(SIDES):
             data = [s.loc[s["point"] == p, f"{stem}_{sd}"].to_numpy(float) for p in d["point"]]
             pos = y + (0.18 if k == 0 else -0.18)
-            bp = ax.boxplot(data, positions=pos, orientation="horizontal", widths=0.3, whis=(5, 95), showfliers=False,
-                            patch_artist=True, manage_ticks=False)
+            bp = ax.boxplot(data, positions=pos, widths=0.3, whis=(5, 95), showfliers=False, patch_artist=True,
+                            manage_ticks=False, **HORIZONTAL)
             for patch in bp["boxes"]:
                 patch.set(facecolor=COLOUR[sd], alpha=0.45, edgecolor=COLOUR[sd])
             for part in ("whiskers", "caps", "medians"):

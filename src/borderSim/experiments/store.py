@@ -96,6 +96,11 @@ class SweepStore:
             "versions": folder.versions(("SALib", "dask", "distributed")),
             "machine": folder.machine(),
             "executor": executor,
+            "posterior": None if design.posterior is None else {
+                "path": str(design.posterior.path), "sha256": design.posterior.sha256,
+                "model_version": design.posterior.meta.get("model_version"),
+                "calibration": design.posterior.meta.get("calibration"), "samples": len(design.posterior.weights),
+                "parameters": list(design.posterior.names)},
             "chunks": [{**c.as_dict(), "status": "pending"} for c in chunks],
         }
         store = cls(root, man)

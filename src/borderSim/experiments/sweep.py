@@ -43,12 +43,16 @@ def tasks(design: Design, chunks: list[ChunkSpec]) -> list[Task]:
     e = design.experiment
     labels = design.points["scenario"].tolist()
     values = design.values_all()
+    draws = keeps = None
+    if design.posterior is not None:
+        draws, keeps = design.posterior.draws(e.seed), design.posterior_keeps()
     out = []
     for c in chunks:
         sl = slice(*c.points)
         out.append(Task(c, design.base, {k: v[sl] for k, v in values.items()}, tuple(labels[sl]),
                         e.seed, e.days, e.keep.quantiles, e.keep.probabilities, e.keep.series,
-                        e.keep.series_replicates, e.replicates))
+                        e.keep.series_replicates, e.replicates, draws,
+                        {} if keeps is None else {k: v[sl] for k, v in keeps.items()}))
     return out
 
 
@@ -101,11 +105,25 @@ def _run(design: Design, claim: folder.Claim, executor, resume: bool, chunk_rows
 def run_sweep(experiment: Path | str, out: Path | None, *, workers: int | None = None, scheduler: str | None = None,
               resume: bool = False, chunk_rows: int | None = None, root: Path = Path("runs"),
               progress: Callable[[int], None] | None = None, on_start: Callable[[int, str, Path], None] | None = None,
-              ) -> SweepResult:
+              posterior: Path | str | None = None) -> SweepResult:
     """Run an experiment into a results folder. ``on_start(replicate_days_to_run, executor, out)`` is
-    called once the folder is claimed and the executor is up, before the first chunk."""
-    t0 = time.perf_counter()
+    called once the folder is claimed and the executor is up, before the first chunk. With ``posterior``
+    (a calibration's posterior file) each replicate runs its posterior draw (:mod:`.posterior`)."""
     design = build_design(read_experiment(experiment))
+    if posterior is not None:
+        from borderSim.experiments.posterior import read_posterior
+
+        design.posterior = read_posterior(posterior)
+    return run_design(design, out, workers=workers, scheduler=scheduler, resume=resume, chunk_rows=chunk_rows,
+                      root=root, progress=progress, on_start=on_start)
+
+
+def run_design(design: Design, out: Path | None, *, workers: int | None = None, scheduler: str | None = None,
+               resume: bool = False, chunk_rows: int | None = None, root: Path = Path("runs"),
+               progress: Callable[[int], None] | None = None, on_start: Callable[[int, str, Path], None] | None = None,
+               ) -> SweepResult:
+    """Run a resolved design (e.g. one built in code, like a calibration report's Sobol design)."""
+    t0 = time.perf_counter()
     e = design.experiment
     if resume and out is None:
         raise InputError("--resume", None, "needs --out DIR, the folder of the interrupted sweep")

@@ -1,0 +1,165 @@
+"""Benchmarks of calibration (``borderSim bench --calibration``): reported, never asserted.
+
+1. Candidate throughput: batches of candidate parameter vectors (four parameters drawn from their
+   priors, one replicate of the baseline for 730 days each) evaluated through the calibration's
+   evaluator on ``workers`` local processes, after a warm-up batch that spawns them; candidates per
+   second (wall) and the time 500,000 candidates would take at that rate.
+2. End to end: ABC-SMC with ELFI over the same problem (``borderSim calibrate`` in a fresh process,
+   with the pilot, the batch cache and the results folder): wall seconds, candidates run, candidates per
+   second -- what ELFI, the distance and the bookkeeping add to the evaluation itself.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROBLEM = """description = "benchmark: four parameters, the baseline's major episodes over 730 days"
+seed = 11
+
+[parameters]
+"border.involuntary_escalation" = {{ prior = "loguniform", low = 0.002, high = 0.1 }}
+"communities.incident_rate" = {{ prior = "uniform", low = 0.001, high = 0.012 }}
+"communities.gunfire_probability" = {{ prior = "uniform", low = 0.02, high = 0.4 }}
+"border.ceasefire_rate" = {{ prior = "uniform", low = 0.05, high = 0.8 }}
+
+[runs.status_quo]
+scenario = "baseline"
+days = 730
+replicates = 1
+
+[targets.major_episodes_per_year]
+run = "status_quo"
+column = "major_episodes"
+statistic = "per_year"
+observed = 1.0
+scale = 0.5
+source = "record: two major episodes in 2021-2022"
+
+[targets.deadly_clashes_per_year]
+run = "status_quo"
+column = "episodes_rung4plus"
+statistic = "per_year"
+observed = 4
+scale = 1.0
+source = "record: four deadly clashes in the year before September 2022"
+
+[abc]
+method = "smc"
+population = {population}
+batch = {batch}
+quantiles = [0.2, 0.5, 0.5]
+max_candidates = 10000000
+pilot = 0
+chunk_rows = {chunk_rows}
+"""
+TARGET = 500_000
+LIMIT_SECONDS = 600
+
+
+def throughput(path: Path, candidates: int, workers: int) -> dict:
+    """Candidates per second of the evaluator on ``workers`` processes (warm-up batch excluded)."""
+    import numpy as np
+
+    from borderSim.calibration.problem import read_calibration
+    from borderSim.calibration.simulate import Evaluator
+    from borderSim.experiments.executors import make_executor
+
+    cal = read_calibration(path)
+    rng = np.random.default_rng(1)
+    values = np.column_stack([p.scipy().rvs(size=candidates, random_state=rng) for p in cal.priors])
+    cpu0 = time.process_time() + _children_cpu()
+    executor = make_executor(workers, None)
+    try:
+        ev = Evaluator(cal, executor)
+        ev(values[: 2 * workers], cal.seed, 10**12)          # warm-up: spawns the workers, loads the kernels
+        t0 = time.perf_counter()
+        ev(values, cal.seed, 0)
+        wall = time.perf_counter() - t0
+    finally:
+        executor.close()                                      # the workers end: their CPU time is ours to read
+    cpu = time.process_time() + _children_cpu() - cpu0
+    rate = candidates / wall
+    return {"candidates": candidates, "days": 730, "workers": workers, "wall_seconds": wall,
+            "cpu_seconds_incl_warm_up": cpu, "candidates_per_cpu_second": candidates / cpu,
+            "candidates_per_second": rate, "replicate_days_per_second": rate * 730,
+            "seconds_for_500000": TARGET / rate, "fits_10_minutes": TARGET / rate <= LIMIT_SECONDS}
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def end_to_end(path: Path, workers: int) -> dict:
+    """``borderSim calibrate`` on the problem, in a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cpu0 = _children_cpu()
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "borderSim", "calibrate", str(path), "--out", f"{tmp}/out",
+                               "--quiet", "--workers", str(workers)], capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        cpu = _children_cpu() - cpu0
+        if proc.returncode:
+            raise RuntimeError(proc.stderr)
+        man = json.loads(Path(f"{tmp}/out/manifest.json").read_text())
+    n = sum(g["candidates"] for g in man["generations"])
+    return {"wall_seconds": wall, "cpu_seconds": cpu, "candidates": n, "candidates_per_second": n / wall,
+            "seconds_for_500000_if_the_cores_are_ours": TARGET / (n / cpu) / workers,
+            "generations": man["generations"], "population": man["schedule"]["population"],
+            "batch": man["schedule"]["batch"]}
+
+
+def run(candidates: int = 40_000, workers: int = 2, population: int = 5_000, batch: int = 20_000,
+        progress=None) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.toml"
+        path.write_text(PROBLEM.format(population=population, batch=batch, chunk_rows=10_000))
+        report = {"throughput": throughput(path, candidates, workers)}
+        if progress:
+            progress(1)
+        report["end_to_end"] = end_to_end(path, workers)
+        if progress:
+            progress(1)
+    return report
+
+
+def markdown(report: dict) -> str:
+    t, e = report["throughput"], report["end_to_end"]
+    lines = [f"Candidate runs of 730 days (baseline, one replicate each, four parameters drawn from their priors) "
+             f"on {t['workers']} local processes, wall time after a warm-up batch:", "",
+             "| candidates | wall s | candidates/s | replicate-days/s | 500,000 candidates would take "
+             "| within 10 min | candidates per CPU s |",
+             "|---|---|---|---|---|---|---|",
+             f"| {t['candidates']:,} | {t['wall_seconds']:.1f} | {t['candidates_per_second']:,.0f} | "
+             f"{t['replicate_days_per_second']:,.0f} | {t['seconds_for_500000'] / 60:.1f} min | "
+             f"{'yes' if t['fits_10_minutes'] else 'no'} | {t['candidates_per_cpu_second']:,.0f} |", "",
+             f"ABC-SMC end to end (`borderSim calibrate`, ELFI, population {e['population']:,}, batches of "
+             f"{e['batch']:,}, three generations, a fresh process with its results folder): "
+             f"{e['candidates']:,} candidates in {e['wall_seconds']:.1f} s wall = "
+             f"{e['candidates_per_second']:,.0f} candidates/s; 500,000 candidates would take "
+             f"{TARGET / e['candidates_per_second'] / 60:.1f} min at that rate "
+             f"({'within' if TARGET / e['candidates_per_second'] <= LIMIT_SECONDS else 'beyond'} 10 minutes). "
+             f"CPU: {e['cpu_seconds']:.0f} s (the command and its workers); with both cores to itself 500,000 "
+             f"candidates would take about {e['seconds_for_500000_if_the_cores_are_ours'] / 60:.1f} min.", "",
+             "| generation | tolerance | candidates | acceptance |", "|---|---|---|---|"]
+    lines += [f"| {g['generation']} | {g['tolerance']:.3g} | {g['candidates']:,} | {g['acceptance_rate']:.3f} |"
+              for g in e["generations"]]
+    return "\n".join(lines) + "\n"
+
+
+def write(report: dict, out: Path) -> list[Path]:
+    """``calibration.json`` and ``calibration.md`` in ``out`` (created if needed)."""
+    from borderSim.bench import machine
+
+    report = {**report, "machine": machine()}
+    out.mkdir(parents=True, exist_ok=True)
+    files = [out / "calibration.json", out / "calibration.md"]
+    files[0].write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    files[1].write_text(markdown(report), encoding="utf-8")
+    return files
