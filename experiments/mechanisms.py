@@ -88,6 +88,13 @@ CASES: dict[str, dict | tuple[dict, dict]] = {
     "US manipulative, fragility 0 (w 0.5)": {"us.willingness": 0.5, "mediation.manipulative_fragility": 0.0},
     "US manipulative, fragility 3 (w 0.5)": {"us.willingness": 0.5, "mediation.manipulative_fragility": 3.0},
     "US facilitative (w 0.5)": {"us.willingness": 0.5, "us.style": "facilitative"},
+    # added in issue 12 (fronts, ceasefires, the status quo)
+    "war-weariness off": {"border.war_weariness": 0.0},
+    "talks' ripeness off": {"border.talks_ripeness": 0.0},
+    "ceasefire ageing off (a break returns to the rung it stopped)": {"border.ceasefire_memory_days": 3650.0},
+    "front spread off (the origin segment only)": {"border.front_spread_rate": 0.0, "border.second_front_rate": 0.0},
+    "second front off": {"border.second_front_rate": 0.0},
+    "hold-out under unrest off": {"border.ceasefire_unrest_lock": 0.0},
 }
 
 OUTCOMES = {
