@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 
 import numpy as np
+import pytest
 
 from borderSim.core.run import run_rows
 from borderSim.geography import load_geography
@@ -183,3 +184,29 @@ def test_a_second_front_opens_away_from_the_front_at_a_major_clash(baseline):
         near = front[0] | geo.adjacency[geo.segment_index("bulak_bashy")]
         w = np.where(near, 0.0, hazard[0])
         assert np.abs(added.mean(axis=0) - w / w.sum()).max() < 0.011
+
+
+def _episode_displacement(name: str) -> np.ndarray:
+    """Kyrgyz displaced (peak) in the replicates of an episode scenario that reach rung 5 within 30 days."""
+    p = load_scenario(name).params.with_updates({"simulation.days": 30}, "test")
+    s = run_rows(p, np.arange(4000), seed=SEED, days=30).summary
+    return s.displaced_peak_KG[s.reached_rung5].to_numpy(float)
+
+
+def test_the_two_episodes_span_the_records_displacement():
+    """In the replicates of each episode scenario that reach rung 5, the 10-90 % interval of Kyrgyz
+    displaced covers both the record's ~40,600 (April 2021) and ~136,000 (September 2022)."""
+    for name in ("april_2021", "september_2022"):
+        lo, hi = np.quantile(_episode_displacement(name), [0.1, 0.9])
+        assert lo <= 40_600 and hi >= 136_000, (name, lo, hi)
+
+
+@pytest.mark.xfail(strict=True, reason="known shortfall (docs/validation.md): the origin's place on the line "
+                   "outweighs the domestic hold-out; September 2022 does not displace more than April 2021")
+def test_september_2022_displaces_more_than_april_2021():
+    """September 2022 displaced more Kyrgyz than April 2021 (record: ~136,000 against ~40,600): the
+    difference of the means exceeds three standard errors (independent replicates: the scenarios
+    differ in their start). Strict xfail: a model that meets it turns this test red until it is unmarked."""
+    a, b = _episode_displacement("april_2021"), _episode_displacement("september_2022")
+    se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    assert b.mean() - a.mean() >= 3 * se, (a.mean(), b.mean(), se)
