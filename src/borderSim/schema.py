@@ -109,7 +109,7 @@ class BorderParams(_Group):
         description="Rise of the village incident hazard with the dyad rung (troops on the line).",
         source="brief (border guards turn incidents into gunfire); calibrated")
     involuntary_escalation: float = param(
-        0.0309, ge=0, le=0.5, unit="probability/day",
+        0.0169, ge=0, le=0.5, unit="probability/day",
         description="Chance per day at rungs 3-4 that the ladder rises one rung unchosen.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "Schelling 1966 (competition in risk-taking); calibrated (episode frequencies)")
@@ -120,7 +120,7 @@ class BorderParams(_Group):
         source="record (April 2021 grew from stone-throwing, then gunfire, at the Golovnoi intake: 24.kg 4 May "
                "2021, Anadolu 5 Jun 2021)")
     front_spread_rate: float = param(
-        0.196, ge=0, le=1, unit="probability/day",
+        0.26, ge=0, le=1, unit="probability/day",
         description="Daily chance at rung 5 that fighting on a segment spreads to a neighbouring segment "
                     "(times the rung's harm intensity at rungs 4 and 6).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -146,7 +146,7 @@ class BorderParams(_Group):
         2.0, ge=1, le=5, unit="multiple of rung 5",
         description="Intensity of harm at rung 6 (sustained war) relative to rung 5.", source="brief")
     military_death_rate: float = param(
-        0.657, ge=0, le=50, unit="deaths/side/segment-day",
+        1.04, ge=0, le=50, unit="deaths/side/segment-day",
         description="Mean military deaths per side per front segment per day at rung 5.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (Tajik military dead 6 in 2021; deaths by side in both episodes); calibrated")
@@ -177,12 +177,12 @@ class BorderParams(_Group):
         description="Share of dyad capability above which local superiority tempts escalation.",
         source="Cederman 1997 (GeoSim superiority threshold)")
     ceasefire_rate: float = param(
-        0.193, ge=0, le=1, unit="probability/day",
+        0.279, ge=0, le=1, unit="probability/day",
         description="Daily chance of a bilateral ceasefire at rung 3+ before ripeness and mediation.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (April 2021 ceasefire within days, agreed bilaterally); calibrated (clash durations)")
     ceasefire_unrest_lock: float = param(
-        14.0, ge=0, le=50, unit="factor per unit unrest",
+        23.9, ge=0, le=50, unit="factor per unit unrest",
         description="Division of the ceasefire hazard per unit of each government's unrest above the midpoint "
                     "0.5: a leader in trouble at home holds out against a ceasefire that ends the rally (0: off).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -241,7 +241,7 @@ class BorderParams(_Group):
                     "(the status quo's pace).",
         source="record (504 km agreed March 2021, 519 km Sept 2022: about a fifth of a segment a year)")
     talks_ripeness: float = param(
-        208.0, ge=0, le=500, unit="factor per unit hurt",
+        122.0, ge=0, le=500, unit="factor per unit hurt",
         description="Rise of a round's chance of success per unit of the lesser side's hurt (a mutually "
                     "hurting stalemate).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -328,19 +328,19 @@ class CommunityParams(_Group):
                     "side's exposure and its share of the fire).",
         source="record (incursions into villages, Sept 2022)")
     civilian_death_rate: float = param(
-        0.104, ge=0, le=100, unit="deaths per 1,000 residents per shelled day",
+        0.106, ge=0, le=100, unit="deaths per 1,000 residents per shelled day",
         description="Mean civilians killed per shelled village-day at full rung-5 fire, per 1,000 residents at home.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (civilians killed 37-51 in Sept 2022, HRW; most of the 36 Kyrgyz dead in April 2021); "
                "calibrated (both episodes)")
     homes_per_shelling: float = param(
-        1.37, ge=0, le=1_000, unit="homes per 1,000 residents per shelled day",
+        0.653, ge=0, le=1_000, unit="homes per 1,000 residents per shelled day",
         description="Mean homes destroyed per shelled village-day at full rung-5 fire, per 1,000 of the "
                     "village's census population.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (KG ~120 homes 2021, 613 homes 2022)")
     flight_rate: float = param(
-        0.98, ge=0, le=10, unit="/day",
+        0.846, ge=0, le=10, unit="/day",
         description="Daily hazard that a household of a front village flees, at shelling chance 1 and civil "
                     "society 1 (times both).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -440,8 +440,9 @@ class TajikistanParams(_Group):
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
     unrest_shock: float = gov("unrest_shock", 0.10, "article (opposition removed; Gorno-Badakhshan the last place "
                               "of civic resistance); the dated crackdowns of Nov 2021 and May 2022 are shocks")
-    escalation_intercept: float = gov("escalation_intercept", -4.96,
-                                      "ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+    escalation_intercept: float = gov("escalation_intercept", -6.14,
+                                      "ABC posterior median (experiments/calibration.toml; "
+                                      "data/posterior.parquet); "
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
                                         "calibrated (episode frequencies in the record)")
@@ -500,8 +501,9 @@ class KyrgyzstanParams(_Group):
     legitimacy: float = gov("legitimacy", 0.6, "record (Japarov elected Jan 2021 with 79 %); calibrated")
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
     unrest_shock: float = gov("unrest_shock", 0.05, "article (corruption, repression of opponents)")
-    escalation_intercept: float = gov("escalation_intercept", -5.02,
-                                      "ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+    escalation_intercept: float = gov("escalation_intercept", -7.37,
+                                      "ABC posterior median (experiments/calibration.toml; "
+                                      "data/posterior.parquet); "
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
                                         "calibrated (episode frequencies in the record)")
