@@ -124,12 +124,15 @@ class Design:
 
     def posterior_keeps(self) -> dict[str, np.ndarray]:
         """Per point, for each posterior parameter: does the point set its own value (a scenario or axis
-        that differs from the calibration's base), which the posterior draw then leaves alone?"""
+        that differs from the calibration's base scenario as it is now), which the posterior draw then
+        leaves alone? The base as it is now, not as it was when calibrated: once the baseline adopts the
+        calibrated values, the scenarios that extend it still take the draws."""
         post = self.posterior
+        base = load_scenario(post.meta.get("base", "baseline")).params
         out = {}
         for name in post.names:
             here = self.points[name].to_numpy() if name in self.varying else np.full(self.n_points, self.base.get(name))
-            out[name] = np.asarray(here != post.base_values.get(name), dtype=bool)
+            out[name] = np.asarray(here != base.get(name), dtype=bool)
         return out
 
     def problem(self) -> dict:
