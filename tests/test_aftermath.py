@@ -116,10 +116,12 @@ def load_scenario_params(name: str):
 
 def test_the_season_moves_clashes_into_spring_and_summer(baseline):
     """The farming and grazing season (both major episodes and three of five smaller clashes of 2021-22
-    fell in April-September: record) moves the baseline's clashes (entries into rung 4+)
-    from October-March into April-September: paired over the same replicates, the excess of
-    spring-summer over autumn-winter clashes rises by three standard errors and at least one clash
-    per replicate in two years. Over whole years the season moves clashes, not their number."""
+    fell in April-September: record) moves the baseline's fighting (days at rung 4+) from October-March
+    into April-September: paired over the same replicates, the excess of spring-summer over autumn-winter
+    days of fighting rises by three standard errors and by at least a fifth of the replicate's days of
+    fighting (measured +7.0 days of 25.6, z 8.4). Days, not entries into rung 4+: governments under unrest
+    hold out against ceasefires (border.ceasefire_unrest_lock), so clashes are fewer and longer and their
+    count understates the shift. Over whole years the season moves clashes, not their number."""
     import datetime as dt
 
     months = np.array([(dt.date(2022, 1, 1) + dt.timedelta(days=d)).month for d in range(1, DAYS + 1)])
@@ -128,12 +130,13 @@ def test_the_season_moves_clashes_into_spring_and_summer(baseline):
     def excess(amplitude):
         p = baseline.with_updates({"border.season_amplitude": amplitude}, "test")
         level = run_rows(p, np.arange(N), seed=SEED, days=DAYS, record=["level"]).series[:, :, 0]
-        clash = (level[1:] >= ladder.CLASH) & (level[:-1] < ladder.CLASH)
-        return (clash & summer).sum(axis=0) - (clash & ~summer).sum(axis=0).astype(float)
+        fighting = level[1:] >= ladder.CLASH
+        return (fighting & summer).sum(axis=0) - (fighting & ~summer).sum(axis=0).astype(float), fighting.sum(axis=0)
 
-    seasonal, flat = excess(baseline.border.season_amplitude), excess(0.0)
+    (seasonal, days_seasonal), (flat, _) = excess(baseline.border.season_amplitude), excess(0.0)
     d = seasonal - flat
-    assert d.mean() >= 1.0 and d.mean() / (d.std(ddof=1) / np.sqrt(N)) >= 3, (seasonal.mean(), flat.mean())
+    assert d.mean() >= 0.2 * days_seasonal.mean(), (d.mean(), days_seasonal.mean())
+    assert d.mean() / (d.std(ddof=1) / np.sqrt(N)) >= 3, (seasonal.mean(), flat.mean())
 
 
 def test_governments_in_trouble_at_home_hold_out_against_a_ceasefire():
