@@ -1,11 +1,13 @@
 """Run the mediation comparison and write its table and forest plot into the README.
 
-    python experiments/mediation_readme.py [--results runs/mediation] [--workers 2]
+    python experiments/mediation_readme.py [--results runs/mediation] [--workers 2] [--posterior FILE]
 
 Runs ``experiments/mediation_comparison.toml`` (unless ``--results`` names a finished sweep of it),
 compares every scenario with the baseline (``borderSim compare``), replaces the table between the
-README's markers and copies the forest plot to ``docs/img/mediation_forest.png``. Rerun it whenever
-the model's numbers change.
+README's markers and copies the forest plot to ``docs/img/mediation_forest.png``. Then compares the
+same experiment over the shipped posterior (``borderSim compare --posterior``, default
+``src/borderSim/data/posterior.parquet``) and writes which conclusions survive the parameters'
+uncertainty between the second pair of markers. Rerun it whenever the model's numbers change.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from borderSim.cli.main import main as cli
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 BEGIN, END = "<!-- BEGIN GENERATED (experiments/mediation_readme.py) -->", "<!-- END GENERATED -->"
+BEGIN_POST = "<!-- BEGIN GENERATED (experiments/mediation_readme.py --posterior) -->"
+POSTERIOR = ROOT / "src" / "borderSim" / "data" / "posterior.parquet"
 METRICS = ["reached_rung5", "deaths_KG", "deaths_TJ", "displaced_peak_KG", "displaced_peak_TJ", "days_rung5plus"]
 
 
@@ -27,6 +31,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", type=Path, help="a finished sweep of mediation_comparison.toml (default: run it)")
     ap.add_argument("--workers", default="2")
+    ap.add_argument("--posterior", type=Path, default=POSTERIOR, help="posterior samples (default: the shipped one)")
     args = ap.parse_args()
     results = args.results
     if results is None:
@@ -40,13 +45,24 @@ def main() -> int:
     code = cli(["compare", str(results), "--metrics", *METRICS, "--out", str(out)])
     if code:
         return code
-    table = (out / "table.md").read_text(encoding="utf-8")
-    text = README.read_text(encoding="utf-8")
-    start, stop = text.index(BEGIN) + len(BEGIN), text.index(END)
-    README.write_text(text[:start] + "\n" + table + text[stop:], encoding="utf-8")
+    text = _insert(README.read_text(encoding="utf-8"), BEGIN, (out / "table.md").read_text(encoding="utf-8"))
+    post = results / "compare-readme-posterior"
+    code = cli(["compare", str(results), "--metrics", *METRICS, "--out", str(post), "--posterior",
+                str(args.posterior), "--workers", args.workers])
+    if code:
+        return code
+    both = results / "compare_posterior" / "contrasts.md"     # compare --posterior writes beside the results
+    text = _insert(text, BEGIN_POST, both.read_text(encoding="utf-8"))
+    README.write_text(text, encoding="utf-8")
     shutil.copyfile(out / "forest.png", ROOT / "docs" / "img" / "mediation_forest.png")
     print(f"updated {README} and docs/img/mediation_forest.png")
     return 0
+
+
+def _insert(text: str, begin: str, body: str) -> str:
+    start = text.index(begin) + len(begin)
+    stop = text.index(END, start)
+    return text[:start] + "\n" + body + text[stop:]
 
 
 if __name__ == "__main__":

@@ -7,10 +7,21 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from borderSim.geography import segment_ids
-from borderSim.schema import Parameters, specs
+from borderSim.schema import MAX_SHOCKS, Parameters, Shock, specs
+
+
+def extreme_shocks(start: dt.date = dt.date(2022, 9, 14)) -> tuple[Shock, ...]:
+    """As many shocks as allowed, each of the largest size, half-lives at both ends of their range, on both
+    sides, of both kinds, before, on and after ``start``."""
+    return tuple(Shock(date=start + dt.timedelta(days=7 * (k - MAX_SHOCKS // 2)),
+                       side=("tajikistan", "kyrgyzstan")[k % 2], kind=("unrest", "legitimacy")[(k // 2) % 2],
+                       size=1.0, half_life_days=(1.0, 3650.0)[(k // 4) % 2], event="edge", source="test")
+                 for k in range(MAX_SHOCKS))
 
 
 def value_strategy(s):
+    if s.is_list:
+        return st.sampled_from(((), extreme_shocks(), s.default))
     if s.name == "border.trigger_segment":
         return st.sampled_from(("none", *segment_ids()))
     if s.choices is not None:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import borderSim
 from borderSim.calibration.problem import read_calibration
 from borderSim.calibration.simulate import statistic
 from borderSim.cli.main import main
@@ -344,3 +345,26 @@ def test_bench_calibration_reports_throughput_and_end_to_end(tmp_path):
     assert e["candidates"] == sum(g["candidates"] for g in e["generations"]) >= 3 * 10
     files = benchmark.write(report, tmp_path)
     assert "500,000 candidates would take" in files[1].read_text()
+
+
+def test_the_shipped_posterior_draws_over_the_calibrated_baseline(tmp_path):
+    """The baseline has adopted the calibrated values, so its values differ from those the calibration
+    started from; the shipped posterior must still be drawn at the baseline and at the scenarios that
+    extend it (a point keeps its own value only where it differs from the base scenario as it is now)."""
+    from borderSim.experiments.posterior import draw_indices, read_posterior
+    from borderSim.experiments.store import open_results
+
+    shipped = Path(borderSim.__file__).parent / "data" / "posterior.parquet"
+    exp = tmp_path / "exp.toml"
+    exp.write_text('description = "shipped posterior"\nscenarios = ["baseline", "osce_facilitative"]\n'
+                   'reference = "baseline"\nreplicates = 8\ndays = 30\nseed = 5\n')
+    out = tmp_path / "swept"
+    assert main(["sweep", str(exp), "--out", str(out), "--posterior", str(shipped), "--quiet"]) == 0
+    r = open_results(out)
+    post = read_posterior(shipped)
+    idx = draw_indices(np.cumsum(post.weights), 5, np.arange(8))
+    values = {n: post.samples[idx, j] for j, n in enumerate(post.names)}
+    for point, name in enumerate(["baseline", "osce_facilitative"]):
+        expected = evaluate_rows(load_scenario(name).params, values, np.arange(8), seed=5, days=30).summary
+        got = r.summary[r.summary.point == point].drop(columns="point").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected.reset_index(drop=True), check_exact=True, check_dtype=False)

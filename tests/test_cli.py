@@ -77,11 +77,11 @@ def test_default_output_goes_to_a_new_folder_under_runs(tmp_path, monkeypatch):
 
 def test_set_overrides_reach_the_manifest(tmp_path):
     out = tmp_path / "r"
-    assert run_cli("run", "baseline", *SHORT, "--set", "russia.bias=-0.3", "--set", "western.style=manipulative",
+    assert run_cli("run", "baseline", *SHORT, "--set", "russia.bias=-0.3", "--set", "osce.style=manipulative",
                    "--out", str(out)) == 0
     man = json.loads((out / "manifest.json").read_text())
     assert man["parameters"]["russia.bias"] == -0.3
-    assert man["scenario"]["overrides"]["western.style"] == "manipulative"
+    assert man["scenario"]["overrides"]["osce.style"] == "manipulative"
 
 
 def bad_toml(tmp_path: Path) -> str:
@@ -281,8 +281,9 @@ def test_a_chunk_that_cannot_fit_in_memory_is_refused_before_running(tmp_path, m
     _one_line_error(capsys, "--chunk-size: 10000000: needs about 81.9 GB of memory for 730 days")
     assert not out.exists()
     assert run_cli("run", "baseline", "--replicates", "100000", "--chunk-size", "100000", "--out", str(out)) == 2
-    _one_line_error(capsys, "needs about 16.9 GB of memory for 730 days but 4.0 GB is available; expected at "
-                    "most 18,933 rows")
+    need, fits = budget.chunk_bytes(100_000, 730, True), int(0.8 * 4_000_000_000 // budget.chunk_bytes(1, 730, True))
+    _one_line_error(capsys, f"needs about {need / 1e9:.1f} GB of memory for 730 days but 4.0 GB is available; "
+                    f"expected at most {fits:,} rows")
 
 
 def test_series_that_cannot_fit_on_the_disk_are_refused_before_running(tmp_path, monkeypatch, capsys):

@@ -20,6 +20,7 @@ from borderSim.geography import load_geography
 from borderSim.rules.communities import housing_stock
 from borderSim.scenarios import load_scenario
 from borderSim.schema import Parameters, specs
+from tests.strategies import extreme_shocks
 
 BASE = load_scenario("september_2022").params     # starts at a standoff: every mechanism is exercised
 NAN_ALLOWED = {"first_day_rung5", "major_clash_days_mean", "days_to_first_ceasefire", "ceasefire_survival",
@@ -31,12 +32,19 @@ MODEL_SPECS = [s for s in specs() if s.group != "simulation" or s.name == "simul
 
 
 def edges(s) -> list:
-    """The values at the ends of a parameter's range (every choice for categorical ones)."""
+    """The values at the ends of a parameter's range (every choice for categorical ones; no shock and the
+    most extreme shocks for the list of dated shocks)."""
+    if s.is_list:
+        return [(), extreme_shocks()]
     if s.choices is not None:
         return list(s.choices)
     if s.type is dt.date:
         return [dt.date(2000, 1, 1), dt.date(2030, 12, 31)]
     return [s.type(s.ge), s.type(s.le)]
+
+
+def _label(v) -> str:
+    return f"{len(v)} shocks" if isinstance(v, tuple) else str(v)
 
 
 class Watch:
@@ -69,7 +77,7 @@ def run_and_check(params: Parameters, replicates: int = 4, days: int = 50) -> Wa
 
 
 @pytest.mark.parametrize(("name", "value"), [(s.name, v) for s in MODEL_SPECS for v in edges(s)],
-                         ids=[f"{s.name}={v}" for s in MODEL_SPECS for v in edges(s)])
+                         ids=[f"{s.name}={_label(v)}" for s in MODEL_SPECS for v in edges(s)])
 def test_each_edge_value_alone_keeps_the_run_finite_and_the_governments_choosing(name, value):
     watch = run_and_check(BASE.with_updates({name: value}, "test"))
     assert watch.moves > 0, f"{name}={value}: no government moved in 4 replicates x 50 days"

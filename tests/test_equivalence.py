@@ -18,6 +18,7 @@ from borderSim.core.run import iter_chunks, run_rows
 from borderSim.geography import segment_ids
 from borderSim.model import BorderModel
 from borderSim.scenarios import load_scenario, shipped_names
+from tests.strategies import extreme_shocks
 
 MAX_DAYS = 240
 
@@ -78,10 +79,10 @@ def test_the_equivalence_suite_covers_major_clashes_and_broken_ceasefires():
 
 
 def test_engines_agree_under_varied_parameters(baseline):
-    p = baseline.with_updates({"western.willingness": 0.6, "western.style": "manipulative",
-                               "western.security_assistance": 0.3, "russia.mediation_propensity": 0.8,
-                               "china.pressure_propensity": 0.7, "western.joint_with_russia": True,
-                               "western.preventive": True, "tajikistan.escalation_intercept": -5.0})
+    p = baseline.with_updates({"us.willingness": 0.6, "osce.willingness": 0.4, "osce.style": "manipulative",
+                               "us.security_assistance": 0.3, "russia.mediation_propensity": 0.8,
+                               "china.pressure_propensity": 0.7, "osce.joint_with_russia": True,
+                               "eu.preventive": True, "tajikistan.escalation_intercept": -5.0})
     assert_same(p, 11, [0, 1, 2], 200)
 
 
@@ -100,7 +101,7 @@ def test_replicate_trajectory_does_not_depend_on_batch_or_chunking(baseline):
 def test_parameter_points_vary_along_the_batch(baseline):
     """Rows with different parameters in one batch equal each point run on its own."""
     points = [baseline, baseline.with_updates({"border.demarcated_share": 1.0}),
-              baseline.with_updates({"russia.bias": -1.0, "western.willingness": 0.5})]
+              baseline.with_updates({"russia.bias": -1.0, "eu.willingness": 0.5})]
     together = run_rows(points, np.array([4, 4, 4]), seed=9, days=150, record=True)
     for i, p in enumerate(points):
         alone = run_rows(p, np.array([4]), seed=9, days=150, record=True)
@@ -121,7 +122,9 @@ def switches(params) -> list[tuple[str, object]]:
         value = params.get(s.name)
         if not s.batch or s.name == "simulation.start_date":
             continue
-        if s.type is bool:
+        if s.is_list:
+            out.append((s.name, () if value else extreme_shocks()))
+        elif s.type is bool:
             out.append((s.name, not value))
         elif s.choices is not None:
             out += [(s.name, c) for c in s.choices if c != value]
@@ -137,6 +140,8 @@ def is_off(name: str, params) -> bool:
     """The baseline switches this mechanism off: a flag that is off, a categorical at its default, a
     number at an end of its range (a rate, share or delay at 0)."""
     s, value = schema.spec(name), params.get(name)
+    if s.is_list:
+        return not value
     if s.type is bool:
         return not value
     if s.choices is not None:

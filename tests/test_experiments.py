@@ -168,14 +168,14 @@ description = "x"
 scenarios = ["baseline", "multiparty", "us_eu_manipulative", "april_2021"]
 [axes]
 "tajikistan.patron_weight" = [0.5, 2.0]
-"western.style" = ["facilitative", "manipulative"]
+"us.style" = ["facilitative", "manipulative"]
 """))
     design = build_design(exp)
     rows = np.array([0, 3, 5, 5, 12, 15, 1])
     fast = compile_rows(design.base, design.values(rows), geo, len(rows))
     slow = compile_params([design.params(int(p)) for p in rows], geo)
-    for group in ("simulation", "border", "communities", "tajikistan", "kyrgyzstan", "russia", "china", "western",
-                  "gov"):
+    for group in ("simulation", "border", "communities", "tajikistan", "kyrgyzstan", "domestic", "russia", "china",
+                  "mediation", "osce", "eu", "us", "gov"):
         for key, v in vars(getattr(slow, group)).items():
             np.testing.assert_array_equal(getattr(getattr(fast, group), key), v, err_msg=f"{group}.{key}")
             assert getattr(getattr(fast, group), key).dtype == v.dtype
@@ -187,13 +187,13 @@ description = "x"
 scenarios = ["baseline", "osce_facilitative"]
 reference = "baseline"
 [axes]
-"western.delay_days" = [0, 30]
+"eu.delay_days" = [0, 30]
 """))
     d = build_design(exp).points
     assert d["label"].tolist() == ["baseline", "baseline: delay_days=0", "baseline: delay_days=30",
                                    "osce_facilitative: delay_days=0", "osce_facilitative: delay_days=30"]
     assert d["reference"].tolist() == [True, False, False, False, False]
-    assert d["western.delay_days"].tolist() == [0, 0, 30, 0, 30]
+    assert d["eu.delay_days"].tolist() == [1, 0, 30, 0, 30]   # the reference keeps the EU's default
 
 
 def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(reference, tmp_path, monkeypatch, capsys):

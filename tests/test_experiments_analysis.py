@@ -146,7 +146,7 @@ samples = 60
 [axes]
 "border.initial_level" = { low = 0, high = 6 }
 "china.pressure_strength" = { low = 0, high = 10 }
-"western.perceived_bias" = { low = -1, high = 1 }
+"us.perceived_bias" = { low = -1, high = 1 }
 """)
     report = discover.run(out, outcome="reached_rung5")
     assert report.limits.index.tolist() == ["border.initial_level"]
@@ -164,8 +164,8 @@ reference = "baseline"
 replicates = 10
 days = 60
 [axes]
-"western.willingness" = [0.1, 0.5]
-"western.delay_days" = [0, 20]
+"eu.willingness" = [0.1, 0.5]
+"eu.delay_days" = [0, 20]
 """)
     report = compare.run(out, n_boot=200)
     assert "heatmap_reached_rung5.png" in report.figures

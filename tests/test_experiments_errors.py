@@ -50,8 +50,8 @@ def interrupted(tmp: Path, monkeypatch) -> str:
 
 
 CASES = [
-    ("unknown axis parameter", lambda t, m: ["sweep", exp(t, axis('"western.wilingness" = [0.1]'))],
-     "did you mean western.willingness"),
+    ("unknown axis parameter", lambda t, m: ["sweep", exp(t, axis('"osce.wilingness" = [0.1]'))],
+     "did you mean osce.willingness"),
     ("range outside bounds", lambda t, m: ["sweep", exp(t, axis('"russia.bias" = { low = -2, high = 1 }', "lhs",
                                                                 "samples = 4"))], "outside the schema's bounds"),
     ("empty design", lambda t, m: ["sweep", exp(t, axis('"russia.bias" = []'))], "design would be empty"),

@@ -21,11 +21,11 @@ def test_incident_kernel_equals_the_numpy_rule(seed, day, scale):
     b, v = 300, GEO.n_villages
     keys = replicate_keys(seed, np.arange(b))
     hazard, grievance = rng.uniform(0, 0.05 * scale, (b, v)), rng.uniform(0, 1, (b, v))
-    daily, season = rng.uniform(0.3, 3, (b, 1)), rng.uniform(0.4, 1.6, (b, 1))
+    daily = rng.uniform(0.3, 3, (b, 1)) * rng.uniform(0.4, 1.6, (b, 1))
     slots = np.arange(v)
-    p = communities.incident_probability(hazard, grievance, daily, season, np.flatnonzero(GEO.water_point))
+    p = communities.incident_probability(hazard, grievance, daily)
     expected = np.nonzero(uniform(keys, day, Stream.INCIDENT, slots) < p)
-    got = kernels.incidents(keys, day, slots, hazard, grievance, daily, season, GEO.water_point)
+    got = kernels.incidents(keys, day, slots, hazard, grievance, daily)
     assert all(np.array_equal(e, g) for e, g in zip(expected, got, strict=True))
 
 

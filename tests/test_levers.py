@@ -45,21 +45,12 @@ def test_russian_bias_toward_tajikistan_more_tajik_escalation(baseline):
 
 
 def test_western_mediation_more_ceasefires():
-    """From the September 2022 standoff, Western mediation raises the ceasefires agreed per day of
-    standoff or fighting (mediated ceasefires also hold better, so the raw count can fall)."""
+    """From the September 2022 standoff, Western (EU) mediation raises the ceasefires agreed per day of
+    standoff or fighting (mediated ceasefires also hold better, so the raw count can fall). A per-replicate
+    ratio is noisy (about one ceasefire a replicate in 60 days; Russia competes for the mediation: its offers
+    rise when the EU steps in), so 4,000 replicates: measured +7 % (+0.0087 of 0.124, z 6.1)."""
     sept = load_scenario("september_2022").params
     per_day = lambda s: s.ceasefires_agreed / (s.days_rung3plus + 1)  # noqa: E731  (+ day 0, at rung 3)
-    ref, new, z = paired(sept, {"western.willingness": 0.8, "western.resources": 0.8}, per_day,
+    ref, new, z = paired(sept, {"eu.willingness": 0.8, "eu.resources": 0.8}, per_day, n=4000,
                          scenario_days=60)
     assert_effect(ref, new, z, sign=1, margin=0.05)
-
-
-def test_chinese_pressure_shorter_major_clashes(baseline):
-    ref, new, z = paired(baseline, {"china.pressure_propensity": 0.8}, "days_rung5plus")
-    assert_effect(ref, new, z, sign=-1, margin=0.15)
-    # and per major episode, pooled over replicates
-    base = run_rows(baseline, np.arange(N), seed=SEED, days=DAYS).summary
-    pressed = run_rows(baseline.with_updates({"china.pressure_propensity": 0.8}, "t"), np.arange(N),
-                       seed=SEED, days=DAYS).summary
-    per_episode = lambda s: s.days_rung5plus.sum() / s.major_episodes.sum()  # noqa: E731
-    assert per_episode(pressed) < per_episode(base)

@@ -26,7 +26,7 @@ def _const(value: float, width: int = 1):
 #: A throwaway mediator: eager to offer, mildly pro-Kyrgyz, with pressure, an effect on the ceasefire
 #: hazard and monitors; and Russia mediating jointly with it.
 GHOST = mediators.Mediator(
-    key="ghost", group="western", name="the Ghost", label="Ghost mediators", offer_stream=40, accept_stream=41,
+    key="ghost", group="osce", name="the Ghost", label="Ghost mediators", offer_stream=40, accept_stream=41,
     offer_probability=_const(0.4), bias=_const(-0.1), pressure=_const(0.8, 2), ceasefire_effect=_const(3.0),
     monitors=_const(0.3), describe=lambda p: "ghostly mediation")
 GHOST_WITH_RUSSIA = Joint("ghost", "russia", lambda P: np.ones((P.batch, 1), dtype=bool))
@@ -71,16 +71,16 @@ def test_the_event_log_names_a_registered_mediator():
 
 def test_the_registry_refuses_clashing_entries():
     before = mediators.MEDIATORS, mediators.JOINTS
-    with pytest.raises(ValueError, match="unique"), mediators.registered(mediators.WEST):
+    with pytest.raises(ValueError, match="unique"), mediators.registered(mediators.EU):
         pass
     reused = mediators.Mediator(**{**vars(GHOST), "offer_stream": Stream.CHINA})
     with pytest.raises(ValueError, match="streams"), mediators.registered(reused):
         pass
-    nobody = Joint("west", "nobody", GHOST.bias)
+    nobody = Joint("eu", "nobody", GHOST.bias)
     with pytest.raises(ValueError, match="unknown"), mediators.registered(joints=(nobody,)):
         pass
     assert before == (mediators.MEDIATORS, mediators.JOINTS)   # unchanged after a refusal
 
 
 def test_style_codes_follow_the_schema():
-    assert tuple(s.name.lower() for s in Style) == schema.spec("western.style").choices
+    assert tuple(s.name.lower() for s in Style) == schema.spec("us.style").choices

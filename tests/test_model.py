@@ -15,7 +15,7 @@ def test_agents_of_every_kind(baseline, geo):
     assert kinds == {Tajikistan, Kyrgyzstan, Village, China, Mediator}
     assert len(m.agents_by_type[Village]) == geo.n_villages
     assert [a.name for a in m.agents_by_type[Mediator]] == [spec.label for spec in MEDIATORS]
-    assert m.mediator("west").spec.key == "west"
+    assert m.mediator("eu").spec.key == "eu"
     assert sum(v.population for v in m.villages) == geo.population.sum()
 
 

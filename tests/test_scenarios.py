@@ -11,8 +11,8 @@ from borderSim.errors import InputError
 from borderSim.scenarios import load_scenario, parse_assignment, shipped_dir, shipped_names, with_overrides
 from borderSim.schema import Parameters
 
-SHIPPED = {"baseline", "csto_mediation", "china_pressure", "osce_facilitative", "us_eu_manipulative",
-           "multiparty", "demarcation_treaty", "april_2021", "september_2022"}
+SHIPPED = {"baseline", "csto_mediation", "china_pressure", "china_restrains", "osce_facilitative",
+           "us_eu_manipulative", "multiparty", "demarcation_treaty", "april_2021", "september_2022"}
 
 
 def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
@@ -64,7 +64,7 @@ BAD = [
     ("int field given a float", 'description = "x"\n[simulation]\ndays = 3.5\n', "simulation.days",
      "int from 1 to 36500"),
     ("out of range", 'description = "x"\n[russia]\nbias = 3\n', "russia.bias", "from -1 to 1"),
-    ("bad choice", 'description = "x"\n[western]\nstyle = "coercive"\n', "western.style",
+    ("bad choice", 'description = "x"\n[us]\nstyle = "coercive"\n', "us.style",
      "facilitative, manipulative"),
     ("unknown segment", 'description = "x"\n[border]\ntrigger_segment = "mars"\n', "border.trigger_segment",
      "vorukh"),
@@ -172,8 +172,8 @@ def test_extends_cycle(tmp_path):
 
 def test_command_line_overrides_parse_as_toml_values():
     assert parse_assignment("russia.bias=0.8") == ("russia.bias", 0.8)
-    assert parse_assignment("western.style=manipulative") == ("western.style", "manipulative")
-    assert parse_assignment("western.preventive=true") == ("western.preventive", True)
+    assert parse_assignment("us.style=manipulative") == ("us.style", "manipulative")
+    assert parse_assignment("osce.preventive=true") == ("osce.preventive", True)
     sc = with_overrides(load_scenario("baseline"), ["russia.bias=-0.2", "simulation.days=10"])
     assert sc.params.russia.bias == -0.2 and sc.params.simulation.days == 10
     with pytest.raises(InputError, match=r"did you mean russia\.bias"):

@@ -210,9 +210,9 @@ def test_stepping_stops_at_the_scenario_horizon():
 def test_overrides_travel_as_keywords():
     assert controls.kwarg_name("russia.bias") == "russia__bias"
     assert controls.param_name("russia__bias") == "russia.bias"
-    m = VizModel("baseline", seed="5", russia__bias=-0.5, western__style="manipulative",
+    m = VizModel("baseline", seed="5", russia__bias=-0.5, us__style="facilitative",
                  border__demarcated_share=1)
-    assert (m.params.russia.bias, m.params.western.style, m.seed) == (-0.5, "manipulative", 5)
+    assert (m.params.russia.bias, m.params.us.style, m.seed) == (-0.5, "facilitative", 5)
     assert m.params.border.demarcated_share == 1.0
     assert VizModel("baseline", seed=" ").seed == load_scenario("baseline").params.simulation.seed
 
@@ -240,7 +240,7 @@ def test_a_bad_seed_typed_on_the_page_falls_back_visibly(seed):
 def test_slider_steps_and_inputs():
     assert controls.slider_step(0, 1) == pytest.approx(0.01)
     assert controls.slider_step(-5, 5) == pytest.approx(0.1)
-    assert controls.user_input("western.preventive", False)["type"] == "Checkbox"
+    assert controls.user_input("osce.preventive", False)["type"] == "Checkbox"
     assert controls.user_input("china.pressure_duration", 30)["type"] == "SliderInt"
     params = controls.model_params("baseline", load_scenario("baseline").params, 3)
     kwargs = controls.initial_kwargs(params)

@@ -1,6 +1,7 @@
-"""The border's geography: segments and villages, read from ``data/geography.toml``.
+"""The border's geography: segments, the links between them and villages, read from ``data/geography.toml``.
 
-Villages are ordered by segment (west to east) so that per-segment reductions are contiguous.
+Villages are ordered by segment (in segment order) so that per-segment reductions are contiguous; a
+segment may have none (a stretch with no exposed settlement).
 Sides are indexed 0 = Tajikistan, 1 = Kyrgyzstan throughout the package. A :class:`Geography` is
 shared (``load_geography`` caches it), so its arrays are read-only.
 """
@@ -31,6 +32,7 @@ class Geography:
     segment_exclave: np.ndarray    # (S,) bool
     segment_water: np.ndarray      # (S,) bool
     demarcation_rank: np.ndarray   # (S,) int, 1 = agreed first
+    adjacency: np.ndarray          # (S, S) bool, symmetric: segments next to each other along the line
     village_names: tuple[str, ...]
     side: np.ndarray               # (V,) int, 0 TJ / 1 KG
     segment: np.ndarray            # (V,) int segment index
@@ -64,18 +66,38 @@ class Geography:
         return _read_only(m)
 
     @functools.cached_property
+    def hops(self) -> np.ndarray:
+        """(S, S) int64 steps along the adjacency between segments (-1 where none connects them)."""
+        n = self.n_segments
+        out = np.full((n, n), -1, dtype=np.int64)
+        for start in range(n):
+            reached = np.zeros(n, dtype=bool)
+            reached[start] = True
+            frontier, k = reached.copy(), 0
+            while frontier.any():
+                out[start, frontier] = k
+                frontier = self.adjacency[frontier].any(axis=0) & ~reached
+                reached |= frontier
+                k += 1
+        return _read_only(out)
+
+    def by_segment(self, values: np.ndarray) -> np.ndarray:
+        """(n, S) sums of (n, V) village ``values`` per segment, added in village order (no BLAS, whose
+        summation order may depend on the batch size: the engines must agree bit for bit)."""
+        out = np.zeros((values.shape[0], self.n_segments))
+        for v, s in enumerate(self.segment):
+            out[:, s] += values[:, v]
+        return out
+
+    @functools.cached_property
     def side_population(self) -> np.ndarray:
         """(2,) initial population of the modelled villages by side."""
         return _read_only(self.population @ self.side_onehot)
 
     @functools.cached_property
-    def segment_distance_km(self) -> np.ndarray:
-        """(S, S) great-circle distance between segment centroids (mean of their villages' coordinates)."""
-        lat = np.radians([self.lat[self.segment == i].mean() for i in range(self.n_segments)])
-        lon = np.radians([self.lon[self.segment == i].mean() for i in range(self.n_segments)])
-        h = (np.sin((lat[:, None] - lat) / 2) ** 2
-             + np.cos(lat)[:, None] * np.cos(lat) * np.sin((lon[:, None] - lon) / 2) ** 2)
-        return _read_only(2 * 6371.0 * np.arcsin(np.sqrt(h)))   # haversine
+    def adjacency_float(self) -> np.ndarray:
+        """(S, S) float64 adjacency, for counting a segment's neighbours in a set by a matrix product."""
+        return _read_only(self.adjacency.astype(np.float64))
 
     def segment_index(self, sid: str) -> int:
         return self.segment_ids.index(sid)
@@ -111,6 +133,19 @@ def _read(path: Path | None) -> dict:
         return tomllib.load(fh)
 
 
+def _adjacency(edges: list[dict], ids: tuple[str, ...]) -> np.ndarray:
+    """(S, S) symmetric bool matrix of the undirected ``edges`` (``a``, ``b`` segment ids)."""
+    a = np.zeros((len(ids), len(ids)), dtype=bool)
+    for e in edges:
+        bad = [x for x in (e["a"], e["b"]) if x not in ids]
+        if bad or e["a"] == e["b"]:
+            raise ValueError(f"geography: edge {e['a']} - {e['b']}: "
+                             + (f"unknown segment {bad[0]}" if bad else "a segment cannot border itself"))
+        i, j = ids.index(e["a"]), ids.index(e["b"])
+        a[i, j] = a[j, i] = True
+    return a
+
+
 @functools.cache
 def load_geography(path: Path | None = None) -> Geography:
     """Load and check the geography data file (the packaged one by default)."""
@@ -119,9 +154,9 @@ def load_geography(path: Path | None = None) -> Geography:
     ids = tuple(s["id"] for s in segs)
     length = np.array([float(s["length_km"]) for s in segs])
     vills = sorted(data["villages"], key=lambda v: (ids.index(v["segment"]), v["name"]))
-    missing = [sid for sid in ids if not any(v["segment"] == sid for v in vills)]
-    if missing:
-        raise ValueError(f"geography: segments without villages: {', '.join(missing)}")
+    unknown = sorted({v["segment"] for v in vills} - set(ids))
+    if unknown:
+        raise ValueError(f"geography: villages on unknown segments: {', '.join(unknown)}")
     return Geography(
         segment_ids=ids,
         segment_names=tuple(s["name"] for s in segs),
@@ -130,6 +165,7 @@ def load_geography(path: Path | None = None) -> Geography:
         segment_exclave=np.array([bool(s["exclave"]) for s in segs]),
         segment_water=np.array([bool(s["water_point"]) for s in segs]),
         demarcation_rank=np.array([int(s["demarcation_rank"]) for s in segs]),
+        adjacency=_adjacency(data.get("edges", []), ids),
         village_names=tuple(v["name"] for v in vills),
         side=np.array([SIDES.index(v["side"]) for v in vills], dtype=np.int64),
         segment=np.array([ids.index(v["segment"]) for v in vills], dtype=np.int64),

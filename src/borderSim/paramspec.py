@@ -50,13 +50,27 @@ class ParamSpec:
         return None
 
     @property
+    def is_list(self) -> bool:
+        """A list of tables (``domestic.shocks``), not one value: no range, no axis, no slider."""
+        return typing.get_origin(self.type) is tuple
+
+    @property
+    def item_fields(self) -> tuple[str, ...]:
+        """The keys of each table of a list parameter."""
+        return tuple(typing.get_args(self.type)[0].model_fields) if self.is_list else ()
+
+    @property
     def type_name(self) -> str:
         if typing.get_origin(self.type) is Literal:
             return "choice"
+        if self.is_list:
+            return "list"
         return getattr(self.type, "__name__", str(self.type))
 
     def allowed(self) -> str:
         """Human-readable allowed values."""
+        if self.is_list:
+            return f"a list of tables with keys {', '.join(self.item_fields)}"
         if self.choices is not None:
             return "one of " + ", ".join(shown(c).strip('"') for c in self.choices)
         if self.type is dt.date:
@@ -64,6 +78,17 @@ class ParamSpec:
         if self.ge is not None and self.le is not None:
             return f"{self.type_name} from {_fmt(self.ge)} to {_fmt(self.le)}"
         return self.type_name
+
+
+def plain(value: Any) -> Any:
+    """A parameter value as JSON can hold it: dates as ISO text, a list of tables as a list of dicts."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value
 
 
 def _fmt(x: float) -> str:
@@ -167,6 +192,14 @@ class ParamTable:
             name = ".".join(loc[:2])
             if name not in self._by_name:
                 raise InputError(where, name or None, e["msg"]) from None
+            spec = self.spec(name)
+            if spec.is_list and len(loc) > 2:   # one entry of a list of tables
+                entry = f"entry {int(loc[2]) + 1}" if loc[2].isdigit() else loc[2]
+                key = ".".join(loc[3:])
+                if e["type"] == "missing":
+                    raise InputError(where, name, f"{entry}: {key} is missing; expected {spec.allowed()}") from None
+                raise InputError(where, name, f"{entry}{' ' + key if key else ''}: {shown(e.get('input'))} is not "
+                                 f"allowed ({e['msg'][0].lower() + e['msg'][1:]}); expected {spec.allowed()}") from None
             got = updates.get(name, e.get("input"))
             raise InputError(where, name, f"{shown(got)} is not allowed; expected {self.spec(name).allowed()}"
                              + _hint(self.spec(name), got)) from None

@@ -15,9 +15,16 @@ REFERENCES: dict[str, str] = {
         "Human Rights Watch (May 2023); World Bank remittance data."
     ),
     "brief": "The borderSim model brief (shared model-brief.md).",
+    "Baker & Oneal 2001": (
+        "Baker, W. D. & Oneal, J. R. (2001). Patriotism or opinion leadership? The nature and origins of the "
+        "'rally 'round the flag' effect. Journal of Conflict Resolution 45(5)."
+    ),
     "Beardsley 2008": (
         "Beardsley, K. (2008). Agreement without peace? International mediation and time inconsistency "
         "problems. American Journal of Political Science 52(4)."
+    ),
+    "Beardsley 2011": (
+        "Beardsley, K. (2011). The Mediation Dilemma. Cornell University Press."
     ),
     "Beardsley et al. 2006": (
         "Beardsley, K., Quinn, D., Biswas, B. & Wilkenfeld, J. (2006). Mediation style and crisis outcomes. "
@@ -47,6 +54,10 @@ REFERENCES: dict[str, str] = {
         "Fortna, V. P. (2003). Scraps of paper? Agreements and the durability of peace. International "
         "Organization 57(2)."
     ),
+    "Gartner & Segura 1998": (
+        "Gartner, S. S. & Segura, G. M. (1998). War, casualties, and public opinion. Journal of Conflict "
+        "Resolution 42(3)."
+    ),
     "Grimm et al. 2020": (
         "Grimm, V. et al. (2020). The ODD protocol for describing agent-based and other simulation models: "
         "a second update to improve clarity, replication, and structural realism. JASSS 23(2) 7."
@@ -66,6 +77,23 @@ REFERENCES: dict[str, str] = {
     "Lim et al. 2007": (
         "Lim, M., Metzler, R. & Bar-Yam, Y. (2007). Global pattern formation and ethnic/cultural violence. "
         "Science 317(5844)."
+    ),
+    "OSCE Bishkek 2024": (
+        "OSCE Programme Office in Bishkek, 'About us' (bishkek.osce.org/node/660455): 124 fixed-term staff at "
+        "31 Dec 2024, 2021 Unified Budget EUR 6,811,000; OSCE Border Management Staff College, Dushanbe (since 2009)."
+    ),
+    "BOMCA 2021": (
+        "Border Management Programme in Central Asia, phase 10 (bomca-eu.org, 'Background'; Latvian State Border "
+        "Guard; ICMPD): EUR 21.65 m over 54 months from 1 April 2021, five countries."
+    ),
+    "US Embassy Dushanbe 2021": (
+        "U.S. Embassy Dushanbe, 'U.S.-Tajikistan Security Assistance Fact Sheet' (tj.usembassy.gov, 2021/22): "
+        "> $330 m in security-sector assistance since 1992, $11.4 m in the preceding year, > $60 m committed "
+        "for the next two years."
+    ),
+    "US Mission to the OSCE 2017": (
+        "U.S. Mission to the OSCE, interpretative statement on the decision on the Programme Office in Dushanbe, "
+        "1 June 2017 (osce.usmission.gov): the host governments narrowed the OSCE mandates."
     ),
     "Regan & Stam 2000": (
         "Regan, P. M. & Stam, A. C. (2000). In the nick of time: conflict management, mediation timing, "

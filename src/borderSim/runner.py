@@ -29,6 +29,7 @@ from borderSim.geography import load_geography
 from borderSim.outputs import folder, plots, tables
 from borderSim.outputs.chunk import Chunk
 from borderSim.outputs.variables import series_names
+from borderSim.paramspec import plain
 from borderSim.scenarios import Scenario
 
 ENGINES = ("core", "mesa")
@@ -89,7 +90,7 @@ def _mesa_chunks(scenario: Scenario, record, limit, progress) -> Iterator[Chunk]
 
 # -- the results folder ------------------------------------------------------------------------------
 def _json_value(v):
-    return v.isoformat() if isinstance(v, dt.date) else v
+    return plain(v)
 
 
 def manifest(scenario: Scenario, *, engine: str, timeseries: bool, wall_seconds: float, files: dict) -> dict:

@@ -13,7 +13,10 @@ terms of the brief) with their own defaults and sources; each adds its own domes
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,9 +29,13 @@ GROUPS = (
     "communities",
     "tajikistan",
     "kyrgyzstan",
+    "domestic",
     "russia",
     "china",
-    "western",
+    "mediation",
+    "osce",
+    "eu",
+    "us",
 )
 
 
@@ -56,7 +63,7 @@ class SimulationParams(_Group):
                       description="Root seed; replicate r draws from streams keyed by (seed, r).",
                       source="design (common random numbers)")
     start_date: dt.date = param(dt.date(2022, 1, 1), unit="date",
-                                description="Calendar date of day 0; places the irrigation season.",
+                                description="Calendar date of day 0; places the farming and grazing season.",
                                 source="brief (baseline is the 2022 status quo)")
 
 
@@ -88,24 +95,49 @@ class BorderParams(_Group):
         source="Lim et al. 2007 (violence where groups are poorly separated); article (exclaves)")
     season_amplitude: float = param(
         0.6, ge=0, le=1, unit="share",
-        description="Amplitude of the irrigation-season rhythm in water-point grievances.",
-        source="record (disputes centre on water; April 2021 began at the Golovnoi intake)")
+        description="Amplitude of the farming and grazing season's rhythm in every village's incident hazard.",
+        source="record (disputes over irrigation, pasture and fields; both major episodes (April, September) and "
+               "three of five smaller clashes of 2021-22 (Jun 2021, Jun 2022 twice; not Jan, Mar 2022) fell in "
+               "April-September: Anadolu, Kloop, Reuters, RFE/RL)")
     season_peak_day: int = param(
         160, ge=1, le=366, unit="day of year",
-        description="Day of year at which irrigation demand, and water incidents, peak.",
-        source="record (spring-summer irrigation; April 2021 episode); calibrated")
+        description="Day of year at which the season's incident hazard peaks.",
+        source="record (spring-summer irrigation and grazing; clashes of 2021-22 centre on mid-May to "
+               "early July); calibrated")
     tension_incidents: float = param(
         1.0, ge=0, le=10, unit="factor per 6 rungs",
         description="Rise of the village incident hazard with the dyad rung (troops on the line).",
         source="brief (border guards turn incidents into gunfire); calibrated")
     involuntary_escalation: float = param(
-        0.014, ge=0, le=0.5, unit="probability/day",
+        0.0169, ge=0, le=0.5, unit="probability/day",
         description="Chance per day at rungs 3-4 that the ladder rises one rung unchosen.",
-        source="Schelling 1966 (competition in risk-taking); calibrated (episode frequencies)")
-    front_half_width_km: float = param(
-        55.0, ge=0, le=2_000, unit="km",
-        description="Radius around the origin segment's centroid within which segments fight at rung 5.",
-        source="record (Sept 2022 fighting spread along a ~110 km front)")
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "Schelling 1966 (competition in risk-taking); calibrated (episode frequencies)")
+    origin_incident_weight: float = param(
+        1.0, ge=0, le=100, unit="expected incidents per rung",
+        description="Weight of today's worst incident on a segment (per rung: 1 incident, 2 gunfire) against "
+                    "its expected incidents per day, in drawing where an episode starts.",
+        source="record (April 2021 grew from stone-throwing, then gunfire, at the Golovnoi intake: 24.kg 4 May "
+               "2021, Anadolu 5 Jun 2021)")
+    front_spread_rate: float = param(
+        0.26, ge=0, le=1, unit="probability/day",
+        description="Daily chance at rung 5 that fighting on a segment spreads to a neighbouring segment "
+                    "(times the rung's harm intensity at rungs 4 and 6).",
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "record (29 Apr 2021: from the Golovnoi intake to the Ak-Tatyr road and lower Leilek within a "
+               "day, UTRK; 14-16 Sep 2022: from Bulak-Bashy along the whole Batken-region line, TASS); calibrated")
+    second_front_rate: float = param(
+        0.1, ge=0, le=1, unit="probability/day",
+        description="Daily chance at rung 5 that fighting breaks out on a segment away from the front (a second "
+                    "front; times the rung's intensity at rung 6), drawn in proportion to its expected incidents.",
+        source="record (16-17 Sept 2022: fighting along the whole Batken line at once and at Jekendi on the Alai "
+               "line, 300 km east; none in the three days of April 2021: TASS, Crisis24, economist.kg)")
+    front_decay: float = param(
+        0.95, ge=0, le=1, unit="share per segment",
+        description="Share of the rung's fire a front segment takes per step along the line from the origin "
+                    "segment (1: the whole front burns alike).",
+        source="record (fighting heaviest where each episode began: Kok-Tash 2021, Bulak-Bashy and Ak-Sai 2022; "
+               "Bellingcat's damage map); calibrated")
     clash_intensity: float = param(
         0.25, ge=0, le=1, unit="share of rung 5",
         description="Intensity of harm at rung 4 (limited clash) relative to rung 5.",
@@ -114,9 +146,10 @@ class BorderParams(_Group):
         2.0, ge=1, le=5, unit="multiple of rung 5",
         description="Intensity of harm at rung 6 (sustained war) relative to rung 5.", source="brief")
     military_death_rate: float = param(
-        0.5, ge=0, le=50, unit="deaths/side/segment-day",
+        1.04, ge=0, le=50, unit="deaths/side/segment-day",
         description="Mean military deaths per side per front segment per day at rung 5.",
-        source="record (Tajik military dead 6 in 2021; deaths by side in both episodes); calibrated")
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "record (Tajik military dead 6 in 2021; deaths by side in both episodes); calibrated")
     incursion_exponent: float = param(
         5.0, ge=0, le=10, unit="-",
         description="Exponent on the capability advantage in how hard fire and incursions hit villages.",
@@ -144,13 +177,28 @@ class BorderParams(_Group):
         description="Share of dyad capability above which local superiority tempts escalation.",
         source="Cederman 1997 (GeoSim superiority threshold)")
     ceasefire_rate: float = param(
-        0.30, ge=0, le=1, unit="probability/day",
+        0.279, ge=0, le=1, unit="probability/day",
         description="Daily chance of a bilateral ceasefire at rung 3+ before ripeness and mediation.",
-        source="record (April 2021 ceasefire within days, agreed bilaterally); calibrated (clash durations)")
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "record (April 2021 ceasefire within days, agreed bilaterally); calibrated (clash durations)")
+    ceasefire_unrest_lock: float = param(
+        23.9, ge=0, le=50, unit="factor per unit unrest",
+        description="Division of the ceasefire hazard per unit of each government's unrest above the midpoint "
+                    "0.5: a leader in trouble at home holds out against a ceasefire that ends the rally (0: off).",
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "article (escalation driven by legitimacy at home); Tir 2010 (territorial diversion); record (Sept "
+               "2022, after the Gorno-Badakhshan crackdown: a first ceasefire broke within a day, 7 days of "
+               "fighting, against 4 in April 2021); calibrated")
     ripeness_weight: float = param(
         2.0, ge=0, le=50, unit="factor per unit hurt",
-        description="Rise of ceasefire and negotiation chances, and of escalation costs, per unit of hurt.",
+        description="Rise of ceasefire chances, of acceptance of mediation and of escalation costs, per unit of "
+                    "hurt (talks: border.talks_ripeness).",
         source="Zartman 2000")
+    war_weariness: float = param(
+        1.5, ge=0, le=20, unit="utility per unit hurt",
+        description="Fall in a government's utility of escalating per unit of its own hurt (recent losses): "
+                    "after a major war the next one is less likely for a while.",
+        source="record (no deadly clash after 20 Sept 2022 through the March 2025 treaty); Zartman 2000")
     hurt_scale: float = param(
         50.0, ge=1, le=10_000, unit="deaths",
         description="Own deaths (recent, decaying) at which a side's hurt reaches 1.",
@@ -166,6 +214,12 @@ class BorderParams(_Group):
         7.0, ge=0.1, le=365, unit="day",
         description="Age at which a ceasefire's breakdown hazard has halved (risk is front-loaded).",
         source="Fortna 2003 (ceasefires fail early); record (Sept 2022: first broke within a day)")
+    ceasefire_memory_days: float = param(
+        7.0, ge=0.1, le=3_650, unit="day",
+        description="Age at which a broken ceasefire returns the dyad only half as far above a local incident "
+                    "as the rung it stopped (a late violation is an incident, not a return to artillery).",
+        source="Fortna 2003 (ceasefires fail early); record (the first Sept 2022 ceasefire broke within a day "
+               "and fighting resumed; no deadly clash after 20 Sept 2022); calibrated")
     ceasefire_strength_bilateral: float = param(
         0.3, ge=0, le=1, unit="index 0-1",
         description="Strength of a bilateral ceasefire without monitors or guarantor.",
@@ -182,9 +236,17 @@ class BorderParams(_Group):
         description="Daily chance of a bilateral demarcation round while the border is calm.",
         source="record (frequent intergovernmental commission rounds 2022-24); calibrated")
     negotiation_success: float = param(
-        0.15, ge=0, le=1, unit="probability",
-        description="Chance that a round agrees one more disputed segment (before ripeness).",
-        source="record (504 km agreed 2020, 519 km Sept 2022, all by Dec 2024)")
+        0.01, ge=0, le=1, unit="probability",
+        description="Chance that a round agrees one more disputed segment when neither side hurts "
+                    "(the status quo's pace).",
+        source="record (504 km agreed March 2021, 519 km Sept 2022: about a fifth of a segment a year)")
+    talks_ripeness: float = param(
+        122.0, ge=0, le=500, unit="factor per unit hurt",
+        description="Rise of a round's chance of success per unit of the lesser side's hurt (a mutually "
+                    "hurting stalemate).",
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "Zartman 2000; record (664 km agreed by Aug 2023, over 90 % by Dec 2023, all by Dec 2024 "
+               "after the Sept 2022 war); calibrated")
     agreement_step: float = param(
         0.15, ge=0, le=1, unit="index",
         description="Gain in agreement strength per successful round (toward 1).", source="Fortna 2003")
@@ -262,20 +324,28 @@ class CommunityParams(_Group):
         source="article (both sides fortified the border); calibrated")
     shelling_probability: float = param(
         0.6, ge=0, le=1, unit="probability/day",
-        description="Chance that a village on the front is shelled on a day at rung 5.",
+        description="Chance that a village at the origin of a rung-5 front is shelled on a day (times its "
+                    "side's exposure and its share of the fire).",
         source="record (incursions into villages, Sept 2022)")
     civilian_death_rate: float = param(
-        1.5, ge=0, le=100, unit="deaths/village-day",
-        description="Mean civilian deaths per shelled village-day at rung 5, in a fully inhabited village.",
-        source="record (civilians killed 37-51 in Sept 2022, HRW); calibrated (both episodes)")
+        0.106, ge=0, le=100, unit="deaths per 1,000 residents per shelled day",
+        description="Mean civilians killed per shelled village-day at full rung-5 fire, per 1,000 residents at home.",
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "record (civilians killed 37-51 in Sept 2022, HRW; most of the 36 Kyrgyz dead in April 2021); "
+               "calibrated (both episodes)")
     homes_per_shelling: float = param(
-        8.0, ge=0, le=1_000, unit="homes",
-        description="Mean homes destroyed per shelled village-day at rung 5.",
-        source="record (KG ~120 homes 2021, 613 homes 2022)")
-    flight_share: float = param(
-        0.45, ge=0, le=1, unit="share/day",
-        description="Share of a front village's residents who flee per day at rung 5, at full civil society.",
-        source="record (KG 136,000-142,000 evacuated within days, Sept 2022)")
+        0.653, ge=0, le=1_000, unit="homes per 1,000 residents per shelled day",
+        description="Mean homes destroyed per shelled village-day at full rung-5 fire, per 1,000 of the "
+                    "village's census population.",
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "record (KG ~120 homes 2021, 613 homes 2022)")
+    flight_rate: float = param(
+        0.846, ge=0, le=10, unit="/day",
+        description="Daily hazard that a household of a front village flees, at shelling chance 1 and civil "
+                    "society 1 (times both).",
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "record (KG 40,649 evacuated in 4 days of April 2021, about 40 % of the front; 136,770 in the "
+               "week of Sept 2022, about 85 %: MChS via 24.kg and Kabar); calibrated")
     return_rate: float = param(
         0.2, ge=0, le=1, unit="share/day",
         description="Share of a village's displaced who return per day once fighting stops.",
@@ -305,7 +375,9 @@ GOVERNMENT_FIELDS: dict[str, _Shared] = {
     "deescalation_intercept": _Shared(float, -20, 5, "utility",
                                       "Utility of stepping down before any incentive."),
     "diversion_weight": _Shared(float, 0, 20, "utility",
-                                "Peak diversionary gain, reached at middling unrest (hump-shaped)."),
+                                "Peak diversionary gain, reached at unrest diversion_peak (hump-shaped)."),
+    "diversion_peak": _Shared(float, 0.05, 1, "unrest index 0-1",
+                              "Unrest at which diversionary gain peaks; below it more unrest means more diversion."),
     "audience_weight": _Shared(float, 0, 20, "utility per unit stock",
                                "Cost of backing down per unit of the audience-cost stock."),
     "reaction_weight": _Shared(float, 0, 50, "utility at rung 6",
@@ -315,6 +387,9 @@ GOVERNMENT_FIELDS: dict[str, _Shared] = {
     "superiority_weight": _Shared(float, 0, 20, "utility",
                                   "Pull of local military superiority above the threshold."),
     "capability": _Shared(float, 0.01, 10, "index", "Military capability at day 0 (relative index)."),
+    "fortification": _Shared(float, 0, 5, "factor",
+                             "Extra force a side deploys where its own people live on the border (share of the "
+                             "segment's residents on its side): local capability = capability x (1 + this x share)."),
     "arms_inflow": _Shared(float, 0, 5, "index/year", "Growth of military capability from arms purchases."),
     "patron_weight": _Shared(float, 0, 20, "utility", "Pull of expected patron backing (moral hazard)."),
     "cost_weight": _Shared(float, 0, 20, "utility",
@@ -323,16 +398,30 @@ GOVERNMENT_FIELDS: dict[str, _Shared] = {
                                "Response to mediator pressure and economic leverage."),
     "remittance_share": _Shared(float, 0, 1, "share of GDP",
                                 "Remittances (mostly from Russia) as a share of GDP."),
+    "russian_arms_share": _Shared(float, 0, 1, "share of arms",
+                                  "Share of the side's arms and training that comes from Russia."),
     "china_debt_share": _Shared(float, 0, 1, "share of external debt",
                                 "Debt to China's Exim Bank as a share of external debt."),
     "rally_jump": _Shared(float, 0, 1, "legitimacy", "Rally gained when the government escalates to 3+."),
-    "death_cost": _Shared(float, 0, 0.1, "legitimacy/death", "Legitimacy lost per own death."),
+    "rally_anticipation": _Shared(float, 0, 100, "utility per legitimacy at unrest 1",
+                                  "Value of the rally expected from escalating to a public standoff (3+), "
+                                  "times unrest."),
+    "death_cost": _Shared(float, 0, 0.1, "legitimacy/death",
+                          "Legitimacy lost per own death, realised and (weighed by casualty_aversion) expected."),
+    "casualty_aversion": _Shared(float, 0, 100, "utility per legitimacy",
+                                 "Weight of the legitimacy the next rung's expected own deaths would cost."),
+    "anticipated_deaths": _Shared(float, 0, 1_000, "deaths",
+                                  "Own deaths a government expects from a major clash (rung 5) at equal capability."),
     "civil_society": _Shared(float, 0, 1, "index 0-1",
                              "Strength of civil society and media: shelter for the displaced, mobilisation."),
     "accept_intercept": _Shared(float, -20, 20, "logit",
                                 "Log-odds of accepting a mediation offer from an unbiased mediator."),
     "bias_aversion": _Shared(float, 0, 20, "logit per unit bias",
                              "Fall in acceptance per unit of a mediator's bias against this side."),
+    "accept_unrest": _Shared(float, 0, 20, "logit per unit unrest",
+                             "Rise in acceptance of mediation per unit of unrest above 0.5 (political cover)."),
+    "shock_scale": _Shared(float, 0, 5, "factor",
+                           "Weight of this side's dated domestic shocks (domestic.shocks) in its unrest."),
 }
 
 _GOV_ORDER = tuple(GOVERNMENT_FIELDS)
@@ -349,13 +438,18 @@ class TajikistanParams(_Group):
 
     legitimacy: float = gov("legitimacy", 0.6, "article (rule since 1992, opposition removed); calibrated")
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
-    unrest_shock: float = gov("unrest_shock", 0.15, "record/article (Gorno-Badakhshan crackdown, May 2022)")
-    escalation_intercept: float = gov("escalation_intercept", -6.25,
+    unrest_shock: float = gov("unrest_shock", 0.10, "article (opposition removed; Gorno-Badakhshan the last place "
+                              "of civic resistance); the dated crackdowns of Nov 2021 and May 2022 are shocks")
+    escalation_intercept: float = gov("escalation_intercept", -6.14,
+                                      "ABC posterior median (experiments/calibration.toml; "
+                                      "data/posterior.parquet); "
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
                                         "calibrated (episode frequencies in the record)")
     diversion_weight: float = gov("diversion_weight", 2.0, "Tir 2010; Zhang 2024; article (expansionist "
                                   "rhetoric, diversion from Gorno-Badakhshan)")
+    diversion_peak: float = gov("diversion_peak", 0.8, "Tir 2010 (diversion likeliest at high unrest short of "
+                                "collapse); to be fitted to episode timing after dated shocks (issue 11)")
     audience_weight: float = gov("audience_weight", 0.6, "Weeks 2008 (elite audience only)")
     reaction_weight: float = gov("reaction_weight", 3.90, "Richardson 1960; calibrated (episode frequencies)")
     retaliation_weight: float = gov("retaliation_weight", 3.39, "Richardson 1960; calibrated (episode frequencies)")
@@ -363,16 +457,31 @@ class TajikistanParams(_Group):
     capability: float = gov("capability", 1.2, "record/article (arms and training from Russia, China, "
                             "Iran; Ababil-2 plant May 2022)")
     arms_inflow: float = gov("arms_inflow", 0.05, "article (continued acquisitions)")
+    fortification: float = gov("fortification", 1.0, "article (Tajikistan fortified its border with military "
+                               "and civilian personnel, especially around densely populated disputed areas); "
+                               "estimate")
     patron_weight: float = gov("patron_weight", 1.5, "Benson 2012; Kuperman 2008")
     cost_weight: float = gov("cost_weight", 1.10, "calibrated (episode frequencies)")
     mediator_weight: float = gov("mediator_weight", 1.0, "Beardsley et al. 2006")
     remittance_share: float = gov("remittance_share", 0.51, "record (World Bank, 2022)")
+    russian_arms_share: float = gov("russian_arms_share", 0.6, "article (arms and training from Russia, China "
+                                    "and Iran; Russia the first); estimate")
     china_debt_share: float = gov("china_debt_share", 0.5, "record (up to ~60 % of external debt)")
     rally_jump: float = gov("rally_jump", 0.06, "Lian & Oneal 1993")
+    rally_anticipation: float = gov("rally_anticipation", 10.0, "Lian & Oneal 1993; Baker & Oneal 2001; article "
+                                    "(nationalist sentiment consolidates the regime)")
     death_cost: float = gov("death_cost", 0.0005, "article (weak civil society, controlled media)")
+    casualty_aversion: float = gov("casualty_aversion", 10.0, "Gartner & Segura 1998; Weeks 2008 (an elite "
+                                   "audience); the side's exposure is in its death_cost")
+    anticipated_deaths: float = gov("anticipated_deaths", 40.0, "record (deaths per side per major episode: "
+                                    "TJ 19 and 41, KG 36 and 59-63)")
     civil_society: float = gov("civil_society", 0.1, "article (weak civil society; opposition removed)")
     accept_intercept: float = gov("accept_intercept", 0.0, "Kydd 2003")
     bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
+    accept_unrest: float = gov("accept_unrest", 2.0, "Beardsley 2011 (mediation as political cover for "
+                               "concessions a weak government cannot make alone)")
+    shock_scale: float = gov("shock_scale", 1.0, "record (dated events: data/domestic_events.toml); calibrated "
+                             "later (issue 11)")
     succession_effect: float = param(
         0.5, ge=-5, le=5, unit="utility",
         description="Effect of unfinished dynastic succession on risk-taking (sign contested).",
@@ -392,29 +501,47 @@ class KyrgyzstanParams(_Group):
     legitimacy: float = gov("legitimacy", 0.6, "record (Japarov elected Jan 2021 with 79 %); calibrated")
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
     unrest_shock: float = gov("unrest_shock", 0.05, "article (corruption, repression of opponents)")
-    escalation_intercept: float = gov("escalation_intercept", -6.25,
+    escalation_intercept: float = gov("escalation_intercept", -7.37,
+                                      "ABC posterior median (experiments/calibration.toml; "
+                                      "data/posterior.parquet); "
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
                                         "calibrated (episode frequencies in the record)")
     diversion_weight: float = gov("diversion_weight", 1.5, "Tir 2010; Zhang 2024; article (promise to "
                                   "settle the border)")
+    diversion_peak: float = gov("diversion_peak", 0.8, "Tir 2010 (diversion likeliest at high unrest short of "
+                                "collapse); to be fitted to episode timing after dated shocks (issue 11)")
     audience_weight: float = gov("audience_weight", 1.5, "Fearon 1994 (public audience, free media)")
     reaction_weight: float = gov("reaction_weight", 3.90, "Richardson 1960; calibrated (episode frequencies)")
     retaliation_weight: float = gov("retaliation_weight", 3.39, "Richardson 1960; calibrated (episode frequencies)")
     superiority_weight: float = gov("superiority_weight", 1.5, "Cederman 1997")
     capability: float = gov("capability", 0.8, "article (otherwise dilapidated armed forces)")
     arms_inflow: float = gov("arms_inflow", 0.1, "record/article (Bayraktar TB2 from Dec 2021, Russian APCs)")
+    fortification: float = gov("fortification", 0.4, "article (Kyrgyzstan fortified its border less than "
+                               "Tajikistan); estimate")
     patron_weight: float = gov("patron_weight", 1.5, "Benson 2012; Kuperman 2008")
     cost_weight: float = gov("cost_weight", 1.43,
                              "article (casualties exposed to a free press: 1.3 x Tajik); calibrated")
     mediator_weight: float = gov("mediator_weight", 1.0, "Beardsley et al. 2006")
     remittance_share: float = gov("remittance_share", 0.31, "record (World Bank, 2022)")
+    russian_arms_share: float = gov("russian_arms_share", 0.4, "article (Russian APCs, Turkish Bayraktar "
+                                    "drones); estimate")
     china_debt_share: float = gov("china_debt_share", 0.35, "record (30-40 % of external debt)")
     rally_jump: float = gov("rally_jump", 0.06, "Lian & Oneal 1993")
+    rally_anticipation: float = gov("rally_anticipation", 10.0, "Lian & Oneal 1993; Baker & Oneal 2001; article "
+                                    "(border security high on the populist agenda)")
     death_cost: float = gov("death_cost", 0.002, "article (government exposed as unable to defend)")
+    casualty_aversion: float = gov("casualty_aversion", 10.0, "Gartner & Segura 1998; the side's exposure (free "
+                                   "press, civil society) is in its death_cost")
+    anticipated_deaths: float = gov("anticipated_deaths", 40.0, "record (deaths per side per major episode: "
+                                    "TJ 19 and 41, KG 36 and 59-63)")
     civil_society: float = gov("civil_society", 0.8, "article (grassroots shelter campaigns, independent media)")
     accept_intercept: float = gov("accept_intercept", 0.5, "Kydd 2003; article (open to Western partners)")
     bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
+    accept_unrest: float = gov("accept_unrest", 2.0, "Beardsley 2011 (mediation as political cover for "
+                               "concessions a weak government cannot make alone)")
+    shock_scale: float = gov("shock_scale", 1.0, "record (dated events: data/domestic_events.toml); calibrated "
+                             "later (issue 11)")
     protest_per_death: float = param(
         0.005, ge=0, le=1, unit="per death", description="Protest pressure per Kyrgyz death.",
         source="article (government seen to fail in defence); calibrated (no protest wave after Sept 2022)")
@@ -434,10 +561,70 @@ class KyrgyzstanParams(_Group):
     protest_legitimacy_cost: float = param(
         0.005, ge=0, le=0.1, unit="legitimacy/day",
         description="Legitimacy lost per day of a protest wave.", source="record (2020 uprising)")
+    protest_casualty: float = param(
+        10.0, ge=0, le=50, unit="factor per unit pressure",
+        description="Rise of the weight of expected own deaths per unit protest pressure (protest over losses).",
+        source="article (government seen to allow high casualties; civil society mobilises with every crisis)")
+    protest_bias_aversion: float = param(
+        3.0, ge=0, le=20, unit="logit per unit pressure and bias",
+        description="Fall in Kyrgyz acceptance of a mediator biased against Kyrgyzstan, per unit protest pressure.",
+        source="article (neutral on Ukraine, protesters call for leaving the CSTO); record (CSTO exercise "
+               "cancelled Oct 2022)")
     protest_hawkishness: float = param(
-        1.0, ge=0, le=20, unit="utility",
-        description="Pull to escalate per unit protest pressure (to be seen defending).",
-        source="article (protests punish governments that fail to defend or concede land)")
+        0.5, ge=0, le=20, unit="utility",
+        description="Pull to escalate per unit protest pressure (to be seen defending); less than the restraint.",
+        source="article (protests punish governments that fail to defend or concede land); set below the "
+               "casualty restraint of protest (protest_casualty) so that protest restrains on balance")
+
+
+class Shock(BaseModel):
+    """One dated domestic shock: on ``date`` the ``side``'s unrest (or legitimacy) jumps by ``size`` on the
+    0-1 index, then halves every ``half_life_days``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date
+    side: Literal["tajikistan", "kyrgyzstan"]
+    kind: Literal["unrest", "legitimacy"]
+    size: float = Field(ge=0, le=1)
+    half_life_days: float = Field(ge=1, le=3_650)
+    event: str = Field(min_length=1, max_length=200)
+    source: str = Field(min_length=1, max_length=300)
+
+
+MAX_SHOCKS = 24   # a handful per side; they are batched as (B, K) arrays
+
+
+@functools.cache
+def record_shocks() -> tuple[Shock, ...]:
+    """The record's calendar of domestic shocks (``data/domestic_events.toml``): the default of
+    ``domestic.shocks``."""
+    text = resources.files("borderSim.data").joinpath("domestic_events.toml").read_text(encoding="utf-8")
+    return tuple(Shock(**row) for row in tomllib.loads(text)["shocks"])
+
+
+class DomesticParams(_Group):
+    """Dated domestic events that move a government's unrest or legitimacy (the record's calendar)."""
+
+    shocks: tuple[Shock, ...] = param(
+        record_shocks(), unit="list of shocks",
+        description="Dated shocks to unrest (kind unrest) or legitimacy (kind legitimacy), each {date, side, kind, "
+                    "size 0-1, half_life_days, event, source}; a shock before day 0 still weighs by its decay.",
+        source="record (data/domestic_events.toml: KG upheaval Oct 2020, votes Jan and Apr 2021, Vorukh-swap "
+               "row Mar 2021, disputed election Nov 2021, Kempir-Abad arrests Oct 2022; TJ Khorog Nov 2021, "
+               "Gorno-Badakhshan crackdown May 2022); article")
+
+    @field_validator("shocks", mode="before")
+    @classmethod
+    def _as_tuple(cls, v: Any) -> Any:
+        return tuple(v) if isinstance(v, list) else v
+
+    @field_validator("shocks")
+    @classmethod
+    def _few(cls, v: tuple[Shock, ...]) -> tuple[Shock, ...]:
+        if len(v) > MAX_SHOCKS:
+            raise ValueError(f"at most {MAX_SHOCKS} shocks")
+        return v
 
 
 class RussiaParams(_Group):
@@ -456,9 +643,26 @@ class RussiaParams(_Group):
         description="Diplomatic shielding the favoured client expects from Moscow.",
         source="article ('enjoys close relations with the Kremlin'); Benson 2012")
     mediation_propensity: float = param(
-        0.05, ge=0, le=1, unit="probability/day",
-        description="Daily chance, at full attention, that Russia offers mediation during an episode.",
-        source="record (CSTO made calls only in 2022; offered diplomatic mediation afterwards)")
+        0.01, ge=0, le=1, unit="probability/day",
+        description="Daily chance, at full attention, that Russia offers mediation in an episode at a standoff "
+                    "with no Western mediator about (its objectives multiply it).",
+        source="record (CSTO made calls only in 2022); RFE/RL (Putin's trilateral in Astana, 13 Oct 2022, "
+               "after the war)")
+    flank_aversion: float = param(
+        1.0, ge=0, le=10, unit="factor per rung",
+        description="Rise of Russia's offers per rung of fighting above a standoff (instability on its flank).",
+        source="article (no wish to see the region become a source of instability on its southern border); "
+               "record (Putin's calls on day 4-5 of the 2022 war)")
+    keep_out: float = param(
+        2.0, ge=0, le=10, unit="factor",
+        description="Rise of Russia's offers while a Western mediator mediates or is offering (keeping others out).",
+        source="article (Russia not interested in a Central Asia united without its patronage; Russia will "
+               "oppose an expanded Western presence)")
+    keep_out_pressure: float = param(
+        2.0, ge=0, le=20, unit="logit at full attention and bias",
+        description="Fall in its client's acceptance of a Western offer made without Russia (declines to back it).",
+        source="article (as keep_out); RFE/RL (the Astana trilateral of 13 Oct 2022: the file kept in a "
+               "Russia-led format)")
     restraint: float = param(
         1.0, ge=0, le=10, unit="utility",
         description="Pressure Russia puts on its own client when it mediates.", source="Kydd 2003")
@@ -467,9 +671,16 @@ class RussiaParams(_Group):
         description="Share of Russia's restraint lost because its client has other partners.",
         source="Crawford 2003; record (Chinese base, Iranian drone plant in Tajikistan)")
     remittance_leverage: float = param(
-        0.5, ge=0, le=5, unit="utility per GDP share",
-        description="Leverage Russia draws from migrant remittances while it mediates.",
-        source="record (627,000 Tajik and 411,000 Kyrgyz migrants in Russia)")
+        2.0, ge=0, le=10, unit="utility per GDP share",
+        description="Restraint Russia's remittance leverage puts on escalating into fighting (full at war), at "
+                    "full attention, whether or not it mediates.",
+        source="record (remittances 31-51 % of GDP, mostly from Russia; 627,000 Tajik and 411,000 Kyrgyz "
+               "migrants in Russia); article (strong economic influence)")
+    arms_leverage: float = param(
+        1.0, ge=0, le=10, unit="utility per arms share",
+        description="Restraint Russia's arms supplies put on escalating into fighting (full at war), at full "
+                    "attention.",
+        source="article (Russian arms and training for Tajikistan, Russian APCs for Kyrgyzstan)")
     ceasefire_effect: float = param(
         1.5, ge=0, le=20, unit="factor at full attention",
         description="Rise of the daily ceasefire chance while Russia mediates (before client alternatives).",
@@ -480,63 +691,34 @@ class RussiaParams(_Group):
 
 
 class ChinaParams(_Group):
-    """China / SCO: no mediation; quiet economic pressure when fighting threatens its assets."""
+    """China / SCO: no mediation; quiet economic pressure when fighting threatens its assets, its effect on the
+    parties' choices bounded as the article argues (the variant scenario china_restrains lifts the bound)."""
 
     pressure_propensity: float = param(
         0.0, ge=0, le=1, unit="probability/day",
         description="Daily chance of quiet economic pressure once fighting threatens Chinese assets.",
-        source="article (SCO does not mediate; China wants stable regimes and safe Belt-and-Road assets)")
+        source="article (SCO does not mediate; China wants stable regimes and safe Belt-and-Road assets); record "
+               "(statements only in Sep 2022: MFA and SCO Secretary-General on 21 Sep)")
     pressure_threshold: int = param(
-        4, ge=1, le=6, unit="rung", description="Rung at which fighting threatens Chinese assets.",
-        source="article")
+        5, ge=1, le=6, unit="rung",
+        description="Rung at which fighting threatens Chinese assets (a major clash).",
+        source="article (China acts for its assets and strong regimes, not for the border); record (China "
+               "spoke a week into the Sep 2022 war)")
     pressure_strength: float = param(
-        3.0, ge=0, le=20, unit="utility per debt share",
-        description="Escalation cost, and rise of the ceasefire chance, per unit debt share under pressure.",
-        source="record (Exim Bank debt: KG 30-40 %, TJ up to ~60 % of external debt)")
+        0.5, ge=0, le=20, unit="utility per debt share",
+        description="Escalation cost, and rise of the ceasefire chance, per unit debt share under pressure; the "
+                    "prior is bounded (at most 1): China neither can nor will restrain the parties.",
+        source="article (neither Russia nor China can deliver security guarantees; the SCO leaves territorial "
+               "disputes to other venues); record (Exim Bank debt: KG 30-40 %, TJ up to ~60 % of external "
+               "debt; no pressure seen in 2021-22)")
     pressure_duration: int = param(
         30, ge=1, le=365, unit="day", description="Days a bout of economic pressure lasts.",
         source="calibrated")
 
 
-class WesternParams(_Group):
-    """Western mediators (OSCE, EU, US): willingness, timing, style, resources, security assistance."""
+class MediationParams(_Group):
+    """How Western-style mediation works, whoever mediates (OSCE, EU, US): the literature's constants."""
 
-    willingness: float = param(
-        0.0, ge=0, le=1, unit="probability/day",
-        description="Daily chance of offering mediation during an episode, once the delay has passed.",
-        source="article (depends on whether Western partners are willing to mediate)")
-    style: Literal["facilitative", "manipulative"] = param(
-        "facilitative", unit="category",
-        description="Facilitative (communication, monitors) or manipulative (carrots and sticks).",
-        source="Beardsley et al. 2006; Beardsley 2008")
-    delay_days: int = param(
-        0, ge=0, le=3_650, unit="day",
-        description="Days after an episode begins before the West will offer mediation.",
-        source="Regan & Stam 2000")
-    preventive: bool = param(
-        False, unit="flag",
-        description="Standing facilitation of demarcation talks while the border is calm.",
-        source="article (OSCE/EU conflict prevention)")
-    resources: float = param(
-        0.5, ge=0, le=1, unit="index 0-1",
-        description="Resources behind mediation (monitors, aid, pressure).",
-        source="record (EU BOMCA EUR 21.65 m for 2021-25)")
-    security_assistance: float = param(
-        0.0, ge=0, le=2, unit="capability/year",
-        description="Training and equipment added to each side's capability per year.",
-        source="record (US security aid to Tajikistan > $330 m since 1992)")
-    assistance_moral_hazard: float = param(
-        0.5, ge=0, le=5, unit="backing per capability",
-        description="Expected backing a recipient reads into security assistance (double-edged lever).",
-        source="Kuperman 2008; brief")
-    joint_with_russia: bool = param(
-        False, unit="flag",
-        description="Mediate jointly with Russia (multiparty): offers carry the two biases averaged.",
-        source="Kydd 2003 (bias and credibility); brief (multiparty mediation)")
-    perceived_bias: float = param(
-        -0.2, ge=-1, le=1, unit="index -1..1",
-        description="Western bias as the parties see it: toward Tajikistan (+1) or Kyrgyzstan (-1).",
-        source="article (US programmes in Kyrgyzstan focus on democracy; Tajikistan close to Moscow)")
     ceasefire_effect: float = param(
         4.0, ge=0, le=20, unit="factor at full resources",
         description="Rise of the daily ceasefire chance under facilitative mediation (before the regime factor).",
@@ -549,18 +731,127 @@ class WesternParams(_Group):
         1.0, ge=0, le=20, unit="utility at full resources",
         description="Pressure against escalation on both sides while mediating (facilitative).",
         source="Beardsley et al. 2006")
-    monitoring: float = param(
-        0.4, ge=0, le=1, unit="index 0-1",
-        description="Ceasefire strength added by monitors at full resources (facilitative).",
-        source="Fortna 2003 (monitors, joint patrols)")
     manipulative_fragility: float = param(
-        1.5, ge=0, le=20, unit="factor",
-        description="Extra ceasefire breakdown hazard of a deal made under manipulation.",
-        source="Beardsley 2008 (pressured deals are less durable)")
-    negotiation_support: float = param(
-        1.0, ge=0, le=20, unit="factor",
-        description="Rise of demarcation-round success when the West facilitates talks.",
-        source="Bercovitch et al. 1991; article")
+        1.5, ge=0, le=3, unit="factor",
+        description="Extra ceasefire breakdown hazard of a deal made under manipulation; the range spans the "
+                    "literature, the default is its middle.",
+        source="Beardsley 2008 (pressured deals less durable: upper end) vs Beardsley et al. 2006 (manipulation "
+               "abates crises: lower end); the net sign of manipulative mediation turns within this range")
+    assistance_moral_hazard: float = param(
+        0.5, ge=0, le=5, unit="backing per capability",
+        description="Expected backing a recipient reads into security assistance (double-edged lever).",
+        source="Kuperman 2008; brief")
+
+
+@dataclass(frozen=True)
+class _WestShared:
+    type: Any
+    ge: float | None
+    le: float | None
+    unit: str
+    description: str
+
+
+#: The fields every Western mediator (OSCE, EU, US) has: shared range, unit and description.
+WESTERN_FIELDS: dict[str, _WestShared] = {
+    "willingness": _WestShared(float, 0, 1, "probability/day",
+                               "Daily chance of offering mediation during an episode, once the delay has passed."),
+    "delay_days": _WestShared(int, 0, 3_650, "day", "Days after an episode begins before it will offer mediation."),
+    "style": _WestShared(Literal["facilitative", "manipulative"], None, None, "category",
+                         "Facilitative (communication, monitors) or manipulative (carrots and sticks)."),
+    "preventive": _WestShared(bool, None, None, "flag",
+                              "Standing facilitation of demarcation talks while the border is calm."),
+    "resources": _WestShared(float, 0, 1, "index 0-1",
+                             "Resources behind its mediation (money, staff, monitors, leverage)."),
+    "security_assistance": _WestShared(float, 0, 2, "capability/year",
+                                       "Training and equipment it adds to each side's capability per year."),
+    "perceived_bias": _WestShared(float, -1, 1, "index -1..1",
+                                  "Its bias as the parties see it (its standing): toward Tajikistan (+1) or "
+                                  "Kyrgyzstan (-1)."),
+    "joint_with_russia": _WestShared(bool, None, None, "flag",
+                                     "Mediate jointly with Russia (multiparty): offers carry the two biases "
+                                     "averaged."),
+    "monitoring": _WestShared(float, 0, 1, "index 0-1",
+                              "Ceasefire strength its monitors add at full resources (facilitative style)."),
+    "negotiation_support": _WestShared(float, 0, 20, "factor",
+                                       "Rise of demarcation-round success at full resources when it facilitates "
+                                       "talks (preventive)."),
+}
+
+
+def west(name: str, default: Any, source: str) -> Any:
+    """A Western mediator's field: shared range, unit and description; its own default and source."""
+    s = WESTERN_FIELDS[name]
+    return param(default, ge=s.ge, le=s.le, unit=s.unit, description=s.description, source=source)
+
+
+_NO_OFFER = "record (no Western mediation offer taken up in 2021-22; statements only)"
+
+
+class OsceParams(_Group):
+    """OSCE: programme offices in Bishkek and Dushanbe, facilitative, little leverage, more welcome in Bishkek."""
+
+    willingness: float = west("willingness", 0.0, _NO_OFFER)
+    delay_days: int = west("delay_days", 3, "record (the OSCE's expertise was invoked after the 16 Sep 2022 "
+                           "ceasefire: EU statement at the OSCE Permanent Council)")
+    style: Literal["facilitative", "manipulative"] = west("style", "facilitative",
+                                                          "OSCE Bishkek 2024 (programme work in co-operation with the "
+                                                          "host governments); Beardsley et al. 2006")
+    preventive: bool = west("preventive", False, "record (no standing OSCE role in the demarcation talks)")
+    resources: float = west("resources", 0.3, "OSCE Bishkek 2024 (EUR 6.8 m budget, 124 staff; border security "
+                            "one mandate among several); estimate")
+    security_assistance: float = west("security_assistance", 0.0, "OSCE Bishkek 2024 (the Border Management Staff "
+                                      "College trains, it does not equip)")
+    perceived_bias: float = west("perceived_bias", -0.2, "US Mission to the OSCE 2017 (both hosts narrowed the "
+                                 "mandates; more welcome in Bishkek than Dushanbe); estimate")
+    joint_with_russia: bool = west("joint_with_russia", False, "brief (multiparty mediation as a scenario)")
+    monitoring: float = west("monitoring", 0.5, "Fortna 2003 (monitors); OSCE Bishkek 2024")
+    negotiation_support: float = west("negotiation_support", 1.5, "record (EU urged use of OSCE expertise on "
+                                      "delimitation, Sep 2022); Bercovitch et al. 1991")
+
+
+class EuParams(_Group):
+    """EU: border-management money (BOMCA), statements within days, facilitative and technical."""
+
+    willingness: float = west("willingness", 0.0, _NO_OFFER)
+    delay_days: int = west("delay_days", 1, "record (EU statements within 1-2 days of the 2021 and 2022 "
+                           "ceasefires; EEAS 16 Sep 2022)")
+    style: Literal["facilitative", "manipulative"] = west("style", "facilitative",
+                                                          "record (statements, offer of assistance, EUSR contacts; "
+                                                          "no leverage used); Beardsley et al. 2006")
+    preventive: bool = west("preventive", False, "record (BOMCA 10 has a cross-border component, not a role in "
+                            "the talks)")
+    resources: float = west("resources", 0.4, "BOMCA 2021 (EUR 21.65 m over 54 months, five countries); EU "
+                            "Special Representative; estimate")
+    security_assistance: float = west("security_assistance", 0.0, "BOMCA 2021 (border management, not arms)")
+    perceived_bias: float = west("perceived_bias", -0.1, "record (Kyrgyzstan the more active interlocutor: "
+                                 "Borrell Sep 2021, Sep 2022); estimate")
+    joint_with_russia: bool = west("joint_with_russia", False, "brief (multiparty mediation as a scenario)")
+    monitoring: float = west("monitoring", 0.3, "Fortna 2003 (monitors); BOMCA 2021")
+    negotiation_support: float = west("negotiation_support", 1.0, "BOMCA 2021 (a component on cross-border "
+                                      "cooperation); Bercovitch et al. 1991")
+
+
+class UsParams(_Group):
+    """US: the one outsider with a large security lever, tied to the Tajik border guards (double-edged)."""
+
+    willingness: float = west("willingness", 0.0, _NO_OFFER)
+    delay_days: int = west("delay_days", 7, "record (statements and foreign-minister meetings days to weeks "
+                           "after: 17 and 22 Sep 2022)")
+    style: Literal["facilitative", "manipulative"] = west("style", "manipulative",
+                                                          "record (security aid as leverage); brief (US/EU "
+                                                          "manipulative mediation); Beardsley et al. 2006")
+    preventive: bool = west("preventive", False, "record (no US role in the demarcation talks)")
+    resources: float = west("resources", 0.8, "US Embassy Dushanbe 2021 (> $330 m since 1992, $11.4 m a "
+                            "year, > $60 m committed for two years); estimate")
+    security_assistance: float = west("security_assistance", 0.0, "record (aid to the Tajik border guards "
+                                      "counted in the capability at day 0; more is a scenario lever)")
+    perceived_bias: float = west("perceived_bias", 0.1, "record (security ties with Dushanbe; Blinken's call "
+                                 "backing Tajik territorial integrity, Jun 2021); article (democracy programmes "
+                                 "in Kyrgyzstan); estimate")
+    joint_with_russia: bool = west("joint_with_russia", False, "brief (multiparty mediation as a scenario)")
+    monitoring: float = west("monitoring", 0.1, "Fortna 2003; record (no US monitoring presence)")
+    negotiation_support: float = west("negotiation_support", 0.5, "Bercovitch et al. 1991; estimate")
 
 
 class Parameters(_Group):
@@ -571,9 +862,13 @@ class Parameters(_Group):
     communities: CommunityParams = CommunityParams()
     tajikistan: TajikistanParams = TajikistanParams()
     kyrgyzstan: KyrgyzstanParams = KyrgyzstanParams()
+    domestic: DomesticParams = DomesticParams()
     russia: RussiaParams = RussiaParams()
     china: ChinaParams = ChinaParams()
-    western: WesternParams = WesternParams()
+    mediation: MediationParams = MediationParams()
+    osce: OsceParams = OsceParams()
+    eu: EuParams = EuParams()
+    us: UsParams = UsParams()
 
     # -- flat access ------------------------------------------------------------------------------
     def get(self, name: str) -> Any:

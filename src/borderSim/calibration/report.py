@@ -190,7 +190,7 @@ def markdown(loaded: Loaded, chk: pd.DataFrame, shr: pd.DataFrame, sob: pd.DataF
         lines += ["", "## Sobol indices of the fitted targets over the priors' ranges", "",
                   "| target | parameter | first order S1 | total ST |", "|---|---|---|---|"]
         for r in sob.itertuples():
-            if r.parameter is None:
+            if not isinstance(r.parameter, str):      # None becomes NaN in a frame with indices
                 lines.append(f"| {r.target} | - | {r.note} | |")
             else:
                 lines.append(f"| {r.target} | {r.parameter} | {r.S1:.3f} ± {r.S1_conf:.3f} | "

@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     par.add_argument("--format", choices=("table", "markdown", "json"), default="table",
                      help="output format (default: table)")
     par.add_argument("--group", metavar="G", help="only this group (simulation, border, communities, tajikistan, "
-                     "kyrgyzstan, russia, china, western)")
+                     "kyrgyzstan, domestic, russia, china, mediation, osce, eu, us)")
     par.set_defaults(func=commands.params)
 
     sc = sub.add_parser("scenarios", help="list the shipped scenarios",

@@ -12,8 +12,8 @@ replicates, days and seed, and what to keep (see docs/experiments.md)::
     kind = "grid"                         # grid | lhs | sobol | morris
 
     [axes]
-    "western.willingness" = [0.1, 0.3, 0.6]
-    "western.delay_days" = [0, 7, 30]
+    "eu.willingness" = [0.1, 0.3, 0.6]
+    "eu.delay_days" = [0, 7, 30]
 
 The problem (SALib's word: the axes' names and bounds) comes from the schema's specs; ranges must lie
 inside the schema's bounds. Sampling is done by scipy (``scipy.stats.qmc.LatinHypercube``) and SALib
@@ -124,12 +124,15 @@ class Design:
 
     def posterior_keeps(self) -> dict[str, np.ndarray]:
         """Per point, for each posterior parameter: does the point set its own value (a scenario or axis
-        that differs from the calibration's base), which the posterior draw then leaves alone?"""
+        that differs from the calibration's base scenario as it is now), which the posterior draw then
+        leaves alone? The base as it is now, not as it was when calibrated: once the baseline adopts the
+        calibrated values, the scenarios that extend it still take the draws."""
         post = self.posterior
+        base = load_scenario(post.meta.get("base", "baseline")).params
         out = {}
         for name in post.names:
             here = self.points[name].to_numpy() if name in self.varying else np.full(self.n_points, self.base.get(name))
-            out[name] = np.asarray(here != post.base_values.get(name), dtype=bool)
+            out[name] = np.asarray(here != base.get(name), dtype=bool)
         return out
 
     def problem(self) -> dict:
@@ -262,7 +265,7 @@ def _axes(table, where: str, kind: str) -> tuple[Axis, ...]:
     flat: dict[str, Any] = {}
     for key, value in table.items():
         if "." not in key and isinstance(value, dict) and not {"low", "high"} & set(value):
-            flat.update({f"{key}.{k}": v for k, v in value.items()})     # [axes.western] willingness = [...]
+            flat.update({f"{key}.{k}": v for k, v in value.items()})     # [axes.eu] willingness = [...]
         else:
             flat[key] = value
     axes = []
@@ -273,6 +276,9 @@ def _axes(table, where: str, kind: str) -> tuple[Axis, ...]:
         if not spec.batch:
             raise InputError(where, key, "is a run control, not a model parameter; set replicates, days and seed "
                              "at the top of the experiment file")
+        if spec.is_list:
+            raise InputError(where, key, "is a list of dated shocks, not an axis; vary tajikistan.shock_scale or "
+                             "kyrgyzstan.shock_scale")
         if isinstance(value, list):
             if kind != "grid":
                 raise InputError(where, key, f"a {kind} design samples ranges: give {{ low = ..., high = ... }}")
@@ -389,6 +395,9 @@ def build_design(exp: Experiment) -> Design:
     first = rows[0][1]
     varying = axis_names + [k for k in first if k not in axis_names and not _run_control(k)
                             and any(f[k] != first[k] for _, f in rows)]
+    if "domestic.shocks" in varying:
+        raise InputError(str(exp.path), "scenarios", "the scenarios differ in domestic.shocks; one experiment runs "
+                         "on one calendar of dated shocks (vary tajikistan.shock_scale or kyrgyzstan.shock_scale)")
     table = pd.DataFrame([labels for labels, _ in rows])
     for name in varying:
         table[name] = pd.Series([f[name] for _, f in rows], dtype=object if _categorical(name) else None)

@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib import __version__ as mpl_version
 from matplotlib.figure import Figure
 
-from borderSim.experiments.compare import OUTCOMES, label, side
+from borderSim.experiments.outcomes import OUTCOMES, label, side
 from borderSim.experiments.store import Results
 from borderSim.geography import SIDE_NAMES, SIDES
 from borderSim.outputs.palette import RUNG_COLOURS, SIDE_COLOURS

@@ -12,8 +12,9 @@ depends on the replicate index only, so every scenario and design point runs the
 vector at the same replicate index and paired contrasts stay paired; and it is the same whatever
 the chunking or executor.
 
-A posterior parameter overrides a design point's value only where the point keeps the base
-scenario's value: a scenario or axis that sets the parameter on purpose (a policy lever) keeps it.
+A posterior parameter overrides a design point's value only where the point keeps the value of the
+calibration's base scenario (as it is now, so also after the baseline adopts calibrated values): a
+scenario or axis that sets the parameter on purpose (a policy lever) keeps it.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from borderSim.errors import InputError
-from borderSim.experiments.compare import check_metrics, label
+from borderSim.experiments.outcomes import check_metrics, label
 from borderSim.experiments.store import Results, open_results
 from borderSim.outputs import folder
 

@@ -38,6 +38,7 @@ from borderSim.experiments.design import Design
 from borderSim.experiments.evaluate import ChunkOutput, ChunkSpec, Task, point_quantiles
 from borderSim.geography import load_geography
 from borderSim.outputs import folder, tables
+from borderSim.paramspec import plain
 
 FORMAT = 1
 
@@ -91,8 +92,7 @@ class SweepStore:
             "seed": e.seed, "replicates": e.replicates, "days": e.days,
             "keep": {"quantiles": list(e.keep.quantiles), "probabilities": list(e.keep.probabilities),
                      "series": list(e.keep.series), "series_replicates": e.keep.series_replicates},
-            "base_parameters": {k: (v.isoformat() if isinstance(v, dt.date) else v)
-                                for k, v in design.base.flat().items()},
+            "base_parameters": {k: plain(v) for k, v in design.base.flat().items()},
             "versions": folder.versions(("SALib", "dask", "distributed")),
             "machine": folder.machine(),
             "executor": executor,

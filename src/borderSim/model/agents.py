@@ -40,6 +40,7 @@ class Government(mesa.Agent):
 
     # -- inspection ------------------------------------------------------------------------------
     legitimacy = property(lambda self: _one(self.model.state.legitimacy[:, self._col]))
+    unrest = property(lambda self: _one(self.model.state.unrest[:, self._col]))
     rally = property(lambda self: _one(self.model.state.rally[:, self._col]))
     audience_cost = property(lambda self: _one(self.model.state.audience[:, self._col]))
     capability = property(lambda self: _one(self.model.state.capability[:, self._col]))

@@ -43,6 +43,7 @@ _BEFORE: dict[str, str] = {
     "displaced_peak_TJ": "most Tajik residents displaced at once",
     "displaced_peak_KG": "most Kyrgyz residents displaced at once",
     "displaced_total": "flights from home, both sides (a person fleeing twice counts twice)",
+    "front_segments_peak": "most segments on the front at once",
     "days_to_first_ceasefire": "day of the first ceasefire [NaN if none]",
     "ceasefires_agreed": "ceasefires agreed", "ceasefires_broken": "ceasefires broken",
     "ceasefires_survived": "ceasefires that held to the durable mark",
@@ -55,6 +56,10 @@ _BEFORE: dict[str, str] = {
     "protest_wave": "Kyrgyz protest pressure crossed the protest threshold",
     "protest_peak": "highest Kyrgyz protest pressure",
     "escalations_TJ": "days Tajikistan chose to escalate", "escalations_KG": "days Kyrgyzstan chose to escalate",
+    "public_escalations_TJ": "days Tajikistan escalated and the day ended at a standoff or in fighting (rung 3+)",
+    "public_escalations_KG": "days Kyrgyzstan escalated and the day ended at a standoff or in fighting (rung 3+)",
+    "clash_escalations_TJ": "days Tajikistan escalated and the day ended in fighting (rung 4+)",
+    "clash_escalations_KG": "days Kyrgyzstan escalated and the day ended in fighting (rung 4+)",
 }
 _AFTER: dict[str, str] = {
     "china_pressure_bouts": "bouts of Chinese economic pressure",
@@ -103,6 +108,8 @@ class Recorder:
         self.protest_peak, self.protest_wave_days = zeros(dtype=np.float64), zeros()
         self.offers, self.acceptances, self.china_bouts = zeros(m), zeros(m), zeros()
         self.escalations, self.displaced_peak, self.displaced_total = sides(), sides(), sides()
+        self.public_escalations, self.clash_escalations = sides(), sides()
+        self.front_peak = zeros()
         self.legitimacy_90, self.legitimacy_365 = sides(np.float64, np.nan), sides(np.float64, np.nan)
 
     def record(self, s: State, day: int, rec: DayRecord) -> None:
@@ -133,9 +140,18 @@ class Recorder:
         self.offers += rec.offered
         self.acceptances += rec.agreed
         self.china_bouts += rec.china_pressure_started
-        self.escalations += s.move == UP
+        up = s.move == UP
+        self.escalations += up
+        public = np.flatnonzero(s.level_base[:, 0] >= STANDOFF)   # few rows: add only theirs
+        if public.size:
+            up_public = up[public]
+            self.public_escalations[public] += up_public
+            self.clash_escalations[public] += up_public & (s.level_base[public] >= CLASH)
         np.maximum(self.displaced_peak, s.displaced_now, out=self.displaced_peak)
         self.displaced_total += s.fled_today
+        fighting = np.flatnonzero(lvl[:, 0] >= CLASH)   # the front grows only on these rows
+        if fighting.size:
+            self.front_peak[fighting, 0] = np.maximum(self.front_peak[fighting, 0], s.front[fighting].sum(axis=1))
         if day == 90:
             self.legitimacy_90 = s.legitimacy.copy()
         if day == 365:
@@ -179,6 +195,7 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
         "homes_destroyed_TJ": s.homes_destroyed[:, TJ], "homes_destroyed_KG": s.homes_destroyed[:, KG],
         "displaced_peak_TJ": r.displaced_peak[:, TJ], "displaced_peak_KG": r.displaced_peak[:, KG],
         "displaced_total": r.displaced_total.sum(axis=1),
+        "front_segments_peak": c(r.front_peak),
         "days_to_first_ceasefire": _nan_if(c(r.first_cf_day), c(r.first_cf_day) < 0),
         "ceasefires_agreed": c(r.cf_agreed), "ceasefires_broken": c(r.cf_broken),
         "ceasefires_survived": c(r.cf_survived),
@@ -191,6 +208,8 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
         "protest_wave": c(r.protest_wave_days) > 0,
         "protest_peak": c(r.protest_peak),
         "escalations_TJ": r.escalations[:, TJ], "escalations_KG": r.escalations[:, KG],
+        "public_escalations_TJ": r.public_escalations[:, TJ], "public_escalations_KG": r.public_escalations[:, KG],
+        "clash_escalations_TJ": r.clash_escalations[:, TJ], "clash_escalations_KG": r.clash_escalations[:, KG],
     }
     for m, spec in enumerate(mediators.MEDIATORS):
         out[f"{spec.key}_offers"] = r.offers[:, m]

@@ -1,7 +1,7 @@
 """Border communities: grievance, local incidents, harm under fire, flight and return.
 
 Incidents arise from grievance, more often on disputed segments and around exclaves (Lim et al.
-2007), with an irrigation-season rhythm at water points (record); border guards may turn an
+2007), with a farming-season rhythm (record: clashes cluster in April-September); border guards may turn an
 incident into gunfire, more readily when troops are on the line. On the front at rungs 4-6 villages
 are shelled (civilian deaths, wounded, homes destroyed) and residents flee; the displaced return
 once fighting stops. Losses raise grievance, which relaxes back to its baseline.
@@ -16,7 +16,7 @@ import numpy as np
 
 from borderSim.geography import Geography
 from borderSim.rules.draws import poisson, stochastic_round
-from borderSim.rules.ladder import CLASH, MAJOR_CLASH, WAR
+from borderSim.rules.ladder import WAR
 from borderSim.rules.params import ParamArrays
 
 _REFERENCE_GRIEVANCE = 0.5
@@ -45,20 +45,21 @@ def hazard_base(P: ParamArrays, geo: Geography, demarcated: np.ndarray) -> np.nd
 
 
 def season(P: ParamArrays, day: int) -> np.ndarray:
-    """(B, 1) irrigation-season multiplier for water-point villages on ``day``."""
+    """(B, 1) multiplier of every village's incident hazard on ``day``: the farming and grazing season
+    (irrigation, pastures, field work) brings neighbours into contact in spring and summer."""
     phase = 2.0 * np.pi * (P.simulation.start_date + day - P.border.season_peak_day) / 365.25
     return 1.0 + P.border.season_amplitude * np.cos(phase)
 
 
-def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray) -> np.ndarray:
-    """(B, 1) factor common to all villages: agreement strength and troops on the line."""
+def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray,
+                 season_factor: np.ndarray) -> np.ndarray:
+    """(B, 1) factor common to all villages: agreement strength, troops on the line and the season."""
     calm = 1.0 - P.border.agreement_incident_effect * agreement
-    return calm * (1.0 + P.border.tension_incidents * level_base / WAR)
+    return calm * (1.0 + P.border.tension_incidents * level_base / WAR) * season_factor
 
 
-def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray,
-                         season_factor: np.ndarray, water_cols: np.ndarray) -> np.ndarray:
-    """Daily incident probability; ``water_cols`` selects the water-point columns.
+def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray) -> np.ndarray:
+    """Daily incident probability.
 
     The engines draw incidents with :func:`borderSim.rules.kernels.incidents`, which computes this
     probability in the same way, fused with the draw; this function states the rule and is the
@@ -66,10 +67,13 @@ def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.nd
     """
     p = hazard * grievance
     p *= daily
-    if water_cols.size:
-        p[:, water_cols] *= season_factor
     np.minimum(p, 1.0, out=p)
     return p
+
+
+def segment_hazard(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray, geo: Geography) -> np.ndarray:
+    """(n, S) expected incidents today on each segment (its villages' incident chances, uncapped)."""
+    return geo.by_segment(hazard * grievance * daily)
 
 
 def gunfire_probability(P: ParamArrays, level_base: np.ndarray) -> np.ndarray:
@@ -79,13 +83,6 @@ def gunfire_probability(P: ParamArrays, level_base: np.ndarray) -> np.ndarray:
 
 
 # -- harm on the front ------------------------------------------------------------------------------
-def intensity(P: ParamArrays, level: np.ndarray) -> np.ndarray:
-    """Harm intensity relative to rung 5: 0 below rung 4."""
-    b = P.border
-    return np.where(level >= WAR, b.war_intensity,
-                    np.where(level == MAJOR_CLASH, 1.0, np.where(level == CLASH, b.clash_intensity, 0.0)))
-
-
 def exposure(capability: np.ndarray) -> np.ndarray:
     """(B, 2) exposure of each side's soldiers to the other's fire: twice the opponent's capability share."""
     return 2.0 * capability[:, ::-1] / (capability[:, :1] + capability[:, 1:])
@@ -119,22 +116,26 @@ def civilian_harm(P: ParamArrays, residents: np.ndarray, population: np.ndarray,
     """Deaths, wounded and homes destroyed in a shelled village (deaths never exceed residents, homes
     destroyed never exceed the homes still standing, ``homes_standing``).
 
-    Shelling kills people where shells land, not in proportion to a town's census: the death rate is
-    per shelled village-day, scaled by the share of residents still at home.
+    Harm scales with what is exposed: deaths with the residents still at home, homes with the
+    village's housing (its census population), per 1,000 (brief: civilian harm grows with the
+    population under fire); ``intens`` is the fire the village takes (rung and distance from the origin).
     """
     c = P.communities
-    mean_deaths = c.civilian_death_rate * intens * residents / population
+    mean_deaths = c.civilian_death_rate * intens * residents / 1000.0
     deaths = np.minimum(poisson(u_deaths, mean_deaths), residents)
     wounded = poisson(u_wounded, P.border.wounded_per_death * mean_deaths)
-    homes = np.minimum(poisson(u_homes, c.homes_per_shelling * intens), homes_standing)
+    homes = np.minimum(poisson(u_homes, c.homes_per_shelling * intens * population / 1000.0), homes_standing)
     return deaths, wounded, homes
 
 
-def flight(P: ParamArrays, residents: np.ndarray, intens: np.ndarray, expo: np.ndarray,
-           civil_society: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Residents of a front village who flee today: more under heavier fire and where civil society
-    and the state organise evacuation and shelter (article)."""
-    share = np.minimum(1.0, P.communities.flight_share * intens * expo * civil_society)
+def flight(P: ParamArrays, residents: np.ndarray, danger: np.ndarray, civil_society: np.ndarray,
+           u: np.ndarray) -> np.ndarray:
+    """Residents of a front village who flee today. Each household leaves with a daily hazard
+    ``flight_rate`` x civil society x ``danger`` (the village's chance of being shelled that day: the
+    fire near it): flight accumulates over the days of fighting and does not empty a village in a day;
+    more leave where civil society and the state organise evacuation and shelter (article: Kyrgyz
+    grassroots shelter; Tajikistan's weak civil society)."""
+    share = -np.expm1(-P.communities.flight_rate * civil_society * danger)
     return np.minimum(stochastic_round(residents * share, u), residents)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import mediators, thirdparties
+from borderSim.rules import governments, mediators, thirdparties
 from borderSim.rules.params import ParamArrays
 
 
@@ -21,10 +21,15 @@ class Context:
     backing: np.ndarray       # (B, 2) expected patron backing
     terms: mediators.Terms    # the mediators' parameter-only terms
     village_slots: np.ndarray
+    presence: np.ndarray      # (S + 1, 2) each side's share of a segment's residents (row -1: no segment)
+    fixed: governments.Fixed  # the governments' parameter-only factors
 
     @classmethod
     def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray) -> Context:
         slots = np.arange(geo.n_villages)
         slots.flags.writeable = False
-        return cls(P=P, geo=geo, keys=keys, backing=thirdparties.backing(P), terms=mediators.Terms.of(P),
-                   village_slots=slots)
+        terms = mediators.Terms.of(P)
+        presence = governments.presence(geo)
+        presence.flags.writeable = False
+        return cls(P=P, geo=geo, keys=keys, backing=thirdparties.backing(P, terms.assistance), terms=terms,
+                   village_slots=slots, presence=presence, fixed=governments.Fixed.of(P))

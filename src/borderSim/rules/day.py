@@ -44,6 +44,7 @@ class Front:
     rows: np.ndarray          # (n,) row indices
     P: ParamArrays            # their parameters
     on_front: np.ndarray      # (n, S) segments on the front
+    fire: np.ndarray          # (n, S) share of the rung's fire each segment takes (0 off the front)
     intensity: np.ndarray     # (n, 1) harm intensity relative to rung 5
     exposure: np.ndarray      # (n, 2) each side's villages' exposure to fire
 
@@ -68,8 +69,7 @@ class Today:
     day: int
     record: DayRecord
     level_prev: np.ndarray | None = None      # (B, 1) yesterday's rung
-    daily: np.ndarray | None = None           # (B, 1) incident factor common to all villages
-    season: np.ndarray | None = None          # (B, 1) irrigation-season factor at water points
+    daily: np.ndarray | None = None           # (B, 1) incident factor common to all villages (incl. the season)
     incidents: list[tuple[np.ndarray, ...]] = field(default_factory=list)  # (rows, villages, gunfire) arrays
     offers: Offers | None = None              # None when no row is in an episode
     front: Front | None = None                # None when no row is fighting

@@ -18,40 +18,174 @@ own column); opponents' columns are passed explicitly.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from borderSim.rules.draws import choose3
+from borderSim.rules.ladder import STANDOFF
+
+#: Rungs a table by rung covers: 0 .. 6 and the "next rung" 7 of a government at war (it cannot escalate).
+RUNGS = np.arange(8)
+RUNGS.flags.writeable = False
 
 
-def rung_cost(cost_weight: np.ndarray, rung: np.ndarray, exponent: np.ndarray) -> np.ndarray:
-    """Expected cost of standing at ``rung`` (convex; rung 6 costs 4 x ``cost_weight``)."""
-    return cost_weight * 4.0 * (rung / 6.0) ** exponent
+def by_rung(table: np.ndarray, rung: np.ndarray) -> np.ndarray:
+    """(B, 1) the entries of a (B, 8) table, or of a (1, 8) table every row shares, at each row's ``rung``
+    ((B, 1) ints 0-7)."""
+    if table.shape[0] == 1:
+        return table[0][rung]
+    return np.take_along_axis(table, rung, axis=1)
 
 
-def unrest(legitimacy: np.ndarray, rally: np.ndarray, shock: np.ndarray) -> np.ndarray:
-    """Domestic unrest in [0, 1]: legitimacy and rally lower it, standing crises raise it."""
-    return np.clip(1.0 - legitimacy - rally + shock, 0.0, 1.0)
+def rung_power(exponent: np.ndarray, scale: float) -> np.ndarray:
+    """(B, 8) table of (k / ``scale``) ** ``exponent`` for rungs k = 0 .. 7, or (1, 8) where every row shares
+    the exponent: the convex profile of a rung's cost (scale 6) and of its expected deaths (scale 5),
+    computed once per run."""
+    if exponent.shape[0] > 1 and exponent.strides[0] == 0:   # one value broadcast along the batch
+        exponent = exponent[:1]
+    return (RUNGS / scale) ** exponent
 
 
-def utilities(g, *, level_eff, level_base, unrest_, provoked, capability, opp_capability,
-              threshold, backing, pressure, pull, ceasefire, cf_strength, violation_cost, audience,
-              cost_exponent, weariness):
+def rung_cost(cost_weight: np.ndarray, power: np.ndarray) -> np.ndarray:
+    """Expected cost of standing at a rung, ``power`` = (rung / 6) ** ``border.cost_exponent``
+    (:func:`rung_power`): convex, rung 6 costs 4 x ``cost_weight``."""
+    return cost_weight * 4.0 * power
+
+
+#: Flank table: Russia's concern with fighting at a rung, 0 up to a standoff, 1/3 at a clash, all at war.
+FLANK = np.clip((RUNGS - STANDOFF) / 3.0, 0.0, 1.0)
+FLANK.flags.writeable = False
+#: Public table: escalating to this rung makes a standoff public (rung 3+), which brings the rally.
+PUBLIC = RUNGS >= STANDOFF
+PUBLIC.flags.writeable = False
+
+
+def shock_levels(d, day: int) -> np.ndarray:
+    """(b, 2) net unrest the dated domestic shocks add on ``day``, by side (Tajikistan, Kyrgyzstan): each
+    shock's signed size (legitimacy shocks lower unrest) halved every half-life since its day, zero before
+    it. ``d`` holds the ``(B, K)`` shock arrays (:func:`borderSim.rules.params.shock_arrays`); where they
+    are one row broadcast along the batch (every row shares them) the levels are computed once (b = 1)."""
+    when, signed, factor, side = d.shock_day, d.shock_signed, d.shock_factor, d.shock_side
+    if when.shape[0] > 1 and when.strides[0] == 0:
+        when, signed, factor, side = when[:1], signed[:1], factor[:1], side[:1]
+    age = day - when
+    value = np.where(age >= 0, signed * factor ** np.maximum(age, 0.0), 0.0)
+    tj = np.zeros((when.shape[0], 1))
+    kg = np.zeros((when.shape[0], 1))
+    for k in range(when.shape[1]):   # in a fixed order, so that any batch adds up the same way
+        on_tj = side[:, k:k + 1] == 0
+        tj = tj + np.where(on_tj, value[:, k:k + 1], 0.0)
+        kg = kg + np.where(on_tj, 0.0, value[:, k:k + 1])
+    return np.concatenate([tj, kg], axis=1)
+
+
+def unrest(legitimacy: np.ndarray, rally: np.ndarray, standing: np.ndarray, shocks: np.ndarray) -> np.ndarray:
+    """Domestic unrest in [0, 1]: legitimacy and rally lower it, standing crises and dated shocks raise it."""
+    return np.clip(1.0 - legitimacy - rally + standing + shocks, 0.0, 1.0)
+
+
+def diversion(weight: np.ndarray, peak: np.ndarray, unrest_: np.ndarray) -> np.ndarray:
+    """Diversionary gain, hump-shaped in unrest (Tir 2010): ``weight`` · (u/p) · exp(1 − u/p), rising to its
+    maximum ``weight`` at the unrest ``peak`` p and falling beyond it (a regime near collapse cannot divert)."""
+    x = unrest_ / peak
+    return weight * x * np.exp(1.0 - x)
+
+
+def casualty_cost(g, scale: np.ndarray, profile: np.ndarray, capability: np.ndarray, opp_capability: np.ndarray,
+                  sensitivity: np.ndarray) -> np.ndarray:
+    """Utility cost of the legitimacy that the next rung's expected own deaths would cost (Gartner & Segura
+    1998; Weeks 2008): ``anticipated_deaths`` at a major clash (rung 5), scaled to rung k by ``profile`` =
+    (k/5) ** the cost convexity (a standoff carries the risk of a clash, a war about twice a major clash's
+    toll) and by the side's exposure (twice the opponent's capability share), at ``death_cost`` each,
+    weighted by ``casualty_aversion`` (``scale`` = casualty_aversion · death_cost, :class:`Fixed`) and the
+    side's ``sensitivity`` (Kyrgyz protest over losses)."""
+    exposure = 2.0 * opp_capability / (capability + opp_capability)
+    deaths = g.anticipated_deaths * profile * exposure
+    return scale * deaths * sensitivity
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """The parameter-only factors of both governments' utilities, computed once per run: ``(B, 2)`` in side
+    order (a Mesa agent takes its column) and ``(B, 8)`` tables by rung."""
+
+    rally_value: np.ndarray      # rally_anticipation · rally_jump
+    casualty_scale: np.ndarray   # casualty_aversion · death_cost
+    leverage: np.ndarray         # Russia's leverage on each side at full flank concern and attention 1
+    cost_power: np.ndarray       # (B, 8): (k/6) ** border.cost_exponent
+    death_profile: np.ndarray    # (B, 8): (k/5) ** border.cost_exponent
+
+    @classmethod
+    def of(cls, P) -> Fixed:
+        g, r, e = P.gov, P.russia, P.border.cost_exponent
+        return cls(rally_value=g.rally_anticipation * g.rally_jump, casualty_scale=g.casualty_aversion * g.death_cost,
+                   leverage=np.asfortranarray(r.remittance_leverage * g.remittance_share
+                                              + r.arms_leverage * g.russian_arms_share),
+                   cost_power=rung_power(e, 6.0), death_profile=rung_power(e, 5.0))
+
+
+def presence(geo) -> np.ndarray:
+    """(S + 1, 2) each side's share of a segment's residents at day 0 (Tajikistan, Kyrgyzstan); the last
+    row, zeros, stands for no segment (index -1)."""
+    pop = np.zeros((geo.n_segments + 1, 2))
+    np.add.at(pop, (geo.segment, geo.side), geo.population)
+    total = pop.sum(axis=1, keepdims=True)
+    return np.divide(pop, total, out=np.zeros_like(pop), where=total > 0)
+
+
+def contested_segment(episode: np.ndarray, origin: np.ndarray, segment_local: np.ndarray,
+                      local_max: np.ndarray) -> np.ndarray:
+    """(B,) segment where the force balance is read: an episode's origin; outside an episode the segment with
+    today's worst incident; -1 (the whole dyad) on a quiet day."""
+    seg = np.where(episode[:, 0], origin[:, 0], -1)
+    rows = np.flatnonzero(~episode[:, 0] & (local_max[:, 0] > 0))
+    if rows.size:
+        seg[rows] = np.argmax(segment_local[rows], axis=1)
+    return seg
+
+
+def local_capability(capability: np.ndarray, fortification: np.ndarray, presence_: np.ndarray) -> np.ndarray:
+    """A side's force where the fighting is: its capability, raised where its own people live and it has
+    fortified (article: Tajikistan, and less so Kyrgyzstan, fortified densely populated disputed areas)."""
+    return capability * (1.0 + fortification * presence_)
+
+
+def local_share(capability: np.ndarray, opp_capability: np.ndarray, fortification: np.ndarray,
+                opp_fortification: np.ndarray, presence_: np.ndarray, seg: np.ndarray, cols: slice,
+                opp_cols: slice) -> np.ndarray:
+    """(B, k) each government's share of the force at the contested segment ``seg`` ((B,), -1 for none:
+    the national balance, since the last row of ``presence_`` is zeros); ``presence_`` is the (S + 1, 2)
+    table of :func:`presence`, ``cols`` and ``opp_cols`` the governments' and their opponents' columns."""
+    here = np.empty((seg.size, 2), order="F")   # column-major like the side state (presence_[seg] is ~10x slower)
+    np.take(presence_[:, 0], seg, out=here[:, 0])
+    np.take(presence_[:, 1], seg, out=here[:, 1])
+    own = local_capability(capability, fortification, here[:, cols])
+    other = local_capability(opp_capability, opp_fortification, here[:, opp_cols])
+    return own / (own + other)
+
+
+def utilities(g, *, level_eff, level_base, unrest_, provoked, share, threshold, backing, pressure, pull, ceasefire,
+              cf_strength, violation_cost, audience, weariness, next_cost, base_cost, rally_ahead, casualties):
     """Utilities of escalating and of stepping down (hold = 0). ``g`` holds the side's parameters.
 
-    ``weariness`` (1 + ripeness weight x hurt) scales the expected cost of the next rung: recent
-    losses make further escalation costlier (Zartman 2000).
+    ``share`` is the side's share of the force at the contested segment (:func:`local_share`).
+    ``next_cost`` and ``base_cost`` are the costs of standing at the next rung and at the base rung
+    (:func:`rung_cost`); ``weariness`` (1 + ripeness weight x hurt) scales the first: recent losses make
+    further escalation costlier (Zartman 2000). ``rally_ahead`` is the value of the rally escalating to a
+    public standoff brings, ``casualties`` the legitimacy cost of the next rung's expected own deaths
+    (:func:`casualty_cost`). Escalating is impossible at rung 6 and stepping down at base rung 0.
     """
-    diversion = g.diversion_weight * 4.0 * unrest_ * (1.0 - unrest_)
+    diverted = diversion(g.diversion_weight, g.diversion_peak, unrest_)
     reaction = g.reaction_weight * level_eff / 6.0 + g.retaliation_weight * (provoked & (level_eff <= 3))
-    share = capability / (capability + opp_capability)
     room = 1.0 - threshold   # 0 at threshold 1: no share exceeds it, so the pull is 0 (not 0 / 0)
     superiority = g.superiority_weight * np.maximum(0.0, share - threshold) / np.where(room > 0.0, room, 1.0)
     restraint = g.mediator_weight * pressure
     breach = ceasefire * violation_cost * cf_strength
-    u_up = (g.escalation_intercept + diversion + reaction + superiority + g.patron_weight * backing + pull
-            - weariness * rung_cost(g.cost_weight, level_eff + 1, cost_exponent) - restraint - breach)
-    u_down = (g.deescalation_intercept + rung_cost(g.cost_weight, level_base, cost_exponent)
-              - g.reaction_weight * level_eff / 6.0 - g.audience_weight * audience + restraint)
+    u_up = (g.escalation_intercept + diverted + reaction + superiority + g.patron_weight * backing + pull
+            + rally_ahead - weariness * next_cost - casualties - restraint - breach)
+    u_down = (g.deescalation_intercept + base_cost - g.reaction_weight * level_eff / 6.0
+              - g.audience_weight * audience + restraint)
     u_up = np.where(level_eff >= 6, -np.inf, u_up)
     u_down = np.where(level_base <= 0, -np.inf, u_down)
     return u_up, u_down
@@ -86,6 +220,11 @@ def succession_pull(effect: np.ndarray, consolidation: np.ndarray) -> np.ndarray
 def protest_pull(hawkishness: np.ndarray, protest: np.ndarray) -> np.ndarray:
     """Kyrgyzstan: pull to be seen defending, rising with protest pressure."""
     return hawkishness * protest
+
+
+def protest_sensitivity(weight: np.ndarray, protest: np.ndarray) -> np.ndarray:
+    """Kyrgyzstan: protest over losses and the displaced multiplies the weight of expected own deaths."""
+    return 1.0 + weight * protest
 
 
 # -- domestic update -------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ _RETURN = int(Stream.RETURN)
 
 
 @njit(cache=True)
-def _incident_mask(keys, day, slots, hazard, grievance, daily, season, water, out):
+def _incident_mask(keys, day, slots, hazard, grievance, daily, out):
     b, v = hazard.shape
     counters = np.empty(v, dtype=np.uint64)
     for j in range(v):
@@ -30,28 +30,24 @@ def _incident_mask(keys, day, slots, hazard, grievance, daily, season, water, ou
     for i in range(b):
         key = keys[i]
         d = daily[i, 0]
-        sea = season[i, 0]
         for j in range(v):
             p = hazard[i, j] * grievance[i, j]
             p = p * d
-            if water[j]:
-                p = p * sea
             if p > 1.0:
                 p = 1.0
             u = to_uniform(key, counters[j])
             out[i, j] = u < p
 
 
-def incidents(keys, day, slots, hazard, grievance, daily, season, water):
+def incidents(keys, day, slots, hazard, grievance, daily):
     """Row and column indices of today's village incidents (rows ascending, then columns).
 
-    ``keys`` (B,) uint64; ``slots`` (V,) village indices; ``hazard``, ``grievance`` (B, V);
-    ``daily``, ``season`` (B, 1); ``water`` (V,) bool. The same pairs as
-    ``np.nonzero(uniform(keys, day, INCIDENT, slots) < incident_probability(...))``; the draw and
-    comparison run in one vectorised pass, the (sparse) pairs are then collected.
+    ``keys`` (B,) uint64; ``slots`` (V,) village indices; ``hazard``, ``grievance`` (B, V); ``daily``
+    (B, 1). The same pairs as ``np.nonzero(uniform(keys, day, INCIDENT, slots) < incident_probability(...))``;
+    the draw and comparison run in one vectorised pass, the (sparse) pairs are then collected.
     """
     out = np.empty(hazard.shape, dtype=np.bool_)
-    _incident_mask(keys, day, slots, hazard, grievance, daily, season, water, out)
+    _incident_mask(keys, day, slots, hazard, grievance, daily, out)
     if out.size <= _SMALL and not out.any():   # one Mesa village on a quiet day: skip the index arithmetic
         return _NONE, _NONE
     return nonzero_2d(out)

@@ -9,11 +9,12 @@ escalates, while fighting (rung 4+) stops only through a ceasefire, bilateral or
 At rungs 3-4 the ladder can also rise unchosen (Schelling 1966);
 sustained war (rung 6) always needs a decision.
 A ceasefire (agreed at rung 3+) drops the base to rung 1; it breaks if either side escalates or by a hazard that falls
-with its strength (Fortna 2003) and, once it has held ``ceasefire_durable_days``, it counts as survived.
+with its strength (Fortna 2003), returning the dyad to a rung that falls with the ceasefire's age, and
+once it has held ``ceasefire_durable_days`` it counts as survived.
 An episode runs from the first day at rung 3+ until ``episode_gap_days`` below rung 3; its origin
-segment is where the day's incidents were worst. At rung 4 only the origin segment is on the front,
-at rung 5 every segment whose centroid lies within ``front_half_width_km`` of the origin's, at rung 6
-all segments.
+segment is drawn in proportion to the segments' incident hazard and the day's incidents. The front
+starts there at the first clash (rung 4+) and spreads to neighbouring segments along the line with a
+daily chance that rises with the rung; it lasts until the episode ends.
 """
 
 from __future__ import annotations
@@ -90,13 +91,31 @@ def break_probability(P: ParamArrays, strength, fragility, local_max, age):
     return np.minimum(1.0, hazard * (1.0 + local_max) / (1.0 + age / b.ceasefire_settling_days))
 
 
-def ceasefire_probability(P: ParamArrays, hurt, audience, mediation):
-    """Daily chance that a ceasefire is agreed at rung 3+: ripeness, mediation, minus audience costs."""
+def war_weariness(P: ParamArrays, hurt) -> np.ndarray:
+    """Utility a government loses by escalating while it still hurts from its own recent losses: after
+    a major war the next one is less likely for a while (record: no deadly clash after 20 Sept 2022
+    through the 2025 treaty; Zartman 2000)."""
+    return P.border.war_weariness * hurt
+
+
+def ceasefire_probability(P: ParamArrays, hurt, audience, mediation, unrest):
+    """Daily chance that a ceasefire is agreed at rung 3+: ripeness, mediation, minus audience costs and the
+    hold-out of governments in trouble at home (unrest above its midpoint)."""
     b = P.border
     mutual = np.minimum(hurt[:, :1], hurt[:, 1:])
     locked_in = (P.gov.audience_weight * audience).sum(axis=1, keepdims=True)
+    locked_in = locked_in + b.ceasefire_unrest_lock * np.maximum(unrest - 0.5, 0.0).sum(axis=1, keepdims=True)
     hazard = b.ceasefire_rate * (1.0 + b.ripeness_weight * mutual) * mediation / (1.0 + locked_in)
     return 1.0 - np.exp(-hazard)
+
+
+def reentry(P: ParamArrays, cf_from, age):
+    """The rung a broken ceasefire returns the dyad to: the rung it stopped, less the more the ceasefire
+    aged, halving the way above a local incident every ``ceasefire_memory_days`` (rounded): a violation
+    in the first days resumes the fighting, a late one is an incident (Fortna 2003; record: the first
+    ceasefire of Sept 2022 broke within a day and the fighting resumed)."""
+    above = (cf_from - INCIDENT) * 0.5 ** (age / P.border.ceasefire_memory_days)
+    return INCIDENT + np.floor(above + 0.5).astype(np.int64)
 
 
 class Settled(NamedTuple):
@@ -118,7 +137,8 @@ def resolve(P: ParamArrays, *, day, level_base, level_eff, local_max, moves, cea
     b = P.border
     escalated = (moves == UP).any(axis=1, keepdims=True)
     broken = ceasefire & (escalated | (u_break < p_break))
-    base = np.where(broken, np.maximum(cf_from, level_eff), step_base(level_base, level_eff, moves))
+    stepped = step_base(level_base, level_eff, moves)
+    base = np.where(broken, np.maximum(reentry(P, cf_from, day - cf_start), stepped), stepped)
     holding = ceasefire & ~broken
     drift = ~holding & (base >= STANDOFF) & (base <= CLASH) & (u_invol < b.involuntary_escalation)
     base = base + drift
@@ -132,11 +152,15 @@ def resolve(P: ParamArrays, *, day, level_base, level_eff, local_max, moves, cea
                    cf_start=cf_start, broken=broken, agreed=agreed, survived=survived)
 
 
-def origin(segment_local_, demarcated, geo: Geography):
-    """(n, 1) segment where an episode starts: the worst local rung, then disputed, then water or
-    exclave segments, then west to east."""
-    hot = (geo.segment_water | geo.segment_exclave).astype(np.int64)
-    return np.argmax(segment_local_ * 4 + (~demarcated) * 2 + hot, axis=1)[:, None]
+def origin(P: ParamArrays, hazard, segment_local_, u) -> np.ndarray:
+    """(n, 1) segment where an episode starts, drawn with ``u`` (n, 1) in proportion to each segment's
+    expected incidents ``hazard`` (n, S) plus ``border.origin_incident_weight`` per rung of today's worst
+    incident there (1 an incident, 2 gunfire): wars start where incidents are likely and where one
+    just happened (record: both major episodes grew from a local incident at a water intake and a
+    pasture, in Batken district)."""
+    w = hazard + P.border.origin_incident_weight * segment_local_
+    cum = np.cumsum(w, axis=1)
+    return np.minimum((cum <= u * cum[:, -1:]).sum(axis=1), w.shape[1] - 1)[:, None]
 
 
 class Episodes(NamedTuple):
@@ -172,12 +196,70 @@ def episodes(P: ParamArrays, *, day, level, episode, onset, calm_days, origin, o
                     starting=starting, ending=ending)
 
 
-def front(P: ParamArrays, level, origin, geo: Geography) -> np.ndarray:
-    """(B, S) bool: segments on the front today."""
-    dist = geo.segment_distance_km[np.maximum(origin, 0)[:, 0]]
-    radius = np.where(level >= WAR, np.inf, np.where(level == MAJOR_CLASH, P.border.front_half_width_km,
-                                                     np.where(level == CLASH, 0.0, -1.0)))
-    return dist <= radius
+def spread_probability(P: ParamArrays, level) -> np.ndarray:
+    """(n, 1) daily chance that fighting on a segment spreads to a neighbouring one: ``front_spread_rate``
+    at rung 5, scaled by the harm intensity of the rung (``clash_intensity`` at rung 4,
+    ``war_intensity`` at rung 6; 0 below a clash)."""
+    return np.minimum(1.0, P.border.front_spread_rate * intensity(P, level))
+
+
+def intensity(P: ParamArrays, level) -> np.ndarray:
+    """(n, 1) the rung's harm intensity relative to rung 5 (0 below a clash): it sets the fire on the
+    front and how fast the front spreads."""
+    b = P.border
+    return np.where(level >= WAR, b.war_intensity,
+                    np.where(level == MAJOR_CLASH, 1.0, np.where(level == CLASH, b.clash_intensity, 0.0)))
+
+
+def front(P: ParamArrays, front_, level, origin, geo: Geography, u_spread) -> np.ndarray:
+    """(n, S) bool: the front after today's spread, on rows at rung 4+ whose front was ``front_``.
+
+    The front starts at the origin segment and spreads along the line's adjacency: each front segment
+    tries each neighbour off the front once a day and takes it with ``spread_probability``; a segment
+    taken today tries its own neighbours the same day (fighting can run along several segments in a
+    day: record, 29 Apr 2021 and 14-16 Sep 2022). ``u_spread(step, rows)`` gives the (rows, S) draws of
+    a step of that cascade.
+    """
+    out = front_.copy()
+    out[np.arange(len(out)), origin[:, 0]] = True
+    p = spread_probability(P, level)
+    rows, new = np.arange(len(out)), out
+    for step in range(geo.n_segments):
+        tries = new.astype(np.float64) @ geo.adjacency_float      # neighbours that try (small whole numbers: exact)
+        join = ~out[rows] & (tries > 0) & (u_spread(step, rows) < 1.0 - (1.0 - p[rows]) ** tries)
+        hit = join.any(axis=1)
+        if not hit.any():
+            break
+        rows, new = rows[hit], join[hit]
+        out[rows] |= new
+    return out
+
+
+def second_front(P: ParamArrays, front_, level, hazard, u_jump, u_pick, geo: Geography) -> np.ndarray:
+    """(n, S) front after a possible jump: at rung 5+ fighting breaks out with daily chance
+    ``second_front_rate`` (times the rung's intensity) on a segment neither on the front nor next to it,
+    drawn in proportion to its expected incidents ``hazard`` (record: on 16-17 Sept 2022 fighting ran
+    along the whole Batken line at once and reached the Alai line at Jekendi, some 300 km east)."""
+    p = np.where(level >= MAJOR_CLASH, np.minimum(1.0, P.border.second_front_rate * intensity(P, level)), 0.0)
+    jump = np.flatnonzero((u_jump < p)[:, 0])
+    if not jump.size:
+        return front_
+    f = front_[jump]
+    near = f | (f.astype(np.float64) @ geo.adjacency_float > 0)
+    w = np.where(near, 0.0, hazard[jump])
+    cum = np.cumsum(w, axis=1)
+    ok = np.flatnonzero(cum[:, -1] > 0)
+    out = front_.copy()
+    pick = (cum[ok] <= u_pick[jump[ok]] * cum[ok, -1:]).sum(axis=1)
+    out[jump[ok], np.minimum(pick, geo.n_segments - 1)] = True
+    return out
+
+
+def fire(P: ParamArrays, on_front, origin, geo: Geography) -> np.ndarray:
+    """(n, S) share of the rung's fire each segment takes: ``front_decay`` per step along the line from
+    the origin on the front, 0 off it (the fighting is heaviest where it began)."""
+    steps = geo.hops[origin[:, 0]]
+    return np.where(on_front, P.border.front_decay ** np.maximum(steps, 0), 0.0)
 
 
 def segment_levels(level, on_front, segment_local_):

@@ -15,9 +15,10 @@ an offer with a chance that falls with the mediator's bias against it and rises 
 2003; Zartman 2000); both must accept. Russia (CSTO) offers biased mediation with a chance scaled by
 its attention; it is credible when it restrains its own client (Kydd 2003), less so the more its
 client has other partners (Crawford 2003), and it can lean on remittances. Western mediators (OSCE,
-EU, US) offer after a delay, in a facilitative or manipulative style with given resources (Beardsley
-et al. 2006); pressured deals are less durable (Beardsley 2008); monitors strengthen a ceasefire
-(Fortna 2003), a guarantor too (Walter 2002); entry timing matters in a U shape (Regan & Stam 2000);
+EU, US: three entries built by :func:`western`) offer after a delay, in a facilitative or manipulative
+style with given resources (Beardsley et al. 2006); pressured deals are less durable (Beardsley
+2008); monitors strengthen a ceasefire (Fortna 2003), a guarantor too (Walter 2002); entry timing
+matters in a U shape (Regan & Stam 2000);
 success is rarer between two autocratic or hybrid regimes and higher over resources (Bercovitch et
 al. 1991). A joint (multiparty) offer carries the average of the partners' biases (Kydd 2003).
 """
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from borderSim.rules.draws import logistic
+from borderSim.rules.ladder import STANDOFF
 from borderSim.rules.params import ParamArrays, sides
 from borderSim.rules.streams import Stream, uniform
 
@@ -74,6 +76,15 @@ NONE, STATEMENT, ACCEPTED, MEDIATING = (MediatorAction.NONE.value, MediatorActio
 Rule = Callable[[ParamArrays], np.ndarray]
 
 
+@dataclass(frozen=True)
+class Situation:
+    """What a mediator sees on the rows in an episode when it decides whether to offer."""
+
+    days_in: np.ndarray     # (n, 1) days since the episode began
+    level: np.ndarray       # (n, 1) yesterday's rung
+    engaged: np.ndarray     # (n, M) mediating at the start of the day
+
+
 @dataclass(frozen=True, eq=False)
 class Mediator:
     """One mediator: who it is and how it behaves. Rules take the rows' parameters ``P`` and return
@@ -85,7 +96,7 @@ class Mediator:
     label: str                # the Mesa agent's name and the status panel's label
     offer_stream: int         # stream of its daily offer draw (slot 0)
     accept_stream: int        # stream of the governments' answers (slot = side)
-    offer_probability: Callable[[ParamArrays, np.ndarray], np.ndarray]  # (P, days into the episode)
+    offer_probability: Callable[[ParamArrays, Situation], np.ndarray]
     bias: Rule                # + toward Tajikistan, - toward Kyrgyzstan
     pressure: Rule            # against escalation on each side while it mediates
     ceasefire_effect: Rule    # rise of the ceasefire hazard while it mediates, before timing and context
@@ -95,6 +106,8 @@ class Mediator:
     guarantee: Rule | None = None   # ceasefire strength it adds as a guarantor (Walter 2002)
     fragility: Rule | None = None   # extra breakdown hazard of a deal it pressed (Beardsley 2008)
     talks: Rule | None = None       # standing support for demarcation rounds (preventive diplomacy)
+    assistance: Rule | None = None  # security assistance to each side (capability/year; Kuperman 2008)
+    outsider: bool = False          # an actor Russia wants kept out of the region's disputes (article)
     describe: Callable[[Parameters], str] = lambda p: "mediation"  # its offers, in the event log
 
 
@@ -110,18 +123,39 @@ class Joint:
 
 # -- the registry ------------------------------------------------------------------------------------
 def _russia_pressure(P: ParamArrays) -> np.ndarray:
-    r, g = P.russia, P.gov
+    """Russia's pressure on each side while it mediates: restraint of its own client (weakened by the client's
+    other partners: Crawford 2003) and of the other side, at its attention. Its remittance and arms leverage
+    act whether or not it mediates (:func:`borderSim.rules.thirdparties.russian_leverage`)."""
+    r = P.russia
     on_client = r.restraint * (1.0 - r.client_alternatives)
     on_other = r.restraint * (1.0 - np.abs(r.bias))
     client_is_tj = r.bias >= 0
-    restraint = sides(np.where(client_is_tj, on_client, on_other), np.where(client_is_tj, on_other, on_client))
-    return r.attention * (restraint + r.remittance_leverage * g.remittance_share)
+    return r.attention * sides(np.where(client_is_tj, on_client, on_other), np.where(client_is_tj, on_other, on_client))
+
+
+def outsiders_present(P: ParamArrays, sit: Situation) -> np.ndarray:
+    """(n, 1) a mediator Russia wants kept out mediates, or is offering today (willing, past its delay)."""
+    present = np.zeros_like(sit.days_in, dtype=bool)
+    for m, spec in enumerate(MEDIATORS):
+        if spec.outsider:
+            present = present | sit.engaged[:, m:m + 1] | (spec.offer_probability(P, sit) > 0.0)
+    return present
+
+
+def _russia_offer(P: ParamArrays, sit: Situation) -> np.ndarray:
+    """Russia's daily chance of offering: its propensity at its attention, raised by fighting on its flank
+    and by a Western mediator about (article: no instability on its southern border, no region settling
+    things without it)."""
+    r = P.russia
+    flank = 1.0 + r.flank_aversion * np.maximum(0, sit.level - STANDOFF)
+    rival = 1.0 + r.keep_out * outsiders_present(P, sit)
+    return np.minimum(1.0, r.mediation_propensity * r.attention * flank * rival)
 
 
 RUSSIA = Mediator(
     key="russia", group="russia", name="Russia", label="Russia",
     offer_stream=Stream.RUSSIA_OFFER, accept_stream=Stream.RUSSIA_ACCEPT,
-    offer_probability=lambda P, days_in: P.russia.mediation_propensity * P.russia.attention,
+    offer_probability=_russia_offer,
     bias=lambda P: P.russia.bias,
     pressure=_russia_pressure,
     ceasefire_effect=lambda P: P.russia.ceasefire_effect * P.russia.attention * (1.0 - P.russia.client_alternatives),
@@ -130,36 +164,43 @@ RUSSIA = Mediator(
 
 
 def western(key: str, group: str, name: str, label: str, offer_stream: int, accept_stream: int) -> Mediator:
-    """A Western-style mediator whose parameters are a group shaped like ``western`` (willingness, delay,
-    style, resources, monitors, preventive support of talks): OSCE, EU and US can each be one."""
+    """A Western-style mediator whose own parameters are a group shaped like ``osce``, ``eu`` and ``us``
+    (:data:`borderSim.schema.WESTERN_FIELDS`: willingness, delay, style, resources, standing, monitors,
+    preventive support of talks, security assistance); how mediation works is the shared ``mediation`` group."""
 
     def g(P: ParamArrays):
         return getattr(P, group)
 
     def boost(P: ParamArrays) -> np.ndarray:
-        return np.where(g(P).style == MANIPULATIVE, g(P).manipulative_boost, 1.0)
+        return np.where(g(P).style == MANIPULATIVE, P.mediation.manipulative_boost, 1.0)
 
     return Mediator(
         key=key, group=group, name=name, label=label, offer_stream=offer_stream, accept_stream=accept_stream,
-        offer_probability=lambda P, days_in: np.where(days_in >= g(P).delay_days, g(P).willingness, 0.0),
+        offer_probability=lambda P, sit: np.where(sit.days_in >= g(P).delay_days, g(P).willingness, 0.0),
         bias=lambda P: g(P).perceived_bias,
-        pressure=lambda P: g(P).pressure * g(P).resources * boost(P),
-        ceasefire_effect=lambda P: g(P).ceasefire_effect * g(P).resources * boost(P),
+        pressure=lambda P: P.mediation.pressure * g(P).resources * boost(P),
+        ceasefire_effect=lambda P: P.mediation.ceasefire_effect * g(P).resources * boost(P),
         speaks=lambda P: g(P).willingness > 0,
         idle=lambda P: np.where(g(P).preventive, MediatorAction.FACILITATING_TALKS, NONE),
         monitors=lambda P: (g(P).style != MANIPULATIVE) * g(P).monitoring * g(P).resources,
-        fragility=lambda P: np.where(g(P).style == MANIPULATIVE, g(P).manipulative_fragility, 0.0),
+        fragility=lambda P: np.where(g(P).style == MANIPULATIVE, P.mediation.manipulative_fragility, 0.0),
         talks=lambda P: g(P).preventive * g(P).negotiation_support * g(P).resources,
+        assistance=lambda P: g(P).security_assistance,
+        outsider=True,
         describe=lambda p: f"{getattr(p, group).style} mediation",
     )
 
 
-WEST = western("west", "western", "the West", "Western mediators", Stream.WEST_OFFER, Stream.WEST_ACCEPT)
+OSCE = western("osce", "osce", "the OSCE", "OSCE", Stream.OSCE_OFFER, Stream.OSCE_ACCEPT)
+EU = western("eu", "eu", "the EU", "EU", Stream.EU_OFFER, Stream.EU_ACCEPT)
+US = western("us", "us", "the US", "US", Stream.US_OFFER, Stream.US_ACCEPT)
+WESTERN = (OSCE, EU, US)
 
 #: The mediators, in the order of their state columns and outputs.
-MEDIATORS: tuple[Mediator, ...] = (RUSSIA, WEST)
-#: Relations between mediators.
-JOINTS: tuple[Joint, ...] = (Joint("west", "russia", lambda P: P.western.joint_with_russia),)
+MEDIATORS: tuple[Mediator, ...] = (RUSSIA, *WESTERN)
+#: Relations between mediators: each Western mediator may mediate jointly with Russia (multiparty).
+JOINTS: tuple[Joint, ...] = tuple(Joint(m.key, "russia", lambda P, group=m.group: getattr(P, group).joint_with_russia)
+                                  for m in WESTERN)
 
 _STREAM_SLOTS = 64   # a stream number has 6 bits in the counter (borderSim.rules.streams)
 
@@ -212,6 +253,7 @@ class Terms:
     fragility: list[tuple[int, np.ndarray]]
     idle: np.ndarray                # (B, M) action outside an episode
     facilitation: np.ndarray        # (B, 1) multiplier on demarcation rounds
+    assistance: np.ndarray          # (B, 1) security assistance each side receives (capability/year)
 
     @classmethod
     def of(cls, P: ParamArrays) -> Terms:
@@ -220,25 +262,32 @@ class Terms:
         for m, spec in enumerate(ms):
             if spec.idle is not None:
                 idle[:, m:m + 1] = spec.idle(P)
-        facilitation = 1.0
+        facilitation, assistance = 1.0, 0.0
         for spec in ms:
             if spec.talks is not None:
                 facilitation = facilitation + spec.talks(P)
+            if spec.assistance is not None:
+                assistance = assistance + spec.assistance(P)
         return cls(pressure=[spec.pressure(P) for spec in ms], effect=[spec.ceasefire_effect(P) for spec in ms],
                    monitors=_optional(ms, "monitors", P), guarantee=_optional(ms, "guarantee", P),
                    fragility=_optional(ms, "fragility", P), idle=idle,
-                   facilitation=np.broadcast_to(facilitation, (P.batch, 1)))
+                   facilitation=np.broadcast_to(facilitation, (P.batch, 1)),
+                   assistance=np.broadcast_to(assistance, (P.batch, 1)))
 
 
 def _optional(ms: tuple[Mediator, ...], rule: str, P: ParamArrays) -> list[tuple[int, np.ndarray]]:
     return [(m, getattr(spec, rule)(P)) for m, spec in enumerate(ms) if getattr(spec, rule) is not None]
 
 
-def pressure(terms: Terms, engaged: np.ndarray) -> np.ndarray:
-    """(B, 2) pressure against escalation on each side from the engaged mediators."""
-    total = engaged[:, :1] * terms.pressure[0]
-    for m in range(1, len(terms.pressure)):
-        total = total + engaged[:, m:m + 1] * terms.pressure[m]
+def pressure(terms: Terms, engaged: np.ndarray, timing: np.ndarray) -> np.ndarray | float:
+    """(B, 2) pressure against escalation on each side from the engaged mediators, each weighted by the
+    timing factor of its entry into the episode (Regan & Stam 2000); 0.0 if no mediator is engaged on any
+    row (a mediator engaged nowhere adds exactly 0, so it is skipped)."""
+    total: np.ndarray | float = 0.0
+    for m in np.flatnonzero(engaged.any(axis=0)):
+        total = total + (engaged[:, m:m + 1] * timing[:, m:m + 1]) * terms.pressure[m]
+    if isinstance(total, np.ndarray) and total.shape[1] == 1:   # a mediator pressing both sides alike
+        total = np.broadcast_to(total, (total.shape[0], 2))
     return total
 
 
@@ -258,13 +307,13 @@ def mediation_factor(P: ParamArrays, terms: Terms, engaged: np.ndarray, timing: 
 def ceasefire_terms(P: ParamArrays, terms: Terms, engaged: np.ndarray, agreement: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Strength of a ceasefire agreed today (bilateral, agreement, monitors, guarantees) and its extra
-    breakdown hazard where a manipulative mediator pressed it."""
+    breakdown hazard where a manipulative mediator pressed it (the largest, if several did)."""
     strength = P.border.ceasefire_strength_bilateral + agreement
     for m, term in terms.monitors + terms.guarantee:
         strength = strength + engaged[:, m:m + 1] * term
     fragility = np.zeros_like(agreement)
-    for m, term in terms.fragility:
-        fragility = fragility + engaged[:, m:m + 1] * term
+    for m, term in terms.fragility:   # a deal pressed by several manipulators is as fragile as the worst press
+        fragility = np.maximum(fragility, engaged[:, m:m + 1] * term)
     return np.minimum(1.0, strength), fragility
 
 
@@ -275,12 +324,14 @@ def timing_factor(P: ParamArrays, days_in: np.ndarray) -> np.ndarray:
     return 1.0 - P.border.timing_dip * 4.0 * x * (1.0 - x)
 
 
-def offers(P: ParamArrays, keys: np.ndarray, day: int, days_in: np.ndarray, engaged: np.ndarray, m: int
-           ) -> np.ndarray:
+def offers(P: ParamArrays, keys: np.ndarray, day: int, sit: Situation, m: int) -> np.ndarray:
     """(n, 1) whether mediator ``m`` offers mediation on rows in an episode where it is not mediating."""
     spec = MEDIATORS[m]
+    p = spec.offer_probability(P, sit)
+    if not np.any(p > 0.0):   # unwilling on every row: no draw needed (draws are keyed, not sequential)
+        return np.zeros((P.batch, 1), dtype=bool)
     u = uniform(keys, day, spec.offer_stream, 0)[:, None]
-    return ~engaged & (u < spec.offer_probability(P, days_in))
+    return ~sit.engaged[:, m:m + 1] & (u < p)
 
 
 def offer_bias(P: ParamArrays, m: int) -> np.ndarray:
@@ -298,17 +349,42 @@ def offer_bias(P: ParamArrays, m: int) -> np.ndarray:
     return total / count
 
 
-def acceptance(g, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray) -> np.ndarray:
-    """Chance a government accepts an offer from a mediator with ``bias`` (+ toward Tajikistan)."""
+#: Unrest at which a government's acceptance is its ``accept_intercept`` (and the rest of its terms).
+ACCEPT_REFERENCE_UNREST = 0.5
+
+
+def discouraged(P: ParamArrays, m: int, sign: np.ndarray) -> np.ndarray:
+    """(n, k) logit by which Russia's client (the side its bias favours) is discouraged from accepting an
+    offer from a mediator Russia wants kept out, unless the offer is joint with Russia (article)."""
+    spec = MEDIATORS[m]
+    if not spec.outsider:
+        return np.zeros((P.batch, 1))
+    r = P.russia
+    alone = np.ones((P.batch, 1), dtype=bool)
+    for j in JOINTS:
+        if j.lead == spec.key and j.partner == RUSSIA.key:
+            alone = alone & ~j.active(P)
+    return alone * r.keep_out_pressure * r.attention * np.maximum(0.0, -r.bias * sign)
+
+
+def acceptance(g, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray, unrest: np.ndarray,
+               bias_protest: np.ndarray, patron: np.ndarray) -> np.ndarray:
+    """Chance a government accepts an offer from a mediator with ``bias`` (+ toward Tajikistan): less the more
+    the mediator leans against it (Kydd 2003), and more so under protest (``bias_protest``: the Kyrgyz
+    protest term); more the more it hurts (Zartman 2000) and the higher its unrest (political cover for
+    concessions: Beardsley 2011); less where its patron discourages it (``patron``, :func:`discouraged`)."""
     against = np.maximum(0.0, bias * sign)
-    return logistic(g.accept_intercept - g.bias_aversion * against + ripeness * hurt)
+    return logistic(g.accept_intercept - (g.bias_aversion + bias_protest) * against + ripeness * hurt
+                    + g.accept_unrest * (unrest - ACCEPT_REFERENCE_UNREST) - patron)
 
 
-def answers(P: ParamArrays, g, keys: np.ndarray, day: int, hurt: np.ndarray, m: int, cols: slice
-            ) -> np.ndarray:
-    """(n, k) whether the governments in columns ``cols`` (``g`` their parameters, ``hurt`` theirs)
-    accept mediator ``m``'s offers on the rows of ``P``."""
-    p = acceptance(g, offer_bias(P, m), hurt, P.border.ripeness_weight, SIDE_SIGN[:, cols])
+def answers(P: ParamArrays, g, keys: np.ndarray, day: int, hurt: np.ndarray, m: int, cols: slice,
+            unrest: np.ndarray, bias_protest: np.ndarray) -> np.ndarray:
+    """(n, k) whether the governments in columns ``cols`` (``g`` their parameters; ``hurt``, ``unrest`` and
+    ``bias_protest`` theirs) accept mediator ``m``'s offers on the rows of ``P``."""
+    sign = SIDE_SIGN[:, cols]
+    p = acceptance(g, offer_bias(P, m), hurt, P.border.ripeness_weight, sign, unrest, bias_protest,
+                   discouraged(P, m, sign))
     return uniform(keys, day, MEDIATORS[m].accept_stream, SIDES2[cols]) < p
 
 

@@ -1,7 +1,9 @@
 """Demarcation rounds and the strength of the border agreement.
 
 While the border is calm (no episode, rung 2 or below) the governments hold demarcation rounds.
-A round succeeds more often after shared losses (ripeness: Zartman 2000), with mediators' standing
+Without shared losses they agree little (record: 504 km agreed in March 2021, 519 km in September
+2022); a round succeeds far more often while both still hurt from a war (ripeness: Zartman 2000;
+record: 664 km by August 2023, over 90 % by December 2023, all by December 2024), with mediators' standing
 facilitation (``facilitation``, from :class:`borderSim.rules.mediators.Terms`; Bercovitch et al.
 1991) and less often under Kyrgyz protest pressure against concessions (record: Kempir-Abad). A
 success strengthens the agreement and agrees the next disputed segment in the historical order
@@ -27,7 +29,7 @@ def round_probability(P: ParamArrays, facilitation: np.ndarray) -> np.ndarray:
 def success_probability(P: ParamArrays, hurt, protest, facilitation: np.ndarray) -> np.ndarray:
     b = P.border
     mutual = np.minimum(hurt[:, :1], hurt[:, 1:])
-    p = b.negotiation_success * (1.0 + b.ripeness_weight * mutual) * facilitation * (1.0 - protest)
+    p = b.negotiation_success * (1.0 + b.talks_ripeness * mutual) * facilitation * (1.0 - protest)
     return np.clip(p, 0.0, 1.0)
 
 

@@ -5,8 +5,13 @@ state ``(B, 1)``, side state ``(B, 2)``, segment state ``(B, S)`` and village st
 The government fields shared by both sides are also stacked as ``(B, 2)`` arrays in side order
 (Tajikistan, Kyrgyzstan) under ``P.gov``, column-major like the side state
 (:mod:`borderSim.rules.state`). Categorical fields become their position among the schema's choices
-(``western.style``: 0 facilitative, 1 manipulative; :class:`borderSim.rules.thirdparties.Style`); the
-start date becomes its day of year. Any parameter may differ between rows.
+(``osce.style``, ``eu.style``, ``us.style``: 0 facilitative, 1 manipulative;
+:class:`borderSim.rules.mediators.Style`); the start date becomes its day of year. The dated domestic
+shocks (``domestic.shocks``) become ``(B, K)`` arrays under ``P.domestic``: each shock's day relative
+to the row's start date, its signed size (unrest +, legitimacy -), daily decay factor and side; where
+every row shares them (the usual case) they are one row broadcast along the batch
+(:func:`borderSim.rules.governments.shock_levels` then computes a day's levels once). Any parameter
+may differ between rows.
 """
 
 from __future__ import annotations
@@ -111,6 +116,8 @@ def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, ba
     flats = [p.flat() for p in points]
     groups: dict[str, dict[str, np.ndarray]] = {g: {} for g in GROUPS}
     for s in specs():
+        if s.is_list:
+            continue
         values = [_encode(s.name, f[s.name], geo) for f in flats]
         if isinstance(values[0], bool):
             arr = np.array(values, dtype=bool)
@@ -124,9 +131,35 @@ def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, ba
         groups[s.group][s.key] = arr
     gov = {k: sides(np.broadcast_to(groups["tajikistan"][k], (rows, 1)),
                     np.broadcast_to(groups["kyrgyzstan"][k], (rows, 1))) for k in GOVERNMENT_FIELDS}
+    groups["domestic"] = shock_arrays([f["domestic.shocks"] for f in flats],
+                                      [f["simulation.start_date"] for f in flats], rows)
     namespaces = {g: SimpleNamespace(**d) for g, d in groups.items()}
     namespaces["gov"] = SimpleNamespace(**gov)
     return ParamArrays(namespaces, rows)
+
+
+SIDE_OF = {"tajikistan": 0, "kyrgyzstan": 1}
+
+
+def shock_arrays(shocks: Sequence[tuple], starts: Sequence[dt.date], rows: int) -> dict[str, np.ndarray]:
+    """``(rows, K)`` arrays of the dated shocks of each row (``shocks[i]`` with start date ``starts[i]``, or
+    one list for every row): ``shock_day`` (day relative to day 0), ``shock_signed`` (size, negative for
+    legitimacy), ``shock_factor`` (daily decay) and ``shock_side``. Rows without a K-th shock hold size 0."""
+    distinct = {(tuple(sh), start) for sh, start in zip(shocks, starts, strict=True)}
+    points = list(zip(shocks, starts, strict=True)) if len(distinct) > 1 else [(shocks[0], starts[0])]
+    k = max(len(sh) for sh, _ in points)
+    day = np.zeros((len(points), k))
+    signed, factor, side = np.zeros_like(day), np.ones_like(day), np.zeros((len(points), k), dtype=np.int64)
+    for i, (sh, start) in enumerate(points):
+        for j, shock in enumerate(sh):
+            day[i, j] = (shock.date - start).days
+            signed[i, j] = shock.size if shock.kind == "unrest" else -shock.size
+            factor[i, j] = 0.5 ** (1.0 / shock.half_life_days)
+            side[i, j] = SIDE_OF[shock.side]
+    arrays = {"shock_day": day, "shock_signed": signed, "shock_factor": factor, "shock_side": side}
+    if len(points) == 1:
+        return {key: np.broadcast_to(a, (rows, k)) for key, a in arrays.items()}
+    return arrays
 
 
 def _encode_column(name: str, values, geo: Geography, like: np.ndarray) -> np.ndarray:
@@ -144,6 +177,15 @@ def compile_rows(base: Parameters, values: dict[str, Sequence | np.ndarray], geo
     pydantic objects, so a design of many distinct points costs one array per varying parameter.
     Values are not validated here: validate them against the schema first (e.g. a design's bounds)."""
     P = compile_params(base, geo, batch=batch)
+    if "domestic.shocks" in values:
+        raise ValueError("domestic.shocks cannot differ between the rows of a design; scale them with "
+                         "tajikistan.shock_scale / kyrgyzstan.shock_scale")
+    if "simulation.start_date" in values:   # the shocks' days count from each row's start date
+        starts = list(values["simulation.start_date"])
+        if not all(isinstance(d, dt.date) for d in starts):
+            raise ValueError("simulation.start_date must be given as dates when it varies (the shocks' days)")
+        for key, a in shock_arrays([base.domestic.shocks] * batch, starts, batch).items():
+            setattr(P._groups["domestic"], key, a)
     sides_changed = set()
     for name, column in values.items():
         group, key = name.split(".", 1)

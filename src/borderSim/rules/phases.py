@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.rules import communities, governments, kernels, mediators, thirdparties
+from borderSim.rules import communities, governments, kernels, ladder, mediators, thirdparties
 from borderSim.rules.context import Context
 from borderSim.rules.day import Today
 from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
@@ -66,8 +66,7 @@ def observe(s: State, ctx: Context, today: Today, villages: slice) -> None:
     may turn it into gunfire. Appends the (rows, villages, gunfire) of the incidents to ``today``."""
     day, keys = today.day, ctx.keys
     slots = ctx.village_slots[villages]
-    r, c = kernels.incidents(keys, day, slots, s.hazard_base[:, villages], s.grievance[:, villages], today.daily,
-                             today.season, ctx.geo.water_point[villages])
+    r, c = kernels.incidents(keys, day, slots, s.hazard_base[:, villages], s.grievance[:, villages], today.daily)
     if villages.start:
         c = slots[c]
     s.incident[:, villages] = False
@@ -81,25 +80,25 @@ def observe(s: State, ctx: Context, today: Today, villages: slice) -> None:
 
 
 def endure(s: State, ctx: Context, today: Today, villages: slice) -> tuple[np.ndarray, np.ndarray]:
-    """Villages on the front are shelled (deaths, wounded, homes destroyed; grievance rises) and
-    residents flee. Returns the (rows, villages) shelled."""
+    """Villages on the front take fire by their segment's share of it: they may be shelled (deaths,
+    wounded, homes destroyed; grievance rises) and residents flee. Returns the (rows, villages) shelled."""
     f, geo, keys, day = today.front, ctx.geo, ctx.keys, today.day
     none = np.zeros(0, dtype=np.int64)
     if f is None:
         return none, none
-    on_front = f.on_front[:, geo.segment[villages]]
-    if not on_front.any():
+    under_fire = f.fire[:, geo.segment[villages]]
+    if not under_fire.any():
         return none, none
     slots = ctx.village_slots[villages]
-    fr, fc = kernels.nonzero_2d(on_front)
+    fr, fc = kernels.nonzero_2d(under_fire)
     if villages.start:
         fc = slots[fc]
     rr, side_ = f.rows[fr], geo.side[fc]
     Pp = f.P.take(fr)
-    intens, expo = f.intensity[fr], f.exposure[fr, side_][:, None]
+    intens = f.intensity[fr] * f.fire[fr, geo.segment[fc]][:, None]
+    danger = communities.shelling_probability(Pp, intens, f.exposure[fr, side_][:, None])
     residents = s.residents[rr, fc][:, None]
-    shelled = (uniform_at(keys[rr], day, Stream.SHELLING, fc)[:, None]
-               < communities.shelling_probability(Pp, intens, expo))[:, 0]
+    shelled = (uniform_at(keys[rr], day, Stream.SHELLING, fc)[:, None] < danger)[:, 0]
     deaths = np.zeros_like(residents)
     i = np.flatnonzero(shelled)
     if i.size:
@@ -118,7 +117,7 @@ def endure(s: State, ctx: Context, today: Today, villages: slice) -> tuple[np.nd
         s.grievance_dirty[ri] = True
     left = residents - deaths
     civil = Pp.gov.civil_society[np.arange(len(fr)), side_][:, None]
-    fled = communities.flight(Pp, left, intens, expo, civil, uniform_at(keys[rr], day, Stream.FLIGHT, fc)[:, None])
+    fled = communities.flight(Pp, left, danger, civil, uniform_at(keys[rr], day, Stream.FLIGHT, fc)[:, None])
     kernels.add_flight(rr, fc, side_, left[:, 0], fled[:, 0], s.residents, s.displaced, s.fled_today,
                        s.displaced_now)
     return rr[i], fc[i]
@@ -158,24 +157,36 @@ def offer(s: State, ctx: Context, today: Today, who: slice) -> None:
     o = today.offers
     if o is None:
         return
+    sit = mediators.Situation(days_in=o.days_in, level=s.level[o.rows], engaged=o.engaged)
     for m in range(len(mediators.MEDIATORS))[who]:
-        o.offered[:, m:m + 1] = mediators.offers(o.P, o.keys, today.day, o.days_in, o.engaged[:, m:m + 1], m)
+        o.offered[:, m:m + 1] = mediators.offers(o.P, o.keys, today.day, sit, m)
 
 
 # -- governments ---------------------------------------------------------------------------------------
+def _no_bias_protest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
+    return np.zeros_like(protest)
+
+
+def _bias_protest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
+    return P.kyrgyzstan.protest_bias_aversion * protest
+
+
 def answer(s: State, ctx: Context, today: Today, who: Sides) -> None:
     """Governments ``who`` answer today's mediation offers: more readily the less the mediator leans
-    against them and the more they hurt."""
+    against them (Kyrgyzstan: the less so under protest), the more they hurt and the higher their unrest."""
     o = today.offers
     if o is None:
         return
+    col = who.col
     for m in range(o.offered.shape[1]):
         i = np.flatnonzero(o.offered[:, m])
         if i.size:
             r = o.rows[i]
             P = ctx.P.take(r)
-            o.accepted[i, m, who.col] = mediators.answers(P, who.params(P.gov), ctx.keys[r], today.day,
-                                                          s.hurt[r, who.col], m, who.col)
+            g = who.params(P.gov)
+            unrest_ = _unrest(P, g, s.legitimacy[r, col], s.rally[r, col], today.day, col)
+            o.accepted[i, m, col] = mediators.answers(P, g, ctx.keys[r], today.day, s.hurt[r, col], m, col, unrest_,
+                                                      who.each(_no_bias_protest, _bias_protest, P, s.protest[r]))
 
 
 def _succession_pull(P: ParamArrays, s: State) -> np.ndarray:
@@ -186,20 +197,49 @@ def _protest_pull(P: ParamArrays, s: State) -> np.ndarray:
     return governments.protest_pull(P.kyrgyzstan.protest_hawkishness, s.protest)
 
 
+def _no_sensitivity(P: ParamArrays, s: State) -> np.ndarray:
+    return np.ones_like(s.protest)
+
+
+def _protest_sensitivity(P: ParamArrays, s: State) -> np.ndarray:
+    return governments.protest_sensitivity(P.kyrgyzstan.protest_casualty, s.protest)
+
+
+def _unrest(P: ParamArrays, g, legitimacy: np.ndarray, rally: np.ndarray, day: int, col: slice) -> np.ndarray:
+    """Unrest of the governments in columns ``col`` (``g`` their parameters) on ``day``, dated shocks included."""
+    shocks = governments.shock_levels(P.domestic, day)[:, col] * g.shock_scale
+    return governments.unrest(legitimacy, rally, g.unrest_shock, shocks)
+
+
 def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
     """Governments ``who`` choose, simultaneously, to step down, hold or escalate (multinomial logit)."""
-    P, col, opp = ctx.P, who.col, who.opp
+    P, col, opp, fixed = ctx.P, who.col, who.opp, ctx.fixed
     g = who.params(P.gov)
-    pressure = thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.china_until >= today.day)
+    unrest_ = _unrest(P, g, s.legitimacy[:, col], s.rally[:, col], today.day, col)
+    who.put(s, "unrest", unrest_)
+    level_eff = np.maximum(s.level_base, s.local_max)
+    up = level_eff + 1
+    pressure = thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.mediator_timing, s.china_until >= today.day)
+    pressure = (pressure[:, col] if isinstance(pressure, np.ndarray) else pressure) + thirdparties.russian_leverage(
+        P.russia, fixed.leverage[:, col], governments.FLANK[up])
+    capability, opp_capability = s.capability[:, col], s.capability[:, opp]
+    casualties = governments.casualty_cost(g, fixed.casualty_scale[:, col],
+                                           governments.by_rung(fixed.death_profile, up), capability, opp_capability,
+                                           who.each(_no_sensitivity, _protest_sensitivity, P, s))
+    seg = governments.contested_segment(s.episode, s.origin, s.segment_local, s.local_max)
+    share = governments.local_share(capability, opp_capability, g.fortification, P.gov.fortification[:, opp],
+                                    ctx.presence, seg, col, opp)
     u_up, u_down = governments.utilities(
-        g, level_eff=np.maximum(s.level_base, s.local_max), level_base=s.level_base,
-        unrest_=governments.unrest(s.legitimacy[:, col], s.rally[:, col], g.unrest_shock),
-        provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), capability=s.capability[:, col],
-        opp_capability=s.capability[:, opp], threshold=P.border.superiority_threshold,
-        backing=ctx.backing[:, col], pressure=pressure[:, col], pull=who.each(_succession_pull, _protest_pull, P, s),
-        ceasefire=s.ceasefire, cf_strength=s.cf_strength, violation_cost=P.border.violation_cost,
-        audience=s.audience[:, col], cost_exponent=P.border.cost_exponent,
-        weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col])
+        g, level_eff=level_eff, level_base=s.level_base, unrest_=unrest_,
+        provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), share=share,
+        threshold=P.border.superiority_threshold, backing=ctx.backing[:, col], pressure=pressure,
+        pull=who.each(_succession_pull, _protest_pull, P, s) - ladder.war_weariness(P, s.hurt[:, col]),
+        ceasefire=s.ceasefire, cf_strength=s.cf_strength,
+        violation_cost=P.border.violation_cost, audience=s.audience[:, col],
+        weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col],
+        next_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, up)),
+        base_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, s.level_base)),
+        rally_ahead=fixed.rally_value[:, col] * unrest_ * governments.PUBLIC[up], casualties=casualties)
     s.move[:, col] = governments.choose(uniform(ctx.keys, today.day, Stream.CHOICE, SIDES2[col]), u_up, u_down)
 
 
@@ -225,7 +265,7 @@ def update_domestic(s: State, ctx: Context, today: Today, who: Sides) -> None:
                                     P.border.hurt_scale))
     put(s, "legitimacy", governments.legitimacy(g, s.legitimacy[:, col], s.legitimacy0[:, col], s.deaths_today[:, col],
                                                 who.each(_no_protest_cost, _protest_cost, P, s)))
-    put(s, "capability", governments.capability(s.capability[:, col], g.arms_inflow, P.western.security_assistance))
+    put(s, "capability", governments.capability(s.capability[:, col], g.arms_inflow, ctx.terms.assistance))
     if 1 in who.index:
         s.protest = governments.protest(P.kyrgyzstan, s.protest, s.deaths_today[:, 1:],
                                         s.fled_today[:, 1:] / ctx.geo.side_population[1])

@@ -30,14 +30,14 @@ def new_day(s: State, day: int) -> Today:
 
 def begin_day(s: State, ctx: Context, today: Today) -> None:
     """Roll yesterday's moves and clear the day's counters; note yesterday's rung, the villages'
-    common incident factors and the rows in an episode, where mediators may offer."""
+    common incident factor (tension, agreement, season) and the rows in an episode, where mediators
+    may offer."""
     P, day = ctx.P, today.day
     s.move_prev[:] = s.move
     s.deaths_today[:] = 0
     s.fled_today[:] = 0
     today.level_prev = s.level.copy()
-    today.daily = communities.daily_factor(P, s.level_base, s.agreement)
-    today.season = communities.season(P, day)
+    today.daily = communities.daily_factor(P, s.level_base, s.agreement, communities.season(P, day))
     today.offers = _offers_today(s, ctx, day)
 
 
@@ -94,7 +94,7 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
         p_break=ladder.break_probability(P, s.cf_strength, s.cf_fragility, s.local_max, day - 1 - s.cf_start),
         u_invol=uniform(keys, day, Stream.INVOLUNTARY, 0)[:, None],
         u_cf=uniform(keys, day, Stream.CEASEFIRE, 0)[:, None],
-        p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation))
+        p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation, s.unrest))
     strength, fragility = mediators.ceasefire_terms(P, ctx.terms, s.mediator_engaged, s.agreement)
     s.cf_strength = np.where(cf.agreed, strength, s.cf_strength)
     s.cf_fragility = np.where(cf.agreed, fragility, s.cf_fragility)
@@ -103,24 +103,46 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
     s.days_since_fight = np.where(s.level >= ladder.CLASH, 0, s.days_since_fight + 1)
     ep = ladder.episodes(P, day=day, level=s.level, episode=s.episode, onset=s.episode_onset,
                          calm_days=s.calm_days, origin=s.origin, origin_hint=s.origin_hint,
-                         pick_origin=lambda rows: ladder.origin(s.segment_local[rows], s.demarcated[rows], geo))
+                         pick_origin=lambda rows: _pick_origin(s, ctx, today, rows))
     s.episode, s.episode_onset, s.calm_days, s.origin, s.origin_hint = (ep.episode, ep.episode_onset, ep.calm_days,
                                                                         ep.origin, ep.origin_hint)
+    ended = np.flatnonzero(ep.ending[:, 0])
+    if ended.size:
+        s.front[ended] = False
     s.segment_level[:] = s.segment_local
     rec.ceasefire_agreed, rec.ceasefire_broken, rec.ceasefire_survived = cf.agreed, cf.broken, cf.survived
     rec.episode_started, rec.episode_ended = ep.starting, ep.ending
 
 
+def _pick_origin(s: State, ctx: Context, today: Today, rows: np.ndarray) -> np.ndarray:
+    """The origin segments of the episodes starting today on ``rows`` (drawn from their own stream)."""
+    hazard = communities.segment_hazard(s.hazard_base[rows], s.grievance[rows], today.daily[rows], ctx.geo)
+    return ladder.origin(ctx.P.take(rows), hazard, s.segment_local[rows],
+                         uniform(ctx.keys[rows], today.day, Stream.ORIGIN, 0)[:, None])
+
+
 def front(s: State, ctx: Context, today: Today) -> None:
-    """The front on the rows at rung 4+: its segments, the harm intensity and each side's exposure."""
+    """The front on the rows at rung 4+: it spreads from the origin, and sets the harm intensity and each
+    side's exposure."""
     rows = np.flatnonzero(s.level[:, 0] >= ladder.CLASH)
     if not rows.size:
         return
-    P = ctx.P.take(rows)
+    P, keys, n_seg = ctx.P.take(rows), ctx.keys[rows], ctx.geo.n_segments
     level = s.level[rows]
-    on_front = ladder.front(P, level, s.origin[rows], ctx.geo)
+    on_front = ladder.front(P, s.front[rows], level, s.origin[rows], ctx.geo,
+                            lambda step, r: uniform(keys[r], today.day, Stream.FRONT_SPREAD,
+                                                    np.arange(step * n_seg, (step + 1) * n_seg)))
+    major = np.flatnonzero(level[:, 0] >= ladder.MAJOR_CLASH)
+    if major.size:
+        r = rows[major]
+        u = uniform(keys[major], today.day, Stream.SECOND_FRONT, np.arange(2))
+        hazard = communities.segment_hazard(s.hazard_base[r], s.grievance[r], today.daily[r], ctx.geo)
+        on_front[major] = ladder.second_front(P.take(major), on_front[major], level[major], hazard, u[:, :1], u[:, 1:],
+                                              ctx.geo)
+    s.front[rows] = on_front
     s.segment_level[rows] = ladder.segment_levels(level, on_front, s.segment_local[rows])
-    today.front = Front(rows=rows, P=P, on_front=on_front, intensity=communities.intensity(P, level),
+    today.front = Front(rows=rows, P=P, on_front=on_front, fire=ladder.fire(P, on_front, s.origin[rows], ctx.geo),
+                        intensity=ladder.intensity(P, level),
                         exposure=communities.village_exposure(P, s.capability[rows]))
 
 
@@ -130,7 +152,7 @@ def military_losses(s: State, ctx: Context, today: Today) -> None:
     if f is None:
         return
     rows, keys = f.rows, ctx.keys[f.rows]
-    md, mw = military.losses(f.P, f.intensity, f.on_front.sum(axis=1, keepdims=True),
+    md, mw = military.losses(f.P, f.intensity, f.fire.sum(axis=1, keepdims=True),
                              communities.exposure(s.capability[rows]),
                              uniform(keys, today.day, Stream.MILITARY_DEATHS, SIDES2),
                              uniform(keys, today.day, Stream.MILITARY_WOUNDED, SIDES2))

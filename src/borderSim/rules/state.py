@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import communities, mediators
+from borderSim.rules import communities, governments, mediators
 from borderSim.rules.params import ParamArrays
 
 F, INT, B_ = np.float64, np.int64, np.bool_
@@ -73,6 +73,7 @@ class State:
     # governments: standing, today's move and losses, and their toll so far
     legitimacy: np.ndarray = _f("side", F, 0)
     legitimacy0: np.ndarray = _f("side", F, 0)
+    unrest: np.ndarray = _f("side", F, 0)          # the day's unrest (set when the governments decide)
     rally: np.ndarray = _f("side", F, 0)
     audience: np.ndarray = _f("side", F, 0)
     capability: np.ndarray = _f("side", F, 0)
@@ -95,6 +96,7 @@ class State:
     demarcated: np.ndarray = _f("segment", B_, 0)
     segment_level: np.ndarray = _f("segment", INT, 0)
     segment_local: np.ndarray = _f("segment", INT, 0)
+    front: np.ndarray = _f("segment", B_, 0)          # on the front in the current episode
     # villages
     residents: np.ndarray = _f("village", INT, 0)
     displaced: np.ndarray = _f("village", INT, 0)
@@ -138,6 +140,8 @@ def initial_state(P: ParamArrays, geo: Geography) -> State:
     s.legitimacy[:] = P.gov.legitimacy
     s.legitimacy0[:] = P.gov.legitimacy
     s.capability[:] = P.gov.capability
+    s.unrest[:] = governments.unrest(s.legitimacy, s.rally, P.gov.unrest_shock,
+                                     governments.shock_levels(P.domestic, 0) * P.gov.shock_scale)
     share = P.border.demarcated_share[:, 0]
     for value in np.unique(share):
         s.demarcated[share == value] = geo.initial_demarcation(float(value))

@@ -38,8 +38,8 @@ class Stream(IntEnum):
     RUSSIA_OFFER = 4
     RUSSIA_ACCEPT = 5
     CHINA = 6
-    WEST_OFFER = 7
-    WEST_ACCEPT = 8
+    OSCE_OFFER = 7
+    OSCE_ACCEPT = 8
     CEASEFIRE = 9
     CEASEFIRE_BREAK = 10
     SHELLING = 11
@@ -52,6 +52,14 @@ class Stream(IntEnum):
     MILITARY_WOUNDED = 18
     NEGOTIATION = 19
     NEGOTIATION_SUCCESS = 20
+    ORIGIN = 21
+    FRONT_SPREAD = 22
+    SECOND_FRONT = 23
+    # numbered from 50 to keep clear of streams added for other mechanisms
+    EU_OFFER = 50
+    EU_ACCEPT = 51
+    US_OFFER = 52
+    US_ACCEPT = 53
 
 
 @njit(cache=True, inline="always")

@@ -85,6 +85,8 @@ def _segments(ax: Axes, model: BorderModel) -> None:
     for i, status in enumerate(segment_status(model)):
         inside = geo.segment == i
         lon, lat = geo.lon[inside], geo.lat[inside]
+        if not on_map(lon, lat).any():   # no exposed settlement, or all beyond the map (the Alai line)
+            continue
         ls, edge = _outline(status)
         ax.add_patch(Ellipse(
             (lon.mean(), lat.mean()), np.ptp(lon) + 2 * PAD_DEG, np.ptp(lat) + 2 * PAD_DEG,
@@ -93,6 +95,11 @@ def _segments(ax: Axes, model: BorderModel) -> None:
         ax.text(lon.min() - PAD_DEG, lat.max() + PAD_DEG, str(i + 1), ha="right", va="bottom",
                 fontsize=style.FONT - 1.5, fontweight="bold", color="#8c2d04" if levels[i] >= 1 else "#555555",
                 zorder=8, bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.7, "linewidth": 0})
+
+
+def on_map(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Points inside the map's extent."""
+    return (lon >= EXTENT[0]) & (lon <= EXTENT[1]) & (lat >= EXTENT[2]) & (lat <= EXTENT[3])
 
 
 def _trigger(model: BorderModel) -> int | None:

@@ -1,0 +1,51 @@
+"""The outcomes experiments compare: their labels, units and sides, and the check of metric names.
+
+Shared by the tables (:mod:`.compare`), the figures (:mod:`.figures`), sensitivity and discovery.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from borderSim.errors import InputError
+from borderSim.outputs.summary import COLUMNS
+
+#: outcome -> (label, unit, side or None); the defaults of ``compare`` in this order
+OUTCOMES: dict[str, tuple[str, str, str | None]] = {
+    "reached_rung5": ("P(major clash, rung 5+)", "share of replicates", None),
+    "deaths_KG": ("Kyrgyz deaths", "persons", "KG"),
+    "deaths_TJ": ("Tajik deaths", "persons", "TJ"),
+    "displaced_peak_KG": ("Kyrgyz displaced at peak", "persons", "KG"),
+    "displaced_peak_TJ": ("Tajik displaced at peak", "persons", "TJ"),
+    "days_rung5plus": ("Days at rung 5+", "days", None),
+    "ceasefire_survival": ("Ceasefires that held to the durable mark", "share of ended ceasefires", None),
+    "legitimacy_change_365_KG": ("Kyrgyz legitimacy change, day 365", "index points (0-1 scale)", "KG"),
+    "legitimacy_change_365_TJ": ("Tajik legitimacy change, day 365", "index points (0-1 scale)", "TJ"),
+    "protest_wave": ("P(Kyrgyz protest wave)", "share of replicates", "KG"),
+    "demarcated_share_final": ("Border demarcated at the end", "share of length", None),
+}
+
+
+def label(metric: str) -> str:
+    if metric in OUTCOMES:
+        return OUTCOMES[metric][0]
+    text = COLUMNS.get(metric, metric).split(" [")[0]
+    return text[:1].upper() + text[1:]
+
+
+def side(metric: str) -> str | None:
+    if metric in OUTCOMES:
+        return OUTCOMES[metric][2]
+    return "KG" if metric.endswith("_KG") else "TJ" if metric.endswith("_TJ") else None
+
+
+def check_metrics(metrics: list[str] | None, flag: str = "--metrics") -> list[str]:
+    metrics = list(metrics or OUTCOMES)
+    allowed = [c for c in COLUMNS if c != "replicate"]
+    for m in metrics:
+        if m not in allowed:
+            hit = difflib.get_close_matches(m, allowed, n=1, cutoff=0.6)
+            hint = f" (did you mean {hit[0]}?)" if hit else ""
+            raise InputError(flag, m, f"unknown metric{hint}; allowed: the summary columns, e.g. "
+                             f"{', '.join(list(OUTCOMES)[:6])} (see docs/experiments.md)")
+    return metrics
