@@ -3,6 +3,9 @@
     python benchmarks/fingerprint.py record FILE      # hash summaries and daily series into FILE (JSON)
     python benchmarks/fingerprint.py compare FILE     # recompute and compare with FILE; exit 1 on a change
 
+``benchmarks/results/fingerprint.json`` holds the current model's hashes: a refactor compares against
+it; a commit that moves numbers records it anew.
+
 Hashes (SHA-256 of the float64 bytes) of every summary column of every shipped scenario
 (1,000 replicates x 730 days) and of every daily series of five scenarios (300 replicates x 730
 days), on the vectorised core. A column added later is reported, not counted as a change; a
