@@ -246,7 +246,7 @@ check(MEDIATORS, JOINTS)
 class Terms:
     """Each mediator's parameter-only terms for a batch, computed once per run (lists by mediator)."""
 
-    pressure: list[np.ndarray]      # (B, 2) each
+    pressure: list[np.ndarray]      # (B, 2) each (a rule may give (B, 1): both sides alike)
     effect: list[np.ndarray]        # (B, 1) each
     monitors: list[tuple[int, np.ndarray]]
     guarantee: list[tuple[int, np.ndarray]]
@@ -268,7 +268,8 @@ class Terms:
                 facilitation = facilitation + spec.talks(P)
             if spec.assistance is not None:
                 assistance = assistance + spec.assistance(P)
-        return cls(pressure=[spec.pressure(P) for spec in ms], effect=[spec.ceasefire_effect(P) for spec in ms],
+        return cls(pressure=[np.broadcast_to(spec.pressure(P), (P.batch, 2)) for spec in ms],
+                   effect=[spec.ceasefire_effect(P) for spec in ms],
                    monitors=_optional(ms, "monitors", P), guarantee=_optional(ms, "guarantee", P),
                    fragility=_optional(ms, "fragility", P), idle=idle,
                    facilitation=np.broadcast_to(facilitation, (P.batch, 1)),
@@ -286,8 +287,6 @@ def pressure(terms: Terms, engaged: np.ndarray, timing: np.ndarray) -> np.ndarra
     total: np.ndarray | float = 0.0
     for m in np.flatnonzero(engaged.any(axis=0)):
         total = total + (engaged[:, m:m + 1] * timing[:, m:m + 1]) * terms.pressure[m]
-    if isinstance(total, np.ndarray) and total.shape[1] == 1:   # a mediator pressing both sides alike
-        total = np.broadcast_to(total, (total.shape[0], 2))
     return total
 
 
