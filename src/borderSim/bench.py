@@ -130,13 +130,23 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(report: dict, out: Path) -> list[Path]:
-    """``bench.json`` and ``bench.md`` in ``out`` (created if needed)."""
+def write_report(report: dict, out: Path, stem: str, to_markdown) -> list[Path]:
+    """``STEM.json`` and ``STEM.md`` (``to_markdown(report)``) in ``out`` (created if needed), each written
+    under a temporary name and renamed when complete; shared by every benchmark."""
     out.mkdir(parents=True, exist_ok=True)
-    files = [out / "bench.json", out / "bench.md"]
-    files[0].write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    files[1].write_text(markdown(report), encoding="utf-8")
+    files = []
+    for path, text in ((out / f"{stem}.json", json.dumps(report, indent=2) + "\n"),
+                       (out / f"{stem}.md", to_markdown(report))):
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        files.append(path)
     return files
+
+
+def write(report: dict, out: Path) -> list[Path]:
+    """``bench.json`` and ``bench.md`` in ``out``."""
+    return write_report(report, out, "bench", markdown)
 
 
 if __name__ == "__main__":  # one configuration, in the child process started by run()

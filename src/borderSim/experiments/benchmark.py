@@ -168,12 +168,7 @@ def markdown(report: dict) -> str:
 
 
 def write(report: dict, out: Path) -> list[Path]:
-    """``sweeps.json`` and ``sweeps.md`` in ``out`` (created if needed), with the machine's description."""
-    from borderSim.bench import machine
+    """``sweeps.json`` and ``sweeps.md`` in ``out``, with the machine's description."""
+    from borderSim.bench import machine, write_report
 
-    report = {**report, "machine": machine()}
-    out.mkdir(parents=True, exist_ok=True)
-    files = [out / "sweeps.json", out / "sweeps.md"]
-    files[0].write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    files[1].write_text(markdown(report), encoding="utf-8")
-    return files
+    return write_report({**report, "machine": machine()}, out, "sweeps", markdown)
