@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from borderSim.cli.experiments import add_executor_flags
+
 
 def add_parsers(sub) -> None:
     """Add the calibration subcommands to ``borderSim``'s subparsers."""
@@ -18,9 +20,7 @@ def add_parsers(sub) -> None:
                      help="calibration file (TOML; see docs/calibration.md)")
     cal.add_argument("--out", "-o", type=Path, metavar="DIR",
                      help="results folder (must not exist or be empty; default: a new folder under runs/)")
-    cal.add_argument("--workers", "-w", type=int, metavar="N", help="local processes (default: run in this process)")
-    cal.add_argument("--scheduler", metavar="ADDRESS|local",
-                     help="run on dask.distributed: host:port of a running scheduler, or local for a LocalCluster")
+    add_executor_flags(cal)
     cal.add_argument("--resume", action="store_true", help="finish an interrupted calibration in --out "
                      "(replays the finished batches from disk)")
     cal.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -38,8 +38,7 @@ def add_parsers(sub) -> None:
                      help="Saltelli base sample for the Sobol indices, a power of two; 0 skips them (default 64)")
     rep.add_argument("--sobol-replicates", type=int, default=20, metavar="N",
                      help="replicates per Sobol design point (default 20)")
-    rep.add_argument("--workers", "-w", type=int, metavar="N", help="local processes (default: in this process)")
-    rep.add_argument("--scheduler", metavar="ADDRESS|local", help="a Dask scheduler, or local")
+    add_executor_flags(rep)
     rep.set_defaults(func=report)
 
 

@@ -9,6 +9,16 @@ from pathlib import Path
 EXIT_FAILED_CHUNKS = 1
 
 
+def add_executor_flags(parser, when: str = "") -> None:
+    """``--workers`` and ``--scheduler``, the experiment layer's executors (sweep, compare, calibrate, report);
+    ``when`` prefixes their help (e.g. "with --posterior: ")."""
+    parser.add_argument("--workers", "-w", type=int, metavar="N",
+                        help=f"{when}local processes (default: run in this process)")
+    parser.add_argument("--scheduler", metavar="ADDRESS|local",
+                        help=f"{when}run on dask.distributed: host:port of a running scheduler, or local for a "
+                        "LocalCluster")
+
+
 def add_parsers(sub) -> None:
     """Add the experiment subcommands to ``borderSim``'s subparsers."""
     sw = sub.add_parser("sweep", help="run an experiment file (scenarios x parameter axes x replicates)",
@@ -19,9 +29,7 @@ def add_parsers(sub) -> None:
                     help="experiment file (TOML; see docs/experiments.md)")
     sw.add_argument("--out", "-o", type=Path, metavar="DIR",
                     help="results folder (must not exist or be empty; default: a new folder under runs/)")
-    sw.add_argument("--workers", "-w", type=int, metavar="N", help="local processes (default: run in this process)")
-    sw.add_argument("--scheduler", metavar="ADDRESS|local",
-                    help="run on dask.distributed: host:port of a running scheduler, or local for a LocalCluster")
+    add_executor_flags(sw)
     sw.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out (only missing chunks)")
     sw.add_argument("--chunk-rows", type=int, metavar="N",
                     help="rows (design point x replicate) per chunk (default: the experiment file's)")
@@ -45,8 +53,7 @@ def add_parsers(sub) -> None:
     cmp_.add_argument("--posterior", type=Path, metavar="SAMPLES",
                       help="also sweep the experiment over this posterior (into RESULTS/posterior) and report the "
                       "effects over parameter uncertainty beside the point-estimate effects")
-    cmp_.add_argument("--workers", "-w", type=int, metavar="N", help="with --posterior: local processes")
-    cmp_.add_argument("--scheduler", metavar="ADDRESS|local", help="with --posterior: a Dask scheduler, or local")
+    add_executor_flags(cmp_, "with --posterior: ")
     cmp_.set_defaults(func=compare)
 
     sen = sub.add_parser("sensitivity", help="Sobol or Morris indices of a sobol/morris sweep",
