@@ -67,10 +67,6 @@ class Posterior:
     meta: dict
     sha256: str
 
-    @property
-    def base_values(self) -> dict:
-        return self.meta.get("base_values", {})
-
     def draws(self, seed: int) -> Draws:
         from borderSim import schema
 
