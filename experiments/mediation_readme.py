@@ -42,16 +42,12 @@ def main() -> int:
             if code:
                 return code
     out = results / "compare-readme"
-    code = cli(["compare", str(results), "--metrics", *METRICS, "--out", str(out)])
+    code = cli(["compare", str(results), "--metrics", *METRICS, "--out", str(out), "--posterior", str(args.posterior),
+                "--workers", args.workers])                 # the point tables in out, both side by side beside them
     if code:
         return code
     text = _insert(README.read_text(encoding="utf-8"), BEGIN, (out / "table.md").read_text(encoding="utf-8"))
-    post = results / "compare-readme-posterior"
-    code = cli(["compare", str(results), "--metrics", *METRICS, "--out", str(post), "--posterior",
-                str(args.posterior), "--workers", args.workers])
-    if code:
-        return code
-    both = results / "compare_posterior" / "contrasts.md"     # compare --posterior writes beside the results
+    both = results / "compare_posterior" / "contrasts.md"
     text = _insert(text, BEGIN_POST, both.read_text(encoding="utf-8"))
     README.write_text(text, encoding="utf-8")
     shutil.copyfile(out / "forest.png", ROOT / "docs" / "img" / "mediation_forest.png")
