@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from borderSim.geography import Geography
+from borderSim.rules import fmath
 from borderSim.rules.draws import poisson, stochastic_round
 from borderSim.rules.ladder import WAR
 from borderSim.rules.params import ParamArrays
@@ -48,7 +49,7 @@ def season(P: ParamArrays, day: int) -> np.ndarray:
     """(B, 1) multiplier of every village's incident hazard on ``day``: the farming and grazing season
     (irrigation, pastures, field work) brings neighbours into contact in spring and summer."""
     phase = 2.0 * np.pi * (P.simulation.start_date + day - P.border.season_peak_day) / 365.25
-    return 1.0 + P.border.season_amplitude * np.cos(phase)
+    return 1.0 + P.border.season_amplitude * fmath.cos(phase)
 
 
 def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray,
@@ -90,7 +91,7 @@ def exposure(capability: np.ndarray) -> np.ndarray:
 
 def village_exposure(P: ParamArrays, capability: np.ndarray) -> np.ndarray:
     """(B, 2) exposure of each side's villages: the soldiers' exposure raised to the incursion exponent."""
-    return exposure(capability) ** P.border.incursion_exponent
+    return fmath.power(exposure(capability), P.border.incursion_exponent)
 
 
 def shelling_probability(P: ParamArrays, intens: np.ndarray, expo: np.ndarray) -> np.ndarray:
@@ -135,7 +136,7 @@ def flight(P: ParamArrays, residents: np.ndarray, danger: np.ndarray, civil_soci
     fire near it): flight accumulates over the days of fighting and does not empty a village in a day;
     more leave where civil society and the state organise evacuation and shelter (article: Kyrgyz
     grassroots shelter; Tajikistan's weak civil society)."""
-    share = -np.expm1(-P.communities.flight_rate * civil_society * danger)
+    share = -fmath.expm1(-P.communities.flight_rate * civil_society * danger)
     return np.minimum(stochastic_round(residents * share, u), residents)
 
 
@@ -165,7 +166,7 @@ RELAX_SNAP = 1e-4  # grievance this close to its baseline is back at it (the vil
 
 def relax_factor(P: ParamArrays) -> np.ndarray:
     """What is left of a grievance's excess over its baseline after a week of daily recovery."""
-    return (1.0 - P.communities.grievance_recovery) ** RELAX_EVERY
+    return fmath.power(1.0 - P.communities.grievance_recovery, RELAX_EVERY)
 
 
 def grievance_relax(P: ParamArrays, grievance: np.ndarray, baseline: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtri
 
-from borderSim.rules import kernels
+from borderSim.rules import fmath, kernels
 
 _NORMAL_FROM = 30.0   # Poisson means above this use the rounded normal approximation
 
@@ -21,7 +21,7 @@ def poisson(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     small = lam <= _NORMAL_FROM
     if small.any():
         ls = lam[small]
-        out[small] = kernels.poisson_search(u[small], ls, np.exp(-ls))
+        out[small] = kernels.poisson_search(u[small], ls, fmath.exp(-ls))
     big = ~small
     if big.any():
         lb = lam[big]
@@ -40,4 +40,4 @@ def choose3(u: np.ndarray, p_down: np.ndarray, p_up: np.ndarray) -> np.ndarray:
 
 
 def logistic(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    return 1.0 / (1.0 + fmath.exp(-x))

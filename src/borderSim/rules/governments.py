@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from borderSim.rules import fmath
 from borderSim.rules.draws import choose3
 from borderSim.rules.ladder import STANDOFF
 
@@ -44,7 +45,7 @@ def rung_power(exponent: np.ndarray, scale: float) -> np.ndarray:
     computed once per run."""
     if exponent.shape[0] > 1 and exponent.strides[0] == 0:   # one value broadcast along the batch
         exponent = exponent[:1]
-    return (RUNGS / scale) ** exponent
+    return fmath.power(RUNGS / scale, exponent)
 
 
 def rung_cost(cost_weight: np.ndarray, power: np.ndarray) -> np.ndarray:
@@ -70,7 +71,7 @@ def shock_levels(d, day: int) -> np.ndarray:
     if when.shape[0] > 1 and when.strides[0] == 0:
         when, signed, factor, side = when[:1], signed[:1], factor[:1], side[:1]
     age = day - when
-    value = np.where(age >= 0, signed * factor ** np.maximum(age, 0.0), 0.0)
+    value = np.where(age >= 0, signed * fmath.power(factor, np.maximum(age, 0.0)), 0.0)
     tj = np.zeros((when.shape[0], 1))
     kg = np.zeros((when.shape[0], 1))
     for k in range(when.shape[1]):   # in a fixed order, so that any batch adds up the same way
@@ -89,7 +90,7 @@ def diversion(weight: np.ndarray, peak: np.ndarray, unrest_: np.ndarray) -> np.n
     """Diversionary gain, hump-shaped in unrest (Tir 2010): ``weight`` · (u/p) · exp(1 − u/p), rising to its
     maximum ``weight`` at the unrest ``peak`` p and falling beyond it (a regime near collapse cannot divert)."""
     x = unrest_ / peak
-    return weight * x * np.exp(1.0 - x)
+    return weight * x * fmath.exp(1.0 - x)
 
 
 def casualty_cost(g, scale: np.ndarray, profile: np.ndarray, capability: np.ndarray, opp_capability: np.ndarray,
@@ -200,14 +201,14 @@ def choose(u: np.ndarray, u_up: np.ndarray, u_down: np.ndarray) -> np.ndarray:
     """
     u_up, u_down = np.broadcast_arrays(u_up, u_down)
     with np.errstate(over="ignore", invalid="ignore"):
-        e_up, e_down = np.exp(u_up), np.exp(u_down)
+        e_up, e_down = fmath.exp(u_up), fmath.exp(u_down)
         total = 1.0 + e_up + e_down
         p_down, p_up = e_down / total, e_up / total
     over = ~np.isfinite(total)
     if over.any():
         top = np.maximum(np.maximum(u_up[over], u_down[over]), 0.0)
-        s_up, s_down = np.exp(u_up[over] - top), np.exp(u_down[over] - top)
-        rest = np.exp(-top) + s_up + s_down
+        s_up, s_down = fmath.exp(u_up[over] - top), fmath.exp(u_down[over] - top)
+        rest = fmath.exp(-top) + s_up + s_down
         p_up[over], p_down[over] = s_up / rest, s_down / rest
     return choose3(u, p_down, p_up)
 
@@ -229,7 +230,7 @@ def protest_sensitivity(weight: np.ndarray, protest: np.ndarray) -> np.ndarray:
 
 # -- domestic update -------------------------------------------------------------------------------
 def decay_factor(half_life: np.ndarray) -> np.ndarray:
-    return 0.5 ** (1.0 / half_life)
+    return fmath.power(0.5, 1.0 / half_life)
 
 
 def rally(g, rally_: np.ndarray, half_life: np.ndarray, escalated_public: np.ndarray) -> np.ndarray:

@@ -97,8 +97,9 @@ def apply_returns(keys, day, rows, cols, displaced, residents, displaced_now, si
 def poisson_search(u, lam, p0):
     """Poisson counts by sequential search of the CDF: the least ``k`` with ``u < F(k)``, at most 200.
 
-    ``u``, ``lam`` and ``p0 = exp(-lam)`` are flat arrays (``p0`` is computed by numpy so that every
-    engine and batch size uses the same exponential). Used by :func:`borderSim.rules.draws.poisson`.
+    ``u``, ``lam`` and ``p0 = exp(-lam)`` are flat arrays (``p0`` comes from :func:`borderSim.rules.fmath.exp`,
+    so that every engine, batch size and CPU uses the same exponential). Used by
+    :func:`borderSim.rules.draws.poisson`.
     """
     out = np.empty(u.size, dtype=np.int64)
     for i in range(u.size):

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import kernels
+from borderSim.rules import fmath, kernels
 from borderSim.rules.params import ParamArrays
 
 
@@ -106,7 +106,7 @@ def ceasefire_probability(P: ParamArrays, hurt, audience, mediation, unrest):
     locked_in = (P.gov.audience_weight * audience).sum(axis=1, keepdims=True)
     locked_in = locked_in + b.ceasefire_unrest_lock * np.maximum(unrest - 0.5, 0.0).sum(axis=1, keepdims=True)
     hazard = b.ceasefire_rate * (1.0 + b.ripeness_weight * mutual) * mediation / (1.0 + locked_in)
-    return 1.0 - np.exp(-hazard)
+    return 1.0 - fmath.exp(-hazard)
 
 
 def reentry(P: ParamArrays, cf_from, age):
@@ -114,7 +114,7 @@ def reentry(P: ParamArrays, cf_from, age):
     aged, halving the way above a local incident every ``ceasefire_memory_days`` (rounded): a violation
     in the first days resumes the fighting, a late one is an incident (Fortna 2003; record: the first
     ceasefire of Sept 2022 broke within a day and the fighting resumed)."""
-    above = (cf_from - INCIDENT) * 0.5 ** (age / P.border.ceasefire_memory_days)
+    above = (cf_from - INCIDENT) * fmath.power(0.5, age / P.border.ceasefire_memory_days)
     return INCIDENT + np.floor(above + 0.5).astype(np.int64)
 
 
@@ -226,7 +226,7 @@ def front(P: ParamArrays, front_, level, origin, geo: Geography, u_spread) -> np
     rows, new = np.arange(len(out)), out
     for step in range(geo.n_segments):
         tries = new.astype(np.float64) @ geo.adjacency_float      # neighbours that try (small whole numbers: exact)
-        join = ~out[rows] & (tries > 0) & (u_spread(step, rows) < 1.0 - (1.0 - p[rows]) ** tries)
+        join = ~out[rows] & (tries > 0) & (u_spread(step, rows) < 1.0 - fmath.power(1.0 - p[rows], tries))
         hit = join.any(axis=1)
         if not hit.any():
             break
@@ -259,7 +259,7 @@ def fire(P: ParamArrays, on_front, origin, geo: Geography) -> np.ndarray:
     """(n, S) share of the rung's fire each segment takes: ``front_decay`` per step along the line from
     the origin on the front, 0 off it (the fighting is heaviest where it began)."""
     steps = geo.hops[origin[:, 0]]
-    return np.where(on_front, P.border.front_decay ** np.maximum(steps, 0), 0.0)
+    return np.where(on_front, fmath.power(P.border.front_decay, np.maximum(steps, 0)), 0.0)
 
 
 def segment_levels(level, on_front, segment_local_):
