@@ -49,7 +49,7 @@ _BEFORE: dict[str, str] = {
     "ceasefires_survived": "ceasefires that held to the durable mark",
     "ceasefire_survival": "share of ended ceasefires that held to the durable mark [NaN if none ended]",
     "days_to_durable_agreement": "day agreement strength reached the durable threshold [NaN if never]",
-    "legitimacy_change_90_TJ": "Tajik legitimacy at day 90 minus day 0 [NaN if horizon shorter]",
+    "legitimacy_change_90_TJ": "Tajik legitimacy at day 90 minus day 0 [NaN if the horizon is shorter]",
     "legitimacy_change_90_KG": "Kyrgyz legitimacy at day 90 minus day 0",
     "legitimacy_change_365_TJ": "Tajik legitimacy at day 365 minus day 0",
     "legitimacy_change_365_KG": "Kyrgyz legitimacy at day 365 minus day 0",
@@ -84,12 +84,21 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
+#: State totals that count since the state's first day; a recorder counts them from its own day 0.
+TALLIES = ("deaths_civilian", "deaths_military", "wounded_civilian", "wounded_military", "homes_destroyed")
+
+
 class Recorder:
-    """Running totals, peaks and first days of a batch, updated from each day's state and record."""
+    """Running totals, peaks and first days of a batch, updated from each day's state and record.
+
+    It counts from the state it is made with (its day 0): a warm start's replay and the days before a period
+    are not counted."""
 
     def __init__(self, s: State, P: ParamArrays, geo: Geography):
         self.P, self.geo = P, geo
         b, m = s.batch, s.mediator_engaged.shape[1]
+        self.tallies0 = {name: getattr(s, name).copy() for name in TALLIES}
+        self.legitimacy0 = s.legitimacy.copy()
 
         def zeros(width: int = 1, dtype=np.int64, fill=0, order="C") -> np.ndarray:
             return np.full((b, width), fill, dtype=dtype, order=order)
@@ -169,7 +178,9 @@ def _nan_if(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
 def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
     """One row per replicate from a recorder and the final state."""
     c = lambda a: a[:, 0]  # noqa: E731
-    deaths_side = s.deaths_civilian + s.deaths_military
+    since = {name: getattr(s, name) - r.tallies0[name] for name in TALLIES}
+    deaths_civilian, deaths_military = since["deaths_civilian"], since["deaths_military"]
+    deaths_side = deaths_civilian + deaths_military
     ended = c(r.cf_survived) + c(r.cf_broken)
     out = {
         "replicate": np.asarray(replicates, dtype=np.int64),
@@ -189,10 +200,10 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
         "incidents_total": c(r.incidents_total),
         "deaths_total": deaths_side.sum(axis=1),
         "deaths_TJ": deaths_side[:, TJ], "deaths_KG": deaths_side[:, KG],
-        "deaths_civilian": s.deaths_civilian.sum(axis=1), "deaths_military": s.deaths_military.sum(axis=1),
+        "deaths_civilian": deaths_civilian.sum(axis=1), "deaths_military": deaths_military.sum(axis=1),
         "peak_daily_deaths": c(r.peak_daily_deaths),
-        "wounded_total": (s.wounded_civilian + s.wounded_military).sum(axis=1),
-        "homes_destroyed_TJ": s.homes_destroyed[:, TJ], "homes_destroyed_KG": s.homes_destroyed[:, KG],
+        "wounded_total": (since["wounded_civilian"] + since["wounded_military"]).sum(axis=1),
+        "homes_destroyed_TJ": since["homes_destroyed"][:, TJ], "homes_destroyed_KG": since["homes_destroyed"][:, KG],
         "displaced_peak_TJ": r.displaced_peak[:, TJ], "displaced_peak_KG": r.displaced_peak[:, KG],
         "displaced_total": r.displaced_total.sum(axis=1),
         "front_segments_peak": c(r.front_peak),
@@ -201,10 +212,10 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
         "ceasefires_survived": c(r.cf_survived),
         "ceasefire_survival": _nan_if(c(r.cf_survived) / np.maximum(ended, 1), ended == 0),
         "days_to_durable_agreement": _nan_if(c(r.durable_day), c(r.durable_day) < 0),
-        "legitimacy_change_90_TJ": r.legitimacy_90[:, TJ] - s.legitimacy0[:, TJ],
-        "legitimacy_change_90_KG": r.legitimacy_90[:, KG] - s.legitimacy0[:, KG],
-        "legitimacy_change_365_TJ": r.legitimacy_365[:, TJ] - s.legitimacy0[:, TJ],
-        "legitimacy_change_365_KG": r.legitimacy_365[:, KG] - s.legitimacy0[:, KG],
+        "legitimacy_change_90_TJ": r.legitimacy_90[:, TJ] - r.legitimacy0[:, TJ],
+        "legitimacy_change_90_KG": r.legitimacy_90[:, KG] - r.legitimacy0[:, KG],
+        "legitimacy_change_365_TJ": r.legitimacy_365[:, TJ] - r.legitimacy0[:, TJ],
+        "legitimacy_change_365_KG": r.legitimacy_365[:, KG] - r.legitimacy0[:, KG],
         "protest_wave": c(r.protest_wave_days) > 0,
         "protest_peak": c(r.protest_peak),
         "escalations_TJ": r.escalations[:, TJ], "escalations_KG": r.escalations[:, KG],
@@ -221,3 +232,41 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
     }
     assert list(out) == list(columns())
     return pd.DataFrame(out)
+
+
+class Periods:
+    """Summaries of parts of a run: ``{name: (first, last)}`` (days of the run, inclusive), each counted from
+    the state at the end of the day before ``first`` by a recorder of its own and summarised at ``last``
+    (the whole summary's columns, a ``period`` column first)."""
+
+    def __init__(self, periods: dict[str, tuple[int, int]], P: ParamArrays, geo: Geography,
+                 replicates: np.ndarray):
+        for name, (first, last) in periods.items():
+            if not 1 <= first <= last:
+                raise ValueError(f"period {name}: days {first}..{last} are not a range from day 1")
+        self.periods, self.P, self.geo, self.replicates = dict(periods), P, geo, replicates
+        self._recorders: dict[str, Recorder] = {}
+        self._done: dict[str, pd.DataFrame] = {}
+
+    def begin(self, s: State, day: int) -> None:
+        """Start the periods whose first day follows ``day`` (call it at day 0 and after each day)."""
+        for name, (first, _) in self.periods.items():
+            if first == day + 1:
+                self._recorders[name] = Recorder(s, self.P, self.geo)
+
+    def record(self, s: State, day: int, rec: DayRecord) -> None:
+        """Add ``day`` to the periods it falls in; summarise those it ends."""
+        for name, (first, last) in self.periods.items():
+            r = self._recorders.get(name)
+            if r is not None and first <= day <= last:
+                r.record(s, day - first + 1, rec)
+                if day == last:
+                    self._done[name] = r.summary(s, self.replicates)
+                    del self._recorders[name]
+
+    def summary(self) -> pd.DataFrame | None:
+        """One row per (period, replicate) for the periods that ended; None if none did."""
+        if not self._done:
+            return None
+        return pd.concat([df.assign(period=name)[["period", *df.columns]] for name, df in self._done.items()],
+                         ignore_index=True)

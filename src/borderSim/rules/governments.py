@@ -93,6 +93,7 @@ def diversion(weight: np.ndarray, peak: np.ndarray, unrest_: np.ndarray) -> np.n
     return weight * x * fmath.exp(1.0 - x)
 
 
+
 def casualty_cost(g, scale: np.ndarray, profile: np.ndarray, capability: np.ndarray, opp_capability: np.ndarray,
                   sensitivity: np.ndarray) -> np.ndarray:
     """Utility cost of the legitimacy that the next rung's expected own deaths would cost (Gartner & Segura
