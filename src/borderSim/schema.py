@@ -217,6 +217,13 @@ class BorderParams(_Group):
                "article (escalation driven by legitimacy at home); Tir 2010 (territorial diversion); record (Sept "
                "2022, after the Gorno-Badakhshan crackdown: a first ceasefire broke within a day, 7 days of "
                "fighting, against 4 in April 2021); calibrated")
+    ripeness_threshold: float = param(
+        0.5, ge=0, le=5, unit="hurt",
+        description="Mutual hurt (the lesser side's) a war must leave before it ripens the demarcation talks: "
+                    "only the part above it raises a round's chance of success (border.talks_ripeness).",
+        source="Zartman 2000 (a mutually hurting stalemate, optimally a recent catastrophe); record (after April "
+               "2021, 36 Kyrgyz and 19 Tajik dead, the agreed line grew from 504 to 519 km in 17 months; after "
+               "September 2022, about 60 and 41 dead, it was all agreed within 27 months); calibrated")
     ripeness_weight: float = param(
         2.0, ge=0, le=50, unit="factor per unit hurt",
         description="Rise of ceasefire chances, of acceptance of mediation and of escalation costs, per unit of "

@@ -28,8 +28,10 @@ def round_probability(P: ParamArrays, facilitation: np.ndarray) -> np.ndarray:
 
 
 def success_probability(P: ParamArrays, hurt, protest, facilitation: np.ndarray) -> np.ndarray:
+    """A round's chance of success: ripened by the mutual hurt above ``ripeness_threshold`` (a war both sides
+    felt: Zartman's hurting stalemate), helped by mediators' support, blocked by Kyrgyz protest."""
     b = P.border
-    mutual = np.minimum(hurt[:, :1], hurt[:, 1:])
+    mutual = np.maximum(np.minimum(hurt[:, :1], hurt[:, 1:]) - b.ripeness_threshold, 0.0)
     p = b.negotiation_success * (1.0 + b.talks_ripeness * mutual) * facilitation * (1.0 - protest)
     return np.clip(p, 0.0, 1.0)
 
