@@ -27,3 +27,10 @@ def test_a_war_ripens_the_talks_only_above_the_threshold_of_mutual_hurt():
     ref, new, z = paired(HINDCAST.with_updates({"border.ripeness_threshold": 0.0}), {"border.ripeness_threshold": 2.0},
                          "demarcated_share_final", days=730)
     assert_effect(ref, new, z, sign=-1, margin=0.10)
+
+
+def test_more_capability_on_both_sides_makes_a_war_deadlier():
+    """Firepower: doubling both sides' capability (their shares unchanged) raises the deaths of the
+    September 2022 standoff's 60 days (measured 46 -> 73, z 4.7)."""
+    ref, new, z = paired(SEPT, {"tajikistan.capability": 2.4, "kyrgyzstan.capability": 1.6}, "deaths_total", days=60)
+    assert_effect(ref, new, z, sign=1, margin=0.2)

@@ -224,6 +224,13 @@ class BorderParams(_Group):
         source="Zartman 2000 (a mutually hurting stalemate, optimally a recent catastrophe); record (after April "
                "2021, 36 Kyrgyz and 19 Tajik dead, the agreed line grew from 504 to 519 km in 17 months; after "
                "September 2022, about 60 and 41 dead, it was all agreed within 27 months); calibrated")
+    firepower_elasticity: float = param(
+        1.0, ge=0, le=5, unit="-",
+        description="Elasticity of the harm a rung does (fire on the front, military and civilian losses) with "
+                    "the two sides' combined capability (relative to two forces of index 1).",
+        source="record (Bayraktar TB2 in Kyrgyz service from Dec 2021, an Ababil-2 drone plant in Dushanbe from "
+               "May 2022: the 2022 war killed about twice and displaced three times as many as April 2021); "
+               "brief (drones and armour); calibrated")
     ripeness_weight: float = param(
         2.0, ge=0, le=50, unit="factor per unit hurt",
         description="Rise of ceasefire chances, of acceptance of mediation and of escalation costs, per unit of "

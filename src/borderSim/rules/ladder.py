@@ -203,6 +203,14 @@ def spread_probability(P: ParamArrays, level) -> np.ndarray:
     return np.minimum(1.0, P.border.front_spread_rate * intensity(P, level))
 
 
+def firepower(P: ParamArrays, capability) -> np.ndarray:
+    """(n, 1) factor on the harm a rung does: the two sides' mean capability to the ``firepower_elasticity``
+    (1 for two forces of index 1): drones and artillery bought since make the same rung deadlier (record:
+    Bayraktar TB2s from Dec 2021, an Ababil-2 plant from May 2022; the 2022 war killed about twice as many)."""
+    mean = 0.5 * (capability[:, :1] + capability[:, 1:])
+    return fmath.power(mean, P.border.firepower_elasticity)
+
+
 def intensity(P: ParamArrays, level) -> np.ndarray:
     """(n, 1) the rung's harm intensity relative to rung 5 (0 below a clash): it sets the fire on the
     front and how fast the front spreads."""

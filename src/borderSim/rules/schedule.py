@@ -142,7 +142,7 @@ def front(s: State, ctx: Context, today: Today) -> None:
     s.front[rows] = on_front
     s.segment_level[rows] = ladder.segment_levels(level, on_front, s.segment_local[rows])
     today.front = Front(rows=rows, P=P, on_front=on_front, fire=ladder.fire(P, on_front, s.origin[rows], ctx.geo),
-                        intensity=ladder.intensity(P, level),
+                        intensity=ladder.intensity(P, level) * ladder.firepower(P, s.capability[rows]),
                         exposure=communities.village_exposure(P, s.capability[rows]))
 
 
