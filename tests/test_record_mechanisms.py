@@ -34,3 +34,10 @@ def test_more_capability_on_both_sides_makes_a_war_deadlier():
     September 2022 standoff's 60 days (measured 46 -> 73, z 4.7)."""
     ref, new, z = paired(SEPT, {"tajikistan.capability": 2.4, "kyrgyzstan.capability": 1.6}, "deaths_total", days=60)
     assert_effect(ref, new, z, sign=1, margin=0.2)
+
+
+def test_border_guard_shootouts_make_clashes_deadly_without_escalation(baseline):
+    """Shoot-outs kill: more deadly clashes over two years (measured 2.1 -> 5.7, z 27)."""
+    ref, new, z = paired(baseline.with_updates({"communities.gunfire_lethality": 0.0}),
+                         {"communities.gunfire_lethality": 0.5}, "deadly_clashes")
+    assert_effect(ref, new, z, sign=1, margin=0.5)

@@ -360,6 +360,12 @@ class CommunityParams(_Group):
         0.12, ge=0, le=1, unit="probability",
         description="Chance that border guards turn an incident into gunfire at rung 0.",
         source="record (four deadly clashes in the year before Sept 2022)")
+    gunfire_lethality: float = param(
+        0.1, ge=0, le=5, unit="deaths/incident",
+        description="Mean deaths in a border-guard shoot-out (an incident turned to gunfire): soldiers of the "
+                    "village's side, killed without either capital choosing to escalate.",
+        source="record (four clashes with deaths in the year before Sept 2022, most of them shoot-outs between "
+               "border guards with one or two dead: Jan, Mar and Jun 2022); calibrated")
     militarisation: float = param(
         2.0, ge=0, le=20, unit="factor per 6 rungs",
         description="Rise of the gunfire chance with the dyad rung (reinforced border posts).",

@@ -33,6 +33,8 @@ _BEFORE: dict[str, str] = {
     "days_rung3plus": "days at rung 3 or above (standoff or fighting)",
     "days_rung5plus": "days at rung 5 or above",
     "major_clash_days_mean": "days at rung 5+ per major episode [NaN if none]",
+    "deadly_clashes": "clashes with deaths: episodes (rung 3+) in which someone was killed, and days outside an "
+                      "episode on which someone was (a border-guard shoot-out)",
     "incidents_total": "village incidents",
     "deaths_total": "deaths, both sides, civilian and military",
     "deaths_TJ": "Tajik deaths", "deaths_KG": "Kyrgyz deaths",
@@ -119,6 +121,7 @@ class Recorder:
         self.escalations, self.displaced_peak, self.displaced_total = sides(), sides(), sides()
         self.public_escalations, self.clash_escalations = sides(), sides()
         self.front_peak = zeros()
+        self.deadly_clashes, self.episode_deadly = zeros(), zeros(dtype=bool)
         self.legitimacy_90, self.legitimacy_365 = sides(np.float64, np.nan), sides(np.float64, np.nan)
 
     def record(self, s: State, day: int, rec: DayRecord) -> None:
@@ -158,6 +161,13 @@ class Recorder:
             self.clash_escalations[public] += up_public & (s.level_base[public] >= CLASH)
         np.maximum(self.displaced_peak, s.displaced_now, out=self.displaced_peak)
         self.displaced_total += s.fled_today
+        np.copyto(self.episode_deadly, False, where=rec.episode_started)
+        died = np.flatnonzero(s.deaths_today[:, 0] + s.deaths_today[:, 1] > 0)   # few rows
+        if died.size:
+            in_episode = s.episode[died, 0] | rec.episode_ended[died, 0]
+            new = ~in_episode | ~self.episode_deadly[died, 0]
+            self.deadly_clashes[died, 0] += new
+            self.episode_deadly[died, 0] |= in_episode
         fighting = np.flatnonzero(lvl[:, 0] >= CLASH)   # the front grows only on these rows
         if fighting.size:
             self.front_peak[fighting, 0] = np.maximum(self.front_peak[fighting, 0], s.front[fighting].sum(axis=1))
@@ -197,6 +207,7 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
         "days_rung5plus": c(r.days_ge5),
         "major_clash_days_mean": _nan_if(c(r.days_ge5) / np.maximum(c(r.episodes[MAJOR_CLASH]), 1),
                                          c(r.episodes[MAJOR_CLASH]) == 0),
+        "deadly_clashes": c(r.deadly_clashes),
         "incidents_total": c(r.incidents_total),
         "deaths_total": deaths_side.sum(axis=1),
         "deaths_TJ": deaths_side[:, TJ], "deaths_KG": deaths_side[:, KG],

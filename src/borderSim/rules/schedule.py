@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.rules import communities, ladder, mediators, military, negotiation, phases, thirdparties
+from borderSim.rules import communities, draws, ladder, mediators, military, negotiation, phases, thirdparties
 from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord, Front, Offers, Today
 from borderSim.rules.mediators import SIDES2
 from borderSim.rules.state import State
-from borderSim.rules.streams import Stream, uniform
+from borderSim.rules.streams import Stream, uniform, uniform_at
 
 
 def new_day(s: State, day: int) -> Today:
@@ -63,6 +63,25 @@ def aggregate_incidents(s: State, ctx: Context, today: Today) -> None:
         r = c = np.zeros(0, dtype=np.int64)
         g = np.zeros(0, dtype=bool)
     s.segment_local, s.local_max, s.incidents, s.gunfire = ladder.local_levels(r, c, g, s.batch, ctx.geo)
+
+
+def shootouts(s: State, ctx: Context, today: Today) -> None:
+    """Border-guard shoot-outs (incidents turned to gunfire) may kill soldiers of the village's side, on any
+    rung, whether or not a capital chose to escalate (record: most of the deadly clashes of 2021-22 were
+    such shoot-outs with one or two dead)."""
+    if not today.incidents:
+        return
+    r, c, g = (np.concatenate(a) for a in zip(*today.incidents, strict=True))
+    r, c = r[g], c[g]
+    if not r.size:
+        return
+    lethality = ctx.P.communities.gunfire_lethality[r]
+    dead = draws.poisson(uniform_at(ctx.keys[r], today.day, Stream.SHOOTOUT_DEATHS, c)[:, None], lethality)[:, 0]
+    hit = np.flatnonzero(dead)
+    if hit.size:
+        side = ctx.geo.side[c[hit]]
+        np.add.at(s.deaths_military, (r[hit], side), dead[hit])
+        np.add.at(s.deaths_today, (r[hit], side), dead[hit])
 
 
 def settle_mediation(s: State, ctx: Context, today: Today) -> None:
@@ -194,6 +213,7 @@ DAY: tuple[Phase, ...] = (
     Phase("the day begins", begin_day),
     Phase("villages observe", phases.observe, "villages", "observe"),
     Phase("incidents add up", aggregate_incidents),
+    Phase("shoot-outs", shootouts),
     Phase("China acts", phases.china_acts, "china", "act"),
     Phase("mediators offer", phases.offer, "mediators", "act"),
     Phase("governments answer offers", phases.answer, "governments", "answer"),
