@@ -231,6 +231,12 @@ class BorderParams(_Group):
         source="record (Bayraktar TB2 in Kyrgyz service from Dec 2021, an Ababil-2 drone plant in Dushanbe from "
                "May 2022: the 2022 war killed about twice and displaced three times as many as April 2021); "
                "brief (drones and armour); calibrated")
+    ceasefire_cost_durability: float = param(
+        0.3, ge=0, le=5, unit="strength per unit hurt",
+        description="Strength a ceasefire gains per unit of the mutual hurt (the lesser side's) when it is "
+                    "agreed: ceasefires after costlier fighting hold better.",
+        source="Fortna 2003 (cease-fires after costlier wars last longer); record (the Sept 2022 protocol "
+               "held; two of three ceasefires held 30 days); calibrated")
     ripeness_weight: float = param(
         2.0, ge=0, le=50, unit="factor per unit hurt",
         description="Rise of ceasefire chances, of acceptance of mediation and of escalation costs, per unit of "

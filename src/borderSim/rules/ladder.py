@@ -211,6 +211,12 @@ def firepower(P: ParamArrays, capability) -> np.ndarray:
     return fmath.power(mean, P.border.firepower_elasticity)
 
 
+def cost_durability(P: ParamArrays, hurt) -> np.ndarray:
+    """(B, 1) strength a ceasefire agreed today gains from the mutual hurt of the fighting it ends (Fortna
+    2003: cease-fires after costlier wars hold longer)."""
+    return P.border.ceasefire_cost_durability * np.minimum(hurt[:, :1], hurt[:, 1:])
+
+
 def intensity(P: ParamArrays, level) -> np.ndarray:
     """(n, 1) the rung's harm intensity relative to rung 5 (0 below a clash): it sets the fire on the
     front and how fast the front spreads."""

@@ -115,6 +115,7 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
         u_cf=uniform(keys, day, Stream.CEASEFIRE, 0)[:, None],
         p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation, s.unrest))
     strength, fragility = mediators.ceasefire_terms(P, ctx.terms, s.mediator_engaged, s.agreement)
+    strength = np.minimum(1.0, strength + ladder.cost_durability(P, s.hurt))
     s.cf_strength = np.where(cf.agreed, strength, s.cf_strength)
     s.cf_fragility = np.where(cf.agreed, fragility, s.cf_fragility)
     s.level_base, s.level, s.ceasefire, s.cf_from, s.cf_start = (cf.level_base, cf.level, cf.ceasefire, cf.cf_from,
