@@ -625,6 +625,13 @@ class KyrgyzstanParams(_Group):
         description="Fall in Kyrgyz acceptance of a mediator biased against Kyrgyzstan, per unit protest pressure.",
         source="article (neutral on Ukraine, protesters call for leaving the CSTO); record (CSTO exercise "
                "cancelled Oct 2022)")
+    protest_unrest: float = param(
+        0.3, ge=0, le=1, unit="unrest per unit pressure",
+        description="Unrest that protest pressure adds to the Kyrgyz government's: a government facing protest "
+                    "is in trouble at home (it diverts and holds out like any other).",
+        source="article (with every security or social crisis civil society mobilises and can fuel protest "
+               "against the unpopular government; the clashes may destabilise Kyrgyz politics); record (2020 "
+               "uprising; Kempir-Abad protests, Oct 2022)")
     protest_hawkishness: float = param(
         0.5, ge=0, le=20, unit="utility",
         description="Pull to escalate per unit protest pressure (to be seen defending); less than the restraint.",
