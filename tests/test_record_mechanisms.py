@@ -59,6 +59,16 @@ def test_kyrgyz_protest_is_unrest_that_holds_out_against_ceasefires():
     assert_effect(ref, new, z, sign=1, margin=0.1)
 
 
+def test_a_major_offensive_needs_forces_massed(baseline):
+    """Without forces massed by earlier standoffs a major clash is costlier: fewer replicates reach one
+    (measured 0.43 -> 0.33, z -5.0), while the limited, deadly clashes do not fall."""
+    off = baseline.with_updates({"border.unprepared_cost": 0.0})
+    ref, new, z = paired(off, {"border.unprepared_cost": 5.0}, "reached_rung5")
+    assert_effect(ref, new, z, sign=-1, margin=0.1)
+    ref, new, z = paired(off, {"border.unprepared_cost": 5.0}, "deadly_clashes")
+    assert new >= ref
+
+
 @pytest.mark.parametrize(("name", "off", "on", "column"), [
     ("communities.gunfire_lethality", 0.0, 0.5, "deadly_clashes"),
     ("border.ceasefire_cost_durability", 0.0, 2.0, "ceasefires_broken"),

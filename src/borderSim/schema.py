@@ -217,6 +217,25 @@ class BorderParams(_Group):
                "article (escalation driven by legitimacy at home); Tir 2010 (territorial diversion); record (Sept "
                "2022, after the Gorno-Badakhshan crackdown: a first ceasefire broke within a day, 7 days of "
                "fighting, against 4 in April 2021); calibrated")
+    mobilisation_days: float = param(
+        30.0, ge=1, le=730, unit="day",
+        description="Time constant over which forces are massed on the line while the dyad stands at rung 3+ "
+                    "(reinforcements): readiness for a major offensive rises by (1 - readiness) / this a day.",
+        source="brief (rung 3: reinforcements, closures); article (the Kyrgyz MFA called the Sept 2022 "
+               "aggression premeditated and prepared; both sides fortified their borders); Slantchev 2005 "
+               "(mobilisation in crises); record (both major episodes grew out of months of standoffs and "
+               "smaller clashes: the Vorukh row of Mar-Apr 2021; Jan, Mar and Jun 2022); calibrated")
+    demobilisation_days: float = param(
+        180.0, ge=1, le=3_650, unit="day",
+        description="Time constant over which massed forces are stood down below rung 3: readiness falls by "
+                    "readiness / this a day.",
+        source="article (fortifications with military and civilian personnel stay); estimate; calibrated")
+    unprepared_cost: float = param(
+        2.0, ge=0, le=20, unit="utility",
+        description="Cost of escalating to a major clash (rung 5+) without forces massed on the line (readiness "
+                    "0; none at readiness 1): without preparation fighting stays a limited clash.",
+        source="article (premeditated and prepared); record (four deadly clashes in the year before Sept 2022 "
+               "stayed limited, then a prepared offensive); calibrated")
     ripeness_threshold: float = param(
         0.5, ge=0, le=5, unit="hurt",
         description="Mutual hurt (the lesser side's) a war must leave before it ripens the demarcation talks: "

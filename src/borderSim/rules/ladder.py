@@ -211,6 +211,15 @@ def firepower(P: ParamArrays, capability) -> np.ndarray:
     return fmath.power(mean, P.border.firepower_elasticity)
 
 
+def mass_forces(P: ParamArrays, readiness, level) -> np.ndarray:
+    """(B, 1) readiness for a major offensive after the day: forces are massed on the line while the dyad stands
+    at rung 3+ (reinforcements) and stood down slowly below it (Slantchev 2005; article: a premeditated and
+    prepared aggression; record: both major episodes grew out of months of standoffs and smaller clashes)."""
+    b = P.border
+    return np.where(level >= STANDOFF, readiness + (1.0 - readiness) / b.mobilisation_days,
+                    readiness * (1.0 - 1.0 / b.demobilisation_days))
+
+
 def cost_durability(P: ParamArrays, hurt) -> np.ndarray:
     """(B, 1) strength a ceasefire agreed today gains from the mutual hurt of the fighting it ends (Fortna
     2003: cease-fires after costlier wars hold longer)."""

@@ -251,7 +251,8 @@ def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
         weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col],
         next_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, up)),
         base_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, s.level_base)),
-        rally_ahead=fixed.rally_value[:, col] * unrest_ * governments.PUBLIC[up], casualties=casualties)
+        rally_ahead=fixed.rally_value[:, col] * unrest_ * governments.PUBLIC[up], casualties=casualties,
+        unready=P.border.unprepared_cost * (1.0 - s.readiness) * governments.MAJOR[up])
     s.move[:, col] = governments.choose(uniform(ctx.keys, today.day, Stream.CHOICE, SIDES2[col]), u_up, u_down)
 
 

@@ -121,6 +121,7 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
     s.level_base, s.level, s.ceasefire, s.cf_from, s.cf_start = (cf.level_base, cf.level, cf.ceasefire, cf.cf_from,
                                                                  cf.cf_start)
     s.days_since_fight = np.where(s.level >= ladder.CLASH, 0, s.days_since_fight + 1)
+    s.readiness = ladder.mass_forces(P, s.readiness, s.level)
     ep = ladder.episodes(P, day=day, level=s.level, episode=s.episode, onset=s.episode_onset,
                          calm_days=s.calm_days, origin=s.origin, origin_hint=s.origin_hint,
                          pick_origin=lambda rows: _pick_origin(s, ctx, today, rows))
