@@ -130,6 +130,10 @@ def compare(args: argparse.Namespace) -> int:
 
     if args.posterior is None and (args.workers is not None or args.scheduler is not None):
         raise InputError("--workers/--scheduler", None, "only with --posterior (compare itself runs no model)")
+    if args.posterior is not None:      # checked before RESULTS/compare is written
+        from borderSim.experiments.posterior import read_posterior
+
+        read_posterior(args.posterior)
     report = cmp_.run(args.results, reference=args.reference, metrics=args.metrics, out=args.out,
                       n_boot=args.bootstrap)
     print(report.markdown)
