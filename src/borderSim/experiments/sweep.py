@@ -86,7 +86,8 @@ def _run(design: Design, claim: folder.Claim, executor, resume: bool, chunk_rows
     done = store.done() if resume else set()
     todo = [t for t in tasks(design, chunks) if t.chunk.id not in done]
     try:
-        with folder.disk_errors("--out", claim.out):
+        with folder.disk_errors("--out", claim.out, f"the finished chunks are kept in {partial}: make room, then "
+                                "finish with --resume"):
             if store is None:
                 store = SweepStore.create(partial, design, chunks, executor.name)
             store.manifest["executor"] = executor.name
