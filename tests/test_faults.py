@@ -163,3 +163,39 @@ def test_labels_of_points_that_3_digits_would_merge_keep_every_digit(tmp_path):
     exp.write_text('description = "x"\nreplicates = 2\ndays = 5\n[axes]\n"eu.willingness" = [0.1001, 0.1002]\n')
     labels = build_design(read_experiment(exp)).points["label"].tolist()
     assert labels == ["willingness=0.1001", "willingness=0.1002"]
+
+
+# -- Ctrl-C ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("flags", [[], ["--workers", "2"]], ids=["in-process", "2 workers"])
+def test_ctrl_c_shows_only_kept_chunks_and_resumes_with_the_same_flags(tmp_path, monkeypatch, capsys, flags):
+    import tqdm
+
+    from borderSim.experiments import store
+
+    exp = tmp_path / "e.toml"
+    exp.write_text('description = "x"\nscenarios = ["baseline", "osce_facilitative", "multiparty"]\n'
+                   "replicates = 4\ndays = 20\nchunk_rows = 4\n")
+    real, calls, shown = store.SweepStore.write, [], []
+
+    def write(self, out, task):
+        calls.append(task.chunk.id)
+        if len(calls) == 3:
+            raise KeyboardInterrupt           # Ctrl-C while the third chunk is being kept
+        return real(self, out, task)
+
+    real_close = tqdm.tqdm.close
+
+    def close(self):
+        shown.append(self.n)
+        return real_close(self)
+
+    monkeypatch.setattr(store.SweepStore, "write", write)
+    monkeypatch.setattr(tqdm.tqdm, "close", close)
+    out = tmp_path / "r"
+    assert main(["sweep", str(exp), "--out", str(out), *flags]) == 130
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "interrupted; 2 of 3 chunks are kept" in err
+    assert err.endswith(f"borderSim sweep {exp} --out {out} --resume" + "".join(f" {f}" for f in flags)), err
+    assert shown[-1] == 2 * 4 * 20            # the bar ends at the two kept chunks, not at the one lost
+    monkeypatch.undo()
+    assert main(["sweep", str(exp), "--out", str(out), "--resume", "--quiet", *flags]) == 0
