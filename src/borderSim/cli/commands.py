@@ -6,8 +6,6 @@ import argparse
 import sys
 import time
 
-import numpy as np
-
 from borderSim import paramdocs
 from borderSim.errors import InputError
 from borderSim.schema import GROUPS
@@ -136,10 +134,12 @@ def _number(x: float, kind: str) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.1f}"
 
 
-def pooled_share(held: np.ndarray, ended: np.ndarray) -> tuple[float, float, float]:
+def pooled_share(held, ended) -> tuple[float, float, float]:
     """Share of all ended ceasefires that held, pooled over replicates (held / ended summed), with its 95 %
     interval by the delta method over replicates (a ratio of sums; replicates are the independent units,
     ceasefires within one are not)."""
+    import numpy as np
+
     held, ended = np.asarray(held, dtype=np.float64), np.asarray(ended, dtype=np.float64)
     n, total = len(ended), ended.sum()
     if total == 0:
@@ -152,6 +152,8 @@ def pooled_share(held: np.ndarray, ended: np.ndarray) -> tuple[float, float, flo
 
 
 def _pooled_line(summary, label: str) -> str:
+    import numpy as np
+
     held = summary["ceasefires_survived"].to_numpy()
     ended = held + summary["ceasefires_broken"].to_numpy()
     r, lo, hi = pooled_share(held, ended)
