@@ -75,7 +75,16 @@ def test_bad_calibration_files_are_one_line_exit_2(tmp_path, capsys, old, new, e
     assert code == 2, err
     assert expected in err and err.count("\n") == 1 and "Traceback" not in err
     assert str(tmp_path / "cal.toml") in err or "cal.toml" in err
-    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "out").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["cal.toml"]
+
+
+def test_pilot_0_without_a_scale_is_refused_up_front_and_blocks_nothing(tmp_path, capsys):
+    """Refused before the folder is claimed: no .partial is left to block the corrected run."""
+    code, err = run(tmp_path, GOOD.replace("scale = 20\n", ""), capsys)
+    assert code == 2 and "targets.incidents.scale: missing, and abc.pilot = 0" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cal.toml"]
+    code, err = run(tmp_path, GOOD, capsys)
+    assert code == 0 and "add --resume" not in err and (tmp_path / "out" / "posterior.parquet").is_file()
 
 
 def test_a_target_the_prior_cannot_move_is_refused(tmp_path, capsys):

@@ -138,16 +138,21 @@ def test_bad_destination_one_line_nothing_lost(tmp_path, monkeypatch, capsys, ca
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "full"]
 
 
-def test_disk_full_while_writing_one_line_nothing_lost(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("error", [
+    OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)),
+    OSError("Error writing bytes to file. Detail: [errno 28] No space left on device"),   # pyarrow: no errno
+    OSError("No space left on device"),
+], ids=["errno", "errno in the message", "strerror only"])
+def test_disk_full_while_writing_one_line_nothing_lost(tmp_path, monkeypatch, capsys, error):
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "results.txt").write_text("earlier results")
     before = files(tmp_path)
 
     def full(*a, **k):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        raise error
 
     monkeypatch.setattr(runner.pq, "write_table", full)
     assert main(["run", "baseline", *SHORT, "--out", str(tmp_path / "r")]) == 2
-    one_line_error(capsys, "disk is full")
+    one_line_error(capsys, "disk full (No space left on device)")
     assert files(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old"]

@@ -56,8 +56,19 @@ def shipped_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "scenarios"
 
 
+#: the scenarios borderSim ships; other files in the same folder (a user's, e.g. scenarios/my_russia.toml
+#: in a checkout) are read by name too but are not listed as shipped
+SHIPPED = ("april_2021", "baseline", "china_pressure", "china_restrains", "csto_mediation", "demarcation_treaty",
+           "multiparty", "osce_facilitative", "september_2022", "us_eu_manipulative")
+
+
 def shipped_names() -> list[str]:
-    return sorted(p.stem for p in shipped_dir().glob("*.toml"))
+    return sorted(n for n in SHIPPED if (shipped_dir() / f"{n}.toml").is_file())
+
+
+def other_names() -> list[str]:
+    """Scenario files beside the shipped ones that borderSim does not ship (the user's own)."""
+    return sorted(p.stem for p in shipped_dir().glob("*.toml") if p.stem not in SHIPPED)
 
 
 def nearest(word: str, options: list[str] | tuple[str, ...]) -> str:

@@ -80,7 +80,8 @@ def _run(cal, claim, executor, resume, progress, on_start, warn, t0) -> Calibrat
                          "finish it, or remove that folder")
     else:
         manifest = store.start_manifest(cal, executor.name)
-    with folder.disk_errors("--out", claim.out):
+    with folder.disk_errors("--out", claim.out, f"the finished batches are kept in {partial}: make room, then "
+                            "finish with --resume"):
         partial.mkdir(exist_ok=True)
         manifest["executor"] = executor.name
         folder.write_json(partial / "manifest.json", manifest)

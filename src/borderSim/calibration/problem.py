@@ -388,8 +388,14 @@ def read_calibration(path: Path | str) -> Calibration:
     for n in runs:
         if n not in used:
             raise InputError(where, f"runs.{n}", "no target uses this run; remove it")
+    settings = _settings(_table(data, "abc", where), where)
+    if settings.pilot == 0:     # refused here, before a results folder is claimed (it would be left half-made)
+        for t in targets:
+            if t.scale is None:
+                raise InputError(where, f"targets.{t.name}.scale", "missing, and abc.pilot = 0: state a scale, or "
+                                 "let a pilot from the prior measure the spread (abc.pilot = 1000)")
     return Calibration(path.stem, description.strip(), path.resolve(), path.read_text(encoding="utf-8"), base,
-                       seed, priors, tuple(runs.values()), targets, _settings(_table(data, "abc", where), where))
+                       seed, priors, tuple(runs.values()), targets, settings)
 
 
 def values_inside(priors: tuple[Prior, ...], values: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from borderSim.calibration.abc import Generation
 from borderSim.calibration.problem import Calibration
 from borderSim.errors import InputError
-from borderSim.experiments.posterior import META_KEY, model_version, weighted_quantile
+from borderSim.experiments.posterior import model_version, weighted_quantile, write_posterior
 from borderSim.outputs import folder
 
 FORMAT = 1
@@ -126,9 +126,7 @@ def write_results(root: Path, cal: Calibration, gens: list[Generation], manifest
             "names": cal.names, "generation": last.index, "tolerance": last.tolerance, "seed": cal.seed,
             "base": cal.base.name, "base_values": {n: cal.base.params.get(n) for n in cal.names},
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-    table = pa.Table.from_pandas(post, preserve_index=False)
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), META_KEY: json.dumps(meta).encode()})
-    _atomic_parquet(table, root / "posterior.parquet")
+    write_posterior(post, meta, root / "posterior.parquet")
     _atomic_parquet(pa.Table.from_pandas(populations_table(cal, gens), preserve_index=False),
                     root / "populations.parquet")
     text = calibrated_scenario(cal, last, manifest)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from borderSim.cli.experiments import add_executor_flags
+from borderSim.cli.experiments import add_executor_flags, resume_command
 
 
 def add_parsers(sub) -> None:
@@ -27,7 +27,7 @@ def add_parsers(sub) -> None:
     cal.set_defaults(func=calibrate)
 
     rep = sub.add_parser("report", help="validation report of a calibration (Markdown and figures)",
-                         description="Posterior predictive checks of every target (inside or outside the 90 %% "
+                         description="Posterior predictive checks of every target (inside or outside the 90 % "
                          "interval), posterior marginals and pairs, prior-vs-posterior shrinkage per parameter, "
                          "and Sobol indices of the targets over the priors' ranges.")
     rep.add_argument("results", metavar="RESULTS", type=Path, help="a calibration's results folder")
@@ -73,8 +73,8 @@ def calibrate(args: argparse.Namespace) -> int:
         if out is None:
             print("borderSim calibrate: interrupted before the first batch; nothing was written", file=sys.stderr)
         else:
-            print(f"borderSim calibrate: interrupted; finished batches are kept; finish with: borderSim calibrate "
-                  f"{args.calibration} --out {out} --resume", file=sys.stderr)
+            print(f"borderSim calibrate: interrupted; finished batches are kept; finish with: "
+                  f"{resume_command('calibrate', args.calibration, out, args)}", file=sys.stderr)
         return 130
     finally:
         for b in bars.values():

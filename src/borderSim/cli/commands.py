@@ -27,11 +27,13 @@ HEADLINE = (
     ("displaced_peak_KG", "Kyrgyz displaced at peak (persons)", "count"),
     ("displaced_peak_TJ", "Tajik displaced at peak (persons)", "count"),
     ("ceasefires_agreed", "ceasefires agreed", "count"),
-    ("ceasefire_survival", "ceasefires that held (% of those ended)", "percent"),
+    ("ceasefires_survived", "ceasefires that held (of those ended, pooled)", "pooled"),
     ("legitimacy_change_365_TJ", "Tajik legitimacy change by day 365 (index 0-1)", "index"),
     ("legitimacy_change_365_KG", "Kyrgyz legitimacy change by day 365 (index 0-1)", "index"),
 )
 LABEL_WIDTH = 48
+#: when a summary column is reached only on long enough runs: (column prefix, the day it needs)
+NEEDS_DAYS = (("legitimacy_change_365", 365), ("legitimacy_change_90", 90))
 
 
 def _resolve(args: argparse.Namespace):
@@ -132,23 +134,61 @@ def _number(x: float, kind: str) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.1f}"
 
 
+def pooled_share(held, ended) -> tuple[float, float, float]:
+    """Share of all ended ceasefires that held, pooled over replicates (held / ended summed), with its 95 %
+    interval by the delta method over replicates (a ratio of sums; replicates are the independent units,
+    ceasefires within one are not)."""
+    import numpy as np
+
+    held, ended = np.asarray(held, dtype=np.float64), np.asarray(ended, dtype=np.float64)
+    n, total = len(ended), ended.sum()
+    if total == 0:
+        return np.nan, np.nan, np.nan
+    r = held.sum() / total
+    if n < 2:
+        return r, np.nan, np.nan
+    se = np.sqrt(n / (n - 1) * np.sum((held - r * ended) ** 2)) / total
+    return r, max(r - 1.96 * se, 0.0), min(r + 1.96 * se, 1.0)
+
+
+def _pooled_line(summary, label: str) -> str:
+    import numpy as np
+
+    held = summary["ceasefires_survived"].to_numpy()
+    ended = held + summary["ceasefires_broken"].to_numpy()
+    r, lo, hi = pooled_share(held, ended)
+    if not np.isfinite(r):
+        return f"  {label:{LABEL_WIDTH}s} {'-':>10s}  (no ceasefire ended in any replicate)"
+    ci = f", 95 % CI {100 * lo:.0f}-{100 * hi:.0f} %" if np.isfinite(lo) else ""
+    return f"  {label:{LABEL_WIDTH}s} {100 * r:>8.0f} % of {int(ended.sum()):,} ended{ci} (see below)"
+
+
 def headline_table(summary, scenario, engine: str, seconds: float) -> str:
-    """The main outcomes across replicates: share of replicates, or mean, median and 95th percentile."""
+    """The main outcomes across replicates: share of replicates, or mean, median and 95th percentile; the
+    share of ceasefires that held pooled over replicates, with its interval."""
     sim = scenario.params.simulation
     lines = [f"{scenario.name}: {_plural(sim.replicates, 'replicate')} x {_plural(sim.days, 'day')}, seed "
              f"{sim.seed}, {engine} engine, {seconds:.1f} s",
              f"  {'':{LABEL_WIDTH}s} {'mean':>10s} {'median':>10s} {'p95':>10s}"]
     for col, label, kind in HEADLINE:
+        if kind == "pooled":
+            lines.append(_pooled_line(summary, label))
+            continue
         x = summary[col].astype(float)
         if kind == "share":
             lines.append(f"  {label:{LABEL_WIDTH}s} {100 * x.mean():>8.1f} % of replicates")
             continue
         x = x.dropna()
         if x.empty:
-            lines.append(f"  {label:{LABEL_WIDTH}s} {'-':>10s}")
+            need = next((d for prefix, d in NEEDS_DAYS if col.startswith(prefix)), None)
+            why = f"  (the run has {_plural(sim.days, 'day')}; this needs {need})" if need and sim.days < need \
+                else "  (undefined in every replicate)"
+            lines.append(f"  {label:{LABEL_WIDTH}s} {'-':>10s}{why}")
             continue
         cells = (_number(v, kind) for v in (x.mean(), x.median(), x.quantile(0.95)))
         lines.append(f"  {label:{LABEL_WIDTH}s} " + " ".join(f"{c:>10s}" for c in cells))
+    lines.append("  Ceasefires that held: the ceasefires of all replicates that held to the durable mark over all "
+                 "that ended; the interval is the delta method's over replicates.")
     return "\n".join(lines)
 
 
@@ -187,10 +227,19 @@ def params(args: argparse.Namespace) -> int:
 
 
 def scenarios(args: argparse.Namespace) -> int:
-    from borderSim.scenarios import load_scenario, shipped_names
+    from borderSim.scenarios import load_scenario, other_names, shipped_dir, shipped_names
 
     for name in shipped_names():
         print(f"{name:22s} {load_scenario(name).description}")
+    others = other_names()
+    if others:
+        print(f"\nyour scenario files in {shipped_dir()} (not shipped):")
+        for name in others:
+            try:
+                text = load_scenario(name).description
+            except InputError as err:
+                text = f"(does not load: {err})"
+            print(f"{name:22s} {text}")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def add_parsers(sub) -> None:
 
     cmp_ = sub.add_parser("compare", help="compare scenarios or design points of a sweep with paired intervals",
                           description="Mean, median and 95th percentile of the outcomes per design point; paired "
-                          "differences against the reference with bootstrap 95 %% intervals over replicate index, "
+                          "differences against the reference with bootstrap 95 % intervals over replicate index, "
                           "the unpaired interval beside them; markdown and CSV tables and figures.")
     cmp_.add_argument("results", metavar="RESULTS", type=Path, help="a sweep's results folder")
     cmp_.add_argument("--reference", metavar="SCENARIO", help="reference point's label or scenario (default: the "
@@ -57,7 +58,7 @@ def add_parsers(sub) -> None:
     cmp_.set_defaults(func=compare)
 
     sen = sub.add_parser("sensitivity", help="Sobol or Morris indices of a sobol/morris sweep",
-                         description="Sobol first-order and total indices with 95 %% intervals (SALib) for a sobol "
+                         description="Sobol first-order and total indices with 95 % intervals (SALib) for a sobol "
                          "design, or Morris screening for a morris design; a table and a bar chart.")
     sen.add_argument("results", metavar="RESULTS", type=Path, help="a sweep's results folder")
     sen.add_argument("--metrics", nargs="+", metavar="M", help="outcomes (default: reached_rung5 deaths_total)")
@@ -78,16 +79,46 @@ def add_parsers(sub) -> None:
     dis.set_defaults(func=discover)
 
 
+def resume_command(command: str, target: Path, out: Path, args: argparse.Namespace) -> str:
+    """The command that finishes an interrupted job with the same executor (and posterior)."""
+    words = ["borderSim", command, str(target), "--out", str(out), "--resume"]
+    if getattr(args, "workers", None) is not None:
+        words += ["--workers", str(args.workers)]
+    if getattr(args, "scheduler", None) is not None:
+        words += ["--scheduler", args.scheduler]
+    if getattr(args, "posterior", None) is not None:
+        words += ["--posterior", str(args.posterior)]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def kept(out: Path) -> tuple[int, int, int, int]:
+    """Of the interrupted sweep whose folder is ``out``: chunks kept, chunks in all, and the replicate-days
+    of each (zeros if its manifest cannot be read)."""
+    import json
+
+    from borderSim.outputs.folder import PARTIAL_SUFFIX
+
+    try:
+        man = json.loads(out.with_name(f".{out.name}{PARTIAL_SUFFIX}").joinpath("manifest.json").read_text())
+        rows = [((c["points"][1] - c["points"][0]) * (c["replicates"][1] - c["replicates"][0]), c["status"])
+                for c in man["chunks"]]
+        done = sum(n for n, status in rows if status == "done")
+        return sum(status == "done" for _, status in rows), len(rows), done * man["days"], \
+            sum(n for n, _ in rows) * man["days"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0, 0, 0, 0
+
+
 def sweep(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from borderSim.experiments.sweep import SweepFailedError, run_sweep
 
-    bar, out = None, args.out
+    bar, out, todo = None, args.out, 0
 
     def on_start(total: int, executor: str, claimed: Path) -> None:
-        nonlocal bar, out
-        out = claimed
+        nonlocal bar, out, todo
+        out, todo = claimed, total
         bar = tqdm(total=total, unit="rep-day", unit_scale=True, disable=args.quiet, file=sys.stderr,
                    desc=f"{args.experiment.stem} ({executor})", dynamic_ncols=True)
 
@@ -105,13 +136,15 @@ def sweep(args: argparse.Namespace) -> int:
         print(f"borderSim sweep: {err}", file=sys.stderr)
         return EXIT_FAILED_CHUNKS
     except KeyboardInterrupt:
-        if bar is not None:
-            bar.close()
-        if out is None:
+        if out is None or bar is None:
             print("borderSim sweep: interrupted before the first chunk; nothing was written", file=sys.stderr)
-        else:
-            print(f"borderSim sweep: interrupted; finished chunks are kept; finish with: borderSim sweep "
-                  f"{args.experiment} --out {out} --resume", file=sys.stderr)
+            return 130
+        n_kept, n_all, days_kept, days_all = kept(out)
+        bar.n = max(min(days_kept - (days_all - todo), todo), 0)     # what this session kept, not what was lost
+        bar.refresh()
+        bar.close()
+        print(f"borderSim sweep: interrupted; {n_kept} of {n_all} chunks are kept; finish with: "
+              f"{resume_command('sweep', args.experiment, out, args)}", file=sys.stderr)
         return 130
     if bar is not None:
         bar.close()
@@ -130,6 +163,10 @@ def compare(args: argparse.Namespace) -> int:
 
     if args.posterior is None and (args.workers is not None or args.scheduler is not None):
         raise InputError("--workers/--scheduler", None, "only with --posterior (compare itself runs no model)")
+    if args.posterior is not None:      # checked before RESULTS/compare is written
+        from borderSim.experiments.posterior import read_posterior
+
+        read_posterior(args.posterior)
     report = cmp_.run(args.results, reference=args.reference, metrics=args.metrics, out=args.out,
                       n_boot=args.bootstrap)
     print(report.markdown)

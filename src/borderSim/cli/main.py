@@ -15,6 +15,14 @@ from borderSim.errors import InputError
 
 EXIT_INPUT = 2
 EXIT_INTERRUPTED = 130
+#: what to make smaller when a command runs out of memory, in the terms of its own input
+MEMORY_HINTS = {
+    "run": "expected a smaller --chunk-size, fewer --replicates, or --no-timeseries",
+    "sweep": "expected fewer design points (values under [axes], [design] samples) or replicates, or a smaller "
+             "chunk_rows in the experiment file",
+    "calibrate": "expected a smaller abc.batch or chunk_rows, or fewer replicates under [runs] in the calibration "
+                 "file",
+}
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -152,8 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"borderSim {args.command}: error: {err}", file=sys.stderr)
         return EXIT_INPUT
     except MemoryError:
-        print(f"borderSim {args.command}: error: out of memory; nothing was written (expected a smaller "
-              "--chunk-size, fewer --replicates, or --no-timeseries)", file=sys.stderr)
+        hint = MEMORY_HINTS.get(args.command, "expected smaller input")
+        print(f"borderSim {args.command}: error: out of memory; nothing was written ({hint})", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print(f"borderSim {args.command}: interrupted; nothing was written", file=sys.stderr)

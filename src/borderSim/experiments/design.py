@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -238,6 +239,7 @@ def read_experiment(path: Path | str) -> Experiment:
 
     base = scenarios[0].params.simulation
     keep = _keep(data.get("keep", {}), where)
+    _check_size(axes, kind, samples, scenarios, reference, where)
     exp = Experiment(
         name=path.stem, description=description.strip(), path=path.resolve(), text=path.read_text(encoding="utf-8"),
         scenarios=scenarios,
@@ -253,6 +255,29 @@ def read_experiment(path: Path | str) -> Experiment:
     return exp
 
 
+def _check_size(axes: tuple[Axis, ...], kind: str, samples: int | None, scenarios: tuple, reference: str | None,
+                where: str) -> None:
+    """Refuse a design of more than :data:`MAX_POINTS` points before any point is built, naming the
+    experiment file's keys that set its size."""
+    extra = 1 if reference is not None and (axes or reference not in {s.name for s in scenarios}) else 0
+    if kind == "grid":
+        per = math.prod(len(a.grid) for a in axes)
+        how = " x ".join(f"{len(a.grid):,}" for a in axes) or "1"
+        n = per * len(scenarios) + extra
+        if n > MAX_POINTS:
+            raise InputError(where, "axes", f"the grid has {n:,} design points ({how} values x {len(scenarios)} "
+                             f"scenario(s)); at most {MAX_POINTS:,}: give fewer values per axis under [axes], fewer "
+                             "scenarios, or sample the ranges with [design] kind = \"lhs\" and samples = N")
+        return
+    per = {"lhs": samples, "sobol": samples * (len(axes) + 2), "morris": samples * (len(axes) + 1)}[kind]
+    n = per * len(scenarios)
+    if n > MAX_POINTS:
+        how = {"lhs": "samples", "sobol": f"samples x ({len(axes)} axes + 2)",
+               "morris": f"samples x ({len(axes)} axes + 1)"}[kind]
+        raise InputError(where, "design.samples", f"{samples:,} gives {n:,} design points ({how}); at most "
+                         f"{MAX_POINTS:,}: lower [design] samples or use fewer axes")
+
+
 def _scenario(ref: str, path: Path, where: str) -> Scenario:
     if not isinstance(ref, str):
         raise InputError(where, "scenarios", f"{ref!r} is not allowed; expected scenario names in quotes")
@@ -265,9 +290,15 @@ def _axes(table, where: str, kind: str) -> tuple[Axis, ...]:
     flat: dict[str, Any] = {}
     for key, value in table.items():
         if "." not in key and isinstance(value, dict) and not {"low", "high"} & set(value):
-            flat.update({f"{key}.{k}": v for k, v in value.items()})     # [axes.eu] willingness = [...]
+            items = {f"{key}.{k}": v for k, v in value.items()}      # [axes.eu] willingness = [...]
         else:
-            flat[key] = value
+            items = {key: value}
+        for name, v in items.items():
+            if name in flat:
+                group, key = name.split(".", 1)
+                raise InputError(where, f"axes.{name}", f"is given twice: as \"{name}\" under [axes] and as {key} "
+                                 f"under [axes.{group}]; give each axis once")
+            flat[name] = v
     axes = []
     for name, value in flat.items():
         key = f"axes.{name}"
@@ -383,11 +414,14 @@ def build_design(exp: Experiment) -> Design:
             raise InputError(str(exp.path), "reference", f"a {exp.kind} design has no reference point; remove it")
         ref = _scenario(exp.reference, exp.path or Path("."), str(exp.path))
         rows.append(({"scenario": ref.name, "label": ref.name, "reference": True}, ref.params.flat()))
+    shown = _axis_labels(axis_names)
+    records = axis_table.to_dict(orient="records")
+    full = len({tuple(_short(_python(ax[k])) for k in axis_names) for ax in records}) < len(records)
     for sc in exp.scenarios:
         flat = sc.params.flat()
-        for ax in axis_table.to_dict(orient="records"):
+        for ax in records:
             values = {k: _python(ax[k]) for k in axis_names}
-            label = ", ".join(f"{k.split('.', 1)[1]}={_short(v)}" for k, v in values.items())
+            label = ", ".join(f"{shown[k]}={_short(v, full)}" for k, v in values.items())
             if len(exp.scenarios) > 1 or not label:
                 label = f"{sc.name}: {label}" if label else sc.name
             rows.append(({"scenario": sc.name, "label": label,
@@ -415,5 +449,15 @@ def _categorical(name: str) -> bool:
     return s.type not in (int, float)
 
 
-def _short(v) -> str:
-    return f"{v:.3g}" if isinstance(v, float) else str(v).lower() if isinstance(v, bool) else str(v)
+def _axis_labels(names: list[str]) -> dict[str, str]:
+    """How each axis is named in point labels: its key without the group (``delay_days``), unless two axes
+    share that key (``osce.willingness`` and ``eu.willingness``): then with the group."""
+    keys = [n.split(".", 1)[1] for n in names]
+    return {n: k if keys.count(k) == 1 else n for n, k in zip(names, keys, strict=True)}
+
+
+def _short(v, full: bool = False) -> str:
+    """A value in a label: 3 significant digits (all of them when 3 would make two points' labels equal)."""
+    if isinstance(v, float):
+        return repr(v) if full else f"{v:.3g}"
+    return str(v).lower() if isinstance(v, bool) else str(v)

@@ -3,7 +3,9 @@
 Each replicate of each design point is a case: x = the point's values of the design's axes, y = the
 outcome (a yes/no summary column, or ``COLUMN>VALUE``). PRIM peels the parameter space toward boxes
 where y is frequent (density) while keeping many of the cases (coverage); the box reported is the
-densest one on the peeling trajectory with at least ``min_coverage``. EMA Workbench 2.5 (Python 3.11)
+densest one on the peeling trajectory with at least ``min_coverage``. Integer axes go to PRIM as
+floats (its pasting sets limits between values, which pandas 3 refuses in an integer column). EMA
+Workbench 2.5 (Python 3.11)
 takes a density ``threshold`` argument that 3.0 (Python 3.12) dropped; both run here.
 """
 
@@ -49,7 +51,11 @@ def cases(results: Results) -> pd.DataFrame:
         raise InputError("RESULTS", str(results.path), "has no parameter axes; discover needs a design that varies "
                          "parameters (e.g. kind = \"lhs\")")
     d = results.design.set_index("point")
-    return d.loc[results.summary["point"], axes].reset_index(drop=True)
+    x = d.loc[results.summary["point"], axes].reset_index(drop=True)
+    for c in x.columns:     # PRIM pastes limits halfway between values: an integer column must take 2.5
+        if pd.api.types.is_integer_dtype(x[c]):
+            x[c] = x[c].astype(np.float64)
+    return x
 
 
 def prim_box(x: pd.DataFrame, y: np.ndarray, min_coverage: float):

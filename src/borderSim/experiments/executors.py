@@ -4,7 +4,9 @@ Each executor maps :func:`borderSim.experiments.evaluate.run_task` (or another p
 a task with ``chunk`` and ``days``, e.g. a calibration's candidates) over tasks and yields
 ``(task, output, error)`` as chunks finish, in any order (the store keys everything by design point
 and replicate, never by position). A chunk that raises yields its exception; the others go on.
-Local processes use the standard library's ``ProcessPoolExecutor`` (spawn); ``--scheduler`` uses
+Local processes use the standard library's ``ProcessPoolExecutor`` (spawn); each worker watches the
+process that started it and exits when it is gone, so a sweep killed with ``kill -9`` leaves no workers
+(nor, once they are gone, multiprocessing's resource tracker) behind. ``--scheduler`` uses
 ``dask.distributed`` (a running scheduler's address, or ``local`` for a LocalCluster on loopback).
 At most two chunks per worker are in flight, so memory stays bounded however long the design.
 """
@@ -13,6 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -37,6 +42,21 @@ def _windowed(submit, tasks: Iterable[Task], wait_one, window: int) -> Iterator[
         for nxt in it:
             pending[submit(nxt)] = nxt
             break
+
+
+PARENT_POLL_SECONDS = 0.5
+
+
+def watch_parent(parent: int, interval: float = PARENT_POLL_SECONDS) -> None:
+    """Exit this process as soon as ``parent`` is no longer its parent (it died, even by ``kill -9``,
+    and this process was handed to init): a worker blocked on its task queue would otherwise wait forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="borderSim-watch-parent", daemon=True).start()
 
 
 class InProcess:
@@ -69,7 +89,8 @@ class Processes:
 
         self.workers = workers
         self.name = f"{workers} local processes"
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=watch_parent, initargs=(os.getpid(),))
 
     def map(self, tasks: Iterable[Task], progress: Callable[[int], None] | None = None, fn: Callable | None = None
             ) -> Iterator[Result]:
@@ -82,9 +103,9 @@ class Processes:
 
         for task, out, err in _windowed(lambda t: self._pool.submit(fn, t), tasks, wait_one,
                                         2 * self.workers):
-            if progress is not None:
-                progress(task.chunk.rows * task.days)
             yield task, out, err
+            if progress is not None:        # once the caller has kept the chunk (it asks for the next one)
+                progress(task.chunk.rows * task.days)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -126,9 +147,9 @@ class Dask:
 
         submit = lambda t: self._client.submit(fn, t, pure=False)  # noqa: E731
         for task, out, err in _windowed(submit, tasks, wait_one, 2 * self.workers):
-            if progress is not None:
-                progress(task.chunk.rows * task.days)
             yield task, out, err
+            if progress is not None:        # once the caller has kept the chunk (it asks for the next one)
+                progress(task.chunk.rows * task.days)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from borderSim.errors import InputError
 from borderSim.experiments.design import Design, build_design, read_experiment
 from borderSim.experiments.evaluate import ChunkSpec, Task, plan
 from borderSim.experiments.executors import make_executor
-from borderSim.experiments.store import SweepStore
+from borderSim.experiments.store import SweepStore, file_sha256, problems
 from borderSim.outputs import folder
 
 
@@ -57,15 +58,26 @@ def tasks(design: Design, chunks: list[ChunkSpec]) -> list[Task]:
 
 
 def _run(design: Design, claim: folder.Claim, executor, resume: bool, chunk_rows: int | None, progress, on_start,
-         t0: float) -> tuple[list[Task], list[ChunkSpec]]:
+         t0: float, repair: bool = False) -> tuple[list[Task], list[ChunkSpec]]:
     e = design.experiment
     partial = claim.partial
     store = None
+    quantiles_kept = False
+    if repair:              # a finished folder with damaged files: back to partial, its damaged chunks run again
+        with folder.disk_errors("--out", claim.out):
+            claim.out.rename(partial)
     if resume:
         if not partial.exists():
             raise InputError("--resume", str(claim.out), "no interrupted sweep there (nothing to resume); "
                              "run without --resume to start one")
         store = SweepStore.reopen(partial, design)
+        if repair and e.keep.quantiles:
+            sha = store.manifest["files"].get("quantiles.parquet")
+            quantiles_kept = sha is not None and (partial / "quantiles.parquet").is_file() and \
+                file_sha256(partial / "quantiles.parquet") == sha
+            if not quantiles_kept:      # its chunks' scratch files are gone: every chunk runs again
+                for entry in store.manifest["chunks"]:
+                    entry["status"] = "pending"
         store.sync_statuses()
     elif partial.exists():
         raise InputError("--out", str(claim.out), f"an interrupted sweep is in {partial}; add --resume to finish "
@@ -74,10 +86,12 @@ def _run(design: Design, claim: folder.Claim, executor, resume: bool, chunk_rows
     done = store.done() if resume else set()
     todo = [t for t in tasks(design, chunks) if t.chunk.id not in done]
     try:
-        with folder.disk_errors("--out", claim.out):
+        with folder.disk_errors("--out", claim.out, f"the finished chunks are kept in {partial}: make room, then "
+                                "finish with --resume"):
             if store is None:
                 store = SweepStore.create(partial, design, chunks, executor.name)
             store.manifest["executor"] = executor.name
+            store.save(force=True)
             if on_start is not None:
                 on_start(sum(t.chunk.rows for t in todo) * e.days, executor.name, claim.out)
             failures = []
@@ -91,11 +105,10 @@ def _run(design: Design, claim: folder.Claim, executor, resume: bool, chunk_rows
                 store.manifest["status"] = "failed"
                 store.save(force=True)
                 raise SweepFailedError(partial, failures)
-            store.finish(e.keep, time.perf_counter() - t0)
+            store.finish(e.keep, time.perf_counter() - t0, quantiles_kept)
             claim.publish(partial)
     except KeyboardInterrupt:
         if store is not None:
-            store.sync_statuses()
             store.manifest["status"] = "interrupted"
             store.save(force=True)
         raise
@@ -131,14 +144,18 @@ def run_design(design: Design, out: Path | None, *, workers: int | None = None, 
         raise InputError("--workers", str(workers), "must be a whole number of at least 1")
     if chunk_rows is not None and chunk_rows < 1:
         raise InputError("--chunk-rows", str(chunk_rows), "must be a whole number of at least 1")
-    if resume and (Path(out) / "manifest.json").is_file():
-        done = SweepStore.reopen(Path(out), design, "--resume", check_only=True)
-        raise InputError("--resume", str(out), "is a finished sweep of this experiment; nothing to resume" if done
-                         else "")
+    repair = resume and (Path(out) / "manifest.json").is_file()
+    if repair:              # a finished folder: resumed only to run its damaged chunks again
+        SweepStore.reopen(Path(out), design, "--resume", check_only=True)
+        man = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+        if man.get("status") == "complete" and not problems(Path(out), man):
+            raise InputError("--resume", str(out), "is a finished sweep of this experiment and every file matches "
+                             "its checksum; nothing to resume")
     executor = make_executor(workers, scheduler)       # an unreachable scheduler is refused before any writing
     try:
-        with folder.claim(out) if out is not None else folder.claim_new(root, e.name) as claim:
-            todo, chunks = _run(design, claim, executor, resume, chunk_rows, progress, on_start, t0)
+        with folder.claim(out, replaceable="manifest.json" if repair else None) if out is not None \
+                else folder.claim_new(root, e.name) as claim:
+            todo, chunks = _run(design, claim, executor, resume, chunk_rows, progress, on_start, t0, repair)
     finally:
         executor.close()
     return SweepResult(claim.out, design, len(todo), len(chunks), executor.name, time.perf_counter() - t0,

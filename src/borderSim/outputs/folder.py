@@ -30,6 +30,7 @@ import fcntl
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -45,7 +46,7 @@ MARKER = ".borderSim-tmp"          # inside every temporary folder this module c
 TMP_INFIX, PARTIAL_SUFFIX, LOCK_SUFFIX = ".tmp-", ".partial", ".lock"
 PACKAGES = ("borderSim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy", "matplotlib", "numba")
 #: errors of the file system while writing that are reported in one line (not a bug of borderSim)
-DISK_ERRORS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
+DISK_ERRORS = {errno.ENOSPC: "disk full", errno.EDQUOT: "the disk quota is exceeded",
                errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
                errno.EPERM: "permission denied", errno.ENAMETOOLONG: "a name is too long for the file system"}
 
@@ -299,14 +300,32 @@ def clean_stale(folder: Path, log: Callable[[str], None] | None = None) -> Itera
 
 
 # -- errors of the disk -----------------------------------------------------------------------------
+def _errno(err: OSError) -> int | None:
+    """The error number of a file-system error; pyarrow and other C libraries often give it only in the
+    message (``... Detail: [errno 28] No space left on device``)."""
+    if err.errno is not None:
+        return err.errno
+    text = str(err)
+    m = re.search(r"\[errno (\d+)\]", text, re.IGNORECASE)
+    if m:
+        return int(m.group(1))
+    for number in DISK_ERRORS:
+        if os.strerror(number).lower() in text.lower():
+            return number
+    return None
+
+
 @contextlib.contextmanager
-def disk_errors(flag: str, out: Path):
-    """Turn a full disk, a read-only file system and the like into one line naming the destination."""
+def disk_errors(flag: str, out: Path, kept: str | None = None):
+    """Turn a full disk, a read-only file system and the like into one line naming the destination.
+    ``kept`` says what was kept (a resumable job's finished work); by default nothing was changed."""
     try:
         yield
     except OSError as err:
         if isinstance(err, FileExistsError | NotADirectoryError):
             raise InputError(flag, str(out), "a file is in the way of the folder; give a new folder") from None
-        reason = DISK_ERRORS.get(err.errno, "the file system refused")
-        raise InputError(flag, str(out), f"cannot write there: {reason} ({err.strerror}); "
-                         "nothing that existed before was changed") from None
+        number = _errno(err)
+        reason = DISK_ERRORS.get(number, "the file system refused")
+        detail = os.strerror(number) if number is not None else (err.strerror or str(err) or type(err).__name__)
+        raise InputError(flag, str(out), f"cannot write there: {reason} ({detail}); "
+                         f"{kept or 'nothing that existed before was changed'}") from None

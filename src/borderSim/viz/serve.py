@@ -4,7 +4,11 @@ The chosen scenario and seed reach the app through :func:`borderSim.viz.launch.e
 server is Solara's Starlette app under uvicorn in this process, bound to 127.0.0.1 only, in
 production mode, with Solara's usage telemetry off. Requests (and websockets) whose ``Host`` header
 is not localhost, 127.0.0.1, [::1] or the bound address are refused with 400, so a web page
-elsewhere cannot reach the server through a DNS name rebound to 127.0.0.1 (DNS rebinding).
+elsewhere cannot reach the server through a DNS name rebound to 127.0.0.1 (DNS rebinding). A request
+or websocket that carries an ``Origin`` other than this page's own (``http://`` one of those hosts and
+the served port) is refused too (403; a websocket is closed before its handshake completes), so a web
+page the user visits elsewhere cannot open a kernel on the local server (cross-site websocket
+hijacking): browsers send ``Origin`` with every websocket and every cross-site request.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import threading
 import time
 import warnings
 import webbrowser
+from urllib.parse import urlsplit
 
 from borderSim.errors import InputError
 from borderSim.viz.launch import ENV_SCENARIO, ENV_SEED, environment
@@ -67,24 +72,45 @@ def host_name(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
-class HostCheck:
-    """ASGI middleware: only requests addressed to an allowed host name reach ``app``."""
+def origin_allowed(origin: str, allowed: set[str], port: int | None) -> bool:
+    """Is ``origin`` (an ``Origin`` header) this page's own: http(s), an allowed host, the served port?"""
+    try:
+        parts = urlsplit(origin.strip())
+        origin_port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or parts.path not in ("", "/") or parts.username or parts.query:
+        return False
+    return host_name(parts.netloc) in allowed and (port is None or origin_port == port)
 
-    def __init__(self, app, allowed: tuple[str, ...]):
-        self.app, self.allowed = app, {h.lower() for h in allowed}
+
+class HostCheck:
+    """ASGI middleware: only requests addressed to an allowed host name, from no other origin than the
+    page's own (``port``: the served port; None accepts any port), reach ``app``."""
+
+    def __init__(self, app, allowed: tuple[str, ...], port: int | None = None):
+        self.app, self.allowed, self.port = app, {h.lower() for h in allowed}, port
 
     async def __call__(self, scope, receive, send):
         if scope["type"] in ("http", "websocket"):
             headers = dict(scope.get("headers") or [])
             if host_name(headers.get(b"host", b"").decode("latin-1")) not in self.allowed:
-                if scope["type"] == "websocket":
-                    await send({"type": "websocket.close", "code": 1008})
-                    return
-                await send({"type": "http.response.start", "status": 400,
-                            "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-                await send({"type": "http.response.body", "body": b"borderSim viz: unexpected Host header\n"})
+                await self._refuse(scope, send, 400, b"borderSim viz: unexpected Host header\n")
+                return
+            origin = headers.get(b"origin")
+            if origin is not None and not origin_allowed(origin.decode("latin-1"), self.allowed, self.port):
+                await self._refuse(scope, send, 403, b"borderSim viz: requests from another origin are refused\n")
                 return
         await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _refuse(scope, send, status: int, body: bytes) -> None:
+        if scope["type"] == "websocket":      # closed before accept: the server answers the handshake with 403
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+        await send({"type": "http.response.body", "body": body})
 
 
 def _open_when_ready(server, url: str) -> None:
@@ -104,8 +130,8 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
     from solara.server.starlette import app as solara_app
 
-    config = uvicorn.Config(HostCheck(solara_app, (*LOCAL_HOSTS, HOST)), host=HOST, port=port, log_level="warning",
-                            timeout_graceful_shutdown=SHUTDOWN_SECONDS, ws_ping_interval=20)
+    config = uvicorn.Config(HostCheck(solara_app, (*LOCAL_HOSTS, HOST), port), host=HOST, port=port,
+                            log_level="warning", timeout_graceful_shutdown=SHUTDOWN_SECONDS, ws_ping_interval=20)
     server = uvicorn.Server(config)
     url = f"http://{HOST}:{port}/"
     seed = env[ENV_SEED] or "the scenario's"
