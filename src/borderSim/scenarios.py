@@ -59,7 +59,7 @@ def shipped_dir() -> Path:
 #: the scenarios borderSim ships; other files in the same folder (a user's, e.g. scenarios/my_russia.toml
 #: in a checkout) are read by name too but are not listed as shipped
 SHIPPED = ("april_2021", "baseline", "china_pressure", "china_restrains", "csto_mediation", "demarcation_treaty",
-           "multiparty", "osce_facilitative", "september_2022", "us_eu_manipulative")
+           "hindcast_2021", "multiparty", "osce_facilitative", "september_2022", "us_eu_manipulative")
 
 
 def shipped_names() -> list[str]:
