@@ -20,15 +20,16 @@ def _save(fig: Figure, path: Path) -> str:
     return path.name
 
 
-def _axis_values(col: pd.Series) -> tuple[np.ndarray, list[str] | None]:
-    """Values scaled to 0-1 for a parallel axis, and tick labels of a choice axis."""
-    if col.dtype == object or col.dtype == bool:
-        cats = list(dict.fromkeys(sorted(map(str, col))))
+def _axis_values(col: pd.Series, lever=None) -> tuple[np.ndarray, list[str] | None, float, float]:
+    """Values scaled to 0-1 for a parallel axis (a lever's own range, else the set's), the tick labels of a
+    choice axis, and the axis' ends."""
+    if lever is not None and lever.kind == "choice":
+        cats = [str(c) for c in lever.choices]
         idx = np.array([cats.index(str(v)) for v in col], dtype=float)
-        return idx / max(len(cats) - 1, 1), cats
+        return idx / max(len(cats) - 1, 1), cats, 0.0, 1.0
     x = col.to_numpy(dtype=float)
-    lo, hi = np.nanmin(x), np.nanmax(x)
-    return (x - lo) / (hi - lo) if hi > lo else np.full(len(x), 0.5), None
+    lo, hi = (lever.low, lever.high) if lever is not None else (np.nanmin(x), np.nanmax(x))
+    return ((x - lo) / (hi - lo) if hi > lo else np.full(len(x), 0.5)), None, lo, hi
 
 
 def parallel(opt: Optimization, pareto: pd.DataFrame, path: Path) -> str:
@@ -43,28 +44,28 @@ def parallel(opt: Optimization, pareto: pd.DataFrame, path: Path) -> str:
     from matplotlib import colormaps
 
     cmap = colormaps["viridis"]
-    scaled = {c: _axis_values(pareto[c]) for c in cols}
+    by_name = {lv.name: lv for lv in opt.levers}
+    scaled = {c: _axis_values(pareto[c], by_name.get(c)) for c in cols}
     xs = np.arange(len(cols))
     for i in range(len(pareto)):
         ax.plot(xs, [scaled[c][0][i] for c in cols], color=cmap(norm[i]), alpha=0.8, lw=1.2)
     for k, c in enumerate(cols):
         ax.axvline(k, color="#999999", lw=0.6)
-        _, cats = scaled[c]
+        _, cats, lo, hi = scaled[c]
         if cats is not None:
             for j, name in enumerate(cats):
                 ax.text(k + 0.04, j / max(len(cats) - 1, 1), name, fontsize=7, va="center")
         else:
-            x = pareto[c].to_numpy(dtype=float)
-            ax.text(k + 0.04, -0.06, f"{np.nanmin(x):.3g}", fontsize=7, va="top")
-            ax.text(k + 0.04, 1.06, f"{np.nanmax(x):.3g}", fontsize=7, va="bottom")
+            ax.text(k + 0.04, -0.06, f"{lo:.3g}", fontsize=7, va="top")
+            ax.text(k + 0.04, 1.06, f"{hi:.3g}", fontsize=7, va="bottom")
     labels = [c.replace(".", ".\n", 1) for c in levers] + [m.label for m in opt.objectives]
     ax.set_xticks(xs, labels, fontsize=7.5)
     for t in ax.get_xticklabels()[len(levers):]:
         t.set_fontweight("bold")
-    ax.set_yticks([0, 1], ["lowest in the set", "highest in the set"], fontsize=7.5)
+    ax.set_yticks([0, 1], ["low end", "high end"], fontsize=7.5)
     ax.set_ylim(-0.15, 1.15)
-    ax.set_title(f"Pareto set of {opt.name}: {len(pareto)} designs (levers, then objectives in bold; colour: "
-                 f"{opt.objectives[0].label})", fontsize=9)
+    ax.set_title(f"Pareto set of {opt.name}: {len(pareto)} designs (levers over their search ranges, then the "
+                 f"objectives in bold over the set's; colour: {opt.objectives[0].label})", fontsize=9)
     return _save(fig, path)
 
 
@@ -76,6 +77,10 @@ def tradeoff(opt: Optimization, pareto: pd.DataFrame, evaluated: pd.DataFrame, p
     axes = np.atleast_1d(fig.subplots(1, len(pairs)))
     for ax, (a, b) in zip(axes, pairs, strict=True):
         ax.scatter(evaluated[a.name], evaluated[b.name], s=5, color="#bbbbbb", label="evaluated candidates")
+        base = evaluated[evaluated["base"]].head(1)
+        if len(base):
+            ax.scatter(base[a.name], base[b.name], marker="*", s=120, color=SHELLED, zorder=5,
+                       label=f"{opt.scenario.name} (its own levers)")
         x, y = pareto[a.name].to_numpy(float), pareto[b.name].to_numpy(float)
         ax.errorbar(x, y, xerr=[x - pareto[f"{a.name}:low"], pareto[f"{a.name}:high"] - x],
                     yerr=[y - pareto[f"{b.name}:low"], pareto[f"{b.name}:high"] - y], fmt="o", ms=4, color=DYAD,

@@ -93,6 +93,37 @@ class RegretSurvival:
         return getattr(self.inner, name)
 
 
+def base_row(opt: Optimization) -> np.ndarray | None:
+    """The base scenario's own lever settings as search variables (None if one lies outside its lever's
+    range or choices)."""
+    x = []
+    for lv in opt.levers:
+        v = opt.scenario.params.get(lv.name)
+        if lv.kind == "choice":
+            if v not in lv.choices:
+                return None
+            x.append(float(lv.choices.index(v)))
+        elif not lv.low <= v <= lv.high:
+            return None
+        else:
+            x.append(float(v))
+    return np.array(x)
+
+
+def initial_population(opt: Optimization) -> np.ndarray:
+    """The first generation: the base scenario's own lever settings (the status quo, so the front is never
+    worse than it) and uniform draws over the levers' ranges (seeded from the optimizer's seed)."""
+    bounds = np.array([lv.bounds for lv in opt.levers], dtype=np.float64)
+    rng = np.random.default_rng(np.random.SeedSequence([opt.settings.seed, 20]))
+    X = bounds[:, 0] + rng.random((opt.settings.population, len(opt.levers))) * (bounds[:, 1] - bounds[:, 0])
+    discrete = [j for j, lv in enumerate(opt.levers) if lv.kind != "real"]
+    X[:, discrete] = np.rint(X[:, discrete])
+    base = base_row(opt)
+    if base is not None:
+        X[0] = base
+    return X
+
+
 def build_algorithm(opt: Optimization):
     """The pymoo problem and algorithm (set up with the file's seed)."""
     from pymoo.algorithms.moo.nsga2 import NSGA2
@@ -109,9 +140,10 @@ def build_algorithm(opt: Optimization):
     if opt.algorithm == "nsga3":
         p = s.partitions or partitions_for(len(opt.objectives), s.population)
         ref_dirs = get_reference_directions("das-dennis", len(opt.objectives), n_partitions=p)
-        alg = NSGA3(ref_dirs=ref_dirs, pop_size=s.population, repair=repair, eliminate_duplicates=True)
+        alg = NSGA3(ref_dirs=ref_dirs, pop_size=s.population, sampling=initial_population(opt), repair=repair,
+                    eliminate_duplicates=True)
     else:
-        alg = NSGA2(pop_size=s.population, repair=repair, eliminate_duplicates=True)
+        alg = NSGA2(pop_size=s.population, sampling=initial_population(opt), repair=repair, eliminate_duplicates=True)
     if any(m.rule == "regret" for m in opt.objectives):
         alg.survival = RegretSurvival(opt, alg.survival)
     alg.setup(problem, termination=get_termination("n_gen", s.generations + 1), seed=s.seed, verbose=False)

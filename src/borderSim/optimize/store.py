@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from borderSim.errors import InputError
 from borderSim.optimize.evaluate import Outcomes, intervals, lever_values, objectives, reported, stats
 from borderSim.optimize.problem import Measure, Optimization
-from borderSim.optimize.search import SearchResult
+from borderSim.optimize.search import SearchResult, base_row
 from borderSim.outputs import folder
 
 FORMAT = 1
@@ -184,6 +184,7 @@ def history_table(result: SearchResult, population: int) -> pd.DataFrame:
 
 
 def evaluated_table(opt: Optimization, result: SearchResult) -> pd.DataFrame:
+    base = base_row(opt)
     frames = []
     for r in result.generations:
         f = pd.DataFrame({"generation": np.full(len(r.X), r.index, dtype=np.int64),
@@ -194,6 +195,7 @@ def evaluated_table(opt: Optimization, result: SearchResult) -> pd.DataFrame:
             f[m.name] = reported(m, r.F[:, j])
         if r.G is not None:
             f["feasible"] = (r.G <= 0).all(axis=1)
+        f["base"] = (base == r.X).all(axis=1) if base is not None else False
         frames.append(f)
     return pd.concat(frames, ignore_index=True)
 
