@@ -47,6 +47,11 @@ def run_optimization(path: Path | str, out: Path | None, *, workers: int | None 
     """Search the design space of an optimisation file into a results folder. ``evaluator(opt)(executor)``
     may replace the model (a toy problem in the tests)."""
     t0 = time.perf_counter()
+    try:
+        import pymoo  # noqa: F401
+    except ImportError:
+        raise InputError(str(path), None, "borderSim optimize needs pymoo: pip install 'borderSim[experiments]'"
+                         ) from None
     opt = read_optimization(path)
     if resume and out is None:
         raise InputError("--resume", None, "needs --out DIR, the folder of the interrupted optimisation")

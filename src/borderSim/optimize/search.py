@@ -12,10 +12,12 @@ Each generation's candidates and outcomes are cached (``generations/gen-NNNN.npz
 temporary name and renamed). A resumed search replays pymoo from the same seed: a generation whose
 candidates equal the cached ones is read, not run, so it ends exactly where an uninterrupted one does.
 
-The hypervolume of each generation's non-dominated feasible set is taken after normalising every
-objective by the range of the first generation (fixed from then on) against the reference point 1.1
-in each; the search stops early when it changed by less than ``tolerance`` (relative) over ``window``
-generations.
+With common random numbers every candidate of every generation is evaluated on the same draws and
+replicates, so the Pareto set is the non-dominated feasible set of all candidates evaluated (an
+archive; under the regret rule, whose values depend on who is compared, the final population's). Its
+hypervolume after each generation is taken with every objective scaled by the first generation's range
+(fixed from then on) against the reference point 1.1 in each; the search stops early when it changed
+by less than ``tolerance`` (relative) over ``window`` generations.
 """
 
 from __future__ import annotations
@@ -208,6 +210,40 @@ def _feasible(pop) -> np.ndarray:
     return (G <= 0).all(axis=1)
 
 
+class Archive:
+    """Every candidate evaluated so far. With common random numbers every evaluation is on the same draws and
+    replicates, so candidates of different generations compare directly: the Pareto set is the non-dominated
+    feasible set of all of them (a design the population lost is not lost), except under the regret rule,
+    whose values depend on who is compared (there: the final population's)."""
+
+    def __init__(self):
+        self.X, self.F, self.G, self.origin = [], [], [], []
+
+    def add(self, X: np.ndarray, F: np.ndarray, G: np.ndarray | None, generation: int) -> None:
+        self.X.append(X)
+        self.F.append(F)
+        self.G.append(np.zeros((len(X), 0)) if G is None else G)
+        self.origin.append(np.column_stack([np.full(len(X), generation), np.arange(len(X))]))
+
+    def front(self) -> tuple[np.ndarray, bool]:
+        """Indices (into the concatenated archive) of the non-dominated set: of the feasible candidates, else
+        of the least infeasible; and whether any is feasible."""
+        from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
+
+        X, F, G = (np.concatenate(a) for a in (self.X, self.F, self.G))
+        _, first = np.unique(X, axis=0, return_index=True)           # each distinct candidate once
+        first = np.sort(first)
+        cv = np.maximum(G[first], 0).sum(axis=1) if G.shape[1] else np.zeros(len(first))
+        feasible = cv <= 0
+        pool = first[feasible] if feasible.any() else first[cv == cv.min()]
+        nd = NonDominatedSorting().do(F[pool], only_non_dominated_front=True)
+        return pool[np.sort(nd)], bool(feasible.any())
+
+    def take(self, idx: np.ndarray):
+        X, F, G, origin = (np.concatenate(a) for a in (self.X, self.F, self.G, self.origin))
+        return X[idx], F[idx], (G[idx] if G.shape[1] else None), origin[idx]
+
+
 def converged(hv: list[float], window: int, tolerance: float) -> bool:
     """Did the hypervolume change by less than ``tolerance`` (relative) over the last ``window`` generations?"""
     if tolerance <= 0 or len(hv) <= window or hv[-1] <= 0:
@@ -223,6 +259,8 @@ def search(opt: Optimization, evaluate: Callable[[np.ndarray, int], Outcomes], c
     from pymoo.problems.static import StaticProblem
 
     problem, alg = build_algorithm(opt)
+    regret = any(m.rule == "regret" for m in opt.objectives)
+    archive = Archive()
     records: list[GenerationRecord] = []
     hv: list[float] = []
     norm = None
@@ -251,12 +289,18 @@ def search(opt: Optimization, evaluate: Callable[[np.ndarray, int], Outcomes], c
         pop.set("S", list(S), "origin", [(g, i) for i in range(len(X))])
         Evaluator().eval(StaticProblem(problem, F=F, **({"G": G} if G is not None else {})), pop)
         alg.tell(infills=pop)
-        front = alg.opt[_feasible(alg.opt)] if alg.opt is not None else []
+        archive.add(X, F, G, g)
         if norm is None:
             ok = _feasible(pop)
             norm = Normaliser.of(F[ok] if ok.any() else F)
-        hv.append(norm.hypervolume(front.get("F") if len(front) else np.zeros((0, F.shape[1]))))
-        rec = GenerationRecord(g, X, S, F, G, hv[-1], len(front), hit)
+        if regret:
+            front = alg.opt[_feasible(alg.opt)] if alg.opt is not None else []
+            front_f = front.get("F") if len(front) else np.zeros((0, F.shape[1]))
+        else:
+            idx, feasible = archive.front()
+            front_f = archive.take(idx)[1] if feasible else np.zeros((0, F.shape[1]))
+        hv.append(norm.hypervolume(front_f))
+        rec = GenerationRecord(g, X, S, F, G, hv[-1], len(front_f), hit)
         records.append(rec)
         if on_generation is not None:
             on_generation(rec, evaluated + cached)
@@ -265,16 +309,22 @@ def search(opt: Optimization, evaluate: Callable[[np.ndarray, int], Outcomes], c
             stopped = (f"convergence: hypervolume changed by less than {opt.settings.tolerance:.0%} over "
                        f"{opt.settings.window} generations")
             break
-    best = alg.opt[_feasible(alg.opt)] if alg.opt is not None else alg.opt
     notes = []
-    if best is None or not len(best):
-        best = alg.opt
-        notes.append("no design satisfies every constraint; the Pareto set shown is of the least infeasible")
-    order = np.lexsort(best.get("F").T[::-1])
-    best = best[order]
-    return SearchResult(records, best.get("X"), np.array([tuple(o) for o in best.get("origin")], dtype=np.int64),
-                        best.get("F"), best.get("G") if opt.constraints else None, norm, converged_at, evaluated,
-                        cached, stopped, notes)
+    if regret:
+        best = alg.opt[_feasible(alg.opt)]
+        if not len(best):
+            best = alg.opt
+            notes.append("no design satisfies every constraint; the Pareto set shown is of the least infeasible")
+        px, pf, pg = best.get("X"), best.get("F"), best.get("G") if opt.constraints else None
+        origin = np.array([tuple(o) for o in best.get("origin")], dtype=np.int64)
+    else:
+        idx, feasible = archive.front()
+        if not feasible:
+            notes.append("no design satisfies every constraint; the Pareto set shown is of the least infeasible")
+        px, pf, pg, origin = archive.take(idx)
+    order = np.lexsort(pf.T[::-1])
+    return SearchResult(records, px[order], origin[order].astype(np.int64), pf[order],
+                        None if pg is None else pg[order], norm, converged_at, evaluated, cached, stopped, notes)
 
 
 def pareto_outcomes(result: SearchResult, cache: GenerationCache) -> Outcomes:
