@@ -243,6 +243,14 @@ def test_killed_optimisation_resumed_equals_an_uninterrupted_one(reference, tmp_
     assert_identical(ref, out)
 
 
+def test_progress_shows_the_generation_and_the_hypervolume(tmp_path, capsys):
+    f = write(tmp_path, SMALL.replace("generations = 4", "generations = 2"))
+    assert main(["optimize", str(f), "--out", str(tmp_path / "out")]) == 0
+    cap = capsys.readouterr()
+    assert "generation 1, hypervolume" in cap.err and "re-evaluation on fresh indices" in cap.err
+    assert "stay non-dominated within their intervals" in cap.out and "evaluations/s" in cap.out
+
+
 # -- the re-evaluation on fresh indices --------------------------------------------------------------
 def test_reevaluation_runs_on_fresh_replicates_and_draws(reference):
     f, out = reference
