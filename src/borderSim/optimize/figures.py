@@ -69,9 +69,12 @@ def parallel(opt: Optimization, pareto: pd.DataFrame, path: Path) -> str:
     return _save(fig, path)
 
 
-def tradeoff(opt: Optimization, pareto: pd.DataFrame, evaluated: pd.DataFrame, path: Path) -> str:
-    """Each pair of objectives: every candidate evaluated (grey), the Pareto set with 95 % intervals, and the
-    same designs re-evaluated on fresh replicate indices."""
+def tradeoff(opt: Optimization, pareto: pd.DataFrame, evaluated: pd.DataFrame, path: Path,
+             highlight: tuple[int, ...] = ()) -> str:
+    """Each pair of objectives: every candidate evaluated (grey), the Pareto set (with 95 % intervals and
+    numbers when it has at most 25 designs), the same designs re-evaluated on fresh replicate indices, and
+    the ``highlight`` designs' numbers."""
+    few = len(pareto) <= 25
     pairs = list(itertools.combinations(opt.objectives, 2))
     fig = Figure(figsize=(4.3 * len(pairs), 4.1), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(pairs)))
@@ -82,17 +85,29 @@ def tradeoff(opt: Optimization, pareto: pd.DataFrame, evaluated: pd.DataFrame, p
             ax.scatter(base[a.name], base[b.name], marker="*", s=120, color=SHELLED, zorder=5,
                        label=f"{opt.scenario.name} (its own levers)")
         x, y = pareto[a.name].to_numpy(float), pareto[b.name].to_numpy(float)
-        ax.errorbar(x, y, xerr=[x - pareto[f"{a.name}:low"], pareto[f"{a.name}:high"] - x],
-                    yerr=[y - pareto[f"{b.name}:low"], pareto[f"{b.name}:high"] - y], fmt="o", ms=4, color=DYAD,
-                    ecolor=DYAD, elinewidth=0.7, alpha=0.9, label="Pareto set (95 % intervals)")
+        if few:
+            ax.errorbar(x, y, xerr=[x - pareto[f"{a.name}:low"], pareto[f"{a.name}:high"] - x],
+                        yerr=[y - pareto[f"{b.name}:low"], pareto[f"{b.name}:high"] - y], fmt="o", ms=4, color=DYAD,
+                        ecolor=DYAD, elinewidth=0.7, alpha=0.9, label="Pareto set (95 % intervals)")
+        else:
+            ax.scatter(x, y, s=10, color=DYAD, zorder=3, label=f"Pareto set ({len(pareto)} designs; intervals in "
+                       "pareto.md)")
         if f"fresh:{a.name}" in pareto:
             stays = pareto["fresh:within_intervals"].to_numpy(bool)
             fx, fy = pareto[f"fresh:{a.name}"].to_numpy(float), pareto[f"fresh:{b.name}"].to_numpy(float)
-            ax.scatter(fx[stays], fy[stays], marker="x", s=22, color=CEASEFIRE, label="fresh indices: stays")
+            ax.scatter(fx[stays], fy[stays], marker="x", s=22 if few else 8, color=CEASEFIRE, linewidths=0.8,
+                       label="the same on fresh indices: stays")
             if (~stays).any():
-                ax.scatter(fx[~stays], fy[~stays], marker="x", s=22, color=SHELLED, label="fresh indices: dominated")
-        for i, d in enumerate(pareto["design"]):
-            ax.annotate(str(d), (x[i], y[i]), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
+                ax.scatter(fx[~stays], fy[~stays], marker="x", s=22 if few else 8, color=SHELLED, linewidths=0.8,
+                           label="the same on fresh indices: dominated")
+        if few:
+            for i, d in enumerate(pareto["design"]):
+                ax.annotate(str(d), (x[i], y[i]), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
+        for d in highlight:
+            r = pareto[pareto["design"] == d]
+            if len(r):
+                ax.annotate(str(d), (float(r[a.name].iloc[0]), float(r[b.name].iloc[0])), fontsize=8,
+                            fontweight="bold", xytext=(4, 4), textcoords="offset points")
         ax.set_xlabel(f"{a.label} ({a.sense})", fontsize=8.5)
         ax.set_ylabel(f"{b.label} ({b.sense})", fontsize=8.5)
         ax.grid(alpha=0.3)
