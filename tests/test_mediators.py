@@ -37,7 +37,7 @@ def test_a_registered_mediator_gets_state_outputs_agents_and_engines_that_agree(
     with mediators.registered(GHOST, joints=(GHOST_WITH_RUSSIA,)):
         cols = list(summary.COLUMNS)
         last = cols.index("china_pressure_bouts")   # the mediators' columns come before it, in registry order
-        assert cols[last - 2:last] == ["ghost_offers", "ghost_acceptances"]
+        assert cols[last - 3:last] == ["ghost_offers", "ghost_acceptances", "ghost_days_engaged"]
         assert "ghost_action" in variables.BY_NAME
         core = run_rows(params, np.arange(8), seed=3, days=DAYS, record=True)
         s = core.summary

@@ -15,33 +15,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from borderSim.calibration.problem import Calibration, Run, Target, as_parameter_values
-from borderSim.experiments.evaluate import ChunkSpec, evaluate_rows
-from borderSim.schema import Parameters
+from borderSim.experiments.evaluate import ChunkSpec, RowsTask, run_rows_task
 
-
-@dataclass(frozen=True)
-class CandidateTask:
-    """Rows of one run for a block of candidates (picklable; ``chunk`` and ``days`` for the executors)."""
-
-    chunk: ChunkSpec
-    base: Parameters
-    values: dict[str, np.ndarray]      # per row
-    replicates: np.ndarray             # per row
-    seed: int
-    days: int
-    columns: tuple[str, ...]
-
-
-def run_candidates(task: CandidateTask, progress: Callable[[int], None] | None = None) -> pd.DataFrame:
-    """The summary columns the targets read, one row per task row, in row order."""
-    res = evaluate_rows(task.base, task.values, task.replicates, seed=task.seed, days=task.days, progress=progress)
-    return res.summary[list(task.columns)].reset_index(drop=True)
+CandidateTask = RowsTask        # rows of one run for a block of candidates
+run_candidates = run_rows_task  # the summary columns the targets read, one row per task row
 
 
 def replicates_of(offset: int, n: int, replicates: int) -> np.ndarray:

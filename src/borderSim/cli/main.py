@@ -135,10 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     viz.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     viz.set_defaults(func=commands.viz)
 
-    from borderSim.cli import calibration, experiments
+    from borderSim.cli import calibration, experiments, optimize
 
     experiments.add_parsers(sub)
     calibration.add_parsers(sub)
+    optimize.add_parsers(sub)
     return p
 
 

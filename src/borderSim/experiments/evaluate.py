@@ -82,6 +82,27 @@ def evaluate_rows(base: Parameters, values: dict[str, np.ndarray | Sequence], re
 
 
 @dataclass(frozen=True)
+class RowsTask:
+    """Rows given one by one (picklable; ``chunk`` and ``days`` for the executors): row ``i`` is ``base``
+    with ``values[name][i]``, on replicate ``replicates[i]``; only the summary ``columns`` come back.
+    A calibration's candidates and an optimisation's candidates x posterior draws run as these."""
+
+    chunk: ChunkSpec
+    base: Parameters
+    values: dict[str, np.ndarray]      # per row
+    replicates: np.ndarray             # per row
+    seed: int
+    days: int
+    columns: tuple[str, ...]
+
+
+def run_rows_task(task: RowsTask, progress: Callable[[int], None] | None = None) -> pd.DataFrame:
+    """The summary ``columns`` of a :class:`RowsTask`, one row per task row, in row order."""
+    res = evaluate_rows(task.base, task.values, task.replicates, seed=task.seed, days=task.days, progress=progress)
+    return res.summary[list(task.columns)].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
 class Task:
     """Everything a worker needs for one chunk (picklable, small)."""
 

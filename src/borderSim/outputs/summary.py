@@ -72,11 +72,12 @@ _AFTER: dict[str, str] = {
 
 def columns() -> dict[str, str]:
     """Column -> one-line meaning (units in brackets), in the order of the summary table; each
-    registered mediator has ``<key>_offers`` and ``<key>_acceptances``."""
+    registered mediator has ``<key>_offers``, ``<key>_acceptances`` and ``<key>_days_engaged``."""
     per_mediator = {}
     for m in mediators.MEDIATORS:
         per_mediator[f"{m.key}_offers"] = f"mediation offers by {m.name}"
         per_mediator[f"{m.key}_acceptances"] = f"offers by {m.name} accepted by both sides"
+        per_mediator[f"{m.key}_days_engaged"] = f"days {m.name} mediated (engaged at the end of the day) [day]"
     return {**_BEFORE, **per_mediator, **_AFTER}
 
 
@@ -118,6 +119,7 @@ class Recorder:
         self.durable_day = zeros(fill=-1)
         self.protest_peak, self.protest_wave_days = zeros(dtype=np.float64), zeros()
         self.offers, self.acceptances, self.china_bouts = zeros(m), zeros(m), zeros()
+        self.engaged_days = zeros(m)
         self.escalations, self.displaced_peak, self.displaced_total = sides(), sides(), sides()
         self.public_escalations, self.clash_escalations = sides(), sides()
         self.front_peak = zeros()
@@ -151,6 +153,7 @@ class Recorder:
         self.protest_wave_days += s.protest >= P.kyrgyzstan.protest_threshold
         self.offers += rec.offered
         self.acceptances += rec.agreed
+        self.engaged_days += s.mediator_engaged
         self.china_bouts += rec.china_pressure_started
         up = s.move == UP
         self.escalations += up
@@ -236,6 +239,7 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
     for m, spec in enumerate(mediators.MEDIATORS):
         out[f"{spec.key}_offers"] = r.offers[:, m]
         out[f"{spec.key}_acceptances"] = r.acceptances[:, m]
+        out[f"{spec.key}_days_engaged"] = r.engaged_days[:, m]
     out |= {
         "china_pressure_bouts": c(r.china_bouts),
         "demarcated_share_final": variables.BY_NAME["demarcated_share"].read(s, r.geo)[:, 0],
