@@ -26,6 +26,7 @@ GROUP_TITLES = {
     "tajikistan": "Tajikistan (government)",
     "kyrgyzstan": "Kyrgyzstan (government)",
     "domestic": "Domestic shocks (dated events)",
+    "calendar": "Dated changes outside the model (the record's calendar)",
     "russia": "Russia / CSTO",
     "china": "China / SCO",
     "mediation": "Western-style mediation (shared by the OSCE, the EU and the US)",
@@ -38,7 +39,8 @@ GROUP_TITLES = {
 def default_text(s: ParamSpec) -> str:
     v = s.default
     if s.is_list:
-        return f"{len(v)} shocks (the record's calendar)" if v else "none"
+        what = "changes" if s.name == "calendar.changes" else "shocks"
+        return f"{len(v)} {what} (the record's calendar)" if v else "none"
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, dt.date):
@@ -62,11 +64,11 @@ def markdown(groups: tuple[str, ...] = GROUPS) -> str:
     lines = []
     for group in groups:
         lines += [f"**{GROUP_TITLES[group]}**", "",
-                  "| Parameter | Default | Allowed | Unit | Description | Source |",
-                  "|---|---|---|---|---|---|"]
+                  "| Parameter | Default | Allowed | Unit | Role | Description | Source |",
+                  "|---|---|---|---|---|---|---|"]
         for s in specs():
             if s.group == group:
-                cells = [f"`{s.name}`", default_text(s), allowed_text(s), s.unit, s.description, s.source]
+                cells = [f"`{s.name}`", default_text(s), allowed_text(s), s.unit, s.role, s.description, s.source]
                 lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -79,7 +81,7 @@ def text_table(groups: tuple[str, ...] = GROUPS, width: int = 110) -> str:
         for s in specs():
             if s.group != group:
                 continue
-            head = f"  {s.key:<28} {default_text(s):>12}  {allowed_text(s):<24} {s.unit}"
+            head = f"  {s.key:<28} {default_text(s):>12}  {allowed_text(s):<24} {s.unit}  ({s.role})"
             out.append(head)
             for line in textwrap.wrap(f"{s.description} Source: {s.source}.", width - 6):
                 out.append(f"      {line}")
@@ -92,7 +94,7 @@ def as_json(groups: tuple[str, ...] = GROUPS) -> str:
              "default": plain(s.default),
              "min": s.ge, "max": s.le, "choices": list(s.choices) if s.choices else None,
              "unit": s.unit, "description": s.description, "source": s.source,
-             "varies_by_row": s.batch} for s in specs() if s.group in groups]
+             "varies_by_row": s.batch, "role": s.role} for s in specs() if s.group in groups]
     return json.dumps(rows, indent=2)
 
 
