@@ -27,8 +27,8 @@ def test_every_parameter_documents_type_default_range_unit_description_source():
 
 
 def test_groups_are_the_actors_of_the_issue():
-    assert GROUPS == ("simulation", "border", "communities", "tajikistan", "kyrgyzstan", "domestic", "russia",
-                      "china", "mediation", "osce", "eu", "us")
+    assert GROUPS == ("simulation", "border", "communities", "tajikistan", "kyrgyzstan", "domestic", "calendar",
+                      "russia", "china", "mediation", "osce", "eu", "us")
     assert {s.group for s in specs()} == set(GROUPS)
 
 
@@ -93,3 +93,35 @@ def test_markdown_table_lists_every_parameter_once():
     table = paramdocs.markdown()
     for s in specs():
         assert table.count(f"`{s.name}`") == 1
+
+
+def test_every_parameter_has_a_role_and_the_levers_are_the_outside_postures():
+    """Roles split levers from uncertainties (EMA Workbench): the Western mediators' fields, Russia's and
+    China's postures and the arms inflows are levers; day-0 values are initial; the record's dated events,
+    Russia's attention and the economic ties are exogenous; run controls are controls."""
+    from borderSim.schema import ROLES
+
+    roles = {s.name: s.role for s in specs()}
+    assert set(roles.values()) <= set(ROLES)
+    assert all(roles[n] == "lever" for n in roles if n.startswith(("osce.", "eu.", "us.")))
+    assert roles["russia.mediation_propensity"] == roles["china.pressure_propensity"] == "lever"
+    assert roles["kyrgyzstan.arms_inflow"] == roles["tajikistan.arms_inflow"] == "lever"
+    assert roles["border.demarcated_share"] == roles["kyrgyzstan.capability"] == "initial"
+    assert roles["russia.attention"] == roles["domestic.shocks"] == roles["calendar.changes"] == "exogenous"
+    assert roles["simulation.warm_start"] == roles["simulation.start_date"] == "control"
+    assert roles["tajikistan.escalation_intercept"] == "model"
+
+
+def test_a_dated_change_of_a_day_0_value_or_out_of_range_is_refused(baseline):
+    import datetime as dt
+
+    from borderSim.errors import InputError
+
+    change = {"date": dt.date(2022, 3, 1), "parameter": "border.initial_level", "value": 2.0, "event": "x",
+              "source": "y"}
+    with pytest.raises(InputError, match="cannot change on a date"):
+        baseline.with_updates({"calendar.changes": [change]})
+    with pytest.raises(InputError, match="outside"):
+        baseline.with_updates({"calendar.changes": [{**change, "parameter": "russia.attention", "value": 2.0}]})
+    with pytest.raises(InputError, match="did you mean russia.attention"):
+        baseline.with_updates({"calendar.changes": [{**change, "parameter": "russia.atention", "value": 0.1}]})

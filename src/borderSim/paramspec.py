@@ -192,8 +192,8 @@ class ParamTable:
             e = err.errors()[0]
             loc = [str(x) for x in e["loc"]]
             name = ".".join(loc[:2])
-            if name not in self._by_name:
-                raise InputError(where, name or None, e["msg"]) from None
+            if name not in self._by_name:   # a check across fields (the calendar's dated changes)
+                raise InputError(where, name or None, e["msg"].removeprefix("Value error, ")) from None
             spec = self.spec(name)
             if spec.is_list and len(loc) > 2:   # one entry of a list of tables
                 entry = f"entry {int(loc[2]) + 1}" if loc[2].isdigit() else loc[2]
