@@ -54,6 +54,7 @@ def add_parsers(sub) -> None:
                       help="also sweep the experiment over this posterior (into RESULTS/posterior) and report the "
                       "effects over parameter uncertainty beside the point-estimate effects")
     add_executor_flags(cmp_, "with --posterior: ")
+    cmp_.add_argument("--quiet", "-q", action="store_true", help="no progress line")
     cmp_.set_defaults(func=compare)
 
     sen = sub.add_parser("sensitivity", help="Sobol or Morris indices of a sobol/morris sweep",
@@ -131,7 +132,7 @@ def compare(args: argparse.Namespace) -> int:
     if args.posterior is None and (args.workers is not None or args.scheduler is not None):
         raise InputError("--workers/--scheduler", None, "only with --posterior (compare itself runs no model)")
     report = cmp_.run(args.results, reference=args.reference, metrics=args.metrics, out=args.out,
-                      n_boot=args.bootstrap)
+                      n_boot=args.bootstrap, quiet=args.quiet)
     print(report.markdown)
     print(f"tables and figures: {report.out}/")
     if args.posterior is not None:
