@@ -222,7 +222,8 @@ def Dashboard(model: VizModel):
 
     update_counter.get()
     day = model.steps
-    runs = solara.use_thread(lambda: ensemble.run(model.params, model.seed), dependencies=[model.run_id])
+    runs = solara.use_thread(lambda: ensemble.run(model.params, model.seed), dependencies=[model.run_id],
+                             intrusive_cancel=False)     # no line tracing of the core run (slow); never interrupted
     replicates = runs.value if runs.state == solara.ResultState.FINISHED else None
     with solara.Card(margin=0, classes=["bs-panel"]):
         MapPanel(model, day)
