@@ -82,7 +82,8 @@ def test_a_shipped_optimisation_runs_end_to_end(path, tmp_path):
     small.write_text(text, encoding="utf-8")
     out = tmp_path / "results"
     assert main(["optimize", str(small), "--out", str(out)]) == 0
-    assert all((out / f).is_file() for f in ("pareto.parquet", "pareto.md", "hypervolume.parquet", "tradeoff.png"))
+    files = ("pareto.parquet", "pareto.md", "hypervolume.parquet", "tradeoff.png")
+    assert all((out / f).is_file() for f in files)
 
 
 @pytest.mark.parametrize("path", [p for p in FILES if not is_calibration(p) and not is_optimisation(p)],
