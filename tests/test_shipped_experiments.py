@@ -1,7 +1,8 @@
 """Every shipped experiment file (``experiments/*.toml``) runs end to end at reduced size: the sweep, then
 the analysis its design is for (compare for a grid, sensitivity for Sobol/Morris, discover for LHS,
 both ways); the calibration files run ``calibrate`` at a tiny budget and write a posterior that passes
-the posterior checks; the optimisation files run ``optimize`` for two small generations. Only the size is reduced (replicates, days, samples, the ABC budget): the
+the posterior checks; the optimisation files run ``optimize`` for two small generations.
+Only the size is reduced (replicates, days, samples, the ABC budget): the
 scenarios, axes, ranges, priors, targets and kept series are the files' own."""
 
 from __future__ import annotations
