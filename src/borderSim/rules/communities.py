@@ -62,9 +62,10 @@ def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray,
 def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray) -> np.ndarray:
     """Daily incident probability.
 
-    The engines draw incidents with :func:`borderSim.rules.kernels.incidents`, which computes this
+    The engines draw incidents with :func:`borderSim.rules.kernels.observe`, which computes this
     probability in the same way, fused with the draw; this function states the rule and is the
-    reference the kernel is tested against.
+    reference the kernel is tested against (as are the rules below that the kernels of
+    :mod:`borderSim.rules.kernels` and :mod:`borderSim.rules.frontline` run: gunfire, shelling, harm, flight).
     """
     p = hazard * grievance
     p *= daily
@@ -121,12 +122,19 @@ def civilian_harm(P: ParamArrays, residents: np.ndarray, population: np.ndarray,
     village's housing (its census population), per 1,000 (brief: civilian harm grows with the
     population under fire); ``intens`` is the fire the village takes (rung and distance from the origin).
     """
+    mean_deaths, mean_wounded, mean_homes = harm_means(P, residents, population, intens)
+    deaths = np.minimum(poisson(u_deaths, mean_deaths), residents)
+    wounded = poisson(u_wounded, mean_wounded)
+    homes = np.minimum(poisson(u_homes, mean_homes), homes_standing)
+    return deaths, wounded, homes
+
+
+def harm_means(P: ParamArrays, residents: np.ndarray, population: np.ndarray, intens: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The expected deaths, wounded and homes destroyed of :func:`civilian_harm`."""
     c = P.communities
     mean_deaths = c.civilian_death_rate * intens * residents / 1000.0
-    deaths = np.minimum(poisson(u_deaths, mean_deaths), residents)
-    wounded = poisson(u_wounded, P.border.wounded_per_death * mean_deaths)
-    homes = np.minimum(poisson(u_homes, c.homes_per_shelling * intens * population / 1000.0), homes_standing)
-    return deaths, wounded, homes
+    return mean_deaths, P.border.wounded_per_death * mean_deaths, c.homes_per_shelling * intens * population / 1000.0
 
 
 def flight(P: ParamArrays, residents: np.ndarray, danger: np.ndarray, civil_society: np.ndarray,
@@ -136,8 +144,12 @@ def flight(P: ParamArrays, residents: np.ndarray, danger: np.ndarray, civil_soci
     fire near it): flight accumulates over the days of fighting and does not empty a village in a day;
     more leave where civil society and the state organise evacuation and shelter (article: Kyrgyz
     grassroots shelter; Tajikistan's weak civil society)."""
-    share = -fmath.expm1(-P.communities.flight_rate * civil_society * danger)
-    return np.minimum(stochastic_round(residents * share, u), residents)
+    return np.minimum(stochastic_round(residents * flight_share(P, civil_society, danger), u), residents)
+
+
+def flight_share(P: ParamArrays, civil_society: np.ndarray, danger: np.ndarray) -> np.ndarray:
+    """The share of a front village's households that flee today (:func:`flight`)."""
+    return -fmath.expm1(-P.communities.flight_rate * civil_society * danger)
 
 
 def returns(P: ParamArrays, displaced: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -218,7 +218,8 @@ def front(P: ParamArrays, front_, level, origin, geo: Geography, u_spread) -> np
     tries each neighbour off the front once a day and takes it with ``spread_probability``; a segment
     taken today tries its own neighbours the same day (fighting can run along several segments in a
     day: record, 29 Apr 2021 and 14-16 Sep 2022). ``u_spread(step, rows)`` gives the (rows, S) draws of
-    a step of that cascade.
+    a step of that cascade. (The engines run this, :func:`second_front` and :func:`fire` through
+    :func:`borderSim.rules.frontline.front`, tested against them.)
     """
     out = front_.copy()
     out[np.arange(len(out)), origin[:, 0]] = True
@@ -226,13 +227,18 @@ def front(P: ParamArrays, front_, level, origin, geo: Geography, u_spread) -> np
     rows, new = np.arange(len(out)), out
     for step in range(geo.n_segments):
         tries = new.astype(np.float64) @ geo.adjacency_float      # neighbours that try (small whole numbers: exact)
-        join = ~out[rows] & (tries > 0) & (u_spread(step, rows) < 1.0 - fmath.power(1.0 - p[rows], tries))
+        join = ~out[rows] & (tries > 0) & (u_spread(step, rows) < join_probability(p[rows], tries))
         hit = join.any(axis=1)
         if not hit.any():
             break
         rows, new = rows[hit], join[hit]
         out[rows] |= new
     return out
+
+
+def join_probability(p, tries) -> np.ndarray:
+    """Chance that a segment off the front joins it, tried by ``tries`` front neighbours each with chance ``p``."""
+    return 1.0 - fmath.power(1.0 - p, tries)
 
 
 def second_front(P: ParamArrays, front_, level, hazard, u_jump, u_pick, geo: Geography) -> np.ndarray:
