@@ -220,6 +220,14 @@ def test_local_levels_aggregate_the_incidents(seed, n):
     assert np.array_equal(worst[:, 0], expected.max(axis=1))
     assert np.array_equal(incidents[:, 0], np.bincount(rows, minlength=b))
     assert np.array_equal(shots[:, 0], np.bincount(rows[gunfire], minlength=b))
+    # in place over the previous day's aggregation: the same arrays as from zeros
+    later = np.sort(rng.choice(b * GEO.n_villages, size=n // 2, replace=False))
+    r2, c2 = np.divmod(later, GEO.n_villages)
+    g2 = rng.random(r2.size) < 0.5
+    fresh = ladder.local_levels(r2, c2, g2, b, GEO)
+    again = ladder.local_levels(r2, c2, g2, b, GEO, out=(seg, worst, incidents, shots))
+    assert all(a is o for a, o in zip(again, (seg, worst, incidents, shots), strict=True))
+    assert all(np.array_equal(a, f) for a, f in zip(again, fresh, strict=True))
 
 
 # -- the day's phases on the front: kernels against the numpy rules, on states the model reaches ----------

@@ -323,13 +323,18 @@ def relax_grievance(rows, cols, grievance, baseline, factor, snap, dirty):
 
 
 @njit(cache=True)
-def local_levels(rows, segs, gunfire, batch, n_segments):
-    """Per-row worst local rung per segment (1 incident, 2 gunfire), worst overall, and counts of
-    incidents and of gunfire, from the day's incidents at (``rows``, ``segs``): one pass over them."""
-    seg = np.zeros((batch, n_segments), dtype=np.int64)
-    worst = np.zeros((batch, 1), dtype=np.int64)
-    incidents = np.zeros((batch, 1), dtype=np.int64)
-    shots = np.zeros((batch, 1), dtype=np.int64)
+def local_levels(rows, segs, gunfire, seg, worst, incidents, shots):
+    """Per-row worst local rung per segment ``seg`` (1 incident, 2 gunfire), worst overall ``worst``, and counts
+    of ``incidents`` and of gunfire ``shots``, from the day's incidents at (``rows``, ``segs``), in place.
+
+    The arrays hold the previous aggregation (or zeros): only its rows with an incident (``worst > 0``: every
+    other entry is zero) are cleared first, then the incidents are added in one pass over them.
+    """
+    for i in range(worst.shape[0]):
+        if worst[i, 0] > 0:
+            worst[i, 0] = incidents[i, 0] = shots[i, 0] = 0
+            for j in range(seg.shape[1]):
+                seg[i, j] = 0
     for k in range(rows.size):
         i, g = rows[k], gunfire[k]
         rung = 2 if g else 1
@@ -339,4 +344,3 @@ def local_levels(rows, segs, gunfire, batch, n_segments):
             worst[i, 0] = rung
         incidents[i, 0] += 1
         shots[i, 0] += g
-    return seg, worst, incidents, shots

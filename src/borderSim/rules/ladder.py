@@ -64,14 +64,19 @@ ROUTINE, INCIDENT, GUNFIRE, STANDOFF, CLASH, MAJOR_CLASH, WAR = (r.value for r i
 DOWN, UP = Move.DOWN.value, Move.UP.value
 
 
-def local_levels(rows, cols, gunfire, batch: int, geo: Geography):
+def local_levels(rows, cols, gunfire, batch: int, geo: Geography, out=None):
     """Aggregate the day's village incidents (``rows``, ``cols``; ``gunfire`` flags) per segment.
 
     Returns the (B, S) worst local rung per segment (1 incident, 2 gunfire), the (B, 1) worst
-    overall, and (B, 1) counts of incidents and of gunfire.
+    overall, and (B, 1) counts of incidents and of gunfire: new arrays, or ``out`` (those four arrays
+    holding the previous day's aggregation) updated in place.
     """
-    return kernels.local_levels(np.asarray(rows, dtype=np.int64), geo.segment[cols],
-                                np.asarray(gunfire, dtype=np.bool_), batch, geo.n_segments)
+    if out is None:
+        out = (np.zeros((batch, geo.n_segments), dtype=np.int64), *(np.zeros((batch, 1), dtype=np.int64)
+                                                                     for _ in range(3)))
+    kernels.local_levels(np.asarray(rows, dtype=np.int64), geo.segment[cols], np.asarray(gunfire, dtype=np.bool_),
+                         *out)
+    return out
 
 
 def step_base(level_base, level_eff, moves):

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +83,14 @@ class Situation:
     days_in: np.ndarray     # (n, 1) days since the episode began
     level: np.ndarray       # (n, 1) yesterday's rung
     engaged: np.ndarray     # (n, M) mediating at the start of the day
+    _offers: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+    def offer_probability(self, P: ParamArrays, m: int) -> np.ndarray:
+        """(n, 1) mediator ``m``'s daily chance of offering on these rows (``P`` their parameters), computed once
+        (Russia's depends on the Western mediators' chances)."""
+        if m not in self._offers:
+            self._offers[m] = MEDIATORS[m].offer_probability(P, self)
+        return self._offers[m]
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,7 +146,7 @@ def outsiders_present(P: ParamArrays, sit: Situation) -> np.ndarray:
     present = np.zeros_like(sit.days_in, dtype=bool)
     for m, spec in enumerate(MEDIATORS):
         if spec.outsider:
-            present = present | sit.engaged[:, m:m + 1] | (spec.offer_probability(P, sit) > 0.0)
+            present = present | sit.engaged[:, m:m + 1] | (sit.offer_probability(P, m) > 0.0)
     return present
 
 
@@ -326,7 +334,7 @@ def timing_factor(P: ParamArrays, days_in: np.ndarray) -> np.ndarray:
 def offers(P: ParamArrays, keys: np.ndarray, day: int, sit: Situation, m: int) -> np.ndarray:
     """(n, 1) whether mediator ``m`` offers mediation on rows in an episode where it is not mediating."""
     spec = MEDIATORS[m]
-    p = spec.offer_probability(P, sit)
+    p = sit.offer_probability(P, m)
     if not np.any(p > 0.0):   # unwilling on every row: no draw needed (draws are keyed, not sequential)
         return np.zeros((P.batch, 1), dtype=bool)
     u = uniform(keys, day, spec.offer_stream, 0)[:, None]

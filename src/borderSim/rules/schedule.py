@@ -61,7 +61,7 @@ def aggregate_incidents(s: State, ctx: Context, today: Today) -> None:
     else:
         r = c = np.zeros(0, dtype=np.int64)
         g = np.zeros(0, dtype=bool)
-    s.segment_local, s.local_max, s.incidents, s.gunfire = ladder.local_levels(r, c, g, s.batch, ctx.geo)
+    ladder.local_levels(r, c, g, s.batch, ctx.geo, out=(s.segment_local, s.local_max, s.incidents, s.gunfire))
 
 
 def settle_mediation(s: State, ctx: Context, today: Today) -> None:
