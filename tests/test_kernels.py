@@ -199,11 +199,17 @@ def test_grievance_kernel_equals_the_numpy_rule(seed, recovery, baseline):
     expected = communities.grievance_relax(P, g, g0)
     rows = np.flatnonzero(rng.random(b) < 0.7)
     got, dirty = g.copy(), np.ones(b, dtype=bool)
-    kernels.relax_grievance(rows, np.arange(v), got, g0, communities.relax_factor(P.take(rows))[:, 0],
+    kernels.relax_grievance(rows, got, g0, got, g0, communities.relax_factor(P.take(rows))[:, 0],
                             communities.RELAX_SNAP, dirty)
     assert np.array_equal(got[rows], expected[rows])          # bit for bit on the rows relaxed
     assert np.array_equal(np.delete(got, rows, 0), np.delete(g, rows, 0))   # the others untouched
     assert np.array_equal(dirty[rows], (expected[rows] != g0[rows]).any(axis=1))
+    # one village at a time (as a Mesa agent does) gives the same numbers
+    each, dirty1 = g.copy(), np.ones(b, dtype=bool)
+    for j in range(v):
+        kernels.relax_grievance(rows, each[:, j:j + 1], g0[:, j:j + 1], each, g0,
+                                communities.relax_factor(P.take(rows))[:, 0], communities.RELAX_SNAP, dirty1)
+    assert np.array_equal(each, got) and np.array_equal(dirty1, dirty)
 
 
 @given(seed=st.integers(0, 2**40), n=st.integers(0, 400))

@@ -296,29 +296,26 @@ def poisson_search(u, lam, p0):
 
 
 @njit(cache=True)
-def relax_grievance(rows, cols, grievance, baseline, factor, snap, dirty):
-    """A week of relaxation of the grievance of villages ``cols`` on ``rows``, in place.
+def relax_grievance(rows, grievance, baseline, row_grievance, row_baseline, factor, snap, dirty):
+    """A week of relaxation of the villages' grievance on ``rows``, in place.
 
+    ``grievance`` and ``baseline`` are the (B, v) arrays of the villages that relax (the core: all of them; a
+    Mesa village: its own column), ``row_grievance`` and ``row_baseline`` the whole rows'. Each becomes
     ``baseline + (grievance - baseline) * factor``, snapped to the baseline within ``snap``: the same
-    operations as :func:`borderSim.rules.communities.grievance_relax` (tested bit for bit); ``factor``
-    is (len(rows),). ``dirty[row]`` is left True where any village of the row (not only ``cols``) is
-    still away from its baseline. The core passes every village, a Mesa village only its own column.
+    operations as :func:`borderSim.rules.communities.grievance_relax` (tested bit for bit); ``factor`` is
+    (len(rows),). ``dirty[row]`` is left True where any village of the row (not only these) is still away
+    from its baseline.
     """
     for k in range(rows.size):
         i = rows[k]
         f = factor[k]
-        for m in range(cols.size):
-            j = cols[m]
+        for j in range(grievance.shape[1]):     # no branch: runs vectorised
             b = baseline[i, j]
             g = b + (grievance[i, j] - b) * f
-            if abs(g - b) < snap:
-                g = b
-            grievance[i, j] = g
+            grievance[i, j] = b if abs(g - b) < snap else g
         away = False
-        for j in range(grievance.shape[1]):
-            if grievance[i, j] != baseline[i, j]:
-                away = True
-                break
+        for j in range(row_grievance.shape[1]):
+            away = away | (row_grievance[i, j] != row_baseline[i, j])
         dirty[i] = away
 
 

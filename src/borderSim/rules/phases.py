@@ -118,9 +118,9 @@ def recover(s: State, ctx: Context, today: Today, villages: slice) -> None:
     if communities.relaxes_today(day):
         dirty = np.flatnonzero(s.grievance_dirty[:, 0])
         if dirty.size:
-            kernels.relax_grievance(dirty, slots, s.grievance, s.grievance0,
-                                    communities.relax_factor(P.take(dirty))[:, 0], communities.RELAX_SNAP,
-                                    s.grievance_dirty[:, 0])
+            kernels.relax_grievance(dirty, s.grievance[:, villages], s.grievance0[:, villages], s.grievance,
+                                    s.grievance0, communities.relax_factor(P.take(dirty))[:, 0],
+                                    communities.RELAX_SNAP, s.grievance_dirty[:, 0])
 
 
 # -- third parties ------------------------------------------------------------------------------------
