@@ -105,6 +105,24 @@ def test_the_front_kernels_arithmetic_is_the_rules(seed, baseline):
                 military.mean_deaths(P, intens, extent, soldiers[:, :1]))
 
 
+@given(seed=st.integers(0, 2**40), scale=st.floats(0.0, 3.0))
+def test_origin_kernel_equals_the_numpy_rules(seed, scale, baseline):
+    rng = np.random.default_rng(seed)
+    b, v, s = 300, GEO.n_villages, GEO.n_segments
+    P = random_rows(baseline, rng, b, ("border.origin_incident_weight",))
+    hazard, grievance = rng.uniform(0, 0.05 * scale, (b, v)), rng.uniform(0, 1, (b, v))
+    hazard[:20] = 0.0                                              # rows with no hazard: the incidents decide
+    daily = rng.uniform(0.3, 3, (b, 1))
+    local = rng.integers(0, 3, (b, s)) * (rng.random((b, s)) < 0.2)
+    rows = np.flatnonzero(rng.random(b) < 0.5)
+    u = rng.random(rows.size)
+    u[:3] = 0.0
+    expected = ladder.origin(P.take(rows), communities.segment_hazard(hazard[rows], grievance[rows], daily[rows], GEO),
+                             local[rows], u[:, None])
+    got = frontline.origins(rows, hazard, grievance, daily, GEO.segment, P.border.origin_incident_weight, local, u)
+    assert np.array_equal(got, expected)
+
+
 @given(seed=st.integers(0, 2**40), day=st.integers(1, 40_000), scale=st.floats(0.001, 3.0))
 def test_observe_kernel_equals_the_numpy_rules(seed, day, scale, baseline):
     rng = np.random.default_rng(seed)

@@ -165,6 +165,36 @@ def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_in
 
 
 @njit(cache=True)
+def origins(rows, hazard_base, grievance, daily, segment, weight, segment_local, u):
+    """(n, 1) origin segments of the episodes starting on ``rows``: the numbers of
+    :func:`borderSim.rules.ladder.origin` with :func:`~borderSim.rules.communities.segment_hazard` of the rows'
+    ``hazard_base``, ``grievance`` (B, V) and ``daily`` (B, 1) (each segment's villages added in village order),
+    the rows' ``weight`` (B, 1) and ``segment_local`` (B, S), and their draws ``u`` (n,)."""
+    n_seg = segment_local.shape[1]
+    out = np.empty((rows.size, 1), dtype=np.int64)
+    cum = np.empty(n_seg)
+    for k in range(rows.size):
+        i = rows[k]
+        for j in range(n_seg):
+            cum[j] = 0.0
+        d = daily[i, 0]
+        for v in range(segment.size):
+            cum[segment[v]] += hazard_base[i, v] * grievance[i, v] * d
+        total = 0.0
+        for j in range(n_seg):
+            w = cum[j] + weight[i, 0] * segment_local[i, j]
+            total = w if j == 0 else total + w
+            cum[j] = total
+        x = u[k] * total
+        pick = 0
+        for j in range(n_seg):
+            if cum[j] <= x:
+                pick += 1
+        out[k, 0] = pick if pick < n_seg - 1 else n_seg - 1
+    return out
+
+
+@njit(cache=True)
 def military_losses(keys, day, rows, intensity, extent, capability, death_rate, wounded_per_death,
                     deaths_military, wounded_military, deaths_today):
     """Each side's soldiers killed and wounded today on the fighting ``rows``, added in place: the numbers

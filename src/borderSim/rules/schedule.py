@@ -114,10 +114,12 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
 
 
 def _pick_origin(s: State, ctx: Context, today: Today, rows: np.ndarray) -> np.ndarray:
-    """The origin segments of the episodes starting today on ``rows`` (drawn from their own stream)."""
-    hazard = communities.segment_hazard(s.hazard_base[rows], s.grievance[rows], today.daily[rows], ctx.geo)
-    return ladder.origin(ctx.P.take(rows), hazard, s.segment_local[rows],
-                         uniform(ctx.keys[rows], today.day, Stream.ORIGIN, 0)[:, None])
+    """The origin segments of the episodes starting today on ``rows`` (drawn from their own stream):
+    :func:`~borderSim.rules.ladder.origin` of :func:`~borderSim.rules.communities.segment_hazard`, run by
+    :func:`borderSim.rules.frontline.origins`."""
+    return frontline.origins(rows, s.hazard_base, s.grievance, today.daily, ctx.geo.segment,
+                             ctx.P.border.origin_incident_weight, s.segment_local,
+                             uniform(ctx.keys[rows], today.day, Stream.ORIGIN, 0))
 
 
 def front(s: State, ctx: Context, today: Today) -> None:
