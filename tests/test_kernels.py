@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.stats
 from hypothesis import given
 from hypothesis import strategies as st
 
 from borderSim.core.engine import EVERYONE, step
 from borderSim.geography import load_geography
-from borderSim.rules import communities, draws, frontline, kernels, ladder, military, phases, schedule
+from borderSim.rules import communities, draws, frontline, kernels, ladder, mediators, military, phases, schedule
 from borderSim.rules.context import Context
 from borderSim.rules.day import Front
 from borderSim.rules.mediators import SIDES2
@@ -390,3 +391,47 @@ def test_endure_one_village_at_a_time_equals_all_at_once(points, seed, day):
     for j in range(GEO.n_villages):
         phases.endure(each, ctx, today, slice(j, j + 1))
     assert_same_state(each, s)
+
+
+# -- the mediators' day --------------------------------------------------------------------------------
+def settle_reference(P, engaged, offered, accepted, timing, today):
+    """:func:`borderSim.rules.mediators.settle` as numpy operations over the registry (before its kernel)."""
+    engaged, action, timing = engaged.copy(), np.empty(engaged.shape, dtype=np.int64), timing.copy()
+    agreed = offered & accepted[:, :, 0] & accepted[:, :, 1]
+    for m, spec in enumerate(mediators.MEDIATORS):
+        was = engaged[:, m:m + 1]
+        action[:, m:m + 1] = np.where(was, mediators.MEDIATING, np.where(spec.speaks(P), mediators.STATEMENT,
+                                                                          mediators.NONE))
+        i = np.flatnonzero(offered[:, m])
+        if i.size:
+            action[i, m] = mediators.offer_outcome(accepted[i, m])[:, 0]
+        engaged[:, m:m + 1] = was | agreed[:, m:m + 1]
+        timing[:, m:m + 1] = np.where(agreed[:, m:m + 1], today, timing[:, m:m + 1])
+    for j in mediators.JOINTS:
+        lead, partner = mediators.index(j.lead), mediators.index(j.partner)
+        joins = agreed[:, lead:lead + 1] & j.active(P) & ~engaged[:, partner:partner + 1]
+        engaged[:, partner:partner + 1] |= joins
+        action[:, partner:partner + 1] = np.where(joins, mediators.ACCEPTED, action[:, partner:partner + 1])
+        timing[:, partner:partner + 1] = np.where(joins, today, timing[:, partner:partner + 1])
+    return engaged, action, timing, agreed
+
+
+@pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
+@given(seed=st.integers(0, 2**40))
+def test_settle_kernel_equals_the_numpy_rules(seed, ghost, baseline):
+    from tests.test_mediators import GHOST, GHOST_WITH_RUSSIA
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    values = {f"{g}.willingness": rng.uniform(0, 1, n) * (rng.random(n) < 0.6) for g in ("osce", "eu", "us")}
+    values |= {f"{g}.joint_with_russia": rng.random(n) < 0.5 for g in ("osce", "eu", "us")}
+    P = compile_rows(baseline, values, GEO, n)
+    with mediators.registered(*((GHOST,) if ghost else ()), joints=(GHOST_WITH_RUSSIA,) if ghost else ()):
+        m = len(mediators.MEDIATORS)
+        engaged = rng.random((n, m)) < 0.3
+        offered = ~engaged & (rng.random((n, m)) < 0.5)
+        accepted = rng.random((n, m, 2)) < 0.6
+        timing, today = rng.random((n, m)), rng.random((n, 1))
+        got = mediators.settle(P, engaged, offered, accepted, timing, today)
+        expected = settle_reference(P, engaged, offered, accepted, timing, today)
+    assert all(np.array_equal(g, e) and g.dtype == e.dtype for g, e in zip(got, expected, strict=True))

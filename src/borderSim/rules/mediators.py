@@ -32,6 +32,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numba import njit
 
 from borderSim.rules.draws import logistic
 from borderSim.rules.ladder import STANDOFF
@@ -409,23 +410,50 @@ def settle(P: ParamArrays, engaged: np.ndarray, offered: np.ndarray, accepted: n
 
     ``engaged``, ``offered``, ``timing`` are (n, M); ``accepted`` (n, M, 2); ``today`` the (n, 1) timing
     factor of an entry today. An offer both sides accept starts a mediation (and a joint partner's);
-    otherwise a mediator keeps mediating, or reports the answers to its offer, or makes statements.
-    Returns the new (engaged, action, timing) and the (n, M) offers agreed.
+    otherwise a mediator keeps mediating, or reports the answers to its offer (:func:`offer_outcome`), or
+    makes statements. Returns the new (engaged, action, timing) and the (n, M) offers agreed. The registry's
+    terms (who speaks, which joint mediations are active) are evaluated here; :func:`_settle` applies them
+    row by row, mediator by mediator, then relation by relation.
     """
-    engaged, action, timing = engaged.copy(), np.empty(engaged.shape, dtype=np.int64), timing.copy()
-    agreed = offered & accepted[:, :, 0] & accepted[:, :, 1]
+    n = engaged.shape[0]
+    speaks = np.empty((n, len(MEDIATORS)), dtype=np.bool_)
     for m, spec in enumerate(MEDIATORS):
-        was = engaged[:, m:m + 1]
-        action[:, m:m + 1] = np.where(was, MEDIATING, np.where(spec.speaks(P), STATEMENT, NONE))
-        i = np.flatnonzero(offered[:, m])   # offers come only from mediators not yet mediating
-        if i.size:
-            action[i, m] = offer_outcome(accepted[i, m])[:, 0]
-        engaged[:, m:m + 1] = was | agreed[:, m:m + 1]
-        timing[:, m:m + 1] = np.where(agreed[:, m:m + 1], today, timing[:, m:m + 1])
-    for j in JOINTS:
-        lead, partner = index(j.lead), index(j.partner)
-        joins = agreed[:, lead:lead + 1] & j.active(P) & ~engaged[:, partner:partner + 1]
-        engaged[:, partner:partner + 1] |= joins
-        action[:, partner:partner + 1] = np.where(joins, ACCEPTED, action[:, partner:partner + 1])
-        timing[:, partner:partner + 1] = np.where(joins, today, timing[:, partner:partner + 1])
+        speaks[:, m:m + 1] = spec.speaks(P)
+    active = np.empty((n, len(JOINTS)), dtype=np.bool_)
+    for k, j in enumerate(JOINTS):
+        active[:, k:k + 1] = j.active(P)
+    lead = np.array([index(j.lead) for j in JOINTS], dtype=np.int64)
+    partner = np.array([index(j.partner) for j in JOINTS], dtype=np.int64)
+    return _settle(engaged, offered, accepted, timing, today, speaks, lead, partner, active)
+
+
+_OUTCOMES = np.array([MediatorAction.DECLINED_BY_BOTH, MediatorAction.DECLINED_BY_TJ, MediatorAction.DECLINED_BY_KG,
+                      MediatorAction.ACCEPTED], dtype=np.int64)   # by 2 x Tajikistan's answer + Kyrgyzstan's
+
+
+@njit(cache=True)
+def _settle(engaged, offered, accepted, timing, today, speaks, lead, partner, active):
+    n, n_med = engaged.shape
+    engaged, timing = engaged.copy(), timing.copy()
+    action = np.empty((n, n_med), dtype=np.int64)
+    agreed = np.empty((n, n_med), dtype=np.bool_)
+    for i in range(n):
+        for m in range(n_med):
+            tj, kg = accepted[i, m, 0], accepted[i, m, 1]
+            agreed[i, m] = offered[i, m] and tj and kg
+            if offered[i, m]:            # offers come only from mediators not yet mediating
+                action[i, m] = _OUTCOMES[2 * tj + kg]
+            elif engaged[i, m]:
+                action[i, m] = MEDIATING
+            else:
+                action[i, m] = STATEMENT if speaks[i, m] else NONE
+            if agreed[i, m]:
+                engaged[i, m] = True
+                timing[i, m] = today[i, 0]
+        for k in range(lead.size):
+            p = partner[k]
+            if agreed[i, lead[k]] and active[i, k] and not engaged[i, p]:
+                engaged[i, p] = True
+                action[i, p] = ACCEPTED
+                timing[i, p] = today[i, 0]
     return engaged, action, timing, agreed
