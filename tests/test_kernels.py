@@ -435,3 +435,63 @@ def test_settle_kernel_equals_the_numpy_rules(seed, ghost, baseline):
         got = mediators.settle(P, engaged, offered, accepted, timing, today)
         expected = settle_reference(P, engaged, offered, accepted, timing, today)
     assert all(np.array_equal(g, e) and g.dtype == e.dtype for g, e in zip(got, expected, strict=True))
+
+
+def pressure_reference(terms, engaged, timing):
+    total = 0.0
+    for m in np.flatnonzero(engaged.any(axis=0)):
+        total = total + (engaged[:, m:m + 1] * timing[:, m:m + 1]) * terms.pressure[m]
+    return total
+
+
+def mediation_factor_reference(P, terms, engaged, timing, water_origin):
+    b = P.border
+    context = b.mediation_regime_factor * (1.0 + b.resource_issue_bonus * water_origin)
+    total = engaged[:, :1] * (terms.effect[0] * timing[:, :1])
+    for m in range(1, len(terms.effect)):
+        total = total + engaged[:, m:m + 1] * (terms.effect[m] * timing[:, m:m + 1])
+    return 1.0 + context * total
+
+
+def ceasefire_terms_reference(P, terms, engaged, agreement):
+    strength = P.border.ceasefire_strength_bilateral + agreement
+    for m, term in terms.monitors + terms.guarantee:
+        strength = strength + engaged[:, m:m + 1] * term
+    fragility = np.zeros_like(agreement)
+    for m, term in terms.fragility:
+        fragility = np.maximum(fragility, engaged[:, m:m + 1] * term)
+    return np.minimum(1.0, strength), fragility
+
+
+@pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
+@given(seed=st.integers(0, 2**40))
+def test_mediation_term_kernels_equal_the_numpy_rules(seed, ghost, baseline):
+    """The mediators' pressure, their factor on the ceasefire hazard and a ceasefire's strength and fragility,
+    bit for bit, with every term's parameters varying over their ranges."""
+    from borderSim.rules.context import Context
+    from borderSim.schema import spec
+    from tests.test_mediators import GHOST, GHOST_WITH_RUSSIA
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    names = ["border.mediation_regime_factor", "border.resource_issue_bonus", "border.ceasefire_strength_bilateral",
+             "mediation.ceasefire_effect", "mediation.pressure", "mediation.manipulative_fragility",
+             "mediation.manipulative_boost", "russia.guarantor_strength", "russia.attention", "russia.restraint"]
+    names += [f"{g}.{k}" for g in ("osce", "eu", "us") for k in ("resources", "monitoring")]
+    values = {name: rng.uniform(spec(name).ge, spec(name).le, n) for name in names}
+    values |= {f"{g}.style": rng.choice(["facilitative", "manipulative"], n) for g in ("osce", "eu", "us")}
+    P = compile_rows(baseline, values, GEO, n)
+    with mediators.registered(*((GHOST,) if ghost else ()), joints=(GHOST_WITH_RUSSIA,) if ghost else ()):
+        terms = Context.build(P, GEO, replicate_keys(1, np.arange(n))).terms
+        m = len(mediators.MEDIATORS)
+        engaged = rng.random((n, m)) < 0.3
+        engaged[:, rng.integers(0, m)] = False                   # a mediator engaged nowhere is skipped
+        timing, agreement = rng.random((n, m)), rng.random((n, 1))
+        water = rng.random((n, 1)) < 0.5
+        pairs = [(mediators.pressure(terms, engaged, timing), pressure_reference(terms, engaged, timing)),
+                 (mediators.mediation_factor(P, terms, engaged, timing, water),
+                  mediation_factor_reference(P, terms, engaged, timing, water)),
+                 *zip(mediators.ceasefire_terms(P, terms, engaged, agreement),
+                      ceasefire_terms_reference(P, terms, engaged, agreement), strict=True)]
+        assert mediators.pressure(terms, np.zeros_like(engaged), timing) == 0.0
+    assert all(same(np.ascontiguousarray(got), np.ascontiguousarray(expected)) for got, expected in pairs)

@@ -25,11 +25,12 @@ al. 1991). A joint (multiparty) offer carries the average of the partners' biase
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from numba import njit
@@ -264,6 +265,20 @@ class Terms:
     facilitation: np.ndarray        # (B, 1) multiplier on demarcation rounds
     assistance: np.ndarray          # (B, 1) security assistance each side receives (capability/year)
 
+    @functools.cached_property
+    def stacked(self) -> Stacked:
+        """The same terms as arrays, for the compiled kernels."""
+        def columns(terms: list) -> np.ndarray:
+            b = self.idle.shape[0]
+            return np.stack([np.broadcast_to(t, (b, 1))[:, 0] for t in terms], axis=1) if terms else np.zeros((b, 0))
+
+        strength = self.monitors + self.guarantee
+        return Stacked(pressure=np.stack(self.pressure), effect=columns(self.effect),
+                       strength=columns([t for _, t in strength]),
+                       strength_cols=np.array([m for m, _ in strength], dtype=np.int64),
+                       fragility=columns([t for _, t in self.fragility]),
+                       fragility_cols=np.array([m for m, _ in self.fragility], dtype=np.int64))
+
     @classmethod
     def of(cls, P: ParamArrays) -> Terms:
         ms = MEDIATORS
@@ -289,40 +304,90 @@ def _optional(ms: tuple[Mediator, ...], rule: str, P: ParamArrays) -> list[tuple
     return [(m, getattr(spec, rule)(P)) for m, spec in enumerate(ms) if getattr(spec, rule) is not None]
 
 
+class Stacked(NamedTuple):
+    """:class:`Terms` as arrays: ``pressure`` (M, B, 2); ``effect`` (B, M); the ceasefire-strength terms
+    (monitors, then guarantees) and the fragility terms (B, K), with the mediator of each column."""
+
+    pressure: np.ndarray
+    effect: np.ndarray
+    strength: np.ndarray
+    strength_cols: np.ndarray
+    fragility: np.ndarray
+    fragility_cols: np.ndarray
+
+
 def pressure(terms: Terms, engaged: np.ndarray, timing: np.ndarray) -> np.ndarray | float:
     """(B, 2) pressure against escalation on each side from the engaged mediators, each weighted by the
-    timing factor of its entry into the episode (Regan & Stam 2000); 0.0 if no mediator is engaged on any
-    row (a mediator engaged nowhere adds exactly 0, so it is skipped)."""
-    total: np.ndarray | float = 0.0
-    for m in np.flatnonzero(engaged.any(axis=0)):
-        total = total + (engaged[:, m:m + 1] * timing[:, m:m + 1]) * terms.pressure[m]
-    return total
+    timing factor of its entry into the episode (Regan & Stam 2000): the sum over mediators of
+    ``(engaged x timing) x pressure``, in registry order; 0.0 if no mediator is engaged on any row (a mediator
+    engaged nowhere adds exactly 0, so it is skipped)."""
+    present = np.flatnonzero(engaged.any(axis=0))
+    if not present.size:
+        return 0.0
+    return _pressure(engaged, timing, terms.stacked.pressure, present)
 
 
 def mediation_factor(P: ParamArrays, terms: Terms, engaged: np.ndarray, timing: np.ndarray,
                      water_origin: np.ndarray) -> np.ndarray:
     """(B, 1) multiplier on the ceasefire hazard from the engaged mediators, each weighted by the timing
     factor of its entry into the episode (Regan & Stam 2000), in the regime context (Bercovitch et
-    al. 1991)."""
+    al. 1991): ``1 + regime x (1 + resource bonus x water origin) x`` the sum over mediators of
+    ``engaged x (effect x timing)``, in registry order."""
     b = P.border
-    context = b.mediation_regime_factor * (1.0 + b.resource_issue_bonus * water_origin)
-    total = engaged[:, :1] * (terms.effect[0] * timing[:, :1])
-    for m in range(1, len(terms.effect)):
-        total = total + engaged[:, m:m + 1] * (terms.effect[m] * timing[:, m:m + 1])
-    return 1.0 + context * total
+    return _mediation_factor(engaged, timing, terms.stacked.effect, b.mediation_regime_factor,
+                             b.resource_issue_bonus, water_origin)
 
 
 def ceasefire_terms(P: ParamArrays, terms: Terms, engaged: np.ndarray, agreement: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Strength of a ceasefire agreed today (bilateral, agreement, monitors, guarantees) and its extra
-    breakdown hazard where a manipulative mediator pressed it (the largest, if several did)."""
-    strength = P.border.ceasefire_strength_bilateral + agreement
-    for m, term in terms.monitors + terms.guarantee:
-        strength = strength + engaged[:, m:m + 1] * term
-    fragility = np.zeros_like(agreement)
-    for m, term in terms.fragility:   # a deal pressed by several manipulators is as fragile as the worst press
-        fragility = np.maximum(fragility, engaged[:, m:m + 1] * term)
-    return np.minimum(1.0, strength), fragility
+    """Strength of a ceasefire agreed today (bilateral, agreement, monitors, guarantees; at most 1) and its
+    extra breakdown hazard where a manipulative mediator pressed it (the largest, if several did): the
+    bilateral strength plus the agreement plus ``engaged x term`` for each monitor, then each guarantor;
+    the largest ``engaged x term`` of the fragility terms."""
+    t = terms.stacked
+    return _ceasefire_terms(engaged, P.border.ceasefire_strength_bilateral, agreement, t.strength, t.strength_cols,
+                            t.fragility, t.fragility_cols)
+
+
+@njit(cache=True)
+def _pressure(engaged, timing, pressure, present):
+    out = np.empty((2, engaged.shape[0])).T          # column-major, like the side arrays
+    for i in range(engaged.shape[0]):
+        for sd in range(2):
+            total = 0.0
+            for m in present:
+                total = total + ((1.0 if engaged[i, m] else 0.0) * timing[i, m]) * pressure[m, i, sd]
+            out[i, sd] = total
+    return out
+
+
+@njit(cache=True)
+def _mediation_factor(engaged, timing, effect, regime, bonus, water_origin):
+    out = np.empty((engaged.shape[0], 1))
+    for i in range(engaged.shape[0]):
+        total = (1.0 if engaged[i, 0] else 0.0) * (effect[i, 0] * timing[i, 0])
+        for m in range(1, engaged.shape[1]):
+            total = total + (1.0 if engaged[i, m] else 0.0) * (effect[i, m] * timing[i, m])
+        context = regime[i, 0] * (1.0 + bonus[i, 0] * (1.0 if water_origin[i, 0] else 0.0))
+        out[i, 0] = 1.0 + context * total
+    return out
+
+
+@njit(cache=True)
+def _ceasefire_terms(engaged, bilateral, agreement, strength_terms, strength_cols, fragility_terms, fragility_cols):
+    strength = np.empty((engaged.shape[0], 1))
+    fragility = np.empty((engaged.shape[0], 1))
+    for i in range(engaged.shape[0]):
+        s = bilateral[i, 0] + agreement[i, 0]
+        for k in range(strength_cols.size):
+            s = s + (1.0 if engaged[i, strength_cols[k]] else 0.0) * strength_terms[i, k]
+        strength[i, 0] = 1.0 if s > 1.0 else s          # np.minimum(1.0, s): a NaN stays NaN
+        f = 0.0
+        for k in range(fragility_cols.size):
+            x = (1.0 if engaged[i, fragility_cols[k]] else 0.0) * fragility_terms[i, k]
+            f = f if (f >= x or f != f) else x            # np.maximum(f, x): a NaN wins
+        fragility[i, 0] = f
+    return strength, fragility
 
 
 # -- a mediator's day ---------------------------------------------------------------------------------
