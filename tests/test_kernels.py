@@ -41,6 +41,19 @@ def same(a, b) -> bool:
     return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a.view(np.uint8), b.view(np.uint8))
 
 
+@given(day=st.integers(0, 40_000))
+def test_the_season_computed_once_for_shared_parameters_is_each_rows(day, baseline):
+    """Where every row shares the season's parameters it is computed once: the same bits as row by row."""
+    shared = compile_params(baseline, GEO, batch=50)
+    one = compile_params(baseline, GEO, batch=1)
+    assert shared.border.season_amplitude.strides[0] == 0
+    assert same(communities.season(shared, day), np.repeat(communities.season(one, day), 50, axis=0))
+    varying = compile_rows(baseline, {"border.season_amplitude": np.linspace(0, 0.9, 50)}, GEO, 50)
+    each = [communities.season(compile_params(baseline.with_updates({"border.season_amplitude": a}), GEO), day)
+            for a in np.linspace(0, 0.9, 50)]
+    assert same(communities.season(varying, day), np.concatenate(each))
+
+
 @given(seed=st.integers(0, 2**40))
 def test_the_village_kernels_arithmetic_is_the_rules(seed, baseline):
     """Each scalar twin the kernels compute with gives the rule's float64 bits, for parameters over their

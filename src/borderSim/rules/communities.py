@@ -47,9 +47,17 @@ def hazard_base(P: ParamArrays, geo: Geography, demarcated: np.ndarray) -> np.nd
 
 def season(P: ParamArrays, day: int) -> np.ndarray:
     """(B, 1) multiplier of every village's incident hazard on ``day``: the farming and grazing season
-    (irrigation, pastures, field work) brings neighbours into contact in spring and summer."""
-    phase = 2.0 * np.pi * (P.simulation.start_date + day - P.border.season_peak_day) / 365.25
-    return 1.0 + P.border.season_amplitude * fmath.cos(phase)
+    (irrigation, pastures, field work) brings neighbours into contact in spring and summer. Where every row
+    shares the season's parameters (one row broadcast along the batch) it is computed once."""
+    terms = (P.simulation.start_date, P.border.season_peak_day, P.border.season_amplitude)
+    if all(t.shape[0] > 1 and t.strides[0] == 0 for t in terms):
+        return np.broadcast_to(_season(*(t[:1] for t in terms), day), (P.batch, 1))
+    return _season(*terms, day)
+
+
+def _season(start: np.ndarray, peak: np.ndarray, amplitude: np.ndarray, day: int) -> np.ndarray:
+    phase = 2.0 * np.pi * (start + day - peak) / 365.25
+    return 1.0 + amplitude * fmath.cos(phase)
 
 
 def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray,
