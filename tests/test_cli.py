@@ -248,6 +248,26 @@ def test_benchmark_reports_json_and_markdown(tmp_path):
     assert all(r["repeats"] == 2 and r["cpu_seconds_min"] <= r["cpu_seconds"] <= r["cpu_seconds_max"]
                for r in report["results"])
     assert "ratio" in (tmp_path / "bench.md").read_text()
+    # both engines against their floor (numpy's uniform per village-day at their batch size)
+    assert all(r["ratio_to_uniform"] > 0 and r["ns_per_village_day"] > 0 for r in report["results"])
+
+
+def test_benchmark_times_every_phase_of_both_engines(tmp_path):
+    """`bench --phases`: each configuration's time split over the day's phases, the recorder and each engine's
+    own work, adding up to the run's CPU time (structure only: timings are not asserted)."""
+    from borderSim.rules.schedule import DAY
+
+    assert main(["bench", "--phases", "--batches", "10", "--days", "3", "--mesa-replicates", "1", "--mesa-days", "2",
+                 "--out", str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "phases.json").read_text())
+    assert [(r["engine"], r["batch"]) for r in report["phases"]] == [("mesa", 1), ("core", 10)]
+    for r in report["phases"]:
+        names = [name for name, _ in r["phases"]]
+        assert names[:len(DAY)] == [p.name for p in DAY] and "summary recorder" in names
+        assert ("Mesa DataCollector" in names) == (r["engine"] == "mesa")
+        assert all(t >= 0 for _, t in r["phases"]) and r["floor_seconds"] > 0
+        assert sum(t for _, t in r["phases"]) == pytest.approx(r["cpu_seconds"], rel=1e-6)
+    assert "| **total** |" in (tmp_path / "phases.md").read_text()
 
 
 def test_bench_run_from_a_checkout_leaves_its_files_alone(tmp_path, monkeypatch, capsys):

@@ -79,7 +79,7 @@ def test_results_folder_holds_the_dataset(reference):
     series = r.series()
     assert series["replicate"].max() == 7 and {"ceasefire", "level"} <= set(series.columns)
     q = r.quantiles()
-    assert set(q["statistic"]) == {"q0.05", "q0.25", "q0.5", "q0.75", "q0.95", "mean"}
+    assert set(q["statistic"]) == {"q0.05", "q0.25", "q0.5", "q0.75", "q0.95", "mean", *(f"ge{k}" for k in range(1, 7))}
     assert {"displaced[TJ]", "displaced[KG]", "level"} <= set(q.columns)
 
 

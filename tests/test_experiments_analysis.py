@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from borderSim.cli.main import main
-from borderSim.experiments import compare, discover, sensitivity
+from borderSim.experiments import compare, discover, figures, sensitivity
 from borderSim.experiments.figures import ceasefire_spells
 from borderSim.experiments.store import open_results
 from borderSim.experiments.sweep import run_sweep
@@ -49,7 +49,7 @@ def test_compare_writes_tables_and_figures(mediation, capsys):
     assert main(["compare", str(mediation), "--bootstrap", "500"]) == 0
     out = mediation / "compare"
     names = {p.name for p in out.iterdir()}
-    assert {"forest.png", "distributions.png", "ladder_fans.png", "ceasefire_survival.png", "contrasts.csv",
+    assert {"forest.png", "distributions.png", "ladder_shares.png", "ceasefire_survival.png", "contrasts.csv",
             "contrasts.md", "outcomes.csv", "table.md", "compare.json"} <= names
     printed = capsys.readouterr().out
     assert "| baseline (reference) |" in printed and "osce_facilitative" in printed
@@ -83,12 +83,100 @@ def test_paired_interval_narrower_than_unpaired(mediation):
     assert ((same["paired_high"] - same["paired_low"]) == 0).all() and (same["unpaired_high"] > 0).all()
 
 
+def test_vectorised_bootstrap_draws_scipys_resamples(mediation):
+    """One matrix of resampling counts for every outcome and point gives, for outcomes defined in every
+    replicate, exactly the paired percentile interval of scipy.stats.bootstrap with the same seed (the same
+    resamples; the means differ only by summation order)."""
+    from scipy.stats import bootstrap
+
+    results = open_results(mediation)
+    con = compare.contrasts(results, 0, ["deaths_KG", "days_rung5plus"], n_boot=400, seed=5).set_index(
+        ["label", "metric"])
+    s = results.summary
+    for metric in ("deaths_KG", "days_rung5plus"):
+        a = s.loc[s["point"] == 0, metric].to_numpy(float)
+        b = s.loc[s["point"] == 2, metric].to_numpy(float)
+        ci = bootstrap((b, a), lambda x, y, axis=-1: x.mean(axis) - y.mean(axis), paired=True, vectorized=True,
+                       n_resamples=400, method="percentile", rng=np.random.default_rng(5)).confidence_interval
+        row = con.loc[("osce_facilitative", metric)]
+        assert (row["paired_low"], row["paired_high"]) == pytest.approx((ci.low, ci.high), rel=1e-9, abs=1e-12)
+
+
+def test_undefined_outcomes_are_left_out_of_each_resample(mediation):
+    """Ceasefire survival is NaN where no ceasefire ended: the estimate and every resampled mean use the
+    defined replicates only, so the interval brackets the estimate and stays inside the outcome's range."""
+    results = open_results(mediation)
+    con = compare.contrasts(results, 0, ["ceasefire_survival"], n_boot=500, seed=2)
+    assert results.summary["ceasefire_survival"].isna().any()
+    for _, r in con.iterrows():
+        assert r["paired_low"] <= r["difference"] <= r["paired_high"]
+        assert r["paired_low"] >= -1 and r["paired_high"] <= 1 and 0 < r["pairs"] < 300
+
+
+def test_kaplan_meier_matches_statsmodels():
+    """The survival curves' estimator (numpy) against statsmodels' SurvfuncRight: the same estimate and
+    Greenwood standard error; the band holds the estimate."""
+    survfunc = pytest.importorskip("statsmodels.duration.survfunc")
+    rng = np.random.default_rng(3)
+    days, broken = rng.integers(1, 30, 400), rng.random(400) < 0.7
+    km = figures.kaplan_meier(days, broken)
+    sf = survfunc.SurvfuncRight(days.astype(float), broken.astype(int))
+    np.testing.assert_allclose(km["time"], sf.surv_times)
+    np.testing.assert_allclose(km["survival"], sf.surv_prob, rtol=1e-12)
+    events = np.unique(days[broken], return_counts=True)[1]
+    se = km["survival"] * np.sqrt(np.cumsum(events / (km["at_risk"] * (km["at_risk"] - events))))
+    np.testing.assert_allclose(se, sf.surv_prob_se, rtol=1e-10)
+    assert (km["low"] <= km["survival"]).all() and (km["survival"] <= km["high"]).all()
+
+
+def test_the_sweep_stores_the_daily_share_at_each_rung(tmp_path):
+    """quantiles.parquet holds, for the ladder, the share of replicates at or above each rung on each day;
+    it equals the share counted from the replicates' own daily series."""
+    out = sweep(tmp_path, "ladder", """
+description = "ladder shares"
+scenarios = ["baseline", "osce_facilitative"]
+replicates = 60
+days = 90
+[keep]
+quantiles = ["level", "displaced"]
+series = ["level"]
+""")
+    results = open_results(out)
+    shares = figures.rung_shares(results)
+    level = results.series(["level"])
+    for k in (1, 3, 5):
+        counted = (level["level"] >= k).groupby([level["point"], level["day"]]).mean()
+        np.testing.assert_array_equal(shares[f"ge{k}"].to_numpy(), counted.to_numpy())
+    assert results.quantiles().query("statistic == 'ge1'")["displaced[KG]"].isna().all()   # rungs only
+    report = compare.run(out, n_boot=200)
+    assert "ladder_shares.png" in report.figures and not any("ladder" in n for n in report.notes)
+
+
+def test_forest_plot_stays_readable_for_a_sixteen_point_grid(tmp_path):
+    """Sixteen points and eleven outcomes: a figure under 2,600 px tall (it was 5,130) with every label."""
+    from PIL import Image
+
+    rows = []
+    for p in range(1, 17):
+        for m in compare.OUTCOMES:
+            rows.append({"point": p, "label": f"willingness={p / 10:g}, delay_days={p}", "metric": m,
+                         "reference_mean": 1.0, "mean": 0.9, "difference": -0.1, "paired_low": -0.15,
+                         "paired_high": -0.05, "unpaired_low": -0.3, "unpaired_high": 0.1, "pairs": 100})
+    figures.forest(pd.DataFrame(rows), "baseline", list(compare.OUTCOMES), tmp_path / "forest.png")
+    with Image.open(tmp_path / "forest.png") as im:
+        assert im.height < 2600 and im.width < 2400
+
+
 def test_ceasefire_spells_from_daily_series():
     # durable mark 3: a spell of 2 days broken; one of 3 days survived (censored); one running to the horizon
     c = [0, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1]
     frame = pd.DataFrame({"point": 0, "replicate": 0, "day": range(len(c)), "ceasefire": c})
     spells = ceasefire_spells(frame, {0: 3})
     assert spells[["days", "broken"]].values.tolist() == [[2, True], [3, False], [2, False]]
+    # two replicates back to back: a spell never runs from one into the next
+    two = pd.concat([frame, frame.assign(replicate=1, ceasefire=[1] * len(c))])
+    assert ceasefire_spells(two, {0: 3})[["replicate", "days", "broken"]].values.tolist() == [
+        [0, 2, True], [0, 3, False], [0, 2, False], [1, 11, False]]
 
 
 @pytest.fixture(scope="module")
@@ -168,8 +256,9 @@ days = 60
 "eu.delay_days" = [0, 20]
 """)
     report = compare.run(out, n_boot=200)
-    assert "heatmap_reached_rung5.png" in report.figures
-    assert any("ladder_fans.png not drawn" in n for n in report.notes)
+    assert {"heatmap_reached_rung5.png", "heatmap_deaths_total.png"} <= set(report.figures)
+    assert any("ladder_shares.png not drawn" in n for n in report.notes)
+    assert "deaths_total" not in set(report.contrasts["metric"])   # drawn as a heatmap, not added to the tables
 
 
 def test_mesa_batch_run_over_border_model():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import numpy as np
@@ -15,17 +14,13 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "borderSim"
 
 
 def test_country_colours_are_defined_once():
-    """The two countries' colours appear in palette.py only; the page's style re-exports them."""
-    from borderSim.viz import style
-
-    assert style.SIDE_COLOURS is palette.SIDE_COLOURS
-    for path in SRC.rglob("*.py"):
+    """The two countries' colours appear in palette.py only (the page's map and charts get them from it)."""
+    for path in [*SRC.rglob("*.py"), *SRC.rglob("*.vue")]:
         if path.name == "palette.py":
             continue
         text = path.read_text(encoding="utf-8").lower()
         for colour in (*palette.SIDE_COLOURS, *palette.SIDE_TINTS):
             assert colour.lower() not in text, f"{path.relative_to(SRC)} restates {colour}"
-    assert re.search(r"SIDE_COLOURS\s*=", (SRC / "viz" / "style.py").read_text()) is None
 
 
 @pytest.mark.parametrize("days", [1, 10, 90, 730])
@@ -45,12 +40,11 @@ def test_overview_draws_for_any_horizon(tmp_path, days):
 
 
 def test_the_page_map_draws_the_international_border():
-    """The border comes from the packaged WDBII extract: lines in the villages' region, drawn on the map."""
+    """The border comes from the packaged WDBII extract: lines in the villages' region, all sent to the page's
+    map, projected so that the villages sit where they are on the border."""
     pytest.importorskip("solara")
-    from matplotlib.lines import Line2D
-
     from borderSim.geography import load_geography
-    from borderSim.viz.map import border_lines, draw_map, on_map
+    from borderSim.viz.map import Projection, border_lines, geometry, on_map
     from borderSim.viz.model import VizModel
 
     geo, lines = load_geography(), border_lines()
@@ -61,9 +55,13 @@ def test_the_page_map_draws_the_international_border():
     assert pts[:, 0].min() <= geo.lon[shown].min() and pts[:, 0].max() >= geo.lon[shown].max()
     vorukh = geo.village_names.index("Vorukh")   # the Tajik exclave: the border passes within 5 km of it
     assert np.hypot(*(pts - [geo.lon[vorukh], geo.lat[vorukh]]).T).min() < 0.05
-    fig = draw_map(VizModel("september_2022"))
-    drawn = [ln for ln in fig.axes[0].get_lines() if isinstance(ln, Line2D)]
-    assert sum(np.array_equal(ln.get_xydata(), line) for ln in drawn for line in lines) == len(lines)
-    labels = {t.get_text() for t in fig.axes[0].texts}
-    assert {"TAJIKISTAN", "KYRGYZSTAN", "UZBEKISTAN"} <= labels and "10" in labels
-    assert any("10 Bulak-Bashy (trigger)" in t.get_text() for t in fig.texts)
+    g = geometry(VizModel("september_2022"))
+    assert [path.count("L") + 1 for path in g["border"]] == [len(line) for line in lines]
+    proj = Projection(float(geo.lat.mean()))
+    v = next(x for x in g["villages"] if x["name"] == "Vorukh")
+    assert (v["x"], v["y"]) == pytest.approx((proj.x(geo.lon[vorukh]), proj.y(geo.lat[vorukh])), abs=0.06)
+    assert 0 < v["x"] < g["width"] and 0 < v["y"] < g["height"]
+    assert {"TAJIKISTAN", "KYRGYZSTAN", "UZBEKISTAN"} <= {c["name"] for c in g["countries"]}
+    trigger = [seg for seg in g["segments"] if seg["trigger"]]
+    assert [(seg["number"], seg["short"]) for seg in trigger] == [(10, "Bulak-Bashy")]
+    assert all(not seg["short"].endswith("…") for seg in g["segments"])      # the key never cuts a name

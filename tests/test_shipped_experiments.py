@@ -1,7 +1,8 @@
 """Every shipped experiment file (``experiments/*.toml``) runs end to end at reduced size: the sweep, then
 the analysis its design is for (compare for a grid, sensitivity for Sobol/Morris, discover for LHS,
 both ways); the calibration files run ``calibrate`` at a tiny budget and write a posterior that passes
-the posterior checks. Only the size is reduced (replicates, days, samples, the ABC budget): the
+the posterior checks; the optimisation files run ``optimize`` for two small generations.
+Only the size is reduced (replicates, days, samples, the ABC budget): the
 scenarios, axes, ranges, priors, targets and kept series are the files' own."""
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ ABC = {"population": "8", "batch": "32", "quantiles": "[0.5, 0.5]", "max_candida
 
 def is_calibration(path: Path) -> bool:
     return "runs" in tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def is_optimisation(path: Path) -> bool:
+    return "levers" in tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+#: the reduced size of an optimisation: two generations of a small population on few draws and replicates
+OPTIMISE = {"replicates": "2", "days": "120", "draws": "2", "population": "8", "generations": "2"}
 
 
 def _set(text: str, key: str, value: str) -> str:
@@ -65,7 +74,21 @@ def test_the_shipped_files_are_all_here():
             "calibration.toml", "calibration_example.toml"} <= names
 
 
-@pytest.mark.parametrize("path", [p for p in FILES if not is_calibration(p)], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [p for p in FILES if is_optimisation(p)], ids=lambda p: p.stem)
+def test_a_shipped_optimisation_runs_end_to_end(path, tmp_path):
+    text = path.read_text(encoding="utf-8")
+    for key, value in OPTIMISE.items():
+        text = _set(text, key, value)
+    small = tmp_path / path.name
+    small.write_text(text, encoding="utf-8")
+    out = tmp_path / "results"
+    assert main(["optimize", str(small), "--out", str(out)]) == 0
+    files = ("pareto.parquet", "pareto.md", "hypervolume.parquet", "tradeoff.png")
+    assert all((out / f).is_file() for f in files)
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if not is_calibration(p) and not is_optimisation(p)],
+                         ids=lambda p: p.stem)
 def test_a_shipped_experiment_runs_end_to_end(path, tmp_path, capsys):
     exp, kind = reduced_experiment(path, tmp_path)
     out = tmp_path / "results"

@@ -1,18 +1,21 @@
 """End-to-end: ``borderSim viz`` in a subprocess, driven in Debian's headless Chromium by Playwright.
 
-Loads the page, checks that the map and the charts render, steps ten days, compares the day, the
-date and the figures shown with the core engine for the same seed, saves a screenshot (to
-``$BORDERSIM_SCREENSHOT`` when set, ``docs/img/viz.png`` for the docs, else under pytest's
-``tmp_path``), moves a slider and resets; then switches scenario in the selector, steps, checks the
-scenario, the date and a figure against the core for the new scenario, and resets again: Reset must
-keep the scenario chosen.
+Loads the page (the README's first look: its scenario and seed, from :mod:`borderSim.viz.firstlook`),
+checks that the map and the charts are drawn, steps ten days, compares the day, the date and the figures
+shown with the core engine for the same seed, prints how long each Step took and how fast Play runs
+(timings are reported, never asserted), moves a slider and resets; then switches scenario in the
+selector, steps, checks the scenario, the date and a figure against the core for the new scenario, and
+resets again: Reset must keep the scenario chosen. A second test runs the screenshot of
+``experiments/viz_readme.py`` (the README's picture) into a temporary folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -27,14 +30,17 @@ from borderSim.core.run import run_rows
 from borderSim.geography import load_geography
 from borderSim.outputs import variables
 from borderSim.scenarios import load_scenario
+from borderSim.viz import firstlook
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SCENARIO = "september_2022"
-SEED = 66      # the README's view: the Bulak-Bashy standoff is a major clash by day ten, as in 2022
+SCENARIO = firstlook.SCENARIO
+SEED = firstlook.choose_seed()     # the README's view: the Bulak-Bashy standoff is a major clash by day ten
 OTHER = "april_2021"
-DAYS = 10
+DAYS = firstlook.DAYS
+PLAY_SECONDS = 10
+ROOT = Path(__file__).resolve().parents[1]
 SLIDER = "russia.bias"
 TIMEOUT_MS = 60_000
 
@@ -113,43 +119,59 @@ def core_day(days: int, scenario: str = SCENARIO) -> dict[str, float]:
     return {name: float(res.series[days, 0, j]) for j, name in enumerate(res.columns)}
 
 
-def rendered(page, css: str) -> None:
-    """The figure image with class ``css`` is on the page and has been decoded."""
-    img = page.locator(f"img.{css}")
-    expect(img).to_be_visible()
-    page.wait_for_function(f"() => document.querySelector('img.{css}').naturalWidth > 100")
+def drawn(page) -> None:
+    """The map (an SVG with the border and the villages) and the four charts are on the page."""
+    expect(page.locator("svg.bs-map")).to_be_visible()
+    page.wait_for_function("() => document.querySelectorAll('svg.bs-map .bs-villages circle').length > 40 && "
+                           "document.querySelectorAll('svg.bs-map .bs-border path').length >= 5")
+    expect(page.locator(".bs-chart")).to_have_count(4)
 
 
-def test_page_in_a_real_browser(server, browser_page, tmp_path):
+def step_to(page, day: int) -> float:
+    """Click Step and wait until the map and the status show ``day``: seconds from the click."""
+    t0 = time.perf_counter()
+    page.get_by_role("button", name="Step").click()
+    page.locator(".bs-map-title", has_text=f"Day {day} (").wait_for()
+    page.locator(".bs-day", has_text=f"Day {day} ·").wait_for()
+    return time.perf_counter() - t0
+
+
+def shown_day(page) -> int:
+    return int(page.locator(".bs-day").inner_text().split()[1])
+
+
+def report(capsys, record_property, **timings) -> None:
+    """The timings on the terminal (even under output capture) and in the test report."""
+    for key, value in timings.items():
+        record_property(key, value)
+    with capsys.disabled():
+        print("\n[page timing] " + "; ".join(f"{k} {v}" for k, v in timings.items()))
+
+
+def test_page_in_a_real_browser(server, browser_page, tmp_path, capsys, record_property):
     page, errors = browser_page
     page.goto(server)
     day = page.locator(".bs-day")
     expect(day).to_contain_text("Day 0 ·")
-    for css in ("bs-map", "bs-charts"):
-        rendered(page, css)
-    for leftover in (page.get_by_text("Use Threads"), page.get_by_text("Page 0", exact=True)):
-        expect(leftover).to_have_count(1)        # Mesa draws them, the page's style hides them
-        expect(leftover).to_be_hidden()
+    drawn(page)
+    leftover = page.get_by_text("Use Threads")
+    expect(leftover).to_have_count(1)        # Mesa draws it, the page's style hides it
+    expect(leftover).to_be_hidden()
+    page.locator(".bs-standing-line").first.wait_for()      # the 200 replicates have run: bands drawn
 
-    step = page.get_by_role("button", name="Step")
-    for d in range(1, DAYS + 1):
-        step.click()
-        expect(day).to_contain_text(f"Day {d} ·")
+    steps = [step_to(page, d) for d in range(1, DAYS + 1)]
     start = load_scenario(SCENARIO).params.simulation.start_date
     expect(day).to_have_text(f"Day {DAYS} · {start + dt.timedelta(days=DAYS):%d %b %Y}")
 
     core = core_day(DAYS)
     expect(page.locator(".bs-level")).to_contain_text(f"rung {int(core['level'])} (")
+    expect(page.locator(".bs-map-title")).to_contain_text(f"rung {int(core['level'])} (")
     deaths_kg = core["deaths_civilian[KG]"] + core["deaths_military[KG]"]
     expect(page.locator(".bs-deaths-KG")).to_have_text(f"{int(deaths_kg):,}")
     expect(page.locator(".bs-displaced-KG")).to_have_text(f"{int(core['displaced[KG]']):,}")
     expect(page.locator(".bs-event").first).to_contain_text("day ")
-    rendered(page, "bs-map")
-    shot = Path(os.environ.get("BORDERSIM_SCREENSHOT") or tmp_path / "viz.png")
-    shot.parent.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(500)  # let the last figures paint
-    page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 10_000
+    expect(page.locator(".bs-standing-line").first).to_contain_text(f"by day {DAYS}")
+    page.screenshot(path=str(tmp_path / "viz.png"))
 
     old, spec = load_scenario(SCENARIO).params.get(SLIDER), schema.spec(SLIDER)
     slider = page.get_by_role("slider", name=f"{SLIDER} [")
@@ -165,6 +187,7 @@ def test_page_in_a_real_browser(server, browser_page, tmp_path):
     page.get_by_role("button", name="Reset").click()
     expect(day).to_contain_text("Day 0 ·")
     expect(page.locator(".bs-changed")).to_contain_text(f"{SLIDER} {old} → {new}")
+    expect(page.locator(".bs-map-title")).to_contain_text("Day 0 (")
     page.screenshot(path=str(tmp_path / "viz-after-reset.png"))
 
     # another scenario from the selector: its parameters, dates and trajectory; Reset keeps it
@@ -174,10 +197,8 @@ def test_page_in_a_real_browser(server, browser_page, tmp_path):
     expect(scenario).to_have_text(f"Scenario {OTHER} · seed {SEED}")
     other_start = load_scenario(OTHER).params.simulation.start_date
     expect(day).to_have_text(f"Day 0 · {other_start:%d %b %Y}")
-    step = page.get_by_role("button", name="Step")
     for d in range(1, 4):
-        step.click()
-        expect(day).to_contain_text(f"Day {d} ·")
+        step_to(page, d)
     expect(day).to_have_text(f"Day 3 · {other_start + dt.timedelta(days=3):%d %b %Y}")
     core = core_day(3, OTHER)
     expect(page.locator(".bs-level")).to_contain_text(f"rung {int(core['level'])} (")
@@ -185,4 +206,27 @@ def test_page_in_a_real_browser(server, browser_page, tmp_path):
     page.get_by_role("button", name="Reset").click()
     expect(day).to_have_text(f"Day 0 · {other_start:%d %b %Y}")
     expect(scenario).to_have_text(f"Scenario {OTHER} · seed {SEED}")
+
+    # Play: days drawn per second at the page's default play interval
+    page.locator(".bs-standing-line").first.wait_for()
+    t0 = time.perf_counter()
+    page.get_by_role("button", name="▶").click()
+    page.wait_for_timeout(PLAY_SECONDS * 1000)
+    played = shown_day(page) / (time.perf_counter() - t0)
+    page.get_by_role("button", name="❚❚").click()
+    report(capsys, record_property, step_seconds_median=round(statistics.median(steps), 3),
+           step_seconds_max=round(max(steps), 3), steps=[round(x, 3) for x in steps],
+           play_days_per_second=round(played, 2), load=round(os.getloadavg()[0], 2))
     assert not errors, errors
+
+
+def test_the_readme_screenshot_script_draws_the_first_look(tmp_path):
+    """``experiments/viz_readme.py`` steps the page to the first look's day in its own server and saves the
+    picture with what it shows, which is the model's first look."""
+    spec = importlib.util.spec_from_file_location("viz_readme", ROOT / "experiments" / "viz_readme.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    look = firstlook.first_look()
+    out = script.screenshot(look, tmp_path / "viz.png")
+    assert out.stat().st_size > 50_000
+    assert script.shown_in(out) == {k: look.as_dict()[k] for k in script.SHOWN}

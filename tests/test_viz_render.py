@@ -22,11 +22,11 @@ from borderSim import schema  # noqa: E402
 from borderSim.cli.main import main as cli_main  # noqa: E402
 from borderSim.core.run import run_rows  # noqa: E402
 from borderSim.errors import InputError  # noqa: E402
-from borderSim.geography import SIDES  # noqa: E402
+from borderSim.geography import SIDES, load_geography  # noqa: E402
 from borderSim.outputs import variables  # noqa: E402
 from borderSim.rules import mediators  # noqa: E402
 from borderSim.scenarios import load_scenario  # noqa: E402
-from borderSim.viz import app, controls, events, launch  # noqa: E402
+from borderSim.viz import app, controls, ensemble, events, launch  # noqa: E402
 from borderSim.viz.model import VizModel, parse_seed  # noqa: E402
 from borderSim.viz.serve import serve  # noqa: E402
 
@@ -90,24 +90,45 @@ def page(monkeypatch):
     rc.close()
 
 
-def figure_bytes(rc, css: str) -> bytes:
-    (img,) = [w for w in widgets(rc) if isinstance(w, ipywidgets.Image) and css in w._dom_classes]
-    return bytes(img.value)
+def vue(rc, trait: str):
+    """The page's widget drawn in the browser that carries ``trait`` (map: geometry, charts: statics, log)."""
+    found = [w for w in widgets(rc) if trait in w.keys]
+    assert len(found) == 1, [type(w).__name__ for w in found]
+    return found[0]
+
+
+def log_widget(rc):
+    return next(w for w in widgets(rc) if "tail" in w.keys and "statics" not in w.keys)
 
 
 # -- the page ------------------------------------------------------------------------------------
 def test_page_shows_map_charts_and_day_zero(page):
-    for css in ("bs-map", "bs-charts"):
-        assert figure_bytes(page, css).startswith(b"\x89PNG")
+    geo = vue(page, "geometry").geometry
+    assert len(geo["border"]) >= 5 and len(geo["villages"]) >= 50 and len(geo["segments"]) == 12
+    assert vue(page, "geometry").state["title"].startswith(f"Day 0 ({day_date(0):%d %b %Y})")
+    charts_ = vue(page, "statics")
+    assert charts_.statics["horizon"] == load_scenario(SCENARIO).params.simulation.days
+    assert charts_.tail["from"] == 0 and len(charts_.tail["rows"]) == 1
     assert text_of(page, "bs-day") == f"Day 0 · {day_date(0):%d %b %Y}"
     assert text_of(page, "bs-scenario") == f"Scenario {SCENARIO} · seed {SEED}"
-    assert "Nothing yet" in str(with_class(page, "bs-events")[0].children)
+    assert log_widget(page).tail["lines"] == []
 
 
 def test_stepping_shows_the_core_trajectory(page):
-    before = figure_bytes(page, "bs-map")
-    for _ in range(DAYS):
+    """Each day sends the map's state and only the charts' and the log's new rows; appended, they are the
+    core's trajectory and the model's whole log. The map's geometry is sent once."""
+    map_ = vue(page, "geometry")
+    before, resent = map_.state, []
+    map_.observe(resent.append, names=["geometry"])          # a change of the trait is what the browser is sent
+    rows, lines = list(vue(page, "statics").tail["rows"]), []
+    for d in range(1, DAYS + 1):
         button(page, "Step").click()
+        tail = vue(page, "statics").tail
+        assert tail["from"] == d and len(tail["rows"]) == 1
+        rows += tail["rows"]
+        log = log_widget(page).tail
+        assert log["from"] == len(lines)
+        lines += log["lines"]
     core = core_series(SCENARIO, SEED, DAYS)
     assert text_of(page, "bs-day") == f"Day {DAYS} · {day_date(DAYS):%d %b %Y}"
     assert f"rung {int(core['level'][DAYS])} (" in text_of(page, "bs-level")
@@ -116,11 +137,44 @@ def test_stepping_shows_the_core_trajectory(page):
         assert text_of(page, f"bs-deaths-{code}") == f"{int(deaths):,}"
         assert text_of(page, f"bs-displaced-{code}") == f"{int(core[f'displaced[{code}]'][DAYS]):,}"
         assert text_of(page, f"bs-legitimacy-{code}") == f"{core[f'legitimacy[{code}]'][DAYS]:.3f}"
-    assert figure_bytes(page, "bs-map") != before
-    lines = ["".join(w.children) for w in with_class(page, "bs-event")]
+    columns = vue(page, "statics").statics["columns"]
+    sent = np.array(rows)
+    np.testing.assert_allclose(sent[:, columns.index("level")], core["level"], atol=0)
+    kg = core["deaths_civilian[KG]"] + core["deaths_military[KG]"]
+    np.testing.assert_allclose(sent[:, columns.index("deaths[KG]")], kg, atol=1e-9)
+    np.testing.assert_allclose(sent[:, columns.index("displaced[TJ]")], core["displaced[TJ]"], atol=1e-9)
+    assert vue(page, "geometry") is map_ and not resent and map_.state != before
+    assert vue(page, "geometry").state["levels"] == [int(core[f"segment_level[{sid}]"][DAYS])
+                                                    for sid in load_geography().segment_ids]
     assert lines, "some event in ten days of a standoff"
     days = [int(line.split(":")[0].removeprefix("day ")) for line in lines]
-    assert days == sorted(days, reverse=True) and days[-1] >= 1 and days[0] <= DAYS
+    assert days == sorted(days) and days[0] >= 1 and days[-1] <= DAYS
+
+
+def test_the_replicates_of_the_same_scenario_include_this_one():
+    """The bands and the standing compare the page's replicate with replicates 0..N-1 of the same
+    parameters and seed; replicate 0 among them is the page's own trajectory."""
+    params = load_scenario(SCENARIO).params
+    ens = ensemble.run(params, SEED, replicates=20)
+    core = core_series(SCENARIO, SEED, params.simulation.days)
+    np.testing.assert_array_equal(ens.series["level"][:, 0], core["level"])
+    bands = ens.bands()
+    assert len(bands["deaths[KG]"][0]) == params.simulation.days + 1
+    assert all(lo <= mid <= hi for lo, mid, hi in zip(*bands["displaced[KG]"], strict=True))
+    deaths = float(ens.deaths("TJ")[DAYS, 0] + ens.deaths("KG")[DAYS, 0])
+    st = ens.standing(DAYS, deaths, 0.0, None)
+    share = float(((ens.deaths("TJ")[DAYS] + ens.deaths("KG")[DAYS]) < deaths).mean())
+    assert st["deaths"]["below"] == pytest.approx(share)
+    text = ensemble.sentence(st, "deaths", "persons")
+    assert f"by day {DAYS}" in text and "of the 20 replicates" in text
+
+
+def test_the_page_explains_its_terms(page):
+    """Jargon on the page is explained in its glossary."""
+    text = " ".join(str(c) for w in widgets(page) if isinstance(w, v.Html) for c in w.children if isinstance(c, str))
+    for term in ("dyad", "Tajik succession consolidation", "escalation though neither government escalated",
+                 "rung"):
+        assert term in text
 
 
 def test_sliders_take_their_ranges_from_the_schema(page):
@@ -327,3 +381,16 @@ def test_reset_after_switching_scenario_keeps_the_chosen_scenario(page):
     button(page, "Reset").click()
     assert text_of(page, "bs-day").startswith("Day 0")
     assert text_of(page, "bs-scenario") == f"Scenario {other} · seed {SEED}"
+
+
+def test_the_readme_first_look_is_current():
+    """The README's seed, its claims and docs/img/viz.png are written by experiments/viz_readme.py from the
+    model; its check fails (rerun the script) as soon as a changed model makes any of them untrue."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "experiments" / "viz_readme.py"
+    spec = importlib.util.spec_from_file_location("viz_readme", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.check() == []

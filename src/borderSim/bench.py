@@ -3,9 +3,12 @@
 Each configuration runs in its own process (``python -m borderSim.bench ENGINE BATCH DAYS`` prints
 its figures as JSON) so that its peak memory is measured alone. Figures are CPU seconds of that
 process (less sensitive to other load than wall time) and wall seconds. The "floor" is the time
-numpy takes to draw one uniform per village-day at the same batch size, the cost any stochastic
-village model pays; the ratio compares the core with it. ``borderSim bench`` (:mod:`borderSim.cli`)
-is the command; this module only measures and formats.
+numpy takes to draw one uniform per village-day at the same batch size (batch 1 for the Mesa engine,
+which runs one replicate at a time), the cost any stochastic village model pays; the ratio compares
+each engine with it. With ``phases`` (``borderSim bench --phases``) each configuration runs once more
+with every phase of the day timed: where each engine's time goes, the Mesa engine's own bookkeeping
+(its DataCollector, and dispatching the day to its agents) apart from the shared rules.
+``borderSim bench`` (:mod:`borderSim.cli`) is the command; this module only measures and formats.
 """
 
 from __future__ import annotations
@@ -47,17 +50,124 @@ def _measure(engine: str, batch: int, days: int) -> dict:
     out = {"engine": engine, "batch": batch, "days": days, "cpu_seconds": cpu, "wall_seconds": wall,
            "replicate_days_per_second": batch * days / cpu,
            "peak_memory_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-    if engine == "core":
-        rng = np.random.default_rng(0)
-        t0 = time.process_time()
-        for _ in range(days):
-            rng.random((batch, geo.n_villages))
-        floor = time.process_time() - t0
-        village_days = batch * days * geo.n_villages
-        out.update(ns_per_village_day=cpu / village_days * 1e9,
-                   uniform_ns_per_village_day=floor / village_days * 1e9,
-                   ratio_to_uniform=cpu / floor)
+    floor = _floor(engine, batch, days, geo.n_villages)
+    village_days = batch * days * geo.n_villages
+    out.update(ns_per_village_day=cpu / village_days * 1e9, uniform_ns_per_village_day=floor / village_days * 1e9,
+               ratio_to_uniform=cpu / floor)
     return out
+
+
+def _floor(engine: str, batch: int, days: int, villages: int) -> float:
+    """CPU seconds numpy takes to draw one uniform per village-day of the configuration, as the engine draws
+    them: a (batch, villages) array a day on the core, one replicate's (1, villages) a day on Mesa."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    rows, repeats = (batch, 1) if engine == "core" else (1, batch)
+    t0 = time.process_time()
+    for _ in range(days * repeats):
+        rng.random((rows, villages))
+    return time.process_time() - t0
+
+
+def _measure_phases(engine: str, batch: int, days: int) -> dict:
+    """Run one configuration with every phase of the day timed (called in a child process).
+
+    Each phase of :data:`borderSim.rules.schedule.DAY` (on Mesa: each agent's method for its phase), the
+    summary's recorder and Mesa's DataCollector are wrapped by a wall-clock timer; what is left of the run's
+    wall time is the engine's own work (the core's driver; on Mesa, dispatching the day to its agents and
+    building the models). Times are scaled to the run's CPU time (wall x CPU / wall), so that a loaded
+    machine stretches every phase alike. The timers cost about a microsecond per call.
+    """
+    import mesa
+    import numpy as np
+
+    from borderSim.core import engine as core_engine
+    from borderSim.core.run import run_rows
+    from borderSim.geography import load_geography
+    from borderSim.model import BorderModel, agents
+    from borderSim.model import model as mesa_model
+    from borderSim.outputs.summary import Recorder
+    from borderSim.rules import schedule
+    from borderSim.schema import Parameters
+
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, fn):
+        def run(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - t0
+        return run
+
+    day = tuple(schedule.Phase(p.name, timed(p.name, p.run), p.actors, p.method) for p in schedule.DAY)
+    core_engine.DAY = mesa_model.DAY = day      # Mesa calls the agents' methods for the agent phases:
+    classes = {"villages": agents.Village, "governments": agents.Government, "china": agents.China,
+               "mediators": agents.Mediator}
+    for p in schedule.DAY:
+        if p.actors is not None:
+            cls = classes[p.actors]
+            setattr(cls, p.method, timed(p.name, getattr(cls, p.method)))
+    Recorder.record = timed("summary recorder", Recorder.record)
+    mesa.DataCollector.collect = timed("Mesa DataCollector", mesa.DataCollector.collect)
+
+    params, geo = Parameters(), load_geography()
+    run_rows(params, np.arange(2), seed=1, days=3) if engine == "core" else BorderModel(params, rng=1).step()
+    seconds.clear()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    if engine == "mesa":
+        for r in range(batch):
+            model = BorderModel(params, rng=1, replicate=r)
+            for _ in range(days):
+                model.step()
+    else:
+        run_rows(params, np.arange(batch), seed=1, days=days)
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    rest = ("Mesa: dispatch to agents, model set-up" if engine == "mesa" else "core: driver (run_rows)")
+    parts = [(p.name, seconds.get(p.name, 0.0)) for p in schedule.DAY] + [
+        (name, seconds.get(name, 0.0)) for name in ("summary recorder", "Mesa DataCollector") if name in seconds]
+    parts.append((rest, max(0.0, wall - sum(t for _, t in parts))))
+    return {"engine": engine, "batch": batch, "days": days, "cpu_seconds": cpu, "wall_seconds": wall,
+            "floor_seconds": _floor(engine, batch, days, geo.n_villages),
+            "phases": [[name, t * cpu / wall] for name, t in parts]}
+
+
+def phases(days: int = 730, batches=BATCHES, mesa_replicates: int = 2, mesa_days: int = 365, progress=None) -> dict:
+    """Each configuration once, in a fresh process, with every phase of the day timed (:func:`_measure_phases`)."""
+    configs = [("mesa", mesa_replicates, mesa_days)] + [("core", b, days) for b in batches]
+    results = []
+    for engine, batch, d in configs:
+        proc = subprocess.run([sys.executable, "-m", "borderSim.bench", "--phases", engine, str(batch), str(d)],
+                              capture_output=True, text=True, check=True)
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        if progress is not None:
+            progress(1)
+    return {"machine": machine(), "phases": results}
+
+
+def phases_markdown(report: dict) -> str:
+    """The phases as rows, each configuration's milliseconds per day (Mesa: per replicate-day) and their multiple
+    of its floor (numpy's one uniform per village-day) as columns."""
+    results = report["phases"]
+    m = report["machine"]
+    head = [f"{'Mesa' if r['engine'] == 'mesa' else 'core'} {r['batch']:,} x {r['days']}" for r in results]
+    lines = [f"Machine: {m['cpu']}, {m['cores']} cores; one run per configuration, CPU milliseconds per day "
+             "(Mesa: per replicate-day) and multiples of the floor (numpy's uniform per village-day, same batch).", "",
+             "| phase | " + " | ".join(f"{h}: ms/day | x floor" for h in head) + " |",
+             "|---|" + "---|---|" * len(results)]
+    per_day = [r["days"] * (r["batch"] if r["engine"] == "mesa" else 1) for r in results]
+    names = list(dict.fromkeys(name for r in results for name, _ in r["phases"]))
+    rows = {name: [dict(r["phases"]).get(name) for r in results] for name in names}
+    rows["total"] = [r["cpu_seconds"] for r in results]
+    for name, values in rows.items():
+        cells = []
+        for v, r, n in zip(values, results, per_day, strict=True):
+            cells += ["", ""] if v is None else [f"{1e3 * v / n:.3f}", f"{v / r['floor_seconds']:.2f}"]
+        label = f"**{name}**" if name == "total" else name
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _median(runs: list[dict]) -> dict:
@@ -149,6 +259,13 @@ def write(report: dict, out: Path) -> list[Path]:
     return write_report(report, out, "bench", markdown)
 
 
-if __name__ == "__main__":  # one configuration, in the child process started by run()
-    engine, batch, days = sys.argv[1:4]
-    print(json.dumps(_measure(engine, int(batch), int(days))))
+def write_phases(report: dict, out: Path) -> list[Path]:
+    """``phases.json`` and ``phases.md`` in ``out``."""
+    return write_report(report, out, "phases", phases_markdown)
+
+
+if __name__ == "__main__":  # one configuration, in the child process started by run() or phases()
+    timed_phases = sys.argv[1] == "--phases"
+    engine, batch, days = sys.argv[1 + timed_phases:4 + timed_phases]
+    measure = _measure_phases if timed_phases else _measure
+    print(json.dumps(measure(engine, int(batch), int(days))))

@@ -248,9 +248,13 @@ def bench(args: argparse.Namespace) -> int:
 
     from borderSim import bench as benchmark
 
-    if args.sweeps and args.calibration:
-        raise InputError("--sweeps/--calibration", None, "benchmark one of them at a time")
-    if args.calibration:
+    if args.sweeps + args.calibration + args.phases > 1:
+        raise InputError("--sweeps/--calibration/--phases", None, "benchmark one of them at a time")
+    if args.phases:
+        with tqdm(total=1 + len(args.batches), desc="bench --phases", unit="run", file=sys.stderr) as bar:
+            report = benchmark.phases(args.days, args.batches, args.mesa_replicates, args.mesa_days, bar.update)
+        text, write = benchmark.phases_markdown(report), benchmark.write_phases
+    elif args.calibration:
         from borderSim.calibration import benchmark
 
         with tqdm(total=2, desc="bench --calibration", unit="part", file=sys.stderr) as bar:
@@ -264,10 +268,12 @@ def bench(args: argparse.Namespace) -> int:
         with tqdm(total=(1 + len(args.batches)) * args.repeat, desc="bench", unit="run", file=sys.stderr) as bar:
             report = benchmark.run(args.days, args.batches, args.mesa_replicates, args.mesa_days, args.repeat,
                                    bar.update)
-    print(benchmark.markdown(report))
+    if not args.phases:
+        text, write = benchmark.markdown(report), benchmark.write
+    print(text)
     if args.out is not None:
         try:
-            files = benchmark.write(report, args.out)
+            files = write(report, args.out)
         except OSError as err:
             raise InputError("--out", str(args.out), f"cannot write there ({err.strerror})") from None
         print("written: " + ", ".join(map(str, files)))

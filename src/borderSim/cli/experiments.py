@@ -55,6 +55,7 @@ def add_parsers(sub) -> None:
                       help="also sweep the experiment over this posterior (into RESULTS/posterior) and report the "
                       "effects over parameter uncertainty beside the point-estimate effects")
     add_executor_flags(cmp_, "with --posterior: ")
+    cmp_.add_argument("--quiet", "-q", action="store_true", help="no progress line")
     cmp_.set_defaults(func=compare)
 
     sen = sub.add_parser("sensitivity", help="Sobol or Morris indices of a sobol/morris sweep",
@@ -168,7 +169,7 @@ def compare(args: argparse.Namespace) -> int:
 
         read_posterior(args.posterior)
     report = cmp_.run(args.results, reference=args.reference, metrics=args.metrics, out=args.out,
-                      n_boot=args.bootstrap)
+                      n_boot=args.bootstrap, quiet=args.quiet)
     print(report.markdown)
     print(f"tables and figures: {report.out}/")
     if args.posterior is not None:

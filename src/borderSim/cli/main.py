@@ -115,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--sweeps", action="store_true",
                        help="benchmark sweeps instead (experiments/mediation_comparison.toml, from a checkout): "
                        "wall and CPU time, memory, against mesa.batch_run")
+    bench.add_argument("--phases", action="store_true",
+                       help="time every phase of the day instead, one run per configuration: where each engine's "
+                       "time goes, in milliseconds per day and multiples of the floor (writes phases.json and "
+                       "phases.md with --out)")
     bench.add_argument("--calibration", action="store_true",
                        help="benchmark calibration instead: candidate runs of 730 days per second on --workers "
                        "processes (and whether 500,000 fit in 10 minutes), and ABC-SMC end to end")

@@ -2,17 +2,20 @@
 
 Every design point runs the same replicate indices with the same random streams (common random
 numbers), so the difference between a point and the reference is taken replicate by replicate and
-its 95 % interval is a paired bootstrap over replicate index (``scipy.stats.bootstrap`` with
-``paired=True``, percentile method). The unpaired interval (each sample resampled on its own) is
-shown beside it: the gap between the two is what common random numbers buy. Replicates where an
-outcome is undefined (NaN, e.g. ceasefire survival when no ceasefire ended) are left out of that
-outcome's pairs.
+its 95 % interval is a paired bootstrap over replicate index (percentile method). The unpaired
+interval (each sample resampled on its own) is shown beside it: the gap between the two is what
+common random numbers buy. The bootstrap is vectorised: one matrix of resampling counts (resamples x
+replicate indices) serves every outcome and every point, so all the resampled means are one matrix
+product (:func:`contrasts`). Replicates where an outcome is undefined (NaN, e.g. ceasefire survival
+when no ceasefire ended) are left out of that outcome's means, in the estimate and in every resample.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,66 +46,138 @@ def reference_point(results: Results, reference: str | None, flag: str = "--refe
                      f"{f' (did you mean {hit[0]}?)' if hit else ''}; points: {shown}")
 
 
-def values(results: Results, point: int, metric: str) -> pd.Series:
-    """One outcome of one point, indexed by replicate."""
-    s = results.summary
-    rows = s[s["point"] == point]
-    return pd.Series(rows[metric].to_numpy(dtype=np.float64), index=rows["replicate"].to_numpy())
+@dataclass(frozen=True)
+class Outcomes:
+    """Outcomes as matrices aligned on replicate index: ``by_metric[metric]`` is (points, replicates), NaN where
+    the outcome is undefined or the replicate is missing; rows in design order."""
+
+    points: np.ndarray
+    labels: list[str]
+    replicates: np.ndarray
+    by_metric: dict[str, np.ndarray]
+
+    def row(self, point: int) -> int:
+        return int(np.flatnonzero(self.points == point)[0])
 
 
-def describe(results: Results, metrics: list[str]) -> pd.DataFrame:
+def outcomes(results: Results, metrics: list[str]) -> Outcomes:
+    """The outcomes of every point, one (points, replicates) matrix per metric."""
+    d, s = results.design, results.summary
+    points = d["point"].to_numpy(np.int64)
+    reps = np.unique(s["replicate"].to_numpy(np.int64))
+    order = np.argsort(points)
+    rows = order[np.searchsorted(points, s["point"].to_numpy(np.int64), sorter=order)]
+    cols = np.searchsorted(reps, s["replicate"].to_numpy(np.int64))
+    values = {}
+    for m in dict.fromkeys(metrics):
+        x = np.full((len(points), len(reps)), np.nan)
+        x[rows, cols] = s[m].to_numpy(np.float64)
+        values[m] = x
+    return Outcomes(points, d["label"].tolist(), reps, values)
+
+
+def describe(results: Results, metrics: list[str], table: Outcomes | None = None) -> pd.DataFrame:
     """Mean, median and 95th percentile of each outcome at each point (NaNs left out)."""
-    out = []
-    for _, p in results.design.iterrows():
-        for m in metrics:
-            x = values(results, int(p["point"]), m).dropna()
-            out.append({"point": int(p["point"]), "label": p["label"], "metric": m, "n": len(x),
-                        "mean": x.mean(), "median": x.median(), "p95": x.quantile(0.95)})
-    return pd.DataFrame(out)
+    metrics = list(dict.fromkeys(metrics))
+    t = table or outcomes(results, metrics)
+    x = np.stack([t.by_metric[m] for m in metrics], axis=1)                 # (points, metrics, replicates)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)      # an outcome undefined in every replicate: NaN
+        stats = {"n": np.isfinite(x).sum(axis=2), "mean": np.nanmean(x, axis=2), "median": np.nanmedian(x, axis=2),
+                 "p95": np.nanquantile(x, 0.95, axis=2)}
+    k = len(metrics)
+    return pd.DataFrame({"point": np.repeat(t.points, k), "label": np.repeat(np.array(t.labels, dtype=object), k),
+                         "metric": np.tile(np.array(metrics, dtype=object), len(t.points)),
+                         **{name: v.reshape(-1) for name, v in stats.items()}})
 
 
-def _mean(x: np.ndarray) -> float:
-    return float(np.mean(x)) if len(x) else np.nan
+def resample_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, n): how often each of ``n`` replicate indices is drawn in each bootstrap resample (each
+    resample draws ``n`` indices with replacement, ``rng.integers(0, n, (n_boot, n))``)."""
+    idx = rng.integers(0, n, size=(n_boot, n)) + (np.arange(n_boot) * n)[:, None]
+    return np.bincount(idx.ravel(), minlength=n_boot * n).reshape(n_boot, n).astype(np.float64)
 
 
-def _mean_difference(x, y, axis=-1):
-    return np.mean(x, axis=axis) - np.mean(y, axis=axis)
+def resampled_means(counts: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """(n_boot, k): the mean of each column of ``x`` (replicates, k) in every resample, over the replicates
+    where it is defined (NaN left out, as in the point estimate)."""
+    ok = np.isfinite(x)
+    sums = counts @ np.where(ok, x, 0.0)
+    gaps = ~ok.all(axis=0)                    # columns with undefined replicates: their own denominators
+    n = np.full(sums.shape, float(x.shape[0]))
+    if gaps.any():
+        n[:, gaps] = counts @ ok[:, gaps].astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / n
 
 
-def interval(x: np.ndarray, y: np.ndarray, *, paired: bool, n_boot: int, seed: int) -> tuple[float, float]:
-    """95 % bootstrap interval of mean(x) - mean(y)."""
-    from scipy.stats import bootstrap
-
-    if len(x) < 2 or len(y) < 2:
-        return np.nan, np.nan
-    if np.ptp(x) == 0 and np.ptp(y) == 0 and (paired or x[0] == y[0]):
-        d = float(x[0] - y[0])
-        return d, d
-    res = bootstrap((x, y), _mean_difference, paired=paired, vectorized=True, n_resamples=n_boot,
-                    confidence_level=0.95, method="percentile", rng=np.random.default_rng(seed))
-    return float(res.confidence_interval.low), float(res.confidence_interval.high)
+def bootstrap_means(x: np.ndarray, n_boot: int, seed: int, block: int = 500) -> np.ndarray:
+    """(n_boot, k): resampled means of the columns of ``x`` (replicates, k), every column with the same
+    resamples (``rng.integers(0, replicates, (n_boot, replicates))`` of ``default_rng(seed)``), built ``block``
+    resamples at a time so that no count matrix of the whole bootstrap is held."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n_boot, x.shape[1]))
+    for b0 in range(0, n_boot, block):
+        b = min(block, n_boot - b0)
+        out[b0:b0 + b] = resampled_means(resample_counts(x.shape[0], b, rng), x)
+    return out
 
 
-def contrasts(results: Results, reference: int, metrics: list[str], n_boot: int = 2000, seed: int = 0
-              ) -> pd.DataFrame:
-    """Differences of every point from the reference, with paired and unpaired 95 % intervals."""
-    rows = []
-    for _, p in results.design.iterrows():
-        point = int(p["point"])
-        if point == reference:
-            continue
-        for m in metrics:
-            a, b = values(results, reference, m), values(results, point, m)
-            pair = pd.concat([a, b], axis=1, join="inner").dropna()
-            xa, xb = a.dropna().to_numpy(), b.dropna().to_numpy()
-            pl, ph = interval(pair.iloc[:, 1].to_numpy(), pair.iloc[:, 0].to_numpy(), paired=True, n_boot=n_boot,
-                              seed=seed)
-            ul, uh = interval(xb, xa, paired=False, n_boot=n_boot, seed=seed)
-            rows.append({"point": point, "label": p["label"], "metric": m, "reference_mean": _mean(xa),
-                         "mean": _mean(xb), "difference": _mean((pair.iloc[:, 1] - pair.iloc[:, 0]).to_numpy()),
-                         "paired_low": pl, "paired_high": ph, "unpaired_low": ul, "unpaired_high": uh,
-                         "pairs": len(pair)})
-    return pd.DataFrame(rows)
+def _percentile_interval(boot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)      # a column with no defined resample: NaN
+        lo, hi = np.nanquantile(boot, [0.025, 0.975], axis=0)
+    return lo, hi
+
+
+def contrasts(results: Results, reference: int, metrics: list[str], n_boot: int = 2000, seed: int = 0,
+              table: Outcomes | None = None) -> pd.DataFrame:
+    """Differences of every point from the reference, with paired and unpaired 95 % intervals.
+
+    One bootstrap over replicate index serves every metric and every point: a (resamples, replicates) matrix
+    of draw counts, so each resample's mean of each difference is one matrix product. The paired interval
+    resamples the pairs (the same replicate index under both). The unpaired one resamples each point and the
+    reference on their own: resample ``b`` of the point against resample ``b - 1`` of the reference, two
+    independent rows of the same matrix. Percentile method, seeded by ``seed`` (the resamples are the
+    indices scipy's ``bootstrap`` draws for that seed).
+    """
+    metrics = list(dict.fromkeys(metrics))
+    t = table or outcomes(results, metrics)
+    ref = t.row(reference)
+    others = [i for i in range(len(t.points)) if i != ref]
+    if not others:
+        return pd.DataFrame(columns=CONTRAST_COLUMNS)
+    # columns metric-major: (metric, other point)
+    x_ref = np.stack([t.by_metric[m][ref] for m in metrics], axis=1)                          # (R, M)
+    x_pts = np.concatenate([t.by_metric[m][others].T for m in metrics], axis=1)               # (R, M * O)
+    x_ref_rep = np.repeat(x_ref, len(others), axis=1)
+    diff = x_pts - x_ref_rep                                                                # NaN if either is
+    k = diff.shape[1]
+    boot = bootstrap_means(np.concatenate([diff, x_pts, x_ref], axis=1), n_boot, seed)
+    paired_lo, paired_hi = _percentile_interval(boot[:, :k])
+    # unpaired: resample b of each point against resample b - 1 of the reference (independent rows)
+    ref_other = np.roll(np.repeat(boot[:, 2 * k:], len(others), axis=1), 1, axis=0)
+    unpaired_lo, unpaired_hi = _percentile_interval(boot[:, k:2 * k] - ref_other)
+    pairs = np.isfinite(diff).sum(axis=0)
+    n_pts, n_ref = np.isfinite(x_pts).sum(axis=0), np.isfinite(x_ref_rep).sum(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean_ref, mean_pts, mean_diff = np.nanmean(x_ref_rep, axis=0), np.nanmean(x_pts, axis=0), np.nanmean(diff, 0)
+    few_pairs, few = pairs < 2, (n_pts < 2) | (n_ref < 2)
+    paired_lo[few_pairs] = paired_hi[few_pairs] = np.nan
+    unpaired_lo[few] = unpaired_hi[few] = np.nan
+    con = pd.DataFrame({
+        "point": np.tile(t.points[others], len(metrics)), "label": np.tile(np.array(t.labels, dtype=object)[others],
+                                                                           len(metrics)),
+        "metric": np.repeat(metrics, len(others)), "reference_mean": mean_ref, "mean": mean_pts,
+        "difference": mean_diff, "paired_low": paired_lo, "paired_high": paired_hi, "unpaired_low": unpaired_lo,
+        "unpaired_high": unpaired_hi, "pairs": pairs})
+    order = {p: i for i, p in enumerate(t.points)}
+    return con.sort_values("point", key=lambda c: c.map(order), kind="stable", ignore_index=True)
+
+
+CONTRAST_COLUMNS = ["point", "label", "metric", "reference_mean", "mean", "difference", "paired_low", "paired_high",
+                    "unpaired_low", "unpaired_high", "pairs"]
 
 
 def _fmt(x: float, metric: str) -> str:
@@ -158,8 +233,25 @@ class Report:
     notes: list[str]
 
 
+class Progress:
+    """What ``compare`` is doing, on stderr once it has taken more than two seconds (tqdm; off when quiet)."""
+
+    def __init__(self, total: int, quiet: bool = False):
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, desc="compare", unit="step", delay=2.0, disable=quiet, file=sys.stderr,
+                        dynamic_ncols=True, bar_format="{desc}: {n}/{total} {postfix}[{elapsed}]")
+
+    def __call__(self, done: str) -> None:
+        self.bar.set_postfix_str(done, refresh=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
 def run(path: Path | str, *, reference: str | None = None, metrics: list[str] | None = None,
-        out: Path | None = None, n_boot: int = 2000) -> Report:
+        out: Path | None = None, n_boot: int = 2000, quiet: bool = True) -> Report:
     """Tables and figures of a finished sweep, written to ``out`` (default ``RESULTS/compare``)."""
     from borderSim.experiments import figures
 
@@ -170,20 +262,31 @@ def run(path: Path | str, *, reference: str | None = None, metrics: list[str] | 
     ref = reference_point(results, reference)
     if len(results.design) < 2:
         raise InputError("RESULTS", str(path), "has one design point; compare needs two or more")
-    desc = describe(results, metrics)
-    con = contrasts(results, ref, metrics, n_boot=n_boot, seed=results.manifest["seed"] % 2**32)
-    ref_label = results.design.loc[results.design["point"] == ref, "label"].iloc[0]
-    text = markdown(desc, con, ref_label, results.manifest["replicates"])
-    table = summary_table(con, desc, ref, metrics[:5])
-    with folder.written(out or Path(path) / "compare", replaceable=MARKER) as (claim, tmp):
-        desc.to_csv(tmp / "outcomes.csv", index=False)
-        con.to_csv(tmp / "contrasts.csv", index=False)
-        (tmp / "contrasts.md").write_text(text, encoding="utf-8")
-        (tmp / "table.md").write_text(table, encoding="utf-8")
-        made, notes = figures.compare_figures(results, con, ref, metrics, tmp)
-        folder.write_json(tmp / MARKER, {"results": str(Path(path).resolve()), "reference": ref_label,
-                                         "metrics": metrics, "bootstrap": n_boot, "figures": made, "notes": notes})
-    return Report(claim.out, table + "\n" + "\n".join(notes), con, desc, made, notes)
+    extra = [m for m in figures.heatmap_metrics(results) if m not in metrics]
+    progress = Progress(6 + len(figures.heatmap_metrics(results)), quiet)
+    try:
+        table = outcomes(results, metrics + extra)
+        desc = describe(results, metrics, table)
+        progress("outcomes")
+        con_all = contrasts(results, ref, metrics + extra, n_boot=n_boot, seed=results.manifest["seed"] % 2**32,
+                            table=table)
+        con = con_all[con_all["metric"].isin(metrics)].reset_index(drop=True)
+        progress("bootstrap")
+        ref_label = results.design.loc[results.design["point"] == ref, "label"].iloc[0]
+        text = markdown(desc, con, ref_label, results.manifest["replicates"])
+        summary = summary_table(con, desc, ref, metrics[:5])
+        with folder.written(out or Path(path) / "compare", replaceable=MARKER) as (claim, tmp):
+            desc.to_csv(tmp / "outcomes.csv", index=False)
+            con.to_csv(tmp / "contrasts.csv", index=False)
+            (tmp / "contrasts.md").write_text(text, encoding="utf-8")
+            (tmp / "table.md").write_text(summary, encoding="utf-8")
+            made, notes = figures.compare_figures(results, con_all, ref, metrics, tmp, tick=progress)
+            folder.write_json(tmp / MARKER, {"results": str(Path(path).resolve()), "reference": ref_label,
+                                             "metrics": metrics, "bootstrap": n_boot, "figures": made,
+                                             "notes": notes})
+    finally:
+        progress.close()
+    return Report(claim.out, summary + "\n" + "\n".join(notes), con, desc, made, notes)
 
 
 def read_report(path: Path) -> dict:

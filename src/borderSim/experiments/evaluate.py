@@ -9,7 +9,8 @@ depend on which chunk, worker or executor runs it, and the same replicate index 
 numbers at every design point (common random numbers).
 
 Daily quantiles per design point are computed from all of the point's replicates at once, in
-replicate order (numpy's default linear interpolation, plus the mean): a chunk that holds every
+replicate order (numpy's default linear interpolation, plus the mean, and for a rung series such as
+``level`` the share of replicates at or above each rung, ``ge1`` .. ``ge6``): a chunk that holds every
 replicate of its points computes them itself; when a point is split over chunks its values go to
 scratch files and the quantiles are computed when the point is complete (:mod:`.store`). Quantiles
 are never merged from partial results, so they are exact and the same whatever the chunking.
@@ -27,6 +28,7 @@ import pandas as pd
 
 from borderSim.core.run import ChunkResult, run_rows
 from borderSim.geography import Geography, load_geography
+from borderSim.outputs.variables import all_variables
 from borderSim.rules.params import compile_rows
 from borderSim.schema import Parameters
 
@@ -142,13 +144,31 @@ def rows_of(chunk: ChunkSpec) -> tuple[np.ndarray, np.ndarray]:
     return points, reps
 
 
+RUNG_UNIT = "rung 0-6"
+RUNGS = tuple(range(1, 7))
+
+
+def is_rung(series: str) -> bool:
+    """A daily series of ladder rungs (``level``, ``segment_level[...]``)."""
+    name = series.split("[")[0]
+    return any(v.name == name and v.unit == RUNG_UNIT for v in all_variables())
+
+
 def point_quantiles(values: np.ndarray, probabilities: Sequence[float], columns: Sequence[str], point: int
                     ) -> pd.DataFrame:
-    """Daily quantiles and mean of one point from ``values`` (days + 1, its replicates in order, series)."""
+    """Daily quantiles and mean of one point from ``values`` (days + 1, its replicates in order, series); for
+    rung series also the share of replicates at or above each rung (``ge1`` .. ``ge6``; NaN for other series)."""
     q = np.quantile(values, probabilities, axis=1)          # (probabilities, days + 1, series)
-    stats = np.concatenate([q, values.mean(axis=1)[None]], axis=0)
-    days = values.shape[0]
+    parts = [q, values.mean(axis=1)[None]]
     names = [f"q{p:g}" for p in probabilities] + ["mean"]
+    rung = np.array([is_rung(c) for c in columns])
+    if rung.any():
+        ge = np.stack([(values >= k).mean(axis=1) for k in RUNGS])     # (rungs, days + 1, series)
+        ge[:, :, ~rung] = np.nan
+        parts.append(ge)
+        names += [f"ge{k}" for k in RUNGS]
+    stats = np.concatenate(parts, axis=0)
+    days = values.shape[0]
     frame = pd.DataFrame({"point": np.full(days * len(names), point, dtype=np.int64),
                           "statistic": np.repeat(names, days), "day": np.tile(np.arange(days, dtype=np.int32),
                                                                               len(names))})

@@ -1,27 +1,32 @@
-"""Figures of an experiment: forest plot of paired effects, outcome distributions, ladder fan charts,
-ceasefire survival curves, a heatmap for two-axis designs, sensitivity bars and PRIM boxes.
+"""Figures of an experiment: forest plot of paired effects, outcome distributions, the daily share of
+replicates at or above each rung, ceasefire survival curves, heatmaps for two-axis designs, sensitivity
+bars and PRIM boxes.
 
-matplotlib ``Figure`` objects (no pyplot state); one colour per country everywhere, taken from
-:data:`borderSim.viz.style.SIDE_COLOURS`; calendar dates on time axes (day 0 is the scenario's start
-date). Ceasefire durations are derived from the recorded daily ``ceasefire`` series of each replicate
-(a spell that ends before the durable mark ends by breakdown; one that reaches it, or the horizon, is
-censored) and drawn as Kaplan-Meier curves (statsmodels' ``SurvfuncRight``).
+matplotlib ``Figure`` objects (no pyplot state), each drawn once; one colour per country everywhere,
+taken from :mod:`borderSim.outputs.palette`; calendar dates on time axes (day 0 is the scenario's start
+date). The compare figures are laid out by hand (margins from the longest label): a layout engine would
+draw each figure twice. Ceasefire durations are derived from the recorded daily ``ceasefire`` series of
+each replicate (a spell that ends before the durable mark ends by breakdown; one that reaches it, or the
+horizon, is censored), read one chunk file at a time, and drawn as Kaplan-Meier curves with pointwise 95 %
+bands (Greenwood's variance on the log-log scale).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib import __version__ as mpl_version
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from borderSim.experiments.outcomes import OUTCOMES, label, side
+from borderSim.experiments.outcomes import label, side, unit
 from borderSim.experiments.store import Results
 from borderSim.geography import SIDE_NAMES, SIDES
-from borderSim.outputs.palette import RUNG_COLOURS, SIDE_COLOURS
+from borderSim.outputs.palette import SIDE_COLOURS
 
 COLOUR = dict(zip(SIDES, SIDE_COLOURS, strict=True))
 NEUTRAL = "#2c3e50"
@@ -31,11 +36,26 @@ DPI = 150
 HORIZONTAL = {"orientation": "horizontal"} if int(mpl_version.split(".")[1]) >= 10 or int(mpl_version[0]) > 3 \
     else {"vert": False}
 RUNG_LABELS = ("0 friction", "1 incident", "2 gunfire", "3 standoff", "4 clash", "5 major clash", "6 war")
+RUNG_NAMES = ("routine friction", "incident", "border-guard gunfire", "militarised standoff", "limited clash",
+              "major clash", "sustained war")
+#: Line colours of design points after the reference (black); a colour map when there are more points.
+POINT_COLOURS = ("#1f78b4", "#e08214", "#6a3d9a", "#b15928", "#33a02c", "#e31a1c", "#a6cee3", "#fb9a99", "#cab2d6")
+Z95 = 1.959963984540054
 
 
 def colour(metric: str) -> str:
     s = side(metric)
     return COLOUR[s] if s else NEUTRAL
+
+
+def point_colours(n: int) -> list:
+    """The reference in black, then one colour per point (a sequential map beyond nine points)."""
+    if n - 1 <= len(POINT_COLOURS):
+        return [NEUTRAL, *POINT_COLOURS[:n - 1]]
+    from matplotlib import colormaps
+
+    cmap = colormaps["viridis"]
+    return [NEUTRAL, *(cmap(k / max(1, n - 2) * 0.9) for k in range(n - 1))]
 
 
 def _save(fig: Figure, path: Path) -> str:
@@ -46,38 +66,103 @@ def _save(fig: Figure, path: Path) -> str:
 def _dates(start: dt.date | None, days: np.ndarray):
     if start is None:
         return days, "day"
-    return np.array([np.datetime64(start) + np.timedelta64(int(d), "D") for d in days]), "date"
+    return np.datetime64(start, "D") + days.astype("timedelta64[D]"), "date"
+
+
+def _date_axis(ax, start: dt.date | None) -> None:
+    if start is None:
+        ax.set_xlabel("day")
+        return
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def text_inches(text: str, fontsize: float) -> float:
+    """Roughly how wide a line of text is (inches): for margins without a layout engine."""
+    return 0.56 * fontsize / 72 * len(text)
+
+
+def _number(x: float, _pos=None) -> str:
+    """Axis numbers without crowding: 12k for 12,000, 0.05 for 0.05."""
+    a = abs(x)
+    if a >= 10_000:
+        return f"{x / 1000:,.0f}k"
+    if a >= 1_000:
+        return f"{x / 1000:,.1f}k".replace(".0k", "k")
+    return f"{x:g}"
+
+
+def _fmt(x: float) -> str:
+    if not np.isfinite(x):
+        return "-"
+    a = abs(x)
+    return f"{x:,.0f}" if a >= 100 else f"{x:.1f}" if a >= 10 else f"{x:.2f}" if a >= 0.1 else f"{x:.3f}"
 
 
 # -- compare ----------------------------------------------------------------------------------------
 def forest(con: pd.DataFrame, ref_label: str, metrics: list[str], path: Path) -> str:
-    """Paired effect of each point on each outcome, 95 % intervals; unpaired intervals in grey below."""
+    """Paired effect of each point on each outcome with 95 % intervals, unpaired intervals in grey below;
+    each panel names the reference's level, and the column beside it gives each effect relative to it."""
     labels = list(dict.fromkeys(con["label"]))
+    n = len(labels)
     ncol = min(3, len(metrics))
     nrow = -(-len(metrics) // ncol)
-    fig = Figure(figsize=(4.2 * ncol, 0.45 * len(labels) * nrow + 1.2 * nrow + 0.6), layout="constrained")
-    axes = fig.subplots(nrow, ncol, squeeze=False, sharey=True)
-    y = np.arange(len(labels))[::-1]
-    for ax, m in zip(axes.flat, metrics, strict=False):
-        g = con[con["metric"] == m].set_index("label").loc[labels]
-        c = colour(m)
+    fs = 7.5 if n <= 8 else 6.5
+    per = 0.34 if n <= 8 else 0.17                       # inches per design point
+    panel_w, gap = 2.9, 0.75                              # the gap holds the relative effects
+    panel_h = per * n + 0.35
+    top_pad, row_pad, bottom_pad = 0.45, 0.85, 0.35       # figure title; panel title and x axis; legend
+    height = top_pad + nrow * (panel_h + row_pad) + bottom_pad
+    left = text_inches(max(labels, key=len), fs) + 0.2
+    width = left + ncol * (panel_w + gap)
+    fig = Figure(figsize=(width, height))
+    y = np.arange(n)[::-1]
+    by_metric = {m: g.set_index("label").loc[labels] for m, g in con.groupby("metric", sort=False)}
+    first = None
+    for k, m in enumerate(metrics):
+        r, c = divmod(k, ncol)
+        x0 = (left + c * (panel_w + gap)) / width
+        y0 = 1 - (top_pad + (r + 1) * (panel_h + row_pad) - 0.5) / height
+        ax = fig.add_axes((x0, y0, panel_w / width, panel_h / height))
+        g = by_metric[m]
+        col = colour(m)
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.hlines(y - 0.2, g["unpaired_low"], g["unpaired_high"], color=UNPAIRED, linewidth=1.2,
+        ax.hlines(y - 0.22, g["unpaired_low"], g["unpaired_high"], color=UNPAIRED, linewidth=1.0,
                   label="unpaired 95 % CI")
-        ax.hlines(y, g["paired_low"], g["paired_high"], color=c, linewidth=2.6, label="paired 95 % CI")
-        ax.plot(g["difference"], y, "o", color=c, markersize=4.5, label="mean difference")
-        unit = OUTCOMES.get(m, ("", "", None))[1]
-        ax.set_title(label(m), fontsize=9)
-        ax.set_xlabel(f"difference from {ref_label} [{unit}]" if unit else f"difference from {ref_label}",
-                      fontsize=7.5)
-        ax.tick_params(labelsize=7.5)
+        ax.hlines(y, g["paired_low"], g["paired_high"], color=col, linewidth=2.4 if n <= 8 else 1.8,
+                  label="paired 95 % CI")
+        ax.plot(g["difference"], y, "o", color=col, markersize=4.0 if n <= 8 else 3.0, label="mean difference")
+        u = unit(m)
+        ref = float(g["reference_mean"].iloc[0])
+        ax.set_title(f"{label(m)}\n{ref_label}: {_fmt(ref)}" + (f" {u}" if u else ""), fontsize=fs + 0.5,
+                     y=1 + 0.05 / panel_h, va="bottom")            # placed by hand: no layout pass
+        ax.set_xlabel("difference" + (f" [{u}]" if u else ""), fontsize=fs, labelpad=1)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.xaxis.set_major_formatter(FuncFormatter(_number))
+        ax.set_ylim(-0.7, n - 0.4)
+        ax.set_yticks([])                              # labels as plain text: ticks cost more to draw
+        if c == 0:
+            for yy, name in zip(y, labels, strict=True):
+                ax.text(-0.015, yy, name, transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=fs)
+        ax.tick_params(labelsize=fs, length=2.5, pad=1.5)
         ax.grid(axis="x", alpha=0.3)
-    for ax in axes.flat[len(metrics):]:
-        ax.set_visible(False)
-    axes[0, 0].set_yticks(y, labels)
-    handles, names = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
-    fig.suptitle(f"Effect of each scenario against {ref_label} (paired over common random numbers)", fontsize=10)
+        if np.isfinite(ref) and ref > 0:          # relative to a level (not to a change that may be negative)
+            side_ = ax.get_yaxis_transform()
+            ax.text(1.03, n - 0.45, "relative", transform=side_, fontsize=fs - 1, ha="left", va="bottom",
+                    color="#555555")
+            for yy, dd in zip(y, g["difference"], strict=True):
+                if np.isfinite(dd):
+                    ax.text(1.03, yy, f"{dd / ref * 100:+.0f} %", transform=side_, fontsize=fs - 0.5, ha="left",
+                            va="center", color=col)
+        first = first or ax
+    handles, names = first.get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=3, fontsize=8, frameon=False, bbox_to_anchor=(0.5, 0.0))
+    fig.suptitle(f"Effect of each scenario against {ref_label} (paired over common random numbers); beside each "
+                 f"panel: the difference relative to {ref_label}'s level", fontsize=9.5, y=1 - 0.1 / height,
+                 va="top")
     return _save(fig, path)
 
 
@@ -85,12 +170,22 @@ def distributions(results: Results, path: Path) -> str:
     """Deaths and peak displacement per point and side: box plots (whiskers 5-95 %, mean as a dot)."""
     s, d = results.summary, results.design
     panels = (("deaths", "Deaths by the end [persons]"), ("displaced_peak", "Displaced at peak [persons]"))
-    fig = Figure(figsize=(10, 0.55 * len(d) + 1.6), layout="constrained")
-    axes = fig.subplots(1, 2, sharey=True)
-    y = np.arange(len(d))[::-1]
-    for ax, (stem, title) in zip(axes, panels, strict=True):
+    n = len(d)
+    fs = 7.5 if n <= 8 else 6.5
+    left = text_inches(max(d["label"], key=len), fs) + 0.25
+    panel_h = (0.5 if n <= 8 else 0.3) * n + 0.3
+    height, width = panel_h + 1.35, left + 2 * 4.2 + 0.4
+    fig = Figure(figsize=(width, height))
+    y = np.arange(n)[::-1]
+    groups = s.groupby("point", sort=False)
+    axes = []
+    for j, (stem, title) in enumerate(panels):
+        ax = fig.add_axes(((left + j * 4.4) / width, 0.95 / height, 4.0 / width, panel_h / height),
+                          sharey=axes[0] if axes else None)
+        axes.append(ax)
         for k, sd in enumerate(SIDES):
-            data = [s.loc[s["point"] == p, f"{stem}_{sd}"].to_numpy(float) for p in d["point"]]
+            col = f"{stem}_{sd}"
+            data = [groups.get_group(p)[col].to_numpy(float) for p in d["point"]]
             pos = y + (0.18 if k == 0 else -0.18)
             bp = ax.boxplot(data, positions=pos, widths=0.3, whis=(5, 95), showfliers=False, patch_artist=True,
                             manage_ticks=False, **HORIZONTAL)
@@ -102,158 +197,310 @@ def distributions(results: Results, path: Path) -> str:
             ax.plot([np.mean(v) for v in data], pos, "o", color=COLOUR[sd], markersize=3.5,
                     label=f"{SIDE_NAMES[k]} (box 25-75 %, whiskers 5-95 %, dot mean)")
         ax.set_xscale("symlog", linthresh=10)
+        ax.xaxis.set_major_formatter(FuncFormatter(_number))
         ax.set_xlabel(title, fontsize=8)
         ax.grid(axis="x", alpha=0.3)
-        ax.tick_params(labelsize=7.5)
+        ax.tick_params(labelsize=fs)
     axes[0].set_yticks(y, d["label"])
+    axes[0].set_ylim(-0.6, n - 0.4)
+    axes[1].tick_params(labelleft=False)
     handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="outside lower center", ncol=2, fontsize=7.5, frameon=False)
+    fig.legend(handles, names, loc="lower center", ncol=2, fontsize=7.5, frameon=False)
     fig.suptitle(f"Outcome distributions over {results.manifest['replicates']:,} replicates x "
-                 f"{results.manifest['days']} days", fontsize=10)
+                 f"{results.manifest['days']} days", fontsize=10, y=1 - 0.1 / height, va="top")
     return _save(fig, path)
 
 
-def ladder_fans(results: Results, path: Path) -> str | None:
-    """Daily distribution of the ladder rung per point: 50 % and 90 % bands, median and mean."""
+def rung_shares(results: Results, column: str = "level") -> pd.DataFrame | None:
+    """Daily share of replicates at or above each rung, per point (columns ``ge1`` .. ``ge6``, index point and
+    day), from the sweep's stored daily statistics; None if the sweep stored none."""
     q = results.quantiles()
-    if q is None or "level" not in q.columns:
+    if q is None or column not in q.columns:
+        return None
+    q = q[q["statistic"].astype(str).str.startswith("ge")]
+    if q.empty:
+        return None
+    return q.pivot_table(index=["point", "day"], columns="statistic", values=column, observed=True).sort_index()
+
+
+def ladder_shares(results: Results, path: Path) -> str | None:
+    """Daily P(rung >= k) for k = 1..6: one panel per rung, one line per design point."""
+    shares = rung_shares(results)
+    if shares is None:
         return None
     d = results.design
-    n = len(d)
-    ncol = min(3, n)
-    nrow = -(-n // ncol)
-    fig = Figure(figsize=(4.3 * ncol, 2.6 * nrow + 0.6), layout="constrained")
-    axes = fig.subplots(nrow, ncol, squeeze=False, sharex=True, sharey=True)
-    for ax, (_, p) in zip(axes.flat, d.iterrows(), strict=False):
-        g = q[q["point"] == p["point"]]
-        stat = {k: v.sort_values("day")["level"].to_numpy() for k, v in g.groupby("statistic", observed=True)}
-        days = np.sort(g["day"].unique())
-        x, _ = _dates(results.start_date, days)
-        probs = sorted(float(k[1:]) for k in stat if k.startswith("q"))
-        lo, hi = (f"q{probs[0]:g}", f"q{probs[-1]:g}") if probs else (None, None)
-        if lo:
-            ax.fill_between(x, stat[lo], stat[hi], step="mid", color=RUNG_COLOURS[4], alpha=0.25, linewidth=0,
-                            label=f"{probs[0]:.0%}-{probs[-1]:.0%} of replicates")
-        inner = [pr for pr in probs if 0.2 <= pr <= 0.8]
-        if len(inner) >= 2:
-            ax.fill_between(x, stat[f"q{inner[0]:g}"], stat[f"q{inner[-1]:g}"], step="mid", color=RUNG_COLOURS[5],
-                            alpha=0.35, linewidth=0, label=f"{inner[0]:.0%}-{inner[-1]:.0%}")
-        if "q0.5" in stat:
-            ax.step(x, stat["q0.5"], where="mid", color=RUNG_COLOURS[6], linewidth=1.0, label="median")
-        ax.plot(x, stat["mean"], color=NEUTRAL, linewidth=1.0, label="mean")
-        ax.set_title(p["label"], fontsize=8.5)
-        ax.set_ylim(-0.2, 6.2)
+    cols = point_colours(len(d))
+    width, height = 11.0, 6.4 + (0.15 * (len(d) - 8) if len(d) > 8 else 0)
+    fig = Figure(figsize=(width, height))
+    legend_h = 0.05 + 0.15 * -(-len(d) // 4)
+    axes = fig.subplots(2, 3, sharex=True, gridspec_kw={"left": 0.06, "right": 0.985, "top": 1 - 0.55 / height,
+                                                         "bottom": (legend_h + 0.4) / height, "wspace": 0.2,
+                                                         "hspace": 0.32})
+    lw = 1.1 if len(d) <= 8 else 0.8
+    for k, ax in enumerate(axes.flat, start=1):
+        for j, (_, p) in enumerate(d.iterrows()):
+            g = shares.loc[int(p["point"])]
+            x, _ = _dates(results.start_date, g.index.to_numpy())
+            ax.plot(x, 100 * g[f"ge{k}"].to_numpy(), color=cols[j], linewidth=lw * (1.4 if j == 0 else 1.0),
+                    label=p["label"] + (" (reference)" if bool(p.get("reference", False)) else ""), zorder=3 if j
+                    == 0 else 2)
+        ax.set_title(f"rung {k}+ ({RUNG_NAMES[k]} or worse)" if k < 6 else f"rung 6 ({RUNG_NAMES[6]})",
+                     fontsize=8.5)
+        ax.set_ylim(bottom=0)
+        ax.margins(x=0)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=7)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
+        _date_axis(ax, results.start_date)
     for ax in axes[:, 0]:
-        ax.set_yticks(range(7), RUNG_LABELS, fontsize=7)
-    axes[0, 0].legend(fontsize=6.5, loc="upper right")
-    fig.autofmt_xdate() if results.start_date else None
-    fig.suptitle("Escalation ladder: daily rung across replicates", fontsize=10)
+        ax.set_ylabel("% of replicates on the day", fontsize=8)
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=4, fontsize=7, frameon=False)
+    fig.suptitle(f"Escalation ladder: share of the {results.manifest['replicates']:,} replicates at or above each "
+                 "rung, day by day", fontsize=10, y=1 - 0.12 / height, va="top")
     return _save(fig, path)
 
 
 def ceasefire_spells(series: pd.DataFrame, durable: dict[int, int]) -> pd.DataFrame:
-    """Ceasefire spells of each replicate: point, replicate, days in force, broken (else censored)."""
-    out = []
-    for (point, rep), g in series.groupby(["point", "replicate"], sort=True):
-        c = g.sort_values("day")["ceasefire"].to_numpy() > 0
-        if not c.any():
-            continue
-        edges = np.diff(np.concatenate([[0], c.astype(np.int8), [0]]))
-        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)   # ends: first day off
-        for a, b in zip(starts, ends, strict=True):
-            length = b - a
-            broken = b < len(c) and length < durable[point]
-            out.append((point, rep, length, broken))
-    return pd.DataFrame(out, columns=["point", "replicate", "days", "broken"])
+    """Ceasefire spells of each replicate: point, replicate, days in force, broken (else censored).
+
+    ``series`` holds point, replicate, day and ceasefire (in force when > 0); a spell that ends before the
+    replicate's last day after fewer than ``durable[point]`` days was broken."""
+    f = series.sort_values(["point", "replicate", "day"], kind="stable")
+    point, rep = f["point"].to_numpy(np.int64), f["replicate"].to_numpy(np.int64)
+    on = f["ceasefire"].to_numpy() > 0
+    return _spells(point, rep, on, durable)
 
 
-def survival(results: Results, path: Path) -> str | None:
-    """Kaplan-Meier curves of ceasefire survival per point (needs the daily ``ceasefire`` series)."""
-    from statsmodels.duration.survfunc import SurvfuncRight
+def _spells(point: np.ndarray, rep: np.ndarray, on: np.ndarray, durable: dict[int, int]) -> pd.DataFrame:
+    """Spells of ``on`` within runs of equal (point, replicate), rows in day order (work on the days in force)."""
+    idx = np.flatnonzero(on)
+    if len(idx) == 0:
+        return pd.DataFrame({"point": np.zeros(0, np.int64), "replicate": np.zeros(0, np.int64),
+                             "days": np.zeros(0, np.int64), "broken": np.zeros(0, bool)})
+    n = len(on)
+    prev, nxt = np.maximum(idx - 1, 0), np.minimum(idx + 1, n - 1)
+    first = (idx == 0) | (point[prev] != point[idx]) | (rep[prev] != rep[idx])     # first day of its replicate
+    last = (idx == n - 1) | (point[nxt] != point[idx]) | (rep[nxt] != rep[idx])    # last day of its replicate
+    starts = idx[first | ~on[prev]]
+    end_at = last | ~on[nxt]
+    ends, censored = idx[end_at], last[end_at]             # the spell's last day (inclusive); at the horizon?
+    days = ends - starts + 1
+    marks = np.array([durable[int(p)] for p in np.unique(point[starts])])
+    mark = marks[np.searchsorted(np.unique(point[starts]), point[starts])]
+    return pd.DataFrame({"point": point[starts], "replicate": rep[starts], "days": days,
+                         "broken": ~censored & (days < mark)})
 
-    series = results.series(["ceasefire"])
-    if series is None or "ceasefire" not in series.columns:
+
+def _durable_marks(results: Results) -> dict[int, int]:
+    d = results.design
+    base = int(results.manifest["base_parameters"]["border.ceasefire_durable_days"])
+    own = d["border.ceasefire_durable_days"] if "border.ceasefire_durable_days" in d else pd.Series([base] * len(d))
+    return {int(p): int(v) for p, v in zip(d["point"], own, strict=True)}
+
+
+def read_spells(results: Results, batch_rows: int = 1 << 18) -> pd.DataFrame | None:
+    """Every ceasefire spell of the sweep's kept series, streamed in batches of a few columns (a replicate's
+    days may straddle two batches: its rows wait for the next one)."""
+    import pyarrow.parquet as pq
+
+    folder = results.path / "series"
+    files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+    if not files or "ceasefire" not in pq.read_schema(files[0]).names:
+        return None
+    durable = _durable_marks(results)
+    frames, held = [], None
+    for f in files:
+        pf = pq.ParquetFile(f)
+        for batch in pf.iter_batches(batch_size=batch_rows, columns=["point", "replicate", "day", "ceasefire"]):
+            cols = [batch.column(i).to_numpy() for i in range(4)]
+            if held is not None:
+                cols = [np.concatenate([h, c]) for h, c in zip(held, cols, strict=True)]
+            point, rep, day = cols[:3]
+            if not np.all((point[1:] > point[:-1]) | ((point[1:] == point[:-1]) & (
+                    (rep[1:] > rep[:-1]) | ((rep[1:] == rep[:-1]) & (day[1:] > day[:-1]))))):
+                raise ValueError(f"{f}: daily series not in (point, replicate, day) order")
+            change = np.flatnonzero((point[1:] != point[:-1]) | (rep[1:] != rep[:-1]))
+            cut = change[-1] + 1 if len(change) else 0        # the last replicate may go on in the next batch
+            frames.append(_spells(point[:cut], rep[:cut], cols[3][:cut] > 0, durable))
+            held = [c[cut:] for c in cols]
+        if held is not None:                                  # files end with whole replicates
+            frames.append(_spells(held[0], held[1], held[3] > 0, durable))
+            held = None
+    return pd.concat(frames, ignore_index=True)
+
+
+def kaplan_meier(days: np.ndarray, broken: np.ndarray) -> pd.DataFrame:
+    """Kaplan-Meier estimate of the share still holding after each breakdown time, with Greenwood's
+    pointwise 95 % band on the log-log scale: columns time, survival, low, high, at_risk."""
+    days, broken = np.asarray(days), np.asarray(broken, dtype=bool)
+    times, events = np.unique(days[broken], return_counts=True)
+    at_risk = len(days) - np.searchsorted(np.sort(days), times, side="left")
+    surv = np.cumprod(1.0 - events / at_risk)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        greenwood = np.cumsum(events / (at_risk * (at_risk - events).astype(float)))
+        se = np.sqrt(greenwood) / np.abs(np.log(surv))
+        low, high = surv ** np.exp(Z95 * se), surv ** np.exp(-Z95 * se)
+    low, high = np.where(surv > 0, low, 0.0), np.where(surv > 0, high, 0.0)
+    return pd.DataFrame({"time": times, "survival": surv, "low": np.nan_to_num(low, nan=surv),
+                         "high": np.nan_to_num(high, nan=surv), "at_risk": at_risk})
+
+
+def survival(results: Results, path: Path, spells: pd.DataFrame | None = None) -> str | None:
+    """Kaplan-Meier curves of ceasefire survival per point, with 95 % bands (needs the daily ``ceasefire``
+    series)."""
+    spells = read_spells(results) if spells is None else spells
+    if spells is None:
         return None
     d = results.design
     base = int(results.manifest["base_parameters"]["border.ceasefire_durable_days"])
-    durable = {int(p): int(v) for p, v in zip(d["point"], d.get("border.ceasefire_durable_days",
-                                                                  pd.Series([base] * len(d))), strict=True)}
-    spells = ceasefire_spells(series, durable)
-    fig = Figure(figsize=(7.5, 4.2), layout="constrained")
-    ax = fig.subplots()
-    cmap = [NEUTRAL, *(c for c in ("#1f78b4", "#e08214", "#6a3d9a", "#b15928", "#33a02c", "#e31a1c", "#a6cee3",
-                                   "#fb9a99", "#cab2d6"))]
+    fig = Figure(figsize=(7.5, 4.6))
+    ax = fig.add_axes((0.085, 0.11, 0.89, 0.8))
+    cols = point_colours(len(d))
+    by_point = dict(tuple(spells.groupby("point")))
     for k, (_, p) in enumerate(d.iterrows()):
-        g = spells[spells["point"] == p["point"]]
-        if len(g) < 2:
+        g = by_point.get(int(p["point"]))
+        if g is None or len(g) < 2:
             continue
-        sf = SurvfuncRight(g["days"].to_numpy(float), g["broken"].to_numpy(int))
-        t = np.concatenate([[0], sf.surv_times])
-        ax.step(t, np.concatenate([[1], sf.surv_prob]), where="post", color=cmap[k % len(cmap)], linewidth=1.3,
+        km = kaplan_meier(g["days"].to_numpy(), g["broken"].to_numpy())
+        t = np.concatenate([[0], km["time"]])
+        ax.fill_between(t, np.concatenate([[1], km["low"]]), np.concatenate([[1], km["high"]]), step="post",
+                        color=cols[k], alpha=0.18, linewidth=0)
+        ax.step(t, np.concatenate([[1], km["survival"]]), where="post", color=cols[k], linewidth=1.3,
                 label=f"{p['label']} ({len(g):,} ceasefires)")
     ax.axvline(base, color="black", linestyle=":", linewidth=0.8)
-    ax.text(base, 0.02, " durable mark", fontsize=7)
+    ax.text(base, 0.02, " durable mark", fontsize=7, ha="right" if len(d) else "left")
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("days since the ceasefire was agreed")
-    ax.set_ylabel("share of ceasefires still holding")
+    ax.set_xlim(left=0)
+    ax.set_xlabel("days since the ceasefire was agreed", fontsize=8.5)
+    ax.set_ylabel("share of ceasefires still holding", fontsize=8.5)
+    ax.tick_params(labelsize=7.5)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower left")
-    ax.set_title("Ceasefire survival (Kaplan-Meier; ceasefires reaching the durable mark or the horizon censored)",
+    ax.legend(fontsize=6.5 if len(d) > 8 else 7, loc="lower left", ncol=2 if len(d) > 8 else 1,
+              title="line: Kaplan-Meier estimate; band: pointwise 95 % interval", title_fontsize=6.5)
+    ax.set_title("Ceasefire survival (ceasefires reaching the durable mark or the horizon are censored)",
                  fontsize=9)
     return _save(fig, path)
 
 
-def heatmap(results: Results, metric: str, path: Path) -> str | None:
-    """Mean outcome over a two-axis grid (one scenario)."""
+def heatmap(results: Results, metric: str, con: pd.DataFrame, reference_label: str, path: Path) -> str | None:
+    """Over a two-axis grid (one scenario): the mean outcome at each point, and beside it the paired
+    difference from the reference with its 95 % interval."""
     axes_ = results.manifest["design"]["axes"]
     d = results.design
     if len(axes_) != 2 or len(set(d["scenario"])) > 1:
         return None
     grid = d[~d["reference"].astype(bool)] if "reference" in d else d
     means = results.summary.groupby("point")[metric].mean()
-    table = grid.assign(value=grid["point"].map(means)).pivot_table(index=axes_[1], columns=axes_[0],
-                                                                    values="value")
-    fig = Figure(figsize=(6.4, 4.6), layout="constrained")
-    ax = fig.subplots()
-    im = ax.imshow(table.to_numpy(float), origin="lower", aspect="auto", cmap="OrRd")
-    ax.set_xticks(range(table.shape[1]), [f"{v:g}" for v in table.columns], fontsize=8)
-    ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index], fontsize=8)
-    ax.set_xlabel(axes_[0])
-    ax.set_ylabel(axes_[1])
-    for (i, j), v in np.ndenumerate(table.to_numpy(float)):
-        dark = im.norm(v) > 0.6          # white on the dark end of the colour map, black elsewhere
-        ax.text(j, i, f"{v:.2f}" if abs(v) < 10 else f"{v:,.0f}", ha="center", va="center", fontsize=7.5,
-                color="white" if dark else "black")
-    unit = OUTCOMES.get(metric, ("", "", None))[1]
-    fig.colorbar(im, ax=ax, label=f"{label(metric)} [{unit}]" if unit else label(metric))
-    ax.set_title(f"{label(metric)}: mean over {results.manifest['replicates']:,} replicates", fontsize=9)
+    c = con[con["metric"] == metric].set_index("point")
+    cells = grid.assign(mean=grid["point"].map(means), diff=grid["point"].map(c["difference"]),
+                        low=grid["point"].map(c["paired_low"]), high=grid["point"].map(c["paired_high"]))
+    piv = {k: cells.pivot_table(index=axes_[1], columns=axes_[0], values=k, dropna=False)
+           for k in ("mean", "diff", "low", "high")}
+    u = unit(metric)
+    nx, ny = piv["mean"].shape[1], piv["mean"].shape[0]
+    cell_w, cell_h = 1.05, 0.62
+    panel_w, panel_h = cell_w * nx, cell_h * ny
+    width, height = 2 * panel_w + 3.0, panel_h + 1.5
+    fig = Figure(figsize=(width, height))
+    ref_mean = float(c["reference_mean"].iloc[0]) if len(c) else np.nan
+    panels = (("mean", f"mean over {results.manifest['replicates']:,} replicates", "OrRd", None),
+              ("diff", f"paired difference from {reference_label} ({_fmt(ref_mean)}) [95 % CI]", "RdBu_r", 0.0))
+    for j, (key, title, cmap, centre) in enumerate(panels):
+        ax = fig.add_axes(((0.75 + j * (panel_w + 1.25)) / width, 0.75 / height, panel_w / width, panel_h / height))
+        values = piv[key].to_numpy(float)
+        norm = None
+        if centre is not None:
+            from matplotlib.colors import TwoSlopeNorm
+
+            span = np.nanmax(np.abs(np.concatenate([values.ravel(), piv["low"].to_numpy(float).ravel(),
+                                                    piv["high"].to_numpy(float).ravel()]))) or 1.0
+            norm = TwoSlopeNorm(0.0, -span, span)
+        im = ax.imshow(values, origin="lower", aspect="auto", cmap=cmap, norm=norm)
+        ax.set_xticks(range(nx), [f"{v:g}" for v in piv[key].columns], fontsize=7.5)
+        ax.set_yticks(range(ny), [f"{v:g}" for v in piv[key].index], fontsize=7.5)
+        ax.set_xlabel(axes_[0], fontsize=8)
+        ax.set_ylabel(axes_[1], fontsize=8)
+        for (i, jj), v in np.ndenumerate(values):
+            if not np.isfinite(v):
+                continue
+            dark = abs(im.norm(v) - (0.5 if centre is not None else 0.0)) > (0.3 if centre is not None else 0.6)
+            text = _fmt(v) if key == "mean" else \
+                f"{_fmt(v)}\n[{_fmt(piv['low'].iloc[i, jj])}, {_fmt(piv['high'].iloc[i, jj])}]"
+            ax.text(jj, i, text, ha="center", va="center", fontsize=6.5 if key == "diff" else 7.5,
+                    color="white" if dark else "black", linespacing=1.1)
+        cax = fig.add_axes(((0.75 + j * (panel_w + 1.25) + panel_w + 0.08) / width, 0.75 / height, 0.12 / width,
+                            panel_h / height))
+        bar = fig.colorbar(im, cax=cax)
+        bar.ax.tick_params(labelsize=6.5)
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(_number))
+        ax.set_title(title, fontsize=8)
+    fig.suptitle(f"{label(metric)}" + (f" [{u}]" if u else ""), fontsize=10, y=1 - 0.1 / height, va="top")
     return _save(fig, path)
 
 
-def compare_figures(results: Results, con: pd.DataFrame, reference: int, metrics: list[str], out: Path
-                    ) -> tuple[list[str], list[str]]:
-    """Every figure ``compare`` can draw from this sweep; notes say which could not be drawn and why."""
-    made, notes = [], []
+HEATMAP_METRICS = ("reached_rung5", "deaths_total")
+
+
+def heatmap_metrics(results: Results) -> list[str]:
+    """The outcomes drawn as heatmaps (two-axis grids of one scenario only)."""
+    d = results.design
+    if len(results.manifest["design"]["axes"]) != 2 or len(set(d["scenario"])) > 1:
+        return []
+    return [m for m in HEATMAP_METRICS if m in results.summary.columns]
+
+
+def _forked_pool():
+    """One forked worker for figures that read their own data (None where fork is unavailable or one core):
+    it starts with everything already imported and loaded, so it costs no start-up."""
+    import multiprocessing as mp
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+
+
+def compare_figures(results: Results, con: pd.DataFrame, reference: int, metrics: list[str], out: Path,
+                    tick: Callable[[str], None] | None = None, parallel: bool = True) -> tuple[list[str], list[str]]:
+    """Every figure ``compare`` can draw from this sweep; notes say which could not be drawn and why.
+
+    ``con`` holds the contrasts of ``metrics`` and of the heatmaps' outcomes; ``tick(name)`` after each figure.
+    With ``parallel`` the figures that read the daily data (rung shares, ceasefire survival) are drawn in a
+    forked process while this one draws the others; each figure is drawn once either way."""
+    tick = tick or (lambda name: None)
     ref_label = results.design.loc[results.design["point"] == reference, "label"].iloc[0]
-    made.append(forest(con, ref_label, metrics, out / "forest.png"))
-    made.append(distributions(results, out / "distributions.png"))
-    for name, fn, need in (("ladder_fans.png", ladder_fans, "keep.quantiles = [\"level\"]"),
-                           ("ceasefire_survival.png", survival, "keep.series = [\"ceasefire\"]")):
-        got = fn(results, out / name)
-        if got:
-            made.append(got)
-        else:
-            notes.append(f"{name} not drawn: the sweep did not keep it (add {need} to the experiment file)")
-    if len(results.manifest["design"]["axes"]) == 2:
-        for m in [m for m in ("reached_rung5", "deaths_total") if m in results.summary.columns]:
-            got = heatmap(results, m, out / f"heatmap_{m}.png")
-            if got:
-                made.append(got)
-    return made, notes
+    own = [("forest.png", forest, (con[con["metric"].isin(metrics)], ref_label, metrics, out / "forest.png")),
+           ("distributions.png", distributions, (results, out / "distributions.png"))]
+    own += [(f"heatmap_{m}.png", heatmap, (results, m, con, ref_label, out / f"heatmap_{m}.png"))
+            for m in heatmap_metrics(results)]
+    reading = [("ladder_shares.png", ladder_shares, (results, out / "ladder_shares.png")),
+               ("ceasefire_survival.png", survival, (results, out / "ceasefire_survival.png"))]
+    pool = _forked_pool() if parallel else None
+    drawn: dict[str, str | None] = {}
+    try:
+        futures = {name: pool.submit(fn, *args) for name, fn, args in reading} if pool else {}
+        for name, fn, args in own + ([] if pool else reading):
+            drawn[name] = fn(*args)
+            tick(name)
+        for name, future in futures.items():
+            drawn[name] = future.result()
+            tick(name)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    notes = []
+    if drawn["ladder_shares.png"] is None:
+        q = results.quantiles()
+        why = ("the sweep kept no daily ladder (add keep.quantiles = [\"level\"] to the experiment file)"
+               if q is None or "level" not in q.columns else
+               "the sweep was made before sweeps stored the daily share at each rung; sweep it again")
+        notes.append(f"ladder_shares.png not drawn: {why}")
+    if drawn["ceasefire_survival.png"] is None:
+        notes.append("ceasefire_survival.png not drawn: the sweep kept no daily ceasefire series (add "
+                     "keep.series = [\"ceasefire\"] to the experiment file)")
+    order = [name for name, _, _ in own[:2] + reading + own[2:]]
+    return [drawn[name] for name in order if drawn[name]], notes
 
 
 # -- sensitivity and discovery --------------------------------------------------------------------

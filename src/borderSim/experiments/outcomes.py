@@ -26,6 +26,20 @@ OUTCOMES: dict[str, tuple[str, str, str | None]] = {
 }
 
 
+#: units of other summary columns that figures show (heatmaps of deaths_total, ``--metrics`` choices)
+UNITS: dict[str, str] = {
+    "deaths_total": "persons", "deaths_civilian": "persons", "deaths_military": "persons", "wounded_total": "persons",
+    "displaced_total": "flights from home", "incidents_total": "incidents", "peak_daily_deaths": "persons",
+    "days_rung2plus": "days", "days_rung3plus": "days", "major_clash_days_mean": "days", "first_day_rung5": "day",
+    "days_to_first_ceasefire": "day", "ceasefires_agreed": "ceasefires", "ceasefires_broken": "ceasefires",
+}
+
+
+def unit(metric: str) -> str:
+    """The outcome's unit ("" where none is recorded)."""
+    return OUTCOMES[metric][1] if metric in OUTCOMES else UNITS.get(metric, "")
+
+
 def label(metric: str) -> str:
     if metric in OUTCOMES:
         return OUTCOMES[metric][0]

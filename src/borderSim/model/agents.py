@@ -20,9 +20,18 @@ from borderSim.rules.mediators import MediatorAction
 from borderSim.rules.thirdparties import ChinaAction
 
 
-def _one(a):
-    """A (1, 1) array as a Python scalar."""
-    return a.item()
+def _state(name: str, column: str | int, kind=None) -> property:
+    """The agent's own cell of the state array ``name`` as a Python scalar, read-only: the column is the agent's
+    attribute ``column`` (its village, side or mediator index) or a fixed one; ``kind`` converts the value."""
+    if isinstance(column, int):
+        def get(self):
+            return getattr(self.model.state, name).item(0, column)
+    else:
+        def get(self):
+            return getattr(self.model.state, name).item(0, getattr(self, column))
+    if kind is None:
+        return property(get)
+    return property(lambda self: kind(get(self)))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -36,15 +45,14 @@ class Government(mesa.Agent):
         self.code = SIDES[self.side]
         self.name = SIDE_NAMES[self.side]
         self.sides = phases.side(self.side)
-        self._col = self.sides.col
 
     # -- inspection ------------------------------------------------------------------------------
-    legitimacy = property(lambda self: _one(self.model.state.legitimacy[:, self._col]))
-    unrest = property(lambda self: _one(self.model.state.unrest[:, self._col]))
-    rally = property(lambda self: _one(self.model.state.rally[:, self._col]))
-    audience_cost = property(lambda self: _one(self.model.state.audience[:, self._col]))
-    capability = property(lambda self: _one(self.model.state.capability[:, self._col]))
-    move = property(lambda self: _one(self.model.state.move[:, self._col]))
+    legitimacy = _state("legitimacy", "side")
+    unrest = _state("unrest", "side")
+    rally = _state("rally", "side")
+    audience_cost = _state("audience", "side")
+    capability = _state("capability", "side")
+    move = _state("move", "side")
 
     # -- behaviour -------------------------------------------------------------------------------
     def answer(self, today: Today) -> None:
@@ -67,7 +75,7 @@ class Tajikistan(Government):
     Escalation helps consolidate the succession, whose lack pulls toward risk."""
 
     side = TJ
-    succession = property(lambda self: _one(self.model.state.succession))
+    succession = _state("succession", 0)
 
 
 class Kyrgyzstan(Government):
@@ -75,7 +83,7 @@ class Kyrgyzstan(Government):
     it to be seen defending and costs it legitimacy."""
 
     side = KG
-    protest_pressure = property(lambda self: _one(self.model.state.protest))
+    protest_pressure = _state("protest", 0)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -97,17 +105,14 @@ class Village(mesa.Agent):
         self.water_point = bool(geo.water_point[index])
         self.shelled_today = False   # for display; not part of the shared state
 
-    def _get(self, name: str):
-        return _one(getattr(self.model.state, name)[:, self.villages])
-
-    residents = property(lambda self: self._get("residents"))
-    displaced = property(lambda self: self._get("displaced"))
-    dead = property(lambda self: self._get("dead"))
-    wounded = property(lambda self: self._get("wounded"))
-    homes_destroyed = property(lambda self: self._get("homes"))
-    grievance = property(lambda self: self._get("grievance"))
-    incident_today = property(lambda self: bool(self._get("incident")))
-    gunfire_today = property(lambda self: bool(self._get("gunfire_v")))
+    residents = _state("residents", "index")
+    displaced = _state("displaced", "index")
+    dead = _state("dead", "index")
+    wounded = _state("wounded", "index")
+    homes_destroyed = _state("homes", "index")
+    grievance = _state("grievance", "index")
+    incident_today = _state("incident", "index")
+    gunfire_today = _state("gunfire_v", "index")
 
     def observe(self, today: Today) -> None:
         """Today's incident chance from grievance and the season; border guards may open fire."""
@@ -129,7 +134,7 @@ class China(mesa.Agent):
     """SCO: never mediates; quiet economic pressure through debt when fighting threatens its assets."""
 
     name = "China"
-    action = property(lambda self: ChinaAction(_one(self.model.state.china_action)))
+    action = _state("china_action", 0, ChinaAction)
 
     def act(self, today: Today) -> None:
         """React to yesterday's rung: start a bout of economic pressure, make statements, or stay quiet."""
@@ -147,8 +152,8 @@ class Mediator(mesa.Agent):
         self.name = self.spec.label
         self.mediators = slice(index, index + 1)
 
-    action = property(lambda self: MediatorAction(_one(self.model.state.mediator_action[:, self.mediators])))
-    engaged = property(lambda self: bool(_one(self.model.state.mediator_engaged[:, self.mediators])))
+    action = _state("mediator_action", "index", MediatorAction)
+    engaged = _state("mediator_engaged", "index")
 
     def act(self, today: Today) -> None:
         """During an episode, if not already mediating, offer mediation with the day's chance."""

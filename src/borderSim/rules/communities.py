@@ -47,9 +47,17 @@ def hazard_base(P: ParamArrays, geo: Geography, demarcated: np.ndarray) -> np.nd
 
 def season(P: ParamArrays, day: int) -> np.ndarray:
     """(B, 1) multiplier of every village's incident hazard on ``day``: the farming and grazing season
-    (irrigation, pastures, field work) brings neighbours into contact in spring and summer."""
-    phase = 2.0 * np.pi * (P.simulation.start_date + day - P.border.season_peak_day) / 365.25
-    return 1.0 + P.border.season_amplitude * fmath.cos(phase)
+    (irrigation, pastures, field work) brings neighbours into contact in spring and summer. Where every row
+    shares the season's parameters (one row broadcast along the batch) it is computed once."""
+    terms = (P.simulation.start_date, P.border.season_peak_day, P.border.season_amplitude)
+    if all(t.shape[0] > 1 and t.strides[0] == 0 for t in terms):
+        return np.broadcast_to(_season(*(t[:1] for t in terms), day), (P.batch, 1))
+    return _season(*terms, day)
+
+
+def _season(start: np.ndarray, peak: np.ndarray, amplitude: np.ndarray, day: int) -> np.ndarray:
+    phase = 2.0 * np.pi * (start + day - peak) / 365.25
+    return 1.0 + amplitude * fmath.cos(phase)
 
 
 def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray,
@@ -62,9 +70,10 @@ def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray,
 def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray) -> np.ndarray:
     """Daily incident probability.
 
-    The engines draw incidents with :func:`borderSim.rules.kernels.incidents`, which computes this
+    The engines draw incidents with :func:`borderSim.rules.kernels.observe`, which computes this
     probability in the same way, fused with the draw; this function states the rule and is the
-    reference the kernel is tested against.
+    reference the kernel is tested against (as are the rules below that the kernels of
+    :mod:`borderSim.rules.kernels` and :mod:`borderSim.rules.frontline` run: gunfire, shelling, harm, flight).
     """
     p = hazard * grievance
     p *= daily
@@ -121,12 +130,19 @@ def civilian_harm(P: ParamArrays, residents: np.ndarray, population: np.ndarray,
     village's housing (its census population), per 1,000 (brief: civilian harm grows with the
     population under fire); ``intens`` is the fire the village takes (rung and distance from the origin).
     """
+    mean_deaths, mean_wounded, mean_homes = harm_means(P, residents, population, intens)
+    deaths = np.minimum(poisson(u_deaths, mean_deaths), residents)
+    wounded = poisson(u_wounded, mean_wounded)
+    homes = np.minimum(poisson(u_homes, mean_homes), homes_standing)
+    return deaths, wounded, homes
+
+
+def harm_means(P: ParamArrays, residents: np.ndarray, population: np.ndarray, intens: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The expected deaths, wounded and homes destroyed of :func:`civilian_harm`."""
     c = P.communities
     mean_deaths = c.civilian_death_rate * intens * residents / 1000.0
-    deaths = np.minimum(poisson(u_deaths, mean_deaths), residents)
-    wounded = poisson(u_wounded, P.border.wounded_per_death * mean_deaths)
-    homes = np.minimum(poisson(u_homes, c.homes_per_shelling * intens * population / 1000.0), homes_standing)
-    return deaths, wounded, homes
+    return mean_deaths, P.border.wounded_per_death * mean_deaths, c.homes_per_shelling * intens * population / 1000.0
 
 
 def flight(P: ParamArrays, residents: np.ndarray, danger: np.ndarray, civil_society: np.ndarray,
@@ -136,8 +152,12 @@ def flight(P: ParamArrays, residents: np.ndarray, danger: np.ndarray, civil_soci
     fire near it): flight accumulates over the days of fighting and does not empty a village in a day;
     more leave where civil society and the state organise evacuation and shelter (article: Kyrgyz
     grassroots shelter; Tajikistan's weak civil society)."""
-    share = -fmath.expm1(-P.communities.flight_rate * civil_society * danger)
-    return np.minimum(stochastic_round(residents * share, u), residents)
+    return np.minimum(stochastic_round(residents * flight_share(P, civil_society, danger), u), residents)
+
+
+def flight_share(P: ParamArrays, civil_society: np.ndarray, danger: np.ndarray) -> np.ndarray:
+    """The share of a front village's households that flee today (:func:`flight`)."""
+    return -fmath.expm1(-P.communities.flight_rate * civil_society * danger)
 
 
 def returns(P: ParamArrays, displaced: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -9,36 +9,57 @@ without fast-math) element by element on every machine: the same bits wherever t
 and package versions run, at about twice the cost of numpy's vector kernels, on the small arrays the
 rules apply them to. Arithmetic (+, -, *, /, sqrt) is exact in IEEE 754 and needs no such care.
 They are numpy ufuncs: they broadcast, take ``out=`` and cast integer input to float64.
+
+Inside compiled kernels (:mod:`borderSim.rules.kernels`) ``math.exp`` and the like are the same C library
+calls; :data:`ndtri` is scipy's inverse normal CDF (``scipy.special.ndtri``, the function the numpy rules
+call), made callable from a kernel: the very same compiled function, so the same bits.
 """
 
 from __future__ import annotations
 
 import math
 
-from numba import vectorize
+import llvmlite.binding
+from numba import types, vectorize
+from numba.extending import get_cython_function_address
 
-__all__ = ["cos", "exp", "expm1", "power"]
+__all__ = ["cos", "exp", "expm1", "ndtri", "power"]
 
 
 @vectorize(["float64(float64)"], cache=True)
-def exp(x):
-    """``e ** x`` (C library)."""
+def _exp(x):
     return math.exp(x)
 
 
 @vectorize(["float64(float64)"], cache=True)
-def expm1(x):
-    """``e ** x - 1`` (C library)."""
+def _expm1(x):
     return math.expm1(x)
 
 
 @vectorize(["float64(float64, float64)"], cache=True)
-def power(x, y):
-    """``x ** y`` (C library ``pow``)."""
+def _power(x, y):
     return math.pow(x, y)
 
 
 @vectorize(["float64(float64)"], cache=True)
-def cos(x):
-    """``cos(x)`` (C library)."""
+def _cos(x):
     return math.cos(x)
+
+
+# The plain numpy ufuncs behind numba's wrappers (its DUFunc adds several microseconds of Python to each call,
+# more than the C library's work on the arrays of a Mesa agent or a small batch).
+#: ``e ** x`` (C library ``exp``).
+exp = _exp.ufunc
+#: ``e ** x - 1`` (C library ``expm1``).
+expm1 = _expm1.ufunc
+#: ``x ** y`` (C library ``pow``).
+power = _power.ufunc
+#: ``cos(x)`` (C library ``cos``).
+cos = _cos.ufunc
+
+
+# scipy's own ndtri (scipy.special.cython_special), registered under a fixed symbol name so that kernels calling it
+# can be cached: the cached code names the symbol, which is resolved to this process's address when loaded.
+llvmlite.binding.add_symbol("borderSim_ndtri", get_cython_function_address("scipy.special.cython_special", "ndtri"))
+#: ``scipy.special.ndtri`` for one float64, callable inside ``@njit`` kernels (not from Python).
+ndtri = types.ExternalFunction("borderSim_ndtri", types.float64(types.float64))

@@ -1,56 +1,239 @@
-"""Compiled kernels for the hottest per-village rules (numba), used by both engines.
+"""Compiled kernels for the per-village rules and the draws that feed them (numba), used by both engines.
 
 numpy needs a dozen passes over the (batch, villages) arrays to hash a counter into a uniform and
-compare it with an incident probability; this kernel does it in one, with exactly the same integer
-and floating-point operations in the same order as :func:`borderSim.rules.streams.uniform` and
-:func:`borderSim.rules.communities.incident_probability` (tested bit for bit). No fast-math: IEEE
-results are the same as numpy's.
+compare it with an incident probability, and as many again for each step of the harm on the front;
+each kernel here does what one village (or one row) does in a day in one pass, with exactly the same
+integer and floating-point operations in the same order as the numpy rules it implements
+(:mod:`borderSim.rules.communities`, :mod:`borderSim.rules.military`, :func:`borderSim.rules.draws.poisson`,
+:func:`borderSim.rules.streams.uniform`), tested number for number against them (``tests/test_kernels.py``).
+No fast-math; ``exp``, ``expm1`` and ``pow`` are the C library's, as in :mod:`borderSim.rules.fmath`.
+The core passes every village of the rows that need it, a Mesa village only its own column.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
+from borderSim.rules.fmath import ndtri
 from borderSim.rules.streams import Stream, counter, to_uniform
 
-_INCIDENT = int(Stream.INCIDENT)
-_SMALL = 64
-_NONE = np.zeros(0, dtype=np.int64)
-_NONE.flags.writeable = False
-_RETURN = int(Stream.RETURN)
+_INCIDENT, _GUNFIRE, _RETURN = int(Stream.INCIDENT), int(Stream.GUNFIRE), int(Stream.RETURN)
+_SHELLING, _FLIGHT, _HOMES = int(Stream.SHELLING), int(Stream.FLIGHT), int(Stream.HOMES)
+_CIVILIAN_DEATHS, _CIVILIAN_WOUNDED = int(Stream.CIVILIAN_DEATHS), int(Stream.CIVILIAN_WOUNDED)
+_WAR = 6              # rung of sustained war (borderSim.rules.ladder.WAR; ladder imports this module)
+_NORMAL_FROM = 30.0   # Poisson means above this use the rounded normal approximation (borderSim.rules.draws)
+_MAX_SEARCH = 200
 
 
 @njit(cache=True)
-def _incident_mask(keys, day, slots, hazard, grievance, daily, out):
+def _counters(day, stream, cols):
+    out = np.empty(cols.size, dtype=np.uint64)
+    for m in range(cols.size):
+        out[m] = counter(day, stream, cols[m])
+    return out
+
+
+@njit(cache=True, inline="always")
+def capped(p):
+    """``np.minimum(p, 1.0)`` (a NaN stays NaN)."""
+    return 1.0 if p > 1.0 else p
+
+
+# -- the rules' arithmetic for one element: each the twin of a numpy rule, tested against it ----------------
+@njit(cache=True, inline="always")
+def incident_probability(hazard, grievance, daily):
+    """:func:`borderSim.rules.communities.incident_probability` of one village-day."""
+    p = hazard * grievance
+    return capped(p * daily)
+
+
+@njit(cache=True, inline="always")
+def gunfire_probability(rate, militarisation, level_base):
+    """:func:`borderSim.rules.communities.gunfire_probability` of one row."""
+    return capped(rate * (1.0 + militarisation * level_base / _WAR))
+
+
+@njit(cache=True, inline="always")
+def shelling_probability(rate, intens, expo):
+    """:func:`borderSim.rules.communities.shelling_probability` of one village-day."""
+    return capped(rate * intens * expo)
+
+
+@njit(cache=True, inline="always")
+def harm_means(death_rate, wounded_per_death, homes_rate, intens, residents, population):
+    """:func:`borderSim.rules.communities.harm_means` of one shelled village."""
+    mean_deaths = death_rate * intens * residents / 1000.0
+    return mean_deaths, wounded_per_death * mean_deaths, homes_rate * intens * population / 1000.0
+
+
+@njit(cache=True, inline="always")
+def grievance_after_losses(grievance, loss, homes_weight, deaths, homes):
+    """:func:`borderSim.rules.communities.grievance_after_losses` of one shelled village."""
+    return capped(grievance + loss * deaths + homes_weight * homes)
+
+
+@njit(cache=True, inline="always")
+def flight_share(flight_rate, civil_society, danger):
+    """:func:`borderSim.rules.communities.flight_share` of one village-day."""
+    return -math.expm1(-flight_rate * civil_society * danger)
+
+
+@njit(cache=True, inline="always")
+def stochastic_round(x, u):
+    """:func:`borderSim.rules.draws.stochastic_round` of one number."""
+    return np.int64(math.floor(x + u))
+
+
+@njit(cache=True)
+def poisson(u, lam):
+    """One Poisson count by inversion, as :func:`borderSim.rules.draws.poisson`: the least ``k`` with
+    ``u < F(k)`` (at most 200) for means up to 30, else ``max(0, floor(lam + sqrt(lam) ndtri(u) + 0.5))``."""
+    if lam <= _NORMAL_FROM:
+        p = math.exp(-lam)
+        cdf = p
+        k = 0
+        while u >= cdf and k < _MAX_SEARCH:
+            k += 1
+            p = p * lam / k
+            cdf = cdf + p
+        return np.int64(k)
+    x = math.floor(lam + math.sqrt(lam) * ndtri(u) + 0.5)
+    return np.int64(x if x > 0.0 else 0.0)
+
+
+# -- villages observe --------------------------------------------------------------------------------
+@njit(cache=True)
+def observe(keys, day, slots, hazard, grievance, daily, gunfire_rate, militarisation, level_base, incident,
+            gunfire):
+    """Today's incidents and gunfire in the villages ``slots`` (global indices) of every row, in place.
+
+    ``hazard``, ``grievance``, ``incident`` and ``gunfire`` are (B, v) arrays of those villages (the core:
+    all of them; a Mesa village: its own column), ``daily`` and the parameters (B, 1). An incident where
+    ``uniform(keys, day, INCIDENT, slot) <`` :func:`~borderSim.rules.communities.incident_probability`; it
+    turns into gunfire where ``uniform(keys, day, GUNFIRE, slot) <``
+    :func:`~borderSim.rules.communities.gunfire_probability` of ``gunfire_rate``, ``militarisation`` and
+    ``level_base``: the same numbers as those rules. Returns the (rows, slots, gunfire flags) of the
+    incidents, rows ascending, then villages.
+    """
     b, v = hazard.shape
-    counters = np.empty(v, dtype=np.uint64)
-    for j in range(v):
-        counters[j] = counter(day, _INCIDENT, slots[j])
-    for i in range(b):
+    c_incident = _counters(day, _INCIDENT, slots)
+    for i in range(b):      # the draw for every village-day: one vectorised pass (no branch, no indirection)
         key = keys[i]
         d = daily[i, 0]
         for j in range(v):
-            p = hazard[i, j] * grievance[i, j]
-            p = p * d
-            if p > 1.0:
-                p = 1.0
-            u = to_uniform(key, counters[j])
-            out[i, j] = u < p
+            incident[i, j] = to_uniform(key, c_incident[j]) < incident_probability(hazard[i, j], grievance[i, j], d)
+    count = np.zeros(b, dtype=np.int64)
+    for i in range(b):
+        n = 0
+        for j in range(v):
+            gunfire[i, j] = False
+            n += incident[i, j]
+        count[i] = n
+    total = count.sum()
+    rows = np.empty(total, dtype=np.int64)
+    villages = np.empty(total, dtype=np.int64)
+    shots = np.empty(total, dtype=np.bool_)
+    if total == 0:
+        return rows, villages, shots
+    c_gunfire = _counters(day, _GUNFIRE, slots)
+    k = 0
+    for i in range(b):
+        if count[i] == 0:
+            continue
+        key = keys[i]
+        pg = gunfire_probability(gunfire_rate[i, 0], militarisation[i, 0], level_base[i, 0])
+        for j in range(v):
+            if incident[i, j]:
+                g = to_uniform(key, c_gunfire[j]) < pg
+                gunfire[i, j] = g
+                rows[k], villages[k], shots[k] = i, slots[j], g
+                k += 1
+    return rows, villages, shots
 
 
-def incidents(keys, day, slots, hazard, grievance, daily):
-    """Row and column indices of today's village incidents (rows ascending, then columns).
+# -- villages endure ---------------------------------------------------------------------------------
+@njit(cache=True)
+def endure(keys, day, rows, fire, intensity, exposure, slots, segment, side, population, stock,
+           shelling, death_rate, wounded_per_death, homes_rate, grievance_loss, grievance_homes, flight_rate,
+           civil_society, residents, displaced, dead, wounded, homes, grievance, dirty,
+           deaths_civilian, wounded_civilian, homes_destroyed, deaths_today, fled_today, displaced_now):
+    """A day on the front for the villages ``slots`` (global indices) of the fighting ``rows``, in place;
+    returns the (rows, slots) shelled.
 
-    ``keys`` (B,) uint64; ``slots`` (V,) village indices; ``hazard``, ``grievance`` (B, V); ``daily``
-    (B, 1). The same pairs as ``np.nonzero(uniform(keys, day, INCIDENT, slots) < incident_probability(...))``;
-    the draw and comparison run in one vectorised pass, the (sparse) pairs are then collected.
+    ``fire`` (n, S), ``intensity`` (n, 1) and ``exposure`` (n, 2) are the front's (:class:`borderSim.rules.day.Front`,
+    one line per fighting row). ``segment``, ``side``, ``population`` and ``stock`` (homes,
+    :func:`~borderSim.rules.communities.housing_stock`) describe those villages, and ``residents`` ...
+    ``grievance`` are their (B, v) state; the parameters (``shelling`` ... ``flight_rate`` (B, 1),
+    ``civil_society`` (B, 2)), ``dirty`` and the side totals are the whole batch's. A village whose segment
+    takes fire is shelled with :func:`~borderSim.rules.communities.shelling_probability`; if it is, it
+    suffers :func:`~borderSim.rules.communities.civilian_harm`, added to its own and its side's counts, and
+    its grievance rises (:func:`~borderSim.rules.communities.grievance_after_losses`); then its residents
+    still alive flee by :func:`~borderSim.rules.communities.flight`. The same numbers as those rules.
     """
-    out = np.empty(hazard.shape, dtype=np.bool_)
-    _incident_mask(keys, day, slots, hazard, grievance, daily, out)
-    if out.size <= _SMALL and not out.any():   # one Mesa village on a quiet day: skip the index arithmetic
-        return _NONE, _NONE
-    return nonzero_2d(out)
+    c_shell = _counters(day, _SHELLING, slots)
+    c_flight = _counters(day, _FLIGHT, slots)
+    c_deaths = _counters(day, _CIVILIAN_DEATHS, slots)
+    c_wounded = _counters(day, _CIVILIAN_WOUNDED, slots)
+    c_homes = _counters(day, _HOMES, slots)
+    hit_rows = np.empty(rows.size * slots.size, dtype=np.int64)
+    hit_slots = np.empty(rows.size * slots.size, dtype=np.int64)
+    n_hit = 0
+    # what depends only on the row, the segment and the side, computed once per row for each (segment, side)
+    done = np.full(2 * fire.shape[1], -1, dtype=np.int64)
+    intens_, danger_, flee_ = np.empty(2 * fire.shape[1]), np.empty(2 * fire.shape[1]), np.empty(2 * fire.shape[1])
+    for k in range(rows.size):
+        i = rows[k]
+        key = keys[i]
+        for j in range(slots.size):
+            share = fire[k, segment[j]]
+            if share == 0.0:
+                continue
+            sd = side[j]
+            at = 2 * segment[j] + sd
+            if done[at] != k:
+                intens_[at] = intensity[k, 0] * share
+                danger_[at] = shelling_probability(shelling[i, 0], intens_[at], exposure[k, sd])
+                flee_[at] = flight_share(flight_rate[i, 0], civil_society[i, sd], danger_[at])
+                done[at] = k
+            intens, danger = intens_[at], danger_[at]
+            left = residents[i, j]
+            if to_uniform(key, c_shell[j]) < danger:
+                d = w = 0                # no one at home: Poisson(0) is 0 whatever the draw
+                mean_d, mean_w, mean_h = harm_means(death_rate[i, 0], wounded_per_death[i, 0], homes_rate[i, 0],
+                                                    intens, left, population[j])
+                if left > 0:
+                    d = poisson(to_uniform(key, c_deaths[j]), mean_d)
+                    d = d if d < left else left
+                    w = poisson(to_uniform(key, c_wounded[j]), mean_w)
+                h = poisson(to_uniform(key, c_homes[j]), mean_h)
+                standing = stock[j] - homes[i, j]
+                h = h if h < standing else standing
+                dead[i, j] += d
+                wounded[i, j] += w
+                homes[i, j] += h
+                deaths_civilian[i, sd] += d
+                wounded_civilian[i, sd] += w
+                homes_destroyed[i, sd] += h
+                deaths_today[i, sd] += d
+                grievance[i, j] = grievance_after_losses(grievance[i, j], grievance_loss[i, 0],
+                                                         grievance_homes[i, 0], d, h)
+                dirty[i, 0] = True
+                hit_rows[n_hit], hit_slots[n_hit] = i, slots[j]
+                n_hit += 1
+                left = left - d
+            if left <= 0:                # no one left to flee (floor(0 + u) is 0 whatever the draw)
+                residents[i, j] = left
+                continue
+            fled = stochastic_round(left * flee_[at], to_uniform(key, c_flight[j]))
+            fled = fled if fled < left else left
+            residents[i, j] = left - fled
+            displaced[i, j] += fled
+            fled_today[i, sd] += fled
+            displaced_now[i, sd] += fled
+    return hit_rows[:n_hit], hit_slots[:n_hit]
 
 
 def nonzero_2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -59,38 +242,35 @@ def nonzero_2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.divmod(np.flatnonzero(mask), mask.shape[1])
 
 
-@njit(cache=True, inline="always")
-def _returning(key, mixed, displaced, rate):
-    u = to_uniform(key, mixed)
-    back = np.int64(np.floor(displaced * rate + u))
-    return back if back < displaced else displaced
-
-
 @njit(cache=True)
-def apply_returns(keys, day, rows, cols, displaced, residents, displaced_now, side, rate):
-    """Move today's returning displaced home, in place, for villages ``cols`` of ``rows``.
+def apply_returns(keys, day, rows, slots, displaced, residents, displaced_now, side, rate):
+    """Move today's returning displaced home, in place, in the villages ``slots`` (global indices) of ``rows``.
 
-    For each village with anyone displaced, ``floor(displaced * rate + u)`` (at most all of them)
-    return, with ``u = uniform(keys, day, RETURN, village)``: the same numbers as
-    :func:`borderSim.rules.communities.returns`. ``rate`` is (len(rows), 1); the per-side totals in
-    ``displaced_now`` follow. The core passes every village of the rows with displaced residents, a
-    Mesa village only its own column.
+    ``displaced`` and ``residents`` are the (B, v) arrays of those villages (the core: all of them; a Mesa
+    village: its own column), ``side`` their (v,) sides and ``rate`` the rows' (len(rows), 1) return rates.
+    In each village ``floor(displaced * rate + u)`` (at most all of them) return, with
+    ``u = uniform(keys, day, RETURN, slot)``: the same numbers as :func:`borderSim.rules.communities.returns`;
+    the per-side totals in ``displaced_now`` (B, 2) follow. A village with no one displaced returns no one
+    (its draw is made and ignored, so that the loop has no branch and runs vectorised).
     """
-    counters = np.empty(cols.size, dtype=np.uint64)
-    for m in range(cols.size):
-        counters[m] = counter(day, _RETURN, cols[m])
+    counters = _counters(day, _RETURN, slots)
     for k in range(rows.size):        # row-major: one pass over each row's villages
         i = rows[k]
         key = keys[i]
         r = rate[k, 0]
-        for m in range(cols.size):
-            j = cols[m]
+        back_tj = 0
+        back_kg = 0
+        for j in range(slots.size):
             d = displaced[i, j]
-            if d > 0:
-                back = _returning(key, counters[m], d, r)
-                displaced[i, j] = d - back
-                residents[i, j] += back
-                displaced_now[i, side[j]] -= back
+            back = stochastic_round(d * r, to_uniform(key, counters[j]))
+            back = back if back < d else d
+            back = back if d > 0 else 0
+            displaced[i, j] = d - back
+            residents[i, j] += back
+            back_kg += back * side[j]
+            back_tj += back - back * side[j]
+        displaced_now[i, 0] -= back_tj
+        displaced_now[i, 1] -= back_kg
 
 
 @njit(cache=True)
@@ -116,70 +296,42 @@ def poisson_search(u, lam, p0):
 
 
 @njit(cache=True)
-def relax_grievance(rows, cols, grievance, baseline, factor, snap, dirty):
-    """A week of relaxation of the grievance of villages ``cols`` on ``rows``, in place.
+def relax_grievance(rows, grievance, baseline, row_grievance, row_baseline, factor, snap, dirty):
+    """A week of relaxation of the villages' grievance on ``rows``, in place.
 
+    ``grievance`` and ``baseline`` are the (B, v) arrays of the villages that relax (the core: all of them; a
+    Mesa village: its own column), ``row_grievance`` and ``row_baseline`` the whole rows'. Each becomes
     ``baseline + (grievance - baseline) * factor``, snapped to the baseline within ``snap``: the same
-    operations as :func:`borderSim.rules.communities.grievance_relax` (tested bit for bit); ``factor``
-    is (len(rows),). ``dirty[row]`` is left True where any village of the row (not only ``cols``) is
-    still away from its baseline. The core passes every village, a Mesa village only its own column.
+    operations as :func:`borderSim.rules.communities.grievance_relax` (tested bit for bit); ``factor`` is
+    (len(rows),). ``dirty[row]`` is left True where any village of the row (not only these) is still away
+    from its baseline.
     """
     for k in range(rows.size):
         i = rows[k]
         f = factor[k]
-        for m in range(cols.size):
-            j = cols[m]
+        for j in range(grievance.shape[1]):     # no branch: runs vectorised
             b = baseline[i, j]
             g = b + (grievance[i, j] - b) * f
-            if abs(g - b) < snap:
-                g = b
-            grievance[i, j] = g
+            grievance[i, j] = b if abs(g - b) < snap else g
         away = False
-        for j in range(grievance.shape[1]):
-            if grievance[i, j] != baseline[i, j]:
-                away = True
-                break
+        for j in range(row_grievance.shape[1]):
+            away = away | (row_grievance[i, j] != row_baseline[i, j])
         dirty[i] = away
 
 
 @njit(cache=True)
-def add_harm(rows, cols, side, deaths, wounded, homes, dead_v, wounded_v, homes_v,
-             dead_side, wounded_side, homes_side, deaths_today):
-    """Add each shelled village's deaths, wounded and homes destroyed to its own and its side's counts.
+def local_levels(rows, segs, gunfire, seg, worst, incidents, shots):
+    """Per-row worst local rung per segment ``seg`` (1 incident, 2 gunfire), worst overall ``worst``, and counts
+    of ``incidents`` and of gunfire ``shots``, from the day's incidents at (``rows``, ``segs``), in place.
 
-    One pass instead of three village scatters and four ``np.add.at`` on the sides; integers only,
-    so the order of the additions changes nothing.
+    The arrays hold the previous aggregation (or zeros): only its rows with an incident (``worst > 0``: every
+    other entry is zero) are cleared first, then the incidents are added in one pass over them.
     """
-    for k in range(rows.size):
-        i, j, sd = rows[k], cols[k], side[k]
-        dead_v[i, j] += deaths[k]
-        wounded_v[i, j] += wounded[k]
-        homes_v[i, j] += homes[k]
-        dead_side[i, sd] += deaths[k]
-        wounded_side[i, sd] += wounded[k]
-        homes_side[i, sd] += homes[k]
-        deaths_today[i, sd] += deaths[k]
-
-
-@njit(cache=True)
-def add_flight(rows, cols, side, left, fled, residents, displaced, fled_today, displaced_now):
-    """Residents of the front villages after today's deaths (``left``) and flight, in one pass."""
-    for k in range(rows.size):
-        i, j, sd = rows[k], cols[k], side[k]
-        residents[i, j] = left[k] - fled[k]
-        displaced[i, j] += fled[k]
-        fled_today[i, sd] += fled[k]
-        displaced_now[i, sd] += fled[k]
-
-
-@njit(cache=True)
-def local_levels(rows, segs, gunfire, batch, n_segments):
-    """Per-row worst local rung per segment (1 incident, 2 gunfire), worst overall, and counts of
-    incidents and of gunfire, from the day's incidents at (``rows``, ``segs``): one pass over them."""
-    seg = np.zeros((batch, n_segments), dtype=np.int64)
-    worst = np.zeros((batch, 1), dtype=np.int64)
-    incidents = np.zeros((batch, 1), dtype=np.int64)
-    shots = np.zeros((batch, 1), dtype=np.int64)
+    for i in range(worst.shape[0]):
+        if worst[i, 0] > 0:
+            worst[i, 0] = incidents[i, 0] = shots[i, 0] = 0
+            for j in range(seg.shape[1]):
+                seg[i, j] = 0
     for k in range(rows.size):
         i, g = rows[k], gunfire[k]
         rung = 2 if g else 1
@@ -189,4 +341,3 @@ def local_levels(rows, segs, gunfire, batch, n_segments):
             worst[i, 0] = rung
         incidents[i, 0] += 1
         shots[i, 0] += g
-    return seg, worst, incidents, shots

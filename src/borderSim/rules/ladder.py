@@ -64,14 +64,19 @@ ROUTINE, INCIDENT, GUNFIRE, STANDOFF, CLASH, MAJOR_CLASH, WAR = (r.value for r i
 DOWN, UP = Move.DOWN.value, Move.UP.value
 
 
-def local_levels(rows, cols, gunfire, batch: int, geo: Geography):
+def local_levels(rows, cols, gunfire, batch: int, geo: Geography, out=None):
     """Aggregate the day's village incidents (``rows``, ``cols``; ``gunfire`` flags) per segment.
 
     Returns the (B, S) worst local rung per segment (1 incident, 2 gunfire), the (B, 1) worst
-    overall, and (B, 1) counts of incidents and of gunfire.
+    overall, and (B, 1) counts of incidents and of gunfire: new arrays, or ``out`` (those four arrays
+    holding the previous day's aggregation) updated in place.
     """
-    return kernels.local_levels(np.asarray(rows, dtype=np.int64), geo.segment[cols],
-                                np.asarray(gunfire, dtype=np.bool_), batch, geo.n_segments)
+    if out is None:
+        out = (np.zeros((batch, geo.n_segments), dtype=np.int64), *(np.zeros((batch, 1), dtype=np.int64)
+                                                                     for _ in range(3)))
+    kernels.local_levels(np.asarray(rows, dtype=np.int64), geo.segment[cols], np.asarray(gunfire, dtype=np.bool_),
+                         *out)
+    return out
 
 
 def step_base(level_base, level_eff, moves):
@@ -241,7 +246,8 @@ def front(P: ParamArrays, front_, level, origin, geo: Geography, u_spread) -> np
     tries each neighbour off the front once a day and takes it with ``spread_probability``; a segment
     taken today tries its own neighbours the same day (fighting can run along several segments in a
     day: record, 29 Apr 2021 and 14-16 Sep 2022). ``u_spread(step, rows)`` gives the (rows, S) draws of
-    a step of that cascade.
+    a step of that cascade. (The engines run this, :func:`second_front` and :func:`fire` through
+    :func:`borderSim.rules.frontline.front`, tested against them.)
     """
     out = front_.copy()
     out[np.arange(len(out)), origin[:, 0]] = True
@@ -249,13 +255,18 @@ def front(P: ParamArrays, front_, level, origin, geo: Geography, u_spread) -> np
     rows, new = np.arange(len(out)), out
     for step in range(geo.n_segments):
         tries = new.astype(np.float64) @ geo.adjacency_float      # neighbours that try (small whole numbers: exact)
-        join = ~out[rows] & (tries > 0) & (u_spread(step, rows) < 1.0 - fmath.power(1.0 - p[rows], tries))
+        join = ~out[rows] & (tries > 0) & (u_spread(step, rows) < join_probability(p[rows], tries))
         hit = join.any(axis=1)
         if not hit.any():
             break
         rows, new = rows[hit], join[hit]
         out[rows] |= new
     return out
+
+
+def join_probability(p, tries) -> np.ndarray:
+    """Chance that a segment off the front joins it, tried by ``tries`` front neighbours each with chance ``p``."""
+    return 1.0 - fmath.power(1.0 - p, tries)
 
 
 def second_front(P: ParamArrays, front_, level, hazard, u_jump, u_pick, geo: Geography) -> np.ndarray:

@@ -25,13 +25,15 @@ al. 1991). A joint (multiparty) offer carries the average of the partners' biase
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+from numba import njit
 
 from borderSim.rules.draws import logistic
 from borderSim.rules.ladder import STANDOFF
@@ -83,6 +85,14 @@ class Situation:
     days_in: np.ndarray     # (n, 1) days since the episode began
     level: np.ndarray       # (n, 1) yesterday's rung
     engaged: np.ndarray     # (n, M) mediating at the start of the day
+    _offers: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+    def offer_probability(self, P: ParamArrays, m: int) -> np.ndarray:
+        """(n, 1) mediator ``m``'s daily chance of offering on these rows (``P`` their parameters), computed once
+        (Russia's depends on the Western mediators' chances)."""
+        if m not in self._offers:
+            self._offers[m] = MEDIATORS[m].offer_probability(P, self)
+        return self._offers[m]
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,7 +148,7 @@ def outsiders_present(P: ParamArrays, sit: Situation) -> np.ndarray:
     present = np.zeros_like(sit.days_in, dtype=bool)
     for m, spec in enumerate(MEDIATORS):
         if spec.outsider:
-            present = present | sit.engaged[:, m:m + 1] | (spec.offer_probability(P, sit) > 0.0)
+            present = present | sit.engaged[:, m:m + 1] | (sit.offer_probability(P, m) > 0.0)
     return present
 
 
@@ -255,6 +265,20 @@ class Terms:
     facilitation: np.ndarray        # (B, 1) multiplier on demarcation rounds
     assistance: np.ndarray          # (B, 1) security assistance each side receives (capability/year)
 
+    @functools.cached_property
+    def stacked(self) -> Stacked:
+        """The same terms as arrays, for the compiled kernels."""
+        def columns(terms: list) -> np.ndarray:
+            b = self.idle.shape[0]
+            return np.stack([np.broadcast_to(t, (b, 1))[:, 0] for t in terms], axis=1) if terms else np.zeros((b, 0))
+
+        strength = self.monitors + self.guarantee
+        return Stacked(pressure=np.stack(self.pressure), effect=columns(self.effect),
+                       strength=columns([t for _, t in strength]),
+                       strength_cols=np.array([m for m, _ in strength], dtype=np.int64),
+                       fragility=columns([t for _, t in self.fragility]),
+                       fragility_cols=np.array([m for m, _ in self.fragility], dtype=np.int64))
+
     @classmethod
     def of(cls, P: ParamArrays) -> Terms:
         ms = MEDIATORS
@@ -280,40 +304,90 @@ def _optional(ms: tuple[Mediator, ...], rule: str, P: ParamArrays) -> list[tuple
     return [(m, getattr(spec, rule)(P)) for m, spec in enumerate(ms) if getattr(spec, rule) is not None]
 
 
+class Stacked(NamedTuple):
+    """:class:`Terms` as arrays: ``pressure`` (M, B, 2); ``effect`` (B, M); the ceasefire-strength terms
+    (monitors, then guarantees) and the fragility terms (B, K), with the mediator of each column."""
+
+    pressure: np.ndarray
+    effect: np.ndarray
+    strength: np.ndarray
+    strength_cols: np.ndarray
+    fragility: np.ndarray
+    fragility_cols: np.ndarray
+
+
 def pressure(terms: Terms, engaged: np.ndarray, timing: np.ndarray) -> np.ndarray | float:
     """(B, 2) pressure against escalation on each side from the engaged mediators, each weighted by the
-    timing factor of its entry into the episode (Regan & Stam 2000); 0.0 if no mediator is engaged on any
-    row (a mediator engaged nowhere adds exactly 0, so it is skipped)."""
-    total: np.ndarray | float = 0.0
-    for m in np.flatnonzero(engaged.any(axis=0)):
-        total = total + (engaged[:, m:m + 1] * timing[:, m:m + 1]) * terms.pressure[m]
-    return total
+    timing factor of its entry into the episode (Regan & Stam 2000): the sum over mediators of
+    ``(engaged x timing) x pressure``, in registry order; 0.0 if no mediator is engaged on any row (a mediator
+    engaged nowhere adds exactly 0, so it is skipped)."""
+    present = np.flatnonzero(engaged.any(axis=0))
+    if not present.size:
+        return 0.0
+    return _pressure(engaged, timing, terms.stacked.pressure, present)
 
 
 def mediation_factor(P: ParamArrays, terms: Terms, engaged: np.ndarray, timing: np.ndarray,
                      water_origin: np.ndarray) -> np.ndarray:
     """(B, 1) multiplier on the ceasefire hazard from the engaged mediators, each weighted by the timing
     factor of its entry into the episode (Regan & Stam 2000), in the regime context (Bercovitch et
-    al. 1991)."""
+    al. 1991): ``1 + regime x (1 + resource bonus x water origin) x`` the sum over mediators of
+    ``engaged x (effect x timing)``, in registry order."""
     b = P.border
-    context = b.mediation_regime_factor * (1.0 + b.resource_issue_bonus * water_origin)
-    total = engaged[:, :1] * (terms.effect[0] * timing[:, :1])
-    for m in range(1, len(terms.effect)):
-        total = total + engaged[:, m:m + 1] * (terms.effect[m] * timing[:, m:m + 1])
-    return 1.0 + context * total
+    return _mediation_factor(engaged, timing, terms.stacked.effect, b.mediation_regime_factor,
+                             b.resource_issue_bonus, water_origin)
 
 
 def ceasefire_terms(P: ParamArrays, terms: Terms, engaged: np.ndarray, agreement: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Strength of a ceasefire agreed today (bilateral, agreement, monitors, guarantees) and its extra
-    breakdown hazard where a manipulative mediator pressed it (the largest, if several did)."""
-    strength = P.border.ceasefire_strength_bilateral + agreement
-    for m, term in terms.monitors + terms.guarantee:
-        strength = strength + engaged[:, m:m + 1] * term
-    fragility = np.zeros_like(agreement)
-    for m, term in terms.fragility:   # a deal pressed by several manipulators is as fragile as the worst press
-        fragility = np.maximum(fragility, engaged[:, m:m + 1] * term)
-    return np.minimum(1.0, strength), fragility
+    """Strength of a ceasefire agreed today (bilateral, agreement, monitors, guarantees; at most 1) and its
+    extra breakdown hazard where a manipulative mediator pressed it (the largest, if several did): the
+    bilateral strength plus the agreement plus ``engaged x term`` for each monitor, then each guarantor;
+    the largest ``engaged x term`` of the fragility terms."""
+    t = terms.stacked
+    return _ceasefire_terms(engaged, P.border.ceasefire_strength_bilateral, agreement, t.strength, t.strength_cols,
+                            t.fragility, t.fragility_cols)
+
+
+@njit(cache=True)
+def _pressure(engaged, timing, pressure, present):
+    out = np.empty((2, engaged.shape[0])).T          # column-major, like the side arrays
+    for i in range(engaged.shape[0]):
+        for sd in range(2):
+            total = 0.0
+            for m in present:
+                total = total + ((1.0 if engaged[i, m] else 0.0) * timing[i, m]) * pressure[m, i, sd]
+            out[i, sd] = total
+    return out
+
+
+@njit(cache=True)
+def _mediation_factor(engaged, timing, effect, regime, bonus, water_origin):
+    out = np.empty((engaged.shape[0], 1))
+    for i in range(engaged.shape[0]):
+        total = (1.0 if engaged[i, 0] else 0.0) * (effect[i, 0] * timing[i, 0])
+        for m in range(1, engaged.shape[1]):
+            total = total + (1.0 if engaged[i, m] else 0.0) * (effect[i, m] * timing[i, m])
+        context = regime[i, 0] * (1.0 + bonus[i, 0] * (1.0 if water_origin[i, 0] else 0.0))
+        out[i, 0] = 1.0 + context * total
+    return out
+
+
+@njit(cache=True)
+def _ceasefire_terms(engaged, bilateral, agreement, strength_terms, strength_cols, fragility_terms, fragility_cols):
+    strength = np.empty((engaged.shape[0], 1))
+    fragility = np.empty((engaged.shape[0], 1))
+    for i in range(engaged.shape[0]):
+        s = bilateral[i, 0] + agreement[i, 0]
+        for k in range(strength_cols.size):
+            s = s + (1.0 if engaged[i, strength_cols[k]] else 0.0) * strength_terms[i, k]
+        strength[i, 0] = 1.0 if s > 1.0 else s          # np.minimum(1.0, s): a NaN stays NaN
+        f = 0.0
+        for k in range(fragility_cols.size):
+            x = (1.0 if engaged[i, fragility_cols[k]] else 0.0) * fragility_terms[i, k]
+            f = f if (f >= x or f != f) else x            # np.maximum(f, x): a NaN wins
+        fragility[i, 0] = f
+    return strength, fragility
 
 
 # -- a mediator's day ---------------------------------------------------------------------------------
@@ -326,7 +400,7 @@ def timing_factor(P: ParamArrays, days_in: np.ndarray) -> np.ndarray:
 def offers(P: ParamArrays, keys: np.ndarray, day: int, sit: Situation, m: int) -> np.ndarray:
     """(n, 1) whether mediator ``m`` offers mediation on rows in an episode where it is not mediating."""
     spec = MEDIATORS[m]
-    p = spec.offer_probability(P, sit)
+    p = sit.offer_probability(P, m)
     if not np.any(p > 0.0):   # unwilling on every row: no draw needed (draws are keyed, not sequential)
         return np.zeros((P.batch, 1), dtype=bool)
     u = uniform(keys, day, spec.offer_stream, 0)[:, None]
@@ -401,23 +475,50 @@ def settle(P: ParamArrays, engaged: np.ndarray, offered: np.ndarray, accepted: n
 
     ``engaged``, ``offered``, ``timing`` are (n, M); ``accepted`` (n, M, 2); ``today`` the (n, 1) timing
     factor of an entry today. An offer both sides accept starts a mediation (and a joint partner's);
-    otherwise a mediator keeps mediating, or reports the answers to its offer, or makes statements.
-    Returns the new (engaged, action, timing) and the (n, M) offers agreed.
+    otherwise a mediator keeps mediating, or reports the answers to its offer (:func:`offer_outcome`), or
+    makes statements. Returns the new (engaged, action, timing) and the (n, M) offers agreed. The registry's
+    terms (who speaks, which joint mediations are active) are evaluated here; :func:`_settle` applies them
+    row by row, mediator by mediator, then relation by relation.
     """
-    engaged, action, timing = engaged.copy(), np.empty(engaged.shape, dtype=np.int64), timing.copy()
-    agreed = offered & accepted[:, :, 0] & accepted[:, :, 1]
+    n = engaged.shape[0]
+    speaks = np.empty((n, len(MEDIATORS)), dtype=np.bool_)
     for m, spec in enumerate(MEDIATORS):
-        was = engaged[:, m:m + 1]
-        action[:, m:m + 1] = np.where(was, MEDIATING, np.where(spec.speaks(P), STATEMENT, NONE))
-        i = np.flatnonzero(offered[:, m])   # offers come only from mediators not yet mediating
-        if i.size:
-            action[i, m] = offer_outcome(accepted[i, m])[:, 0]
-        engaged[:, m:m + 1] = was | agreed[:, m:m + 1]
-        timing[:, m:m + 1] = np.where(agreed[:, m:m + 1], today, timing[:, m:m + 1])
-    for j in JOINTS:
-        lead, partner = index(j.lead), index(j.partner)
-        joins = agreed[:, lead:lead + 1] & j.active(P) & ~engaged[:, partner:partner + 1]
-        engaged[:, partner:partner + 1] |= joins
-        action[:, partner:partner + 1] = np.where(joins, ACCEPTED, action[:, partner:partner + 1])
-        timing[:, partner:partner + 1] = np.where(joins, today, timing[:, partner:partner + 1])
+        speaks[:, m:m + 1] = spec.speaks(P)
+    active = np.empty((n, len(JOINTS)), dtype=np.bool_)
+    for k, j in enumerate(JOINTS):
+        active[:, k:k + 1] = j.active(P)
+    lead = np.array([index(j.lead) for j in JOINTS], dtype=np.int64)
+    partner = np.array([index(j.partner) for j in JOINTS], dtype=np.int64)
+    return _settle(engaged, offered, accepted, timing, today, speaks, lead, partner, active)
+
+
+_OUTCOMES = np.array([MediatorAction.DECLINED_BY_BOTH, MediatorAction.DECLINED_BY_TJ, MediatorAction.DECLINED_BY_KG,
+                      MediatorAction.ACCEPTED], dtype=np.int64)   # by 2 x Tajikistan's answer + Kyrgyzstan's
+
+
+@njit(cache=True)
+def _settle(engaged, offered, accepted, timing, today, speaks, lead, partner, active):
+    n, n_med = engaged.shape
+    engaged, timing = engaged.copy(), timing.copy()
+    action = np.empty((n, n_med), dtype=np.int64)
+    agreed = np.empty((n, n_med), dtype=np.bool_)
+    for i in range(n):
+        for m in range(n_med):
+            tj, kg = accepted[i, m, 0], accepted[i, m, 1]
+            agreed[i, m] = offered[i, m] and tj and kg
+            if offered[i, m]:            # offers come only from mediators not yet mediating
+                action[i, m] = _OUTCOMES[2 * tj + kg]
+            elif engaged[i, m]:
+                action[i, m] = MEDIATING
+            else:
+                action[i, m] = STATEMENT if speaks[i, m] else NONE
+            if agreed[i, m]:
+                engaged[i, m] = True
+                timing[i, m] = today[i, 0]
+        for k in range(lead.size):
+            p = partner[k]
+            if agreed[i, lead[k]] and active[i, k] and not engaged[i, p]:
+                engaged[i, p] = True
+                action[i, p] = ACCEPTED
+                timing[i, p] = today[i, 0]
     return engaged, action, timing, agreed

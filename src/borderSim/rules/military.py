@@ -16,6 +16,12 @@ from borderSim.rules.params import ParamArrays
 
 def losses(P: ParamArrays, intens, extent, expo, u_deaths, u_wounded) -> tuple[np.ndarray, np.ndarray]:
     """(B, 2) military deaths and wounded of the day; ``extent`` (B, 1) is the front's fire-weighted
-    number of segments."""
-    mean = P.border.military_death_rate * intens * extent * expo
+    number of segments. (The engines run it through :func:`borderSim.rules.frontline.military_losses`,
+    tested against this.)"""
+    mean = mean_deaths(P, intens, extent, expo)
     return poisson(u_deaths, mean), poisson(u_wounded, P.border.wounded_per_death * mean)
+
+
+def mean_deaths(P: ParamArrays, intens, extent, expo) -> np.ndarray:
+    """(B, 2) expected military deaths of the day (:func:`losses`)."""
+    return P.border.military_death_rate * intens * extent * expo

@@ -11,19 +11,23 @@ number.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
+from borderSim.geography import Geography
 from borderSim.rules import communities, governments, kernels, ladder, mediators, thirdparties
 from borderSim.rules.context import Context
 from borderSim.rules.day import Today
 from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
 from borderSim.rules.params import ParamArrays, columns, sides
 from borderSim.rules.state import State
-from borderSim.rules.streams import Stream, uniform, uniform_at
+from borderSim.rules.streams import Stream, uniform
 
 SIDES2 = mediators.SIDES2
+_NONE = np.zeros(0, dtype=np.int64)
+_NONE.flags.writeable = False
 
 
 @dataclass(frozen=True)
@@ -63,64 +67,40 @@ def side(k: int) -> Sides:
 # -- villages ---------------------------------------------------------------------------------------
 def observe(s: State, ctx: Context, today: Today, villages: slice) -> None:
     """Villages observe: an incident from grievance, the border's tension and the season; border guards
-    may turn it into gunfire. Appends the (rows, villages, gunfire) of the incidents to ``today``."""
-    day, keys = today.day, ctx.keys
-    slots = ctx.village_slots[villages]
-    r, c = kernels.incidents(keys, day, slots, s.hazard_base[:, villages], s.grievance[:, villages], today.daily)
-    if villages.start:
-        c = slots[c]
-    s.incident[:, villages] = False
-    s.gunfire_v[:, villages] = False
+    may turn it into gunfire (:func:`~borderSim.rules.communities.incident_probability`,
+    :func:`~borderSim.rules.communities.gunfire_probability`, drawn by :func:`borderSim.rules.kernels.observe`).
+    Appends the (rows, villages, gunfire) of the incidents to ``today``."""
+    c = ctx.P.communities
+    r, v, gunfire = kernels.observe(ctx.keys, today.day, ctx.village_slots[villages], s.hazard_base[:, villages],
+                                    s.grievance[:, villages], today.daily, c.gunfire_probability, c.militarisation,
+                                    s.level_base, s.incident[:, villages], s.gunfire_v[:, villages])
     if r.size:
-        s.incident[r, c] = True
-        pg = communities.gunfire_probability(ctx.P.take(r), s.level_base[r])
-        gunfire = uniform_at(keys[r], day, Stream.GUNFIRE, c) < pg[:, 0]
-        s.gunfire_v[r, c] = gunfire
-        today.incidents.append((r, c, gunfire))
+        today.incidents.append((r, v, gunfire))
+
+
+@functools.cache
+def _housing(geo: Geography) -> np.ndarray:
+    """(V,) homes of each village (:func:`~borderSim.rules.communities.housing_stock`)."""
+    return communities.housing_stock(geo.population)
 
 
 def endure(s: State, ctx: Context, today: Today, villages: slice) -> tuple[np.ndarray, np.ndarray]:
     """Villages on the front take fire by their segment's share of it: they may be shelled (deaths,
-    wounded, homes destroyed; grievance rises) and residents flee. Returns the (rows, villages) shelled."""
-    f, geo, keys, day = today.front, ctx.geo, ctx.keys, today.day
-    none = np.zeros(0, dtype=np.int64)
+    wounded, homes destroyed; grievance rises) and residents flee
+    (:func:`~borderSim.rules.communities.shelling_probability`, :func:`~borderSim.rules.communities.civilian_harm`,
+    :func:`~borderSim.rules.communities.grievance_after_losses`, :func:`~borderSim.rules.communities.flight`,
+    run by :func:`borderSim.rules.kernels.endure`). Returns the (rows, villages) shelled."""
+    f, geo, P = today.front, ctx.geo, ctx.P
     if f is None:
-        return none, none
-    under_fire = f.fire[:, geo.segment[villages]]
-    if not under_fire.any():
-        return none, none
-    slots = ctx.village_slots[villages]
-    fr, fc = kernels.nonzero_2d(under_fire)
-    if villages.start:
-        fc = slots[fc]
-    rr, side_ = f.rows[fr], geo.side[fc]
-    Pp = f.P.take(fr)
-    intens = f.intensity[fr] * f.fire[fr, geo.segment[fc]][:, None]
-    danger = communities.shelling_probability(Pp, intens, f.exposure[fr, side_][:, None])
-    residents = s.residents[rr, fc][:, None]
-    shelled = (uniform_at(keys[rr], day, Stream.SHELLING, fc)[:, None] < danger)[:, 0]
-    deaths = np.zeros_like(residents)
-    i = np.flatnonzero(shelled)
-    if i.size:
-        ks, ri, ci, si = keys[rr[i]], rr[i], fc[i], side_[i]
-        d, w, h = communities.civilian_harm(
-            Pp.take(i), residents[i], geo.population[ci][:, None], intens[i],
-            uniform_at(ks, day, Stream.CIVILIAN_DEATHS, ci)[:, None],
-            uniform_at(ks, day, Stream.CIVILIAN_WOUNDED, ci)[:, None],
-            uniform_at(ks, day, Stream.HOMES, ci)[:, None],
-            (communities.housing_stock(geo.population[ci]) - s.homes[ri, ci])[:, None])
-        deaths[i] = d
-        kernels.add_harm(ri, ci, si, d[:, 0], w[:, 0], h[:, 0], s.dead, s.wounded, s.homes,
-                         s.deaths_civilian, s.wounded_civilian, s.homes_destroyed, s.deaths_today)
-        s.grievance[ri, ci] = communities.grievance_after_losses(
-            Pp.take(i), s.grievance[ri, ci][:, None], d, h)[:, 0]
-        s.grievance_dirty[ri] = True
-    left = residents - deaths
-    civil = Pp.gov.civil_society[np.arange(len(fr)), side_][:, None]
-    fled = communities.flight(Pp, left, danger, civil, uniform_at(keys[rr], day, Stream.FLIGHT, fc)[:, None])
-    kernels.add_flight(rr, fc, side_, left[:, 0], fled[:, 0], s.residents, s.displaced, s.fled_today,
-                       s.displaced_now)
-    return rr[i], fc[i]
+        return _NONE, _NONE
+    c, v = P.communities, villages
+    return kernels.endure(
+        ctx.keys, today.day, f.rows, f.fire, f.intensity, f.exposure, ctx.village_slots[v], geo.segment[v],
+        geo.side[v], geo.population[v], _housing(geo)[v], c.shelling_probability, c.civilian_death_rate,
+        P.border.wounded_per_death, c.homes_per_shelling, c.grievance_loss, c.grievance_homes, c.flight_rate,
+        P.gov.civil_society, s.residents[:, v], s.displaced[:, v], s.dead[:, v], s.wounded[:, v], s.homes[:, v],
+        s.grievance[:, v], s.grievance_dirty, s.deaths_civilian, s.wounded_civilian, s.homes_destroyed,
+        s.deaths_today, s.fled_today, s.displaced_now)
 
 
 def recover(s: State, ctx: Context, today: Today, villages: slice) -> None:
@@ -133,14 +113,14 @@ def recover(s: State, ctx: Context, today: Today, villages: slice) -> None:
         ready = s.days_since_fight[:, 0] >= P.communities.return_delay_days[:, 0]
         rows = today.returning = np.flatnonzero(ready & (s.displaced_now.sum(axis=1) > 0))
     if rows.size:
-        kernels.apply_returns(keys, day, rows, slots, s.displaced, s.residents, s.displaced_now, ctx.geo.side,
-                              P.communities.return_rate[rows])
+        kernels.apply_returns(keys, day, rows, slots, s.displaced[:, villages], s.residents[:, villages],
+                              s.displaced_now, ctx.geo.side[villages], P.communities.return_rate[rows])
     if communities.relaxes_today(day):
         dirty = np.flatnonzero(s.grievance_dirty[:, 0])
         if dirty.size:
-            kernels.relax_grievance(dirty, slots, s.grievance, s.grievance0,
-                                    communities.relax_factor(P.take(dirty))[:, 0], communities.RELAX_SNAP,
-                                    s.grievance_dirty[:, 0])
+            kernels.relax_grievance(dirty, s.grievance[:, villages], s.grievance0[:, villages], s.grievance,
+                                    s.grievance0, communities.relax_factor(P.take(dirty))[:, 0],
+                                    communities.RELAX_SNAP, s.grievance_dirty[:, 0])
 
 
 # -- third parties ------------------------------------------------------------------------------------

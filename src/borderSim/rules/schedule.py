@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.rules import communities, draws, ladder, mediators, military, negotiation, phases, thirdparties
+from borderSim.rules import communities, draws, frontline, ladder, mediators, negotiation, phases, thirdparties
 from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord, Front, Offers, Today
-from borderSim.rules.mediators import SIDES2
 from borderSim.rules.state import State
 from borderSim.rules.streams import Stream, uniform, uniform_at
 
@@ -62,7 +61,7 @@ def aggregate_incidents(s: State, ctx: Context, today: Today) -> None:
     else:
         r = c = np.zeros(0, dtype=np.int64)
         g = np.zeros(0, dtype=bool)
-    s.segment_local, s.local_max, s.incidents, s.gunfire = ladder.local_levels(r, c, g, s.batch, ctx.geo)
+    ladder.local_levels(r, c, g, s.batch, ctx.geo, out=(s.segment_local, s.local_max, s.incidents, s.gunfire))
 
 
 def shootouts(s: State, ctx: Context, today: Today) -> None:
@@ -136,50 +135,44 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
 
 
 def _pick_origin(s: State, ctx: Context, today: Today, rows: np.ndarray) -> np.ndarray:
-    """The origin segments of the episodes starting today on ``rows`` (drawn from their own stream)."""
-    hazard = communities.segment_hazard(s.hazard_base[rows], s.grievance[rows], today.daily[rows], ctx.geo)
-    return ladder.origin(ctx.P.take(rows), hazard, s.segment_local[rows],
-                         uniform(ctx.keys[rows], today.day, Stream.ORIGIN, 0)[:, None])
+    """The origin segments of the episodes starting today on ``rows`` (drawn from their own stream):
+    :func:`~borderSim.rules.ladder.origin` of :func:`~borderSim.rules.communities.segment_hazard`, run by
+    :func:`borderSim.rules.frontline.origins`."""
+    return frontline.origins(rows, s.hazard_base, s.grievance, today.daily, ctx.geo.segment,
+                             ctx.P.border.origin_incident_weight, s.segment_local,
+                             uniform(ctx.keys[rows], today.day, Stream.ORIGIN, 0))
 
 
 def front(s: State, ctx: Context, today: Today) -> None:
     """The front on the rows at rung 4+: it spreads from the origin, and sets the harm intensity and each
-    side's exposure."""
+    side's exposure (:func:`~borderSim.rules.ladder.front`, :func:`~borderSim.rules.ladder.second_front`,
+    :func:`~borderSim.rules.ladder.fire`, :func:`~borderSim.rules.communities.village_exposure`, run by
+    :func:`borderSim.rules.frontline.front`)."""
     rows = np.flatnonzero(s.level[:, 0] >= ladder.CLASH)
     if not rows.size:
         return
-    P, keys, n_seg = ctx.P.take(rows), ctx.keys[rows], ctx.geo.n_segments
-    level = s.level[rows]
-    on_front = ladder.front(P, s.front[rows], level, s.origin[rows], ctx.geo,
-                            lambda step, r: uniform(keys[r], today.day, Stream.FRONT_SPREAD,
-                                                    np.arange(step * n_seg, (step + 1) * n_seg)))
-    major = np.flatnonzero(level[:, 0] >= ladder.MAJOR_CLASH)
-    if major.size:
-        r = rows[major]
-        u = uniform(keys[major], today.day, Stream.SECOND_FRONT, np.arange(2))
-        hazard = communities.segment_hazard(s.hazard_base[r], s.grievance[r], today.daily[r], ctx.geo)
-        on_front[major] = ladder.second_front(P.take(major), on_front[major], level[major], hazard, u[:, :1], u[:, 1:],
-                                              ctx.geo)
-    s.front[rows] = on_front
-    s.segment_level[rows] = ladder.segment_levels(level, on_front, s.segment_local[rows])
-    today.front = Front(rows=rows, P=P, on_front=on_front, fire=ladder.fire(P, on_front, s.origin[rows], ctx.geo),
-                        intensity=ladder.intensity(P, level) * ladder.firepower(P, s.capability[rows]),
-                        exposure=communities.village_exposure(P, s.capability[rows]))
+    P, geo = ctx.P, ctx.geo
+    b = P.border
+    on_front, fire, intensity, exposure = frontline.new_front_arrays(rows.size, geo.n_segments)
+    frontline.front(ctx.keys, today.day, rows, s.level, s.origin, geo.adjacency, geo.hops, b.front_spread_rate,
+                    b.clash_intensity, b.war_intensity, b.second_front_rate, b.front_decay, b.incursion_exponent,
+                    s.capability, s.hazard_base, s.grievance, today.daily, geo.segment,
+                    s.front, s.segment_level, s.segment_local, on_front, fire, intensity, exposure)
+    Pr = P.take(rows)
+    today.front = Front(rows=rows, P=Pr, on_front=on_front, fire=fire,
+                        intensity=intensity * ladder.firepower(Pr, s.capability[rows]), exposure=exposure)
 
 
 def military_losses(s: State, ctx: Context, today: Today) -> None:
-    """Soldiers killed and wounded on the rows at rung 4+."""
+    """Soldiers killed and wounded on the rows at rung 4+ (:func:`~borderSim.rules.military.losses`, run by
+    :func:`borderSim.rules.frontline.military_losses`)."""
     f = today.front
     if f is None:
         return
-    rows, keys = f.rows, ctx.keys[f.rows]
-    md, mw = military.losses(f.P, f.intensity, f.fire.sum(axis=1, keepdims=True),
-                             communities.exposure(s.capability[rows]),
-                             uniform(keys, today.day, Stream.MILITARY_DEATHS, SIDES2),
-                             uniform(keys, today.day, Stream.MILITARY_WOUNDED, SIDES2))
-    s.deaths_military[rows] += md
-    s.wounded_military[rows] += mw
-    s.deaths_today[rows] += md
+    b = ctx.P.border
+    frontline.military_losses(ctx.keys, today.day, f.rows, f.intensity, f.fire.sum(axis=1, keepdims=True),
+                              s.capability, b.military_death_rate, b.wounded_per_death, s.deaths_military,
+                              s.wounded_military, s.deaths_today)
 
 
 def talks(s: State, ctx: Context, today: Today) -> None:

@@ -107,6 +107,15 @@ def _grid(keys, day, stream, slots):
 
 
 @njit(cache=True)
+def _column(keys, day, stream, slot):
+    out = np.empty(keys.size)
+    c = counter(day, stream, slot)
+    for i in range(keys.size):
+        out[i] = to_uniform(keys[i], c)
+    return out
+
+
+@njit(cache=True)
 def _pairs(keys, day, stream, slots):
     out = np.empty(keys.size)
     for i in range(keys.size):
@@ -121,9 +130,12 @@ def replicate_keys(seed: int, replicates: np.ndarray) -> np.ndarray:
 
 def uniform(keys: np.ndarray, day: int, stream: int, slots: np.ndarray | int) -> np.ndarray:
     """Uniform [0, 1) draws of shape ``(len(keys), len(slots))`` (or ``(len(keys),)`` for an int slot)."""
-    scalar = np.ndim(slots) == 0
-    u = _grid(keys, int(day), int(stream), np.atleast_1d(np.asarray(slots, dtype=np.int64))).T
-    return u[:, 0] if scalar else u
+    if isinstance(slots, int | np.integer):
+        return _column(keys, int(day), int(stream), int(slots))
+    slots = np.asarray(slots, dtype=np.int64)
+    if slots.ndim == 0:
+        return _column(keys, int(day), int(stream), int(slots))
+    return _grid(keys, int(day), int(stream), slots).T
 
 
 def uniform_at(keys: np.ndarray, day: int, stream: int, slots: np.ndarray) -> np.ndarray:

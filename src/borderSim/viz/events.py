@@ -153,7 +153,8 @@ def _ladder(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
         verb = "rises" if a.level > b.level else "falls"
         unchosen = (a.level_base > b.level_base and not broken
                     and not (model.state.move[0] == UP).any())
-        out.append(f"ladder {verb}{' unchosen' if unchosen else ''} to {rung(a.level)}")
+        out.append(f"ladder {verb} to {rung(a.level)}"
+                   + (" though neither government escalated (the local fighting spirals)" if unchosen else ""))
     if rec.episode_started[0, 0]:
         out.append("an episode of fighting begins")
     if rec.episode_ended[0, 0]:
@@ -222,7 +223,11 @@ def describe(before: Snapshot, after: Snapshot, model: BorderModel) -> list[str]
             + _home_front(before, after, model))
 
 
+def line(day: int, phrases: list[str]) -> str:
+    """``"day 12: Russia offers mediation; Kyrgyzstan declines"``."""
+    return f"day {day}: " + "; ".join(phrases)
+
+
 def log_lines(entries: list[tuple[int, list[str]]], limit: int | None = None) -> list[str]:
-    """``"day 12: Russia offers mediation; Kyrgyzstan declines"``, newest first."""
-    recent = list(reversed(entries))[:limit]
-    return [f"day {day}: " + "; ".join(phrases) for day, phrases in recent]
+    """The log's lines, newest first."""
+    return [line(day, phrases) for day, phrases in list(reversed(entries))[:limit]]

