@@ -19,8 +19,8 @@ from borderSim.core.run import run_rows
 from borderSim.geography import load_geography
 from borderSim.rules.communities import housing_stock
 from borderSim.scenarios import load_scenario
-from borderSim.schema import Parameters, specs
-from tests.strategies import extreme_shocks
+from borderSim.schema import Change, Parameters, specs
+from tests.strategies import extreme_list
 
 BASE = load_scenario("september_2022").params     # starts at a standoff: every mechanism is exercised
 NAN_ALLOWED = {"first_day_rung5", "major_clash_days_mean", "days_to_first_ceasefire", "ceasefire_survival",
@@ -33,9 +33,9 @@ MODEL_SPECS = [s for s in specs() if s.group != "simulation" or s.name == "simul
 
 def edges(s) -> list:
     """The values at the ends of a parameter's range (every choice for categorical ones; no shock and the
-    most extreme shocks for the list of dated shocks)."""
+    most extreme shocks or dated changes for the lists of them)."""
     if s.is_list:
-        return [(), extreme_shocks()]
+        return [(), extreme_list(s)]
     if s.choices is not None:
         return list(s.choices)
     if s.type is dt.date:
@@ -44,7 +44,7 @@ def edges(s) -> list:
 
 
 def _label(v) -> str:
-    return f"{len(v)} shocks" if isinstance(v, tuple) else str(v)
+    return f"{len(v)} {'changes' if v and isinstance(v[0], Change) else 'shocks'}" if isinstance(v, tuple) else str(v)
 
 
 class Watch:

@@ -38,8 +38,11 @@ def test_shipped_files_state_only_differences_from_their_base():
             assert base[key] != value, f"{name} restates {key} = {value!r} from its base"
 
 
-def test_baseline_is_the_schema_defaults():
-    assert load_scenario("baseline").params == Parameters()
+def test_baseline_is_the_schema_defaults_started_from_the_replay():
+    """The baseline states one thing: its day 0 is the state the replay of the record's 2021 reaches."""
+    baseline = load_scenario("baseline").params
+    assert baseline.simulation.warm_start.endswith("hindcast_2021.toml")
+    assert baseline.with_updates({"simulation.warm_start": "none"}) == Parameters()
 
 
 def test_extends_chain_and_relative_paths(tmp_path):
