@@ -3,12 +3,15 @@
     python experiments/validation.py [--replicates N]
 
 Runs on the vectorised core with fixed seeds, so the tables are reproducible. The record's figures
-are those of the shared facts.md (sources named there).
+are those of the shared facts.md (sources named there). The record replayed (``hindcast_2021``) is
+summarised by calendar period: 2021-2022 is what the calibration fits, 2023 to the treaty of 13 March
+2025 is out of sample (never fitted); the baseline (warm-started from the replay) by year over four years.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +33,117 @@ EPISODES = {
                        "displaced_peak_TJ": "> 2,000", "homes_destroyed_KG": "613", "homes_destroyed_TJ": "-",
                        "days_rung5plus": "7 (with a brief ceasefire)"},
 }
+
+
+HINDCAST_START = dt.date(2021, 1, 1)
+HINDCAST_DAYS = 1532   # to 13 March 2025, the treaty's signing
+
+
+def _days(first: dt.date, last: dt.date, start: dt.date = HINDCAST_START) -> tuple[int, int]:
+    """Days of a run from ``start`` covering the dates ``first`` .. ``last`` (day d is start + d)."""
+    return max(1, (first - start).days), (last - start).days
+
+
+def _d(s: str) -> dt.date:
+    return dt.date.fromisoformat(s)
+
+
+#: Parts of the replay: the fitted years, the year before the 2022 war, and the out-of-sample years with the
+#: record's demarcation milestones as period ends.
+PERIODS = {
+    "2021": ("2021-01-01", "2021-12-31"), "2022": ("2022-01-01", "2022-12-31"),
+    "before_war": ("2021-09-14", "2022-09-13"), "after_war": ("2022-09-21", "2025-03-13"),
+    "2023": ("2023-01-01", "2023-12-31"), "2024": ("2024-01-01", "2024-12-31"), "2025": ("2025-01-01", "2025-03-13"),
+    "to_aug_2023": ("2023-01-01", "2023-08-31"),
+}
+
+
+def replay(n: int):
+    """The replay over its whole window, summarised by period (``Chunk.periods``)."""
+    params = load_scenario("hindcast_2021").params
+    periods = {k: _days(_d(a), _d(b)) for k, (a, b) in PERIODS.items()}
+    return run_rows(params, np.arange(n), seed=SEED, days=HINDCAST_DAYS, periods=periods).periods
+
+
+def _q(x: pd.Series) -> str:
+    x = x.dropna()
+    if x.empty:
+        return "-"
+    q = x.quantile([0.1, 0.5, 0.9])
+    return f"{q[0.5]:,.0f} ({q[0.1]:,.0f}-{q[0.9]:,.0f})"
+
+
+def replay_tables(n: int) -> list[str]:
+    p = replay(n)
+    by = {k: g.reset_index(drop=True) for k, g in p.groupby("period")}
+    both = (by["2021"].major_episodes > 0) & (by["2022"].major_episodes > 0)
+    share = lambda s: f"{s.mean():.2f}"  # noqa: E731
+    ended = lambda g: (g.ceasefires_survived.sum() / max(g.ceasefires_survived.sum() + g.ceasefires_broken.sum(),  # noqa: E731
+                                                          1))
+    fitted = [
+        ("a major clash (rung 5+) in 2021", "yes (28 Apr - 1 May)", share(by["2021"].major_episodes > 0)),
+        ("a major clash in 2022", "yes (14-20 Sep)", share(by["2022"].major_episodes > 0)),
+        ("**a major clash in 2021 and another in 2022** (the record's sequence)", "yes", f"**{both.mean():.2f}**"),
+        ("major episodes a year, 2021-2022", "1",
+         f"{(by['2021'].major_episodes + by['2022'].major_episodes).mean() / 2:.2f}"),
+        ("day of the year of the first major clash, 2021", "118 (28 Apr)", _q(by["2021"].first_day_rung5)),
+        ("day of the year of the first major clash, 2022", "257 (14 Sep)", _q(by["2022"].first_day_rung5)),
+        ("clashes with deaths, 14 Sep 2021 - 13 Sep 2022", "4", f"{by['before_war'].deadly_clashes.mean():.2f}"),
+        ("border agreed on 13 Sep 2022 (share of ~975 km)", "0.53 (519 km)",
+         f"{by['before_war'].demarcated_share_final.median():.2f}"),
+        ("share of ended ceasefires that held 30 days, 2021-22", "about 2 of 3",
+         f"{(ended(by['2021']) + ended(by['2022'])) / 2:.2f}"),
+    ]
+    lines = ["### The record replayed: 2021-2022 (fitted)", "",
+             f"`hindcast_2021`, {n:,} replicates from 1 January 2021 (seed {SEED}); median (10-90 %) where a "
+             "distribution is shown, shares of replicates otherwise.", "",
+             "| quantity | record | model |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in fitted]
+    after = by["after_war"]
+    out = [
+        ("major clashes, 2023", "0", f"{by['2023'].major_episodes.mean():.2f} a replicate; P(any) "
+         f"{share(by['2023'].major_episodes > 0)}"),
+        ("major clashes, 2024", "0",
+         f"{by['2024'].major_episodes.mean():.2f}; P(any) {share(by['2024'].major_episodes > 0)}"),
+        ("major clashes, 1 Jan - 13 Mar 2025", "0", f"{by['2025'].major_episodes.mean():.2f}; P(any) "
+         f"{share(by['2025'].major_episodes > 0)}"),
+        ("clashes with deaths, 21 Sep 2022 - 13 Mar 2025", "0", f"{after.deadly_clashes.mean():.2f} a replicate; "
+         f"P(none) {share(after.deadly_clashes == 0)}"),
+        ("deaths, 21 Sep 2022 - 13 Mar 2025", "0", _q(after.deaths_total)),
+        ("border agreed on 31 Aug 2023", "0.68 (664 km)", f"{by['to_aug_2023'].demarcated_share_final.median():.2f} "
+         f"(P(>= 0.68) {share(by['to_aug_2023'].demarcated_share_final >= 0.68 - 1e-9)})"),
+        ("border agreed on 31 Dec 2023", "over 0.9", f"{by['2023'].demarcated_share_final.median():.2f} "
+         f"(P(>= 0.9) {share(by['2023'].demarcated_share_final >= 0.9 - 1e-9)})"),
+        ("border agreed on 31 Dec 2024", "1 (all)", f"{by['2024'].demarcated_share_final.median():.2f} "
+         f"(P(all) {share(by['2024'].demarcated_share_final >= 1 - 1e-9)})"),
+        ("border agreed on 13 Mar 2025 (the treaty)", "1 (all)", f"{by['2025'].demarcated_share_final.median():.2f} "
+         f"(P(all) {share(by['2025'].demarcated_share_final >= 1 - 1e-9)})"),
+    ]
+    lines += ["", "### Out of sample: 21 September 2022 to the treaty of 13 March 2025 (never fitted)", "",
+              "The same replicates, continued under the record's calendar. Nothing after 2022 is in the "
+              "calibration.", "", "| quantity | record | model |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in out]
+    return lines
+
+
+def baseline_by_year(n: int) -> list[str]:
+    """The baseline (warm-started on 1 Jan 2022 from the replay of 2021) over four years, by year."""
+    params = load_scenario("baseline").params
+    start = params.simulation.start_date
+    years = {str(start.year + k): _days(dt.date(start.year + k, 1, 1), dt.date(start.year + k, 12, 31), start)
+             for k in range(4)}
+    days = max(b for _, b in years.values())
+    p = run_rows(params, np.arange(n), seed=SEED, days=days, periods=years).periods
+    lines = ["### The baseline over four years, by year", "",
+             f"`baseline`, {n:,} replicates of 1,460 days from 1 January 2022, each started from the state the "
+             f"replay of 2021 reached (seed {SEED}); onsets are entries of an episode into rung 5.", "",
+             "| year | P(major clash) | major episodes a replicate | clashes with deaths | deaths | first major "
+             "clash: day of the year, median | border agreed at the end |", "|---|---|---|---|---|---|---|"]
+    for name, g in p.groupby("period", sort=False):
+        lines.append(f"| {name} | {(g.major_episodes > 0).mean():.2f} | {g.major_episodes.mean():.2f} | "
+                     f"{g.deadly_clashes.mean():.2f} | {g.deaths_total.mean():.0f} | "
+                     f"{g.first_day_rung5.median():.0f} | {g.demarcated_share_final.median():.2f} |")
+    return lines
 
 
 def episodes_by_peak(params, n: int, days: int) -> dict:
@@ -82,6 +196,7 @@ def markdown(n: int) -> str:
     base = load_scenario("baseline").params
     freq = episodes_by_peak(base, n, 730)
     lines = [f"_Generated by `python experiments/validation.py --replicates {n}` (seed {SEED})._", "",
+             *replay_tables(n * 2), "", *baseline_by_year(n * 2), "",
              "### Baseline frequencies (730 days)", "", "| quantity | model | record |", "|---|---|---|"]
     record = {
         "episodes reaching a clash (4+) per year": "about 4 (four deadly clashes in the year before Sept 2022)",
