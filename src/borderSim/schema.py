@@ -529,7 +529,7 @@ class TajikistanParams(_Group):
     retaliation_weight: float = gov("retaliation_weight", 3.39, "Richardson 1960; calibrated (episode frequencies)")
     superiority_weight: float = gov("superiority_weight", 1.5, "Cederman 1997")
     capability: float = gov("capability", 1.2, "record/article (arms and training from Russia, China, "
-                            "Iran; Ababil-2 plant May 2022)")
+                            "Iran; the Ababil-2 plant of May 2022 is in the calendar)")
     arms_inflow: float = gov("arms_inflow", 0.05, "article (continued acquisitions)")
     fortification: float = gov("fortification", 1.0, "article (Tajikistan fortified its border with military "
                                "and civilian personnel, especially around densely populated disputed areas); "
@@ -589,7 +589,8 @@ class KyrgyzstanParams(_Group):
     reaction_weight: float = gov("reaction_weight", 3.90, "Richardson 1960; calibrated (episode frequencies)")
     retaliation_weight: float = gov("retaliation_weight", 3.39, "Richardson 1960; calibrated (episode frequencies)")
     superiority_weight: float = gov("superiority_weight", 1.5, "Cederman 1997")
-    capability: float = gov("capability", 0.8, "article (otherwise dilapidated armed forces)")
+    capability: float = gov("capability", 0.7, "article (otherwise dilapidated armed forces); record (before the "
+                            "Bayraktar TB2s of Dec 2021, which the calendar adds: 0.8 after)")
     arms_inflow: float = gov("arms_inflow", 0.1, "record/article (Bayraktar TB2 from Dec 2021, Russian APCs)")
     fortification: float = gov("fortification", 0.4, "article (Kyrgyzstan fortified its border less than "
                                "Tajikistan); estimate")
