@@ -37,6 +37,7 @@ class ParamSpec:
     description: str
     source: str
     batch: bool
+    role: str = "model"   # control | initial | lever | exogenous | model (borderSim.schema.ROLES)
     dynamic_choices: Callable[[], tuple[Any, ...]] | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -140,7 +141,8 @@ class ParamTable:
                     out.append(ParamSpec(
                         name=name, group=group, key=key, type=f.annotation, default=f.default, ge=ge, le=le,
                         unit=extra["unit"], description=f.description or "", source=extra["source"],
-                        batch=extra.get("batch", True), dynamic_choices=self._choices.get(name)))
+                        batch=extra.get("batch", True), role=extra.get("role", "model"),
+                        dynamic_choices=self._choices.get(name)))
             self._specs = tuple(out)
             self._by_name = {s.name: s for s in out}
         return self._specs

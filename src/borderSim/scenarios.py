@@ -18,7 +18,9 @@ what is allowed. ``extends`` never opens a file outside the scenario's folder (n
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -203,8 +205,36 @@ def load_scenario(ref: str | Path, *, _seen: tuple[Path, ...] = ()) -> Scenario:
         base, chain = parent.params, (parent.name, *parent.chain)
     updates = updates_from_table(data, where)
     params = base.with_updates(updates, where)
+    if "simulation.warm_start" in updates and params.simulation.warm_start != "none":
+        replay = referenced(params.simulation.warm_start, path, where, "warm_start")
+        params = params.with_updates({"simulation.warm_start": str(replay.resolve())}, where)
+    if params.simulation.warm_start != "none" and not _seen:   # checked once, for the scenario being run
+        warm_start_params(params.simulation.warm_start, params.simulation.start_date, where)
     return Scenario(name=path.stem, description=description, params=params, path=path,
                     chain=chain, overrides=updates)
+
+
+@functools.cache
+def _replay(ref: str) -> Parameters:
+    return load_scenario(ref).params
+
+
+def warm_start_params(ref: str, start: dt.date | None, where: str = "simulation.warm_start"
+                      ) -> tuple[Parameters, int]:
+    """The replay a warm start names (a shipped scenario or a scenario file's path) and its days before
+    ``start``; one-line errors when it is no scenario, warm-starts itself or does not begin before ``start``."""
+    replay = _replay(ref)
+    name = Path(ref).stem
+    if replay.simulation.warm_start != "none":
+        raise InputError(where, "warm_start", f"{name} starts warm itself; a replay must start from its own "
+                         "day-0 values (set warm_start = \"none\" in it)")
+    if start is None:
+        raise InputError(where, "warm_start", "rows that start warm must share one start date")
+    days = (start - replay.simulation.start_date).days
+    if days < 1:
+        raise InputError(where, "warm_start", f"{name} begins on {replay.simulation.start_date}, not before this "
+                         f"run's start date {start}; a warm start replays the days before it")
+    return replay, days
 
 
 def _display(path: Path) -> str:

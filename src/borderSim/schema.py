@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from borderSim.paramspec import ParamTable
 
@@ -30,6 +30,7 @@ GROUPS = (
     "tajikistan",
     "kyrgyzstan",
     "domestic",
+    "calendar",
     "russia",
     "china",
     "mediation",
@@ -39,11 +40,23 @@ GROUPS = (
 )
 
 
+#: What a parameter is to an experiment (EMA Workbench's split of levers and uncertainties):
+#: ``control`` runs the simulation (horizon, replicates, seed, calendar start); ``initial`` is a value of the
+#: state at day 0; ``lever`` is an outside posture or a structural policy a scenario chooses; ``exogenous``
+#: is a fact of the world the record dates or measures (outside events, economic ties, standing crises);
+#: ``model`` is a behavioural or mechanism parameter, uncertain and calibrated. A warm start
+#: (``simulation.warm_start``) replays the record with the row's model parameters and the replay's
+#: initial values, levers and exogenous inputs.
+ROLES = ("control", "initial", "lever", "exogenous", "model")
+
+
 def param(default: Any, *, unit: str, description: str, source: str, ge: float | None = None,
-          le: float | None = None, batch: bool = True) -> Any:
-    """A schema field with its metadata. ``batch=False`` marks run controls that cannot vary per row."""
+          le: float | None = None, batch: bool = True, role: str = "model") -> Any:
+    """A schema field with its metadata. ``batch=False`` marks run controls that cannot vary per row;
+    ``role`` is one of :data:`ROLES`."""
+    assert role in ROLES, role
     return Field(default, ge=ge, le=le, description=description,
-                 json_schema_extra={"unit": unit, "source": source, "batch": batch})
+                 json_schema_extra={"unit": unit, "source": source, "batch": batch, "role": role})
 
 
 class _Group(BaseModel):
@@ -54,37 +67,52 @@ class _Group(BaseModel):
 class SimulationParams(_Group):
     """Run controls: horizon, replicates, seed, calendar."""
 
-    days: int = param(730, ge=1, le=36_500, unit="day", batch=False,
+    days: int = param(730, ge=1, le=36_500, unit="day", batch=False, role="control",
                       description="Number of simulated days (one step is one day).",
                       source="brief (typical horizon 730 days)")
-    replicates: int = param(100, ge=1, le=10_000_000, unit="runs", batch=False,
+    replicates: int = param(100, ge=1, le=10_000_000, unit="runs", batch=False, role="control",
                             description="Number of stochastic replicates.", source="brief")
-    seed: int = param(20220914, ge=0, le=2**63 - 1, unit="-", batch=False,
+    seed: int = param(20220914, ge=0, le=2**63 - 1, unit="-", batch=False, role="control",
                       description="Root seed; replicate r draws from streams keyed by (seed, r).",
                       source="design (common random numbers)")
-    start_date: dt.date = param(dt.date(2022, 1, 1), unit="date",
+    start_date: dt.date = param(dt.date(2022, 1, 1), unit="date", role="control",
                                 description="Calendar date of day 0; places the farming and grazing season.",
                                 source="brief (baseline is the 2022 status quo)")
+    warm_start: str = param(
+        "none", unit="scenario", batch=False, role="control",
+        description="Scenario whose replay gives the state at day 0 ('none': the day-0 values of this one). The "
+                    "replay runs from its own start date to this one's with this run's model parameters and the "
+                    "replay's day-0 values, postures and outside events; this run's own then apply from day 0.",
+        source="design (a baseline that does not hinge on hand-set initial values; docs/validation.md)")
+
+    @field_validator("warm_start")
+    @classmethod
+    def _scenario_name(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("a scenario name, or 'none'")
+        return v
 
 
 class BorderParams(_Group):
     """The dyad: border status, escalation ladder, fighting, ceasefires and negotiation."""
 
     demarcated_share: float = param(
-        0.53, ge=0, le=1, unit="share of length",
-        description="Share of the border's length demarcated at day 0 (filled segment by segment).",
-        source="record (519 km agreed of ~975 km, Sept 2022); article ('only half is demarcated')")
+        0.52, ge=0, le=1, unit="share of length",
+        description="Share of the border's length demarcated at day 0 (filled segment by segment); after a warm "
+                    "start, a larger share is agreed at day 0 (a treaty), never a smaller one.",
+        source="record (about 504 km agreed of ~975 km in 2020, 519 km in Sept 2022); article ('only half is "
+               "demarcated')", role="initial")
     agreement_initial: float = param(
         0.0, ge=0, le=1, unit="index 0-1",
-        description="Strength of the bilateral border agreement at day 0.",
-        source="record (no comprehensive agreement before the March 2025 treaty)")
+        description="Strength of the bilateral border agreement at day 0 (after a warm start: at least this).",
+        source="record (no comprehensive agreement before the March 2025 treaty)", role="initial")
     initial_level: int = param(
         0, ge=0, le=6, unit="rung",
-        description="Ladder rung at day 0 (0 routine friction ... 6 sustained war).", source="brief")
+        description="Ladder rung at day 0 (0 routine friction ... 6 sustained war).", source="brief", role="initial")
     trigger_segment: str = param(
         "none", unit="segment id",
         description="Segment where a standoff at day 0 is located ('none' when the border is calm).",
-        source="record (Golovnoi 2021, Bulak-Bashy 2022)")
+        source="record (Golovnoi 2021, Bulak-Bashy 2022)", role="initial")
     demarcation_effect: float = param(
         0.85, ge=0, le=1, unit="share",
         description="Share of a segment's incident hazard removed once it is demarcated.",
@@ -189,6 +217,45 @@ class BorderParams(_Group):
                "article (escalation driven by legitimacy at home); Tir 2010 (territorial diversion); record (Sept "
                "2022, after the Gorno-Badakhshan crackdown: a first ceasefire broke within a day, 7 days of "
                "fighting, against 4 in April 2021); calibrated")
+    mobilisation_days: float = param(
+        30.0, ge=1, le=730, unit="day",
+        description="Time constant over which forces are massed on the line while the dyad stands at rung 3+ "
+                    "(reinforcements): readiness for a major offensive rises by (1 - readiness) / this a day.",
+        source="brief (rung 3: reinforcements, closures); article (the Kyrgyz MFA called the Sept 2022 "
+               "aggression premeditated and prepared; both sides fortified their borders); Slantchev 2005 "
+               "(mobilisation in crises); record (both major episodes grew out of months of standoffs and "
+               "smaller clashes: the Vorukh row of Mar-Apr 2021; Jan, Mar and Jun 2022); calibrated")
+    demobilisation_days: float = param(
+        180.0, ge=1, le=3_650, unit="day",
+        description="Time constant over which massed forces are stood down below rung 3: readiness falls by "
+                    "readiness / this a day.",
+        source="article (fortifications with military and civilian personnel stay); estimate; calibrated")
+    unprepared_cost: float = param(
+        2.0, ge=0, le=20, unit="utility",
+        description="Cost of escalating to a major clash (rung 5+) without forces massed on the line (readiness "
+                    "0; none at readiness 1): without preparation fighting stays a limited clash.",
+        source="article (premeditated and prepared); record (four deadly clashes in the year before Sept 2022 "
+               "stayed limited, then a prepared offensive); calibrated")
+    ripeness_threshold: float = param(
+        0.5, ge=0, le=5, unit="hurt",
+        description="Mutual hurt (the lesser side's) a war must leave before it ripens the demarcation talks: "
+                    "only the part above it raises a round's chance of success (border.talks_ripeness).",
+        source="Zartman 2000 (a mutually hurting stalemate, optimally a recent catastrophe); record (after April "
+               "2021, 36 Kyrgyz and 19 Tajik dead, the agreed line grew from 504 to 519 km in 17 months; after "
+               "September 2022, about 60 and 41 dead, it was all agreed within 27 months); calibrated")
+    firepower_elasticity: float = param(
+        1.0, ge=0, le=5, unit="-",
+        description="Elasticity of the harm a rung does (fire on the front, military and civilian losses) with "
+                    "the two sides' combined capability (relative to two forces of index 1).",
+        source="record (Bayraktar TB2 in Kyrgyz service from Dec 2021, an Ababil-2 drone plant in Dushanbe from "
+               "May 2022: the 2022 war killed about twice and displaced three times as many as April 2021); "
+               "brief (drones and armour); calibrated")
+    ceasefire_cost_durability: float = param(
+        0.3, ge=0, le=5, unit="strength per unit hurt",
+        description="Strength a ceasefire gains per unit of the mutual hurt (the lesser side's) when it is "
+                    "agreed: ceasefires after costlier fighting hold better.",
+        source="Fortna 2003 (cease-fires after costlier wars last longer); record (the Sept 2022 protocol "
+               "held; two of three ceasefires held 30 days); calibrated")
     ripeness_weight: float = param(
         2.0, ge=0, le=50, unit="factor per unit hurt",
         description="Rise of ceasefire chances, of acceptance of mediation and of escalation costs, per unit of "
@@ -318,6 +385,12 @@ class CommunityParams(_Group):
         0.12, ge=0, le=1, unit="probability",
         description="Chance that border guards turn an incident into gunfire at rung 0.",
         source="record (four deadly clashes in the year before Sept 2022)")
+    gunfire_lethality: float = param(
+        0.1, ge=0, le=5, unit="deaths/incident",
+        description="Mean deaths in a border-guard shoot-out (an incident turned to gunfire): soldiers of the "
+                    "village's side, killed without either capital choosing to escalate.",
+        source="record (four clashes with deaths in the year before Sept 2022, most of them shoot-outs between "
+               "border guards with one or two dead: Jan, Mar and Jun 2022); calibrated")
     militarisation: float = param(
         2.0, ge=0, le=20, unit="factor per 6 rungs",
         description="Rise of the gunfire chance with the dyad rung (reinforced border posts).",
@@ -363,13 +436,14 @@ class _Shared:
     le: float | None
     unit: str
     description: str
+    role: str = "model"
 
 
 GOVERNMENT_FIELDS: dict[str, _Shared] = {
     "legitimacy": _Shared(float, 0, 1, "index 0-1",
                           "Domestic legitimacy at day 0 and the level it relaxes back to."),
     "legitimacy_recovery": _Shared(float, 0, 1, "/day", "Daily relaxation of legitimacy to its anchor."),
-    "unrest_shock": _Shared(float, 0, 1, "index 0-1", "Standing domestic unrest from other crises."),
+    "unrest_shock": _Shared(float, 0, 1, "index 0-1", "Standing domestic unrest from other crises.", "exogenous"),
     "escalation_intercept": _Shared(float, -20, 5, "utility",
                                     "Utility of escalating before any incentive (restraint norm)."),
     "deescalation_intercept": _Shared(float, -20, 5, "utility",
@@ -386,22 +460,22 @@ GOVERNMENT_FIELDS: dict[str, _Shared] = {
                                   "Pull to answer the opponent's escalation or gunfire, up to a standoff (rung 3)."),
     "superiority_weight": _Shared(float, 0, 20, "utility",
                                   "Pull of local military superiority above the threshold."),
-    "capability": _Shared(float, 0.01, 10, "index", "Military capability at day 0 (relative index)."),
+    "capability": _Shared(float, 0.01, 10, "index", "Military capability at day 0 (relative index).", "initial"),
     "fortification": _Shared(float, 0, 5, "factor",
                              "Extra force a side deploys where its own people live on the border (share of the "
                              "segment's residents on its side): local capability = capability x (1 + this x share)."),
-    "arms_inflow": _Shared(float, 0, 5, "index/year", "Growth of military capability from arms purchases."),
+    "arms_inflow": _Shared(float, 0, 5, "index/year", "Growth of military capability from arms purchases.", "lever"),
     "patron_weight": _Shared(float, 0, 20, "utility", "Pull of expected patron backing (moral hazard)."),
     "cost_weight": _Shared(float, 0, 20, "utility",
                            "Expected cost of the next rung, scaled so rung 6 costs 4x this."),
     "mediator_weight": _Shared(float, 0, 20, "utility per unit pressure",
                                "Response to mediator pressure and economic leverage."),
     "remittance_share": _Shared(float, 0, 1, "share of GDP",
-                                "Remittances (mostly from Russia) as a share of GDP."),
+                                "Remittances (mostly from Russia) as a share of GDP.", "exogenous"),
     "russian_arms_share": _Shared(float, 0, 1, "share of arms",
-                                  "Share of the side's arms and training that comes from Russia."),
+                                  "Share of the side's arms and training that comes from Russia.", "exogenous"),
     "china_debt_share": _Shared(float, 0, 1, "share of external debt",
-                                "Debt to China's Exim Bank as a share of external debt."),
+                                "Debt to China's Exim Bank as a share of external debt.", "exogenous"),
     "rally_jump": _Shared(float, 0, 1, "legitimacy", "Rally gained when the government escalates to 3+."),
     "rally_anticipation": _Shared(float, 0, 100, "utility per legitimacy at unrest 1",
                                   "Value of the rally expected from escalating to a public standoff (3+), "
@@ -430,7 +504,7 @@ _GOV_ORDER = tuple(GOVERNMENT_FIELDS)
 def gov(name: str, default: Any, source: str) -> Any:
     """A government field: shared range, unit and description; per-side default and source."""
     s = GOVERNMENT_FIELDS[name]
-    return param(default, ge=s.ge, le=s.le, unit=s.unit, description=s.description, source=source)
+    return param(default, ge=s.ge, le=s.le, unit=s.unit, description=s.description, source=source, role=s.role)
 
 
 class TajikistanParams(_Group):
@@ -488,7 +562,7 @@ class TajikistanParams(_Group):
         source="article (escalation consolidates control ahead of the succession); brief (sign contested)")
     succession_initial: float = param(
         0.5, ge=0, le=1, unit="index 0-1", description="Consolidation of the succession at day 0.",
-        source="record (Rustam Emomali prepared as successor)")
+        source="record (Rustam Emomali prepared as successor)", role="initial")
     succession_rate: float = param(
         0.02, ge=0, le=1, unit="/day per unit rally",
         description="Consolidation gained per day per unit of rally.",
@@ -570,6 +644,13 @@ class KyrgyzstanParams(_Group):
         description="Fall in Kyrgyz acceptance of a mediator biased against Kyrgyzstan, per unit protest pressure.",
         source="article (neutral on Ukraine, protesters call for leaving the CSTO); record (CSTO exercise "
                "cancelled Oct 2022)")
+    protest_unrest: float = param(
+        0.3, ge=0, le=1, unit="unrest per unit pressure",
+        description="Unrest that protest pressure adds to the Kyrgyz government's: a government facing protest "
+                    "is in trouble at home (it diverts and holds out like any other).",
+        source="article (with every security or social crisis civil society mobilises and can fuel protest "
+               "against the unpopular government; the clashes may destabilise Kyrgyz politics); record (2020 "
+               "uprising; Kempir-Abad protests, Oct 2022)")
     protest_hawkishness: float = param(
         0.5, ge=0, le=20, unit="utility",
         description="Pull to escalate per unit protest pressure (to be seen defending); less than the restraint.",
@@ -612,7 +693,7 @@ class DomesticParams(_Group):
                     "size 0-1, half_life_days, event, source}; a shock before day 0 still weighs by its decay.",
         source="record (data/domestic_events.toml: KG upheaval Oct 2020, votes Jan and Apr 2021, Vorukh-swap "
                "row Mar 2021, disputed election Nov 2021, Kempir-Abad arrests Oct 2022; TJ Khorog Nov 2021, "
-               "Gorno-Badakhshan crackdown May 2022); article")
+               "Gorno-Badakhshan crackdown May 2022); article", role="exogenous")
 
     @field_validator("shocks", mode="before")
     @classmethod
@@ -627,27 +708,103 @@ class DomesticParams(_Group):
         return v
 
 
+class Change(BaseModel):
+    """One dated change in the world outside the model: from ``date`` (until the day before ``until``, if
+    given) ``parameter`` takes ``value`` instead of the scenario's own value."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date
+    parameter: str = Field(min_length=3, max_length=80)
+    value: float
+    until: dt.date | None = None
+    event: str = Field(min_length=1, max_length=200)
+    source: str = Field(min_length=1, max_length=300)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Change:
+        if self.until is not None and self.until <= self.date:
+            raise ValueError(f"until {self.until} is not after date {self.date}")
+        return self
+
+
+def check_change(c: Change) -> None:
+    """``ValueError`` unless ``c`` changes a numeric parameter that may change on a date (not a run control
+    or a day-0 value) to a value inside its range (checked when parameters are validated: the schema's
+    table is built after the groups)."""
+    try:
+        s = spec(c.parameter)
+    except KeyError:
+        hint = suggest(c.parameter)
+        raise ValueError(f"{c.parameter!r} is no parameter" + (f" (did you mean {hint}?)" if hint else "")) from None
+    if s.role in ("control", "initial") or s.is_list or s.type not in (float, int) or not s.batch:
+        raise ValueError(f"{c.parameter} cannot change on a date (only numeric parameters that are not run "
+                         "controls or day-0 values)")
+    if (s.ge is not None and c.value < s.ge) or (s.le is not None and c.value > s.le):
+        raise ValueError(f"value {c.value:g} of {c.parameter} is outside {s.allowed()}")
+    if s.type is int and c.value != int(c.value):
+        raise ValueError(f"{c.parameter} takes whole numbers")
+
+
+MAX_CHANGES = 24   # a handful of dated changes; batched per parameter
+
+
+@functools.cache
+def record_changes() -> tuple[Change, ...]:
+    """The record's calendar of dated changes outside the model (``data/record_calendar.toml``): the
+    default of ``calendar.changes``."""
+    text = resources.files("borderSim.data").joinpath("record_calendar.toml").read_text(encoding="utf-8")
+    return tuple(Change(**row) for row in tomllib.loads(text)["changes"])
+
+
+class CalendarParams(_Group):
+    """The record's dated changes outside the model (beside the domestic shocks): Russia's attention, arms
+    deliveries, summits."""
+
+    changes: tuple[Change, ...] = param(
+        record_changes(), unit="list of changes",
+        description="Dated changes, each {date, parameter, value, until (optional), event, source}: from its date a "
+                    "parameter takes the value (until the day before `until`); a change before day 0 is already in "
+                    "effect at day 0.",
+        source="record (data/record_calendar.toml: Russia's attention after 24 Feb 2022, the SCO summit of "
+               "15-16 Sep 2022; Bayraktar TB2s in Kyrgyz service Dec 2021, the Ababil-2 plant May 2022); article",
+        role="exogenous")
+
+    @field_validator("changes", mode="before")
+    @classmethod
+    def _as_tuple(cls, v: Any) -> Any:
+        return tuple(v) if isinstance(v, list) else v
+
+    @field_validator("changes")
+    @classmethod
+    def _few(cls, v: tuple[Change, ...]) -> tuple[Change, ...]:
+        if len(v) > MAX_CHANGES:
+            raise ValueError(f"at most {MAX_CHANGES} dated changes")
+        return v
+
+
 class RussiaParams(_Group):
     """Russia / CSTO: biased patron, no military intervention between members."""
 
     attention: float = param(
-        0.3, ge=0, le=1, unit="index 0-1",
-        description="Attention Moscow spares for the region (reduced by the war in Ukraine).",
-        source="article (war in Ukraine)")
+        0.6, ge=0, le=1, unit="index 0-1",
+        description="Attention Moscow spares for the region before any dated change (calendar.changes: the war "
+                    "in Ukraine lowers it from 24 Feb 2022).",
+        source="article (war in Ukraine; Putin at the SCO summit in Samarkand, 15-16 Sep 2022)", role="exogenous")
     bias: float = param(
         0.6, ge=-1, le=1, unit="index -1..1",
         description="Russian bias toward Tajikistan (+1) or Kyrgyzstan (-1).",
-        source="article (Rahmon loyal to Putin; Kyrgyz neutrality on Ukraine)")
+        source="article (Rahmon loyal to Putin; Kyrgyz neutrality on Ukraine)", role="lever")
     patronage: float = param(
         0.5, ge=0, le=1, unit="index 0-1",
         description="Diplomatic shielding the favoured client expects from Moscow.",
-        source="article ('enjoys close relations with the Kremlin'); Benson 2012")
+        source="article ('enjoys close relations with the Kremlin'); Benson 2012", role="lever")
     mediation_propensity: float = param(
         0.01, ge=0, le=1, unit="probability/day",
         description="Daily chance, at full attention, that Russia offers mediation in an episode at a standoff "
                     "with no Western mediator about (its objectives multiply it).",
         source="record (CSTO made calls only in 2022); RFE/RL (Putin's trilateral in Astana, 13 Oct 2022, "
-               "after the war)")
+               "after the war)", role="lever")
     flank_aversion: float = param(
         1.0, ge=0, le=10, unit="factor per rung",
         description="Rise of Russia's offers per rung of fighting above a standoff (instability on its flank).",
@@ -665,7 +822,7 @@ class RussiaParams(_Group):
                "Russia-led format)")
     restraint: float = param(
         1.0, ge=0, le=10, unit="utility",
-        description="Pressure Russia puts on its own client when it mediates.", source="Kydd 2003")
+        description="Pressure Russia puts on its own client when it mediates.", source="Kydd 2003", role="lever")
     client_alternatives: float = param(
         0.4, ge=0, le=1, unit="share",
         description="Share of Russia's restraint lost because its client has other partners.",
@@ -687,7 +844,7 @@ class RussiaParams(_Group):
         source="Kydd 2003 (a biased mediator is effective when it can deliver its client)")
     guarantor_strength: float = param(
         0.2, ge=0, le=1, unit="index 0-1",
-        description="Ceasefire strength Russia adds as a guarantor, at full attention.", source="Walter 2002")
+        description="Ceasefire strength Russia adds as a guarantor, at full attention.", source="Walter 2002", role="lever")
 
 
 class ChinaParams(_Group):
@@ -698,22 +855,22 @@ class ChinaParams(_Group):
         0.0, ge=0, le=1, unit="probability/day",
         description="Daily chance of quiet economic pressure once fighting threatens Chinese assets.",
         source="article (SCO does not mediate; China wants stable regimes and safe Belt-and-Road assets); record "
-               "(statements only in Sep 2022: MFA and SCO Secretary-General on 21 Sep)")
+               "(statements only in Sep 2022: MFA and SCO Secretary-General on 21 Sep)", role="lever")
     pressure_threshold: int = param(
         5, ge=1, le=6, unit="rung",
         description="Rung at which fighting threatens Chinese assets (a major clash).",
         source="article (China acts for its assets and strong regimes, not for the border); record (China "
-               "spoke a week into the Sep 2022 war)")
+               "spoke a week into the Sep 2022 war)", role="lever")
     pressure_strength: float = param(
         0.5, ge=0, le=20, unit="utility per debt share",
         description="Escalation cost, and rise of the ceasefire chance, per unit debt share under pressure; the "
                     "prior is bounded (at most 1): China neither can nor will restrain the parties.",
         source="article (neither Russia nor China can deliver security guarantees; the SCO leaves territorial "
                "disputes to other venues); record (Exim Bank debt: KG 30-40 %, TJ up to ~60 % of external "
-               "debt; no pressure seen in 2021-22)")
+               "debt; no pressure seen in 2021-22)", role="lever")
     pressure_duration: int = param(
         30, ge=1, le=365, unit="day", description="Days a bout of economic pressure lasts.",
-        source="calibrated")
+        source="calibrated", role="lever")
 
 
 class MediationParams(_Group):
@@ -782,7 +939,7 @@ WESTERN_FIELDS: dict[str, _WestShared] = {
 def west(name: str, default: Any, source: str) -> Any:
     """A Western mediator's field: shared range, unit and description; its own default and source."""
     s = WESTERN_FIELDS[name]
-    return param(default, ge=s.ge, le=s.le, unit=s.unit, description=s.description, source=source)
+    return param(default, ge=s.ge, le=s.le, unit=s.unit, description=s.description, source=source, role="lever")
 
 
 _NO_OFFER = "record (no Western mediation offer taken up in 2021-22; statements only)"
@@ -863,12 +1020,19 @@ class Parameters(_Group):
     tajikistan: TajikistanParams = TajikistanParams()
     kyrgyzstan: KyrgyzstanParams = KyrgyzstanParams()
     domestic: DomesticParams = DomesticParams()
+    calendar: CalendarParams = CalendarParams()
     russia: RussiaParams = RussiaParams()
     china: ChinaParams = ChinaParams()
     mediation: MediationParams = MediationParams()
     osce: OsceParams = OsceParams()
     eu: EuParams = EuParams()
     us: UsParams = UsParams()
+
+    @model_validator(mode="after")
+    def _dated_changes(self) -> Parameters:
+        for c in self.calendar.changes:
+            check_change(c)
+        return self
 
     # -- flat access ------------------------------------------------------------------------------
     def get(self, name: str) -> Any:

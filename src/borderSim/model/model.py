@@ -21,6 +21,8 @@ from borderSim.rules.params import compile_params
 from borderSim.rules.schedule import DAY, new_day
 from borderSim.rules.state import initial_state
 from borderSim.rules.streams import replicate_keys
+from borderSim.rules.warm import Course, switch
+from borderSim.scenarios import warm_start_params
 from borderSim.schema import Parameters
 
 
@@ -36,7 +38,9 @@ class BorderModel(mesa.Model):
         geography: border data (the packaged file by default).
 
     One step is one day. ``model.datacollector`` holds the daily outputs (see
-    :mod:`borderSim.outputs.variables`); :meth:`summary` gives the per-replicate summary.
+    :mod:`borderSim.outputs.variables`); :meth:`summary` gives the per-replicate summary. With
+    ``simulation.warm_start`` the replay's days are stepped while the model is made; day 0 is the state
+    they reach (the same course as the core's: :mod:`borderSim.rules.warm`).
     """
 
     def __init__(self, params: Parameters | None = None, *, rng: int | None = None, replicate: int = 0,
@@ -48,11 +52,17 @@ class BorderModel(mesa.Model):
         self.seed = seed
         self.replicate = int(replicate)
         self.geo = geography or load_geography()
-        self.P = compile_params(params, self.geo)
-        self.ctx = Context.build(self.P, self.geo, replicate_keys(seed, np.array([self.replicate])))
-        self.state = initial_state(self.P, self.geo)
+        P = compile_params(params, self.geo)
+        if P.warm_start == "none":
+            self.course = Course.of(P, params.simulation.days)
+        else:
+            replay, spin_days = warm_start_params(P.warm_start, P.start)
+            self.course = Course.of(P, params.simulation.days, compile_params(replay, self.geo), spin_days)
+        self.P = self.course.own
+        self._changes = self.course.change_days()
+        self.ctx = Context.build(self.course.params_on(0), self.geo, replicate_keys(seed, np.array([self.replicate])))
+        self.state = initial_state(self.course.first, self.geo)
         self.today: DayRecord | None = None   # what happened on the last day stepped
-        self.recorder = Recorder(self.state, self.P, self.geo)
 
         self.tajikistan = Tajikistan(self)
         self.kyrgyzstan = Kyrgyzstan(self)
@@ -62,6 +72,11 @@ class BorderModel(mesa.Model):
         self.mediators = tuple(Mediator(self, m) for m in range(len(mediators.MEDIATORS)))
         self._actors = {"villages": self.villages, "governments": self.governments, "china": (self.china,),
                         "mediators": self.mediators}
+        for day in range(1, self.course.spin_days + 1):   # the warm start's replay
+            self._advance(day)
+        if self.course.replay is not None:
+            switch(self.state, self.course.own, self.course.replay, self.geo)
+        self.recorder = Recorder(self.state, self.P, self.geo)
 
         names = variables.series_names(self.geo)
         self._snapshot: tuple[int, np.ndarray] | None = None
@@ -104,14 +119,20 @@ class BorderModel(mesa.Model):
     # -- the day -----------------------------------------------------------------------------------
     def step(self) -> None:
         """One day: the declared phases in order, agent phases run by each of their agents."""
+        self.today = self._advance(self.course.spin_days + self.steps)
+        self.recorder.record(self.state, self.steps, self.today)
+        self.datacollector.collect(self)
+
+    def _advance(self, day: int) -> DayRecord:
+        """Run ``day`` (counted from the first simulated day, a warm start's replay included)."""
+        if day in self._changes:
+            self.ctx = self.ctx.with_params(self.course.params_on(day))
         s, ctx = self.state, self.ctx
-        today = new_day(s, self.steps)
+        today = new_day(s, day)
         for phase in DAY:
             if phase.actors is None:
                 phase.run(s, ctx, today)
             else:
                 for agent in self._actors[phase.actors]:
                     getattr(agent, phase.method)(today)
-        self.today = today.record
-        self.recorder.record(s, today.day, today.record)
-        self.datacollector.collect(self)
+        return today.record

@@ -21,6 +21,7 @@ class Chunk:
     series: np.ndarray | None = None    # (days + 1, rows, n recorded series) float64
     columns: list[str] = field(default_factory=list)   # names of the recorded series
     buffer: SeriesBuffer | None = None
+    periods: pd.DataFrame | None = None   # one row per (period, replicate): summaries of parts of the run
 
     def overview_series(self, name: str, rows: int) -> np.ndarray:
         """(up to ``rows``, days + 1) values of one series (a copy if the buffer will be reused)."""

@@ -33,6 +33,8 @@ _BEFORE: dict[str, str] = {
     "days_rung3plus": "days at rung 3 or above (standoff or fighting)",
     "days_rung5plus": "days at rung 5 or above",
     "major_clash_days_mean": "days at rung 5+ per major episode [NaN if none]",
+    "deadly_clashes": "clashes with deaths: episodes (rung 3+) in which someone was killed, and days outside an "
+                      "episode on which someone was (a border-guard shoot-out)",
     "incidents_total": "village incidents",
     "deaths_total": "deaths, both sides, civilian and military",
     "deaths_TJ": "Tajik deaths", "deaths_KG": "Kyrgyz deaths",
@@ -49,7 +51,7 @@ _BEFORE: dict[str, str] = {
     "ceasefires_survived": "ceasefires that held to the durable mark",
     "ceasefire_survival": "share of ended ceasefires that held to the durable mark [NaN if none ended]",
     "days_to_durable_agreement": "day agreement strength reached the durable threshold [NaN if never]",
-    "legitimacy_change_90_TJ": "Tajik legitimacy at day 90 minus day 0 [NaN if horizon shorter]",
+    "legitimacy_change_90_TJ": "Tajik legitimacy at day 90 minus day 0 [NaN if the horizon is shorter]",
     "legitimacy_change_90_KG": "Kyrgyz legitimacy at day 90 minus day 0",
     "legitimacy_change_365_TJ": "Tajik legitimacy at day 365 minus day 0",
     "legitimacy_change_365_KG": "Kyrgyz legitimacy at day 365 minus day 0",
@@ -84,12 +86,21 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
+#: State totals that count since the state's first day; a recorder counts them from its own day 0.
+TALLIES = ("deaths_civilian", "deaths_military", "wounded_civilian", "wounded_military", "homes_destroyed")
+
+
 class Recorder:
-    """Running totals, peaks and first days of a batch, updated from each day's state and record."""
+    """Running totals, peaks and first days of a batch, updated from each day's state and record.
+
+    It counts from the state it is made with (its day 0): a warm start's replay and the days before a period
+    are not counted."""
 
     def __init__(self, s: State, P: ParamArrays, geo: Geography):
         self.P, self.geo = P, geo
         b, m = s.batch, s.mediator_engaged.shape[1]
+        self.tallies0 = {name: getattr(s, name).copy() for name in TALLIES}
+        self.legitimacy0 = s.legitimacy.copy()
 
         def zeros(width: int = 1, dtype=np.int64, fill=0, order="C") -> np.ndarray:
             return np.full((b, width), fill, dtype=dtype, order=order)
@@ -110,6 +121,7 @@ class Recorder:
         self.escalations, self.displaced_peak, self.displaced_total = sides(), sides(), sides()
         self.public_escalations, self.clash_escalations = sides(), sides()
         self.front_peak = zeros()
+        self.deadly_clashes, self.episode_deadly = zeros(), zeros(dtype=bool)
         self.legitimacy_90, self.legitimacy_365 = sides(np.float64, np.nan), sides(np.float64, np.nan)
 
     def record(self, s: State, day: int, rec: DayRecord) -> None:
@@ -149,6 +161,13 @@ class Recorder:
             self.clash_escalations[public] += up_public & (s.level_base[public] >= CLASH)
         np.maximum(self.displaced_peak, s.displaced_now, out=self.displaced_peak)
         self.displaced_total += s.fled_today
+        np.copyto(self.episode_deadly, False, where=rec.episode_started)
+        died = np.flatnonzero(s.deaths_today[:, 0] + s.deaths_today[:, 1] > 0)   # few rows
+        if died.size:
+            in_episode = s.episode[died, 0] | rec.episode_ended[died, 0]
+            new = ~in_episode | ~self.episode_deadly[died, 0]
+            self.deadly_clashes[died, 0] += new
+            self.episode_deadly[died, 0] |= in_episode
         fighting = np.flatnonzero(lvl[:, 0] >= CLASH)   # the front grows only on these rows
         if fighting.size:
             self.front_peak[fighting, 0] = np.maximum(self.front_peak[fighting, 0], s.front[fighting].sum(axis=1))
@@ -169,7 +188,9 @@ def _nan_if(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
 def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
     """One row per replicate from a recorder and the final state."""
     c = lambda a: a[:, 0]  # noqa: E731
-    deaths_side = s.deaths_civilian + s.deaths_military
+    since = {name: getattr(s, name) - r.tallies0[name] for name in TALLIES}
+    deaths_civilian, deaths_military = since["deaths_civilian"], since["deaths_military"]
+    deaths_side = deaths_civilian + deaths_military
     ended = c(r.cf_survived) + c(r.cf_broken)
     out = {
         "replicate": np.asarray(replicates, dtype=np.int64),
@@ -186,13 +207,14 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
         "days_rung5plus": c(r.days_ge5),
         "major_clash_days_mean": _nan_if(c(r.days_ge5) / np.maximum(c(r.episodes[MAJOR_CLASH]), 1),
                                          c(r.episodes[MAJOR_CLASH]) == 0),
+        "deadly_clashes": c(r.deadly_clashes),
         "incidents_total": c(r.incidents_total),
         "deaths_total": deaths_side.sum(axis=1),
         "deaths_TJ": deaths_side[:, TJ], "deaths_KG": deaths_side[:, KG],
-        "deaths_civilian": s.deaths_civilian.sum(axis=1), "deaths_military": s.deaths_military.sum(axis=1),
+        "deaths_civilian": deaths_civilian.sum(axis=1), "deaths_military": deaths_military.sum(axis=1),
         "peak_daily_deaths": c(r.peak_daily_deaths),
-        "wounded_total": (s.wounded_civilian + s.wounded_military).sum(axis=1),
-        "homes_destroyed_TJ": s.homes_destroyed[:, TJ], "homes_destroyed_KG": s.homes_destroyed[:, KG],
+        "wounded_total": (since["wounded_civilian"] + since["wounded_military"]).sum(axis=1),
+        "homes_destroyed_TJ": since["homes_destroyed"][:, TJ], "homes_destroyed_KG": since["homes_destroyed"][:, KG],
         "displaced_peak_TJ": r.displaced_peak[:, TJ], "displaced_peak_KG": r.displaced_peak[:, KG],
         "displaced_total": r.displaced_total.sum(axis=1),
         "front_segments_peak": c(r.front_peak),
@@ -201,10 +223,10 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
         "ceasefires_survived": c(r.cf_survived),
         "ceasefire_survival": _nan_if(c(r.cf_survived) / np.maximum(ended, 1), ended == 0),
         "days_to_durable_agreement": _nan_if(c(r.durable_day), c(r.durable_day) < 0),
-        "legitimacy_change_90_TJ": r.legitimacy_90[:, TJ] - s.legitimacy0[:, TJ],
-        "legitimacy_change_90_KG": r.legitimacy_90[:, KG] - s.legitimacy0[:, KG],
-        "legitimacy_change_365_TJ": r.legitimacy_365[:, TJ] - s.legitimacy0[:, TJ],
-        "legitimacy_change_365_KG": r.legitimacy_365[:, KG] - s.legitimacy0[:, KG],
+        "legitimacy_change_90_TJ": r.legitimacy_90[:, TJ] - r.legitimacy0[:, TJ],
+        "legitimacy_change_90_KG": r.legitimacy_90[:, KG] - r.legitimacy0[:, KG],
+        "legitimacy_change_365_TJ": r.legitimacy_365[:, TJ] - r.legitimacy0[:, TJ],
+        "legitimacy_change_365_KG": r.legitimacy_365[:, KG] - r.legitimacy0[:, KG],
         "protest_wave": c(r.protest_wave_days) > 0,
         "protest_peak": c(r.protest_peak),
         "escalations_TJ": r.escalations[:, TJ], "escalations_KG": r.escalations[:, KG],
@@ -221,3 +243,41 @@ def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
     }
     assert list(out) == list(columns())
     return pd.DataFrame(out)
+
+
+class Periods:
+    """Summaries of parts of a run: ``{name: (first, last)}`` (days of the run, inclusive), each counted from
+    the state at the end of the day before ``first`` by a recorder of its own and summarised at ``last``
+    (the whole summary's columns, a ``period`` column first)."""
+
+    def __init__(self, periods: dict[str, tuple[int, int]], P: ParamArrays, geo: Geography,
+                 replicates: np.ndarray):
+        for name, (first, last) in periods.items():
+            if not 1 <= first <= last:
+                raise ValueError(f"period {name}: days {first}..{last} are not a range from day 1")
+        self.periods, self.P, self.geo, self.replicates = dict(periods), P, geo, replicates
+        self._recorders: dict[str, Recorder] = {}
+        self._done: dict[str, pd.DataFrame] = {}
+
+    def begin(self, s: State, day: int) -> None:
+        """Start the periods whose first day follows ``day`` (call it at day 0 and after each day)."""
+        for name, (first, _) in self.periods.items():
+            if first == day + 1:
+                self._recorders[name] = Recorder(s, self.P, self.geo)
+
+    def record(self, s: State, day: int, rec: DayRecord) -> None:
+        """Add ``day`` to the periods it falls in; summarise those it ends."""
+        for name, (first, last) in self.periods.items():
+            r = self._recorders.get(name)
+            if r is not None and first <= day <= last:
+                r.record(s, day - first + 1, rec)
+                if day == last:
+                    self._done[name] = r.summary(s, self.replicates)
+                    del self._recorders[name]
+
+    def summary(self) -> pd.DataFrame | None:
+        """One row per (period, replicate) for the periods that ended; None if none did."""
+        if not self._done:
+            return None
+        return pd.concat([df.assign(period=name)[["period", *df.columns]] for name, df in self._done.items()],
+                         ignore_index=True)

@@ -33,3 +33,7 @@ class Context:
         presence.flags.writeable = False
         return cls(P=P, geo=geo, keys=keys, backing=thirdparties.backing(P, terms.assistance), terms=terms,
                    village_slots=slots, presence=presence, fixed=governments.Fixed.of(P))
+
+    def with_params(self, P: ParamArrays) -> Context:
+        """The context of the same batch under other parameters (a dated change, a warm start's switch)."""
+        return Context.build(P, self.geo, self.keys)

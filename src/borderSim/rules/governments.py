@@ -57,6 +57,9 @@ def rung_cost(cost_weight: np.ndarray, power: np.ndarray) -> np.ndarray:
 #: Flank table: Russia's concern with fighting at a rung, 0 up to a standoff, 1/3 at a clash, all at war.
 FLANK = np.clip((RUNGS - STANDOFF) / 3.0, 0.0, 1.0)
 FLANK.flags.writeable = False
+#: Major table: escalating to this rung is a major offensive (rung 5+), which needs forces massed.
+MAJOR = RUNGS >= 5
+MAJOR.flags.writeable = False
 #: Public table: escalating to this rung makes a standoff public (rung 3+), which brings the rally.
 PUBLIC = RUNGS >= STANDOFF
 PUBLIC.flags.writeable = False
@@ -86,11 +89,17 @@ def unrest(legitimacy: np.ndarray, rally: np.ndarray, standing: np.ndarray, shoc
     return np.clip(1.0 - legitimacy - rally + standing + shocks, 0.0, 1.0)
 
 
-def diversion(weight: np.ndarray, peak: np.ndarray, unrest_: np.ndarray) -> np.ndarray:
-    """Diversionary gain, hump-shaped in unrest (Tir 2010): ``weight`` · (u/p) · exp(1 − u/p), rising to its
-    maximum ``weight`` at the unrest ``peak`` p and falling beyond it (a regime near collapse cannot divert)."""
+def motive(unrest_: np.ndarray, peak: np.ndarray) -> np.ndarray:
+    """The diversionary motive in [0, 1], hump-shaped in unrest (Tir 2010): (u/p) · exp(1 − u/p), rising to 1 at
+    the unrest ``peak`` p and falling beyond it (a regime near collapse cannot divert)."""
     x = unrest_ / peak
-    return weight * x * fmath.exp(1.0 - x)
+    return x * fmath.exp(1.0 - x)
+
+
+def diversion(weight: np.ndarray, peak: np.ndarray, unrest_: np.ndarray) -> np.ndarray:
+    """Diversionary gain: ``weight`` times the :func:`motive`, at most ``weight`` (at the unrest ``peak``)."""
+    return weight * motive(unrest_, peak)
+
 
 
 def casualty_cost(g, scale: np.ndarray, profile: np.ndarray, capability: np.ndarray, opp_capability: np.ndarray,
@@ -167,7 +176,8 @@ def local_share(capability: np.ndarray, opp_capability: np.ndarray, fortificatio
 
 
 def utilities(g, *, level_eff, level_base, unrest_, provoked, share, threshold, backing, pressure, pull, ceasefire,
-              cf_strength, violation_cost, audience, weariness, next_cost, base_cost, rally_ahead, casualties):
+              cf_strength, violation_cost, audience, weariness, next_cost, base_cost, rally_ahead, casualties,
+              unready=0.0):
     """Utilities of escalating and of stepping down (hold = 0). ``g`` holds the side's parameters.
 
     ``share`` is the side's share of the force at the contested segment (:func:`local_share`).
@@ -175,7 +185,8 @@ def utilities(g, *, level_eff, level_base, unrest_, provoked, share, threshold, 
     (:func:`rung_cost`); ``weariness`` (1 + ripeness weight x hurt) scales the first: recent losses make
     further escalation costlier (Zartman 2000). ``rally_ahead`` is the value of the rally escalating to a
     public standoff brings, ``casualties`` the legitimacy cost of the next rung's expected own deaths
-    (:func:`casualty_cost`). Escalating is impossible at rung 6 and stepping down at base rung 0.
+    (:func:`casualty_cost`); ``unready`` the cost of a major offensive without forces massed. Escalating is
+    impossible at rung 6 and stepping down at base rung 0.
     """
     diverted = diversion(g.diversion_weight, g.diversion_peak, unrest_)
     reaction = g.reaction_weight * level_eff / 6.0 + g.retaliation_weight * (provoked & (level_eff <= 3))
@@ -184,7 +195,7 @@ def utilities(g, *, level_eff, level_base, unrest_, provoked, share, threshold, 
     restraint = g.mediator_weight * pressure
     breach = ceasefire * violation_cost * cf_strength
     u_up = (g.escalation_intercept + diverted + reaction + superiority + g.patron_weight * backing + pull
-            + rally_ahead - weariness * next_cost - casualties - restraint - breach)
+            + rally_ahead - weariness * next_cost - casualties - restraint - breach - unready)
     u_down = (g.deescalation_intercept + base_cost - g.reaction_weight * level_eff / 6.0
               - g.audience_weight * audience + restraint)
     u_up = np.where(level_eff >= 6, -np.inf, u_up)

@@ -203,6 +203,29 @@ def spread_probability(P: ParamArrays, level) -> np.ndarray:
     return np.minimum(1.0, P.border.front_spread_rate * intensity(P, level))
 
 
+def firepower(P: ParamArrays, capability) -> np.ndarray:
+    """(n, 1) factor on the harm a rung does: the two sides' mean capability to the ``firepower_elasticity``
+    (1 for two forces of index 1): drones and artillery bought since make the same rung deadlier (record:
+    Bayraktar TB2s from Dec 2021, an Ababil-2 plant from May 2022; the 2022 war killed about twice as many)."""
+    mean = 0.5 * (capability[:, :1] + capability[:, 1:])
+    return fmath.power(mean, P.border.firepower_elasticity)
+
+
+def mass_forces(P: ParamArrays, readiness, level) -> np.ndarray:
+    """(B, 1) readiness for a major offensive after the day: forces are massed on the line while the dyad stands
+    at rung 3+ (reinforcements) and stood down slowly below it (Slantchev 2005; article: a premeditated and
+    prepared aggression; record: both major episodes grew out of months of standoffs and smaller clashes)."""
+    b = P.border
+    return np.where(level >= STANDOFF, readiness + (1.0 - readiness) / b.mobilisation_days,
+                    readiness * (1.0 - 1.0 / b.demobilisation_days))
+
+
+def cost_durability(P: ParamArrays, hurt) -> np.ndarray:
+    """(B, 1) strength a ceasefire agreed today gains from the mutual hurt of the fighting it ends (Fortna
+    2003: cease-fires after costlier wars hold longer)."""
+    return P.border.ceasefire_cost_durability * np.minimum(hurt[:, :1], hurt[:, 1:])
+
+
 def intensity(P: ParamArrays, level) -> np.ndarray:
     """(n, 1) the rung's harm intensity relative to rung 5 (0 below a clash): it sets the fire on the
     front and how fast the front spreads."""

@@ -2,7 +2,8 @@
 
 While the border is calm (no episode, rung 2 or below) the governments hold demarcation rounds.
 Without shared losses they agree little (record: 504 km agreed in March 2021, 519 km in September
-2022); a round succeeds far more often while both still hurt from a war (ripeness: Zartman 2000;
+2022); a round succeeds far more often while both still hurt from a war that hurt both beyond a threshold
+(ripeness: Zartman 2000; the April 2021 war moved the line little, the September 2022 war did;
 record: 664 km by August 2023, over 90 % by December 2023, all by December 2024), with mediators' standing
 facilitation (``facilitation``, from :class:`borderSim.rules.mediators.Terms`; Bercovitch et al.
 1991) and less often under Kyrgyz protest pressure against concessions (record: Kempir-Abad). A
@@ -27,8 +28,10 @@ def round_probability(P: ParamArrays, facilitation: np.ndarray) -> np.ndarray:
 
 
 def success_probability(P: ParamArrays, hurt, protest, facilitation: np.ndarray) -> np.ndarray:
+    """A round's chance of success: ripened by the mutual hurt above ``ripeness_threshold`` (a war both sides
+    felt: Zartman's hurting stalemate), helped by mediators' support, blocked by Kyrgyz protest."""
     b = P.border
-    mutual = np.minimum(hurt[:, :1], hurt[:, 1:])
+    mutual = np.maximum(np.minimum(hurt[:, :1], hurt[:, 1:]) - b.ripeness_threshold, 0.0)
     p = b.negotiation_success * (1.0 + b.talks_ripeness * mutual) * facilitation * (1.0 - protest)
     return np.clip(p, 0.0, 1.0)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
@@ -46,15 +47,57 @@ class _View:
         return value
 
 
-class ParamArrays:
-    """Parameters of a batch of rows; ``P.<group>.<key>`` is a ``(B, 1)`` array, ``P.gov.<key>`` ``(B, 2)``."""
+@dataclass(frozen=True)
+class Dated:
+    """One dated change of a parameter over a batch: from day ``start`` up to the day before ``end`` (days
+    since each row's day 0; ``NEVER`` where a row does not have it) the parameter ``name`` is ``value``."""
 
-    def __init__(self, groups: dict[str, SimpleNamespace], batch: int):
+    name: str
+    value: float
+    start: np.ndarray    # (B,) int64
+    end: np.ndarray      # (B,) int64
+
+
+NEVER = np.iinfo(np.int64).max // 4   # a day no run reaches
+
+
+class ParamArrays:
+    """Parameters of a batch of rows; ``P.<group>.<key>`` is a ``(B, 1)`` array, ``P.gov.<key>`` ``(B, 2)``.
+
+    ``dated`` holds the calendar's dated changes (:mod:`borderSim.rules.calendar` applies them) and
+    ``warm_start`` the scenario whose replay gives day 0 (``"none"``)."""
+
+    def __init__(self, groups: dict[str, SimpleNamespace], batch: int, dated: tuple[Dated, ...] = (),
+                 warm_start: str = "none", start: dt.date | None = None):
         self.batch = batch
         self._groups = groups
         self._names = tuple(groups)
+        self.dated = dated
+        self.warm_start = warm_start
+        self.start = start          # the rows' common start date (None where they differ)
         for name, ns in groups.items():
             setattr(self, name, ns)
+
+    def with_columns(self, columns: dict[str, np.ndarray], *, dated: tuple[Dated, ...] | None = None
+                     ) -> ParamArrays:
+        """A copy whose parameters ``columns`` (``"group.key"`` -> ``(B, 1)`` arrays, encoded; ``domestic``
+        arrays by their own keys) are replaced; the government side arrays follow their sides' columns."""
+        groups = {g: SimpleNamespace(**vars(ns)) for g, ns in self._groups.items()}
+        sides_changed = set()
+        for name, arr in columns.items():
+            group, key = name.split(".", 1)
+            setattr(groups[group], key, arr)
+            if group in ("tajikistan", "kyrgyzstan") and key in GOVERNMENT_FIELDS:
+                sides_changed.add(key)
+        for key in sides_changed:
+            tj, kg = (np.broadcast_to(getattr(groups[g], key), (self.batch, 1)) for g in ("tajikistan", "kyrgyzstan"))
+            setattr(groups["gov"], key, sides(tj, kg))
+        return ParamArrays(groups, self.batch, self.dated if dated is None else dated, self.warm_start, self.start)
+
+    def column(self, name: str) -> np.ndarray:
+        """The ``(B, 1)`` array of ``"group.key"``."""
+        group, key = name.split(".", 1)
+        return getattr(self._groups[group], key)
 
     def take(self, rows: np.ndarray) -> ParamArrays:
         """The parameters of a subset of rows (indexed lazily, group by group and field by field)."""
@@ -69,6 +112,9 @@ class _Taken(ParamArrays):
     def __init__(self, parent: ParamArrays, rows: np.ndarray):   # no super(): groups are made on first access
         self.batch = len(rows)
         self._names = parent._names
+        self.dated = ()   # dated changes are applied to the whole batch, never to a subset of rows
+        self.warm_start = parent.warm_start
+        self.start = parent.start
         self._parent = parent
         self._rows = rows
 
@@ -116,7 +162,7 @@ def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, ba
     flats = [p.flat() for p in points]
     groups: dict[str, dict[str, np.ndarray]] = {g: {} for g in GROUPS}
     for s in specs():
-        if s.is_list:
+        if s.is_list or (not s.batch and s.type is str):   # lists and names (warm_start) are not arrays
             continue
         values = [_encode(s.name, f[s.name], geo) for f in flats]
         if isinstance(values[0], bool):
@@ -135,7 +181,38 @@ def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, ba
                                       [f["simulation.start_date"] for f in flats], rows)
     namespaces = {g: SimpleNamespace(**d) for g, d in groups.items()}
     namespaces["gov"] = SimpleNamespace(**gov)
-    return ParamArrays(namespaces, rows)
+    warm = {f["simulation.warm_start"] for f in flats}
+    if len(warm) > 1:
+        raise ValueError(f"simulation.warm_start must be the same for every row of a batch: {sorted(warm)}")
+    starts = {f["simulation.start_date"] for f in flats}
+    return ParamArrays(namespaces, rows, dated_arrays([f["calendar.changes"] for f in flats],
+                                                      [f["simulation.start_date"] for f in flats], rows),
+                       warm.pop(), starts.pop() if len(starts) == 1 else None)
+
+
+def dated_arrays(changes: Sequence[tuple], starts: Sequence[dt.date], rows: int) -> tuple[Dated, ...]:
+    """The dated changes of each row (``changes[i]`` with start date ``starts[i]``, or one list for every row)
+    as :class:`Dated` batches: one per distinct change, with each row's first and end day (``NEVER`` where the
+    row does not have the change or it has no end)."""
+    points = list(zip(changes, starts, strict=True))
+    if len({(tuple(c), s) for c, s in points}) == 1:
+        points = points[:1]
+    distinct: dict[tuple, None] = {}
+    for cs, _ in points:
+        for c in cs:
+            distinct.setdefault((c.parameter, c.value, c.date, c.until), None)
+    out = []
+    for name, value, date, until in distinct:
+        start = np.full(len(points), NEVER, dtype=np.int64)
+        end = np.full(len(points), NEVER, dtype=np.int64)
+        for i, (cs, s0) in enumerate(points):
+            if any((c.parameter, c.value, c.date, c.until) == (name, value, date, until) for c in cs):
+                start[i] = (date - s0).days
+                end[i] = NEVER if until is None else (until - s0).days
+        if len(points) == 1:
+            start, end = np.broadcast_to(start, (rows,)), np.broadcast_to(end, (rows,))
+        out.append(Dated(name, float(value), start, end))
+    return tuple(out)
 
 
 SIDE_OF = {"tajikistan": 0, "kyrgyzstan": 1}
@@ -177,15 +254,17 @@ def compile_rows(base: Parameters, values: dict[str, Sequence | np.ndarray], geo
     pydantic objects, so a design of many distinct points costs one array per varying parameter.
     Values are not validated here: validate them against the schema first (e.g. a design's bounds)."""
     P = compile_params(base, geo, batch=batch)
-    if "domestic.shocks" in values:
-        raise ValueError("domestic.shocks cannot differ between the rows of a design; scale them with "
-                         "tajikistan.shock_scale / kyrgyzstan.shock_scale")
+    if "domestic.shocks" in values or "calendar.changes" in values:
+        raise ValueError("domestic.shocks and calendar.changes cannot differ between the rows of a design; scale "
+                         "the shocks with tajikistan.shock_scale / kyrgyzstan.shock_scale")
     if "simulation.start_date" in values:   # the shocks' days count from each row's start date
         starts = list(values["simulation.start_date"])
         if not all(isinstance(d, dt.date) for d in starts):
             raise ValueError("simulation.start_date must be given as dates when it varies (the shocks' days)")
         for key, a in shock_arrays([base.domestic.shocks] * batch, starts, batch).items():
             setattr(P._groups["domestic"], key, a)
+        P.dated = dated_arrays([base.calendar.changes] * batch, starts, batch)
+        P.start = starts[0] if len(set(starts)) == 1 else None
     sides_changed = set()
     for name, column in values.items():
         group, key = name.split(".", 1)

@@ -184,7 +184,8 @@ def answer(s: State, ctx: Context, today: Today, who: Sides) -> None:
             r = o.rows[i]
             P = ctx.P.take(r)
             g = who.params(P.gov)
-            unrest_ = _unrest(P, g, s.legitimacy[r, col], s.rally[r, col], today.day, col)
+            unrest_ = _unrest(P, g, s.legitimacy[r, col], s.rally[r, col], today.day, col,
+                              who.each(_no_protest_unrest, _protest_unrest, P, s.protest[r]))
             o.accepted[i, m, col] = mediators.answers(P, g, ctx.keys[r], today.day, s.hurt[r, col], m, col, unrest_,
                                                       who.each(_no_bias_protest, _bias_protest, P, s.protest[r]))
 
@@ -205,17 +206,28 @@ def _protest_sensitivity(P: ParamArrays, s: State) -> np.ndarray:
     return governments.protest_sensitivity(P.kyrgyzstan.protest_casualty, s.protest)
 
 
-def _unrest(P: ParamArrays, g, legitimacy: np.ndarray, rally: np.ndarray, day: int, col: slice) -> np.ndarray:
-    """Unrest of the governments in columns ``col`` (``g`` their parameters) on ``day``, dated shocks included."""
+def _no_protest_unrest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
+    return np.zeros_like(protest)
+
+
+def _protest_unrest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
+    return P.kyrgyzstan.protest_unrest * protest
+
+
+def _unrest(P: ParamArrays, g, legitimacy: np.ndarray, rally: np.ndarray, day: int, col: slice,
+            protest: np.ndarray) -> np.ndarray:
+    """Unrest of the governments in columns ``col`` (``g`` their parameters) on ``day``: dated shocks and (Kyrgyz)
+    protest included."""
     shocks = governments.shock_levels(P.domestic, day)[:, col] * g.shock_scale
-    return governments.unrest(legitimacy, rally, g.unrest_shock, shocks)
+    return governments.unrest(legitimacy, rally, g.unrest_shock + protest, shocks)
 
 
 def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
     """Governments ``who`` choose, simultaneously, to step down, hold or escalate (multinomial logit)."""
     P, col, opp, fixed = ctx.P, who.col, who.opp, ctx.fixed
     g = who.params(P.gov)
-    unrest_ = _unrest(P, g, s.legitimacy[:, col], s.rally[:, col], today.day, col)
+    unrest_ = _unrest(P, g, s.legitimacy[:, col], s.rally[:, col], today.day, col,
+                      who.each(_no_protest_unrest, _protest_unrest, P, s.protest))
     who.put(s, "unrest", unrest_)
     level_eff = np.maximum(s.level_base, s.local_max)
     up = level_eff + 1
@@ -239,7 +251,8 @@ def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
         weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col],
         next_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, up)),
         base_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, s.level_base)),
-        rally_ahead=fixed.rally_value[:, col] * unrest_ * governments.PUBLIC[up], casualties=casualties)
+        rally_ahead=fixed.rally_value[:, col] * unrest_ * governments.PUBLIC[up], casualties=casualties,
+        unready=P.border.unprepared_cost * (1.0 - s.readiness) * governments.MAJOR[up])
     s.move[:, col] = governments.choose(uniform(ctx.keys, today.day, Stream.CHOICE, SIDES2[col]), u_up, u_down)
 
 

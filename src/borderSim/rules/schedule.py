@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.rules import communities, ladder, mediators, military, negotiation, phases, thirdparties
+from borderSim.rules import communities, draws, ladder, mediators, military, negotiation, phases, thirdparties
 from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord, Front, Offers, Today
 from borderSim.rules.mediators import SIDES2
 from borderSim.rules.state import State
-from borderSim.rules.streams import Stream, uniform
+from borderSim.rules.streams import Stream, uniform, uniform_at
 
 
 def new_day(s: State, day: int) -> Today:
@@ -65,6 +65,25 @@ def aggregate_incidents(s: State, ctx: Context, today: Today) -> None:
     s.segment_local, s.local_max, s.incidents, s.gunfire = ladder.local_levels(r, c, g, s.batch, ctx.geo)
 
 
+def shootouts(s: State, ctx: Context, today: Today) -> None:
+    """Border-guard shoot-outs (incidents turned to gunfire) may kill soldiers of the village's side, on any
+    rung, whether or not a capital chose to escalate (record: most of the deadly clashes of 2021-22 were
+    such shoot-outs with one or two dead)."""
+    if not today.incidents:
+        return
+    r, c, g = (np.concatenate(a) for a in zip(*today.incidents, strict=True))
+    r, c = r[g], c[g]
+    if not r.size:
+        return
+    lethality = ctx.P.communities.gunfire_lethality[r]
+    dead = draws.poisson(uniform_at(ctx.keys[r], today.day, Stream.SHOOTOUT_DEATHS, c)[:, None], lethality)[:, 0]
+    hit = np.flatnonzero(dead)
+    if hit.size:
+        side = ctx.geo.side[c[hit]]
+        np.add.at(s.deaths_military, (r[hit], side), dead[hit])
+        np.add.at(s.deaths_today, (r[hit], side), dead[hit])
+
+
 def settle_mediation(s: State, ctx: Context, today: Today) -> None:
     """Mediations begin where both governments accepted an offer (a joint partner's too) and end with the
     episode; outside an episode each mediator does what it does between episodes."""
@@ -96,11 +115,13 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
         u_cf=uniform(keys, day, Stream.CEASEFIRE, 0)[:, None],
         p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation, s.unrest))
     strength, fragility = mediators.ceasefire_terms(P, ctx.terms, s.mediator_engaged, s.agreement)
+    strength = np.minimum(1.0, strength + ladder.cost_durability(P, s.hurt))
     s.cf_strength = np.where(cf.agreed, strength, s.cf_strength)
     s.cf_fragility = np.where(cf.agreed, fragility, s.cf_fragility)
     s.level_base, s.level, s.ceasefire, s.cf_from, s.cf_start = (cf.level_base, cf.level, cf.ceasefire, cf.cf_from,
                                                                  cf.cf_start)
     s.days_since_fight = np.where(s.level >= ladder.CLASH, 0, s.days_since_fight + 1)
+    s.readiness = ladder.mass_forces(P, s.readiness, s.level)
     ep = ladder.episodes(P, day=day, level=s.level, episode=s.episode, onset=s.episode_onset,
                          calm_days=s.calm_days, origin=s.origin, origin_hint=s.origin_hint,
                          pick_origin=lambda rows: _pick_origin(s, ctx, today, rows))
@@ -142,7 +163,7 @@ def front(s: State, ctx: Context, today: Today) -> None:
     s.front[rows] = on_front
     s.segment_level[rows] = ladder.segment_levels(level, on_front, s.segment_local[rows])
     today.front = Front(rows=rows, P=P, on_front=on_front, fire=ladder.fire(P, on_front, s.origin[rows], ctx.geo),
-                        intensity=ladder.intensity(P, level),
+                        intensity=ladder.intensity(P, level) * ladder.firepower(P, s.capability[rows]),
                         exposure=communities.village_exposure(P, s.capability[rows]))
 
 
@@ -194,6 +215,7 @@ DAY: tuple[Phase, ...] = (
     Phase("the day begins", begin_day),
     Phase("villages observe", phases.observe, "villages", "observe"),
     Phase("incidents add up", aggregate_incidents),
+    Phase("shoot-outs", shootouts),
     Phase("China acts", phases.china_acts, "china", "act"),
     Phase("mediators offer", phases.offer, "mediators", "act"),
     Phase("governments answer offers", phases.answer, "governments", "answer"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import communities, governments, mediators
+from borderSim.rules import communities, governments, ladder, mediators
 from borderSim.rules.params import ParamArrays
 
 F, INT, B_ = np.float64, np.int64, np.bool_
@@ -59,6 +59,7 @@ class State:
     cf_start: np.ndarray = _f("dyad", INT, -1)
     cf_fragility: np.ndarray = _f("dyad", F, 0)   # extra breakdown hazard of a deal pressed by manipulation
     agreement: np.ndarray = _f("dyad", F, 0)
+    readiness: np.ndarray = _f("dyad", F, 0)      # forces massed on the line for a major offensive, 0-1
     # third parties
     china_until: np.ndarray = _f("dyad", INT, -1)
     china_action: np.ndarray = _f("dyad", INT, 0)
@@ -142,6 +143,7 @@ def initial_state(P: ParamArrays, geo: Geography) -> State:
     s.capability[:] = P.gov.capability
     s.unrest[:] = governments.unrest(s.legitimacy, s.rally, P.gov.unrest_shock,
                                      governments.shock_levels(P.domestic, 0) * P.gov.shock_scale)
+    s.readiness[:] = s.level_base >= ladder.STANDOFF   # a standoff at day 0 comes with its forces
     share = P.border.demarcated_share[:, 0]
     for value in np.unique(share):
         s.demarcated[share == value] = geo.initial_demarcation(float(value))

@@ -55,6 +55,7 @@ class Stream(IntEnum):
     ORIGIN = 21
     FRONT_SPREAD = 22
     SECOND_FRONT = 23
+    SHOOTOUT_DEATHS = 24
     # numbered from 50 to keep clear of streams added for other mechanisms
     EU_OFFER = 50
     EU_ACCEPT = 51
