@@ -260,3 +260,11 @@ def test_a_period_on_a_run_without_periods_is_refused(tmp_path, capsys):
     assert main(["calibrate", str(p), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "run other declares no periods; add [runs.other.periods]" in err and err.count("\n") == 1
+
+
+def test_the_example_calibration_reads_and_uses_periods():
+    cal = read_calibration(Path(__file__).parents[1] / "experiments" / "calibration_example.toml")
+    record = next(r for r in cal.runs if r.name == "record")
+    assert record.scenario.name == "hindcast_2021" and [p.name for p in record.periods] == ["2021", "2022",
+                                                                                           "year_to_war"]
+    assert {t.statistic for t in cal.targets} >= {"share_all", "per_year", "median", "mean"}
