@@ -64,19 +64,31 @@ class Generation:
     tolerance: float
     candidates: int
     seconds: float
+    raw: np.ndarray | None = None       # the samples as simulated, when ``samples`` were regression-adjusted
 
     @property
     def acceptance(self) -> float:
         return len(self.samples) / self.candidates
 
     @property
+    def simulated(self) -> np.ndarray:
+        """The parameter vectors that were run (``stats`` and ``distances`` belong to these)."""
+        return self.samples if self.raw is None else self.raw
+
+    @property
     def ess(self) -> float:
-        return float(1.0 / np.sum(self.weights**2))
+        return effective_sample_size(self.weights)
 
     def record(self) -> dict:
         return {"generation": self.index, "tolerance": self.tolerance, "candidates": self.candidates,
                 "accepted": len(self.samples), "acceptance_rate": self.acceptance,
                 "effective_sample_size": self.ess, "seconds": round(self.seconds, 3)}
+
+
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size of a weighted sample: (sum w)^2 / sum w^2 (n for equal weights)."""
+    w = np.asarray(weights, dtype=np.float64)
+    return float(w.sum() ** 2 / np.sum(w**2))
 
 
 def batch_offset(batch_index: int, batch: int, cal: Calibration) -> int:
@@ -93,12 +105,23 @@ class Sampler:
     distance: Distance
     cache: object                             # .get(key, values) -> stats | None; .put(key, values, stats)
     on_batch: Callable[[int, int], None] | None = None    # (generation, candidates so far in it)
+    log_scale: bool = True          # ELFI samples a log-uniform prior as a uniform one of the logarithm
     generations: list[Generation] = field(default_factory=list)
     _elfi: object = None
     _candidates: dict = field(default_factory=dict)
 
+    def _logged(self) -> np.ndarray:
+        return np.array([self.log_scale and p.kind == "loguniform" for p in self.cal.priors], dtype=bool)
+
+    def _values(self, columns) -> np.ndarray:
+        """Parameter values from ELFI's (the exponential of those it samples on the log scale)."""
+        values = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
+        logged = self._logged()
+        values[:, logged] = np.exp(values[:, logged])
+        return values
+
     def _simulate(self, *params, batch_size, random_state=None, meta=None):
-        values = np.column_stack([np.asarray(p, dtype=np.float64) for p in params])
+        values = self._values(params)
         index = int(meta["batch_index"])            # numbered across generations by ELFI
         gen = self._elfi.state.get("round", 0)      # the native client runs a batch when it is submitted
         key = f"batch-{index:06d}"
@@ -119,8 +142,12 @@ class Sampler:
 
         m = elfi.ElfiModel(name="borderSim")
         nodes = []
-        for j, p in enumerate(self.cal.priors):
-            dist, args = p.elfi_args()
+        for j, (p, logged) in enumerate(zip(self.cal.priors, self._logged(), strict=True)):
+            if logged:
+                lo, hi = np.log(p.support)
+                dist, args = "uniform", (lo, hi - lo)
+            else:
+                dist, args = p.elfi_args()
             nodes.append(elfi.Prior(dist, *args, model=m, name=f"p{j}"))
         observed = np.array([[t.centre for t in self.cal.targets]])
         sim = elfi.Simulator(self._simulate, *nodes, observed=observed, model=m, name="sim")
@@ -173,8 +200,7 @@ class Sampler:
         return self.generations
 
     def _keep(self, sample, index: int, t0: float) -> float:
-        names = [f"p{j}" for j in range(len(self.cal.priors))]
-        values = np.column_stack([np.asarray(sample.outputs[n], dtype=np.float64) for n in names])
+        values = self._values([sample.outputs[f"p{j}"] for j in range(len(self.cal.priors))])
         w = getattr(sample, "weights", None)
         w = np.ones(len(values)) if w is None else np.asarray(w, dtype=np.float64)
         d = np.asarray(sample.outputs["d"], dtype=np.float64)

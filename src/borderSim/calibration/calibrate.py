@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from borderSim.calibration import store
+from borderSim.calibration import adjust, store
 from borderSim.calibration.abc import Generation, Sampler, ScheduleError
 from borderSim.calibration.distance import Distance, scales, unreachable
 from borderSim.calibration.problem import Calibration, read_calibration
@@ -35,6 +36,20 @@ class CalibrationResult:
 
 class ScheduleStoppedError(InputError):
     """The schedule accepted nothing within the budget; what was done is kept (exit status 2)."""
+
+
+def adjusted(cal: Calibration, gens: list[Generation], distance: Distance, manifest: dict) -> list[Generation]:
+    """The generations with the last one regression-adjusted if the file asks (``abc.adjustment``);
+    what the regression says goes to the manifest."""
+    if cal.settings.adjustment == "none" or not gens:
+        manifest["adjustment"] = None
+        return gens
+    last = gens[-1]
+    stats = last.stats[:, distance.idx] / distance.scale
+    adj = adjust.linear(cal.priors, last.samples, last.weights, stats, distance.gaps(last.stats),
+                        cal.settings.adjustment)
+    manifest["adjustment"] = adj.record(cal.names)
+    return [*gens[:-1], dataclasses.replace(last, samples=adj.samples, raw=last.samples)]
 
 
 def pilot_values(cal: Calibration) -> np.ndarray:
@@ -113,11 +128,12 @@ def _run(cal, claim, executor, resume, progress, on_start, warn, t0) -> Calibrat
             if progress is not None:
                 progress(f"generation {gen}", done, 0)
 
-        sampler = Sampler(cal, evaluator, Distance(cal, sc), cache, on_batch)
+        distance = Distance(cal, sc)
+        sampler = Sampler(cal, evaluator, distance, cache, on_batch)
         try:
-            gens = sampler.run()
+            gens = adjusted(cal, sampler.run(), distance, manifest)
         except ScheduleError as err:
-            return _stopped(cal, claim, manifest, sampler.generations, err)
+            return _stopped(cal, claim, manifest, adjusted(cal, sampler.generations, distance, manifest), err)
         manifest["status"] = "complete"
         manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         manifest["wall_seconds_last_session"] = round(time.perf_counter() - t0, 3)

@@ -43,6 +43,14 @@ def _unit(column: str) -> str:
     return text.split("[")[1].rstrip("]") if "[" in text else ""
 
 
+def _axis(t) -> str:
+    """A target's statistic as an axis label, with its unit and period."""
+    if t.statistic == "share_all":
+        return f"share of replicates with {t.column} > 0 in {' and '.join(t.periods)}"
+    unit = _unit(t.column)
+    return f"{t.statistic} of {t.column}" + (f" [{unit}]" if unit else "") + (f" in {t.period}" if t.period else "")
+
+
 def predictive(cal: Calibration, stats: np.ndarray, pilot: np.ndarray | None, path: Path) -> str:
     """Each target's statistic over posterior draws (and over the prior pilot), with the record."""
     fig, axes = _grid(len(cal.targets))
@@ -63,9 +71,8 @@ def predictive(cal: Calibration, stats: np.ndarray, pilot: np.ndarray | None, pa
             ax.axvline(t.observed[0], color=RECORD, linewidth=1.6, label="record")
         else:
             ax.axvspan(*t.observed, facecolor="none", edgecolor=RECORD, hatch="//", linewidth=1.0, label="record")
-        unit = _unit(t.column)
         ax.set_title(f"{t.name}{' (held out)' if t.held_out else ''}", fontsize=9)
-        ax.set_xlabel(f"{t.statistic} of {t.column}" + (f" [{unit}]" if unit else ""), fontsize=7.5)
+        ax.set_xlabel(_axis(t), fontsize=7.5)
         ax.tick_params(labelsize=7)
         ax.set_yticks([])
     handles, names = axes[0].get_legend_handles_labels()

@@ -6,18 +6,22 @@ A calibration file (TOML, see docs/calibration.md) names
   ``low`` and ``high``, or a literature prior (``normal`` with ``mean`` and ``sd``, ``beta`` with
   ``a`` and ``b``) with its ``source``; every prior lies inside the schema's range
   (``borderSim.schema.spec(name)``), normal priors are truncated to it;
-* ``[runs.NAME]``: a scenario on a window (``scenario``, ``days``) and how many replicates each
-  candidate parameter vector runs there;
-* ``[targets.NAME]``: a summary statistic of a run (``column`` of the per-replicate summary, an
-  optional yes/no ``where`` condition, a ``statistic``), its ``observed`` value (a number or a
-  ``[low, high]`` range from the record) with its ``source``, an optional ``scale`` and ``held_out``;
-* ``[abc]``: the method and the tolerance schedule.
+* ``[runs.NAME]``: a scenario on a window (``scenario``, ``days``), how many replicates each
+  candidate parameter vector runs there, and optional ``periods`` (parts of the run between two
+  dates, each summarised on its own);
+* ``[targets.NAME]``: a summary statistic of a run or of one of its periods (``column`` of the
+  per-replicate summary, an optional yes/no ``where`` condition, a ``statistic``, ``period``), or the
+  share of replicates whose column is positive in every one of several ``periods`` (``share_all``);
+  its ``observed`` value (a number or a ``[low, high]`` range from the record) with its ``source``, an
+  optional ``scale`` and ``held_out``;
+* ``[abc]``: the method, the tolerance schedule and an optional regression adjustment.
 
 Every problem is one :class:`~borderSim.errors.InputError` naming the file and key.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import math
@@ -36,11 +40,21 @@ TOP_LEVEL = ("description", "base", "seed", "parameters", "runs", "targets", "ab
 PRIORS = {"uniform": ("low", "high"), "loguniform": ("low", "high"), "normal": ("mean", "sd"),
           "beta": ("a", "b")}
 LITERATURE = ("normal", "beta")
-RUN_KEYS = ("scenario", "days", "replicates")
-TARGET_KEYS = ("run", "column", "where", "statistic", "observed", "source", "scale", "held_out", "description")
-STATISTICS = ("mean", "median", "share", "per_year")
-ABC_KEYS = ("method", "population", "batch", "quantiles", "tolerances", "max_candidates", "pilot", "chunk_rows")
+RUN_KEYS = ("scenario", "days", "replicates", "periods")
+TARGET_KEYS = ("run", "column", "where", "statistic", "observed", "source", "scale", "held_out", "description",
+               "period", "periods")
+STATISTICS = ("mean", "median", "share", "per_year", "share_all")
+ABC_KEYS = ("method", "population", "batch", "quantiles", "tolerances", "max_candidates", "pilot", "chunk_rows",
+            "adjustment")
 METHODS = ("rejection", "smc")
+ADJUSTMENTS = ("none", "linear", "logit")
+#: Summary columns that are a day number (1 = the first day counted); a period counts them from its first day.
+DAY_COLUMNS = ("first_day_rung5", "days_to_first_ceasefire", "days_to_durable_agreement")
+#: Summary columns that are not counts or yes/no (``share_all`` asks whether a count is positive).
+MEASURE_COLUMNS = ("first_day_rung5", "major_clash_days_mean", "days_to_first_ceasefire", "ceasefire_survival",
+                   "days_to_durable_agreement", "legitimacy_change_90_TJ", "legitimacy_change_90_KG",
+                   "legitimacy_change_365_TJ", "legitimacy_change_365_KG", "protest_peak", "demarcated_share_final",
+                   "agreement_final")
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,31 @@ class Prior:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A part of a run between two dates (inclusive), summarised on its own (``Chunk.periods``).
+
+    Day ``d`` of a run is the state on its start date + ``d`` days; day 0 is the state it starts from,
+    on which nothing happens, so a period that begins on the start date begins on day 1 and ``shift``
+    = 1 keeps its day numbers counting from its first date (28 April is day 118 of a period from
+    1 January, as in the year)."""
+
+    name: str
+    first_date: dt.date
+    last_date: dt.date
+    first: int               # first day of the run the period summarises (>= 1)
+    last: int
+    shift: int = 0
+
+    @property
+    def days(self) -> int:
+        """Days of the run the period covers."""
+        return self.last - self.first + 1
+
+    def text(self) -> str:
+        return f"{self.first_date:%d %b %Y} - {self.last_date:%d %b %Y}"
+
+
+@dataclass(frozen=True)
 class Run:
     """A scenario on a window; each candidate runs ``replicates`` replicates of it."""
 
@@ -107,6 +146,10 @@ class Run:
     scenario: Scenario
     days: int
     replicates: int
+    periods: tuple[Period, ...] = ()
+
+    def period(self, name: str) -> Period:
+        return next(p for p in self.periods if p.name == name)
 
 
 @dataclass(frozen=True)
@@ -123,6 +166,8 @@ class Target:
     scale: float | None = None           # None: the prior predictive spread (MAD)
     held_out: bool = False
     description: str = ""
+    period: str | None = None            # the column is read from this period's summary
+    periods: tuple[str, ...] = ()        # share_all: positive in every one of these periods
 
     @property
     def centre(self) -> float:
@@ -131,6 +176,13 @@ class Target:
     def observed_text(self) -> str:
         lo, hi = self.observed
         return f"{lo:g}" if lo == hi else f"{lo:g}-{hi:g}"
+
+    def describe(self) -> str:
+        """What the target measures, in one line (for reports)."""
+        if self.statistic == "share_all":
+            return f"share of replicates with {self.column} > 0 in every one of {', '.join(self.periods)}"
+        text = f"{self.statistic} of {self.column}" + (f" where {self.where}" if self.where else "")
+        return text + (f" in {self.period}" if self.period else "")
 
 
 @dataclass(frozen=True)
@@ -143,6 +195,7 @@ class Settings:
     max_candidates: int = 200_000
     pilot: int = 1000
     chunk_rows: int = 4000
+    adjustment: str = "none"             # linear | logit: regression adjustment of the final sample (adjust.py)
 
     @property
     def generations(self) -> int:
@@ -271,12 +324,95 @@ def _run(name: str, value, path: Path, where: str) -> Run:
     sc = load_scenario(referenced(ref, path, where, f"{key}.scenario"))
     days = _whole(value, "days", f"{where}: {key}", sc.params.simulation.days, 1, 36_500)
     reps = _whole(value, "replicates", f"{where}: {key}", 1, 1, 10_000)
-    return Run(name, sc, days, reps)
+    periods = _periods(value["periods"], sc, days, where, f"{key}.periods") if "periods" in value else ()
+    return Run(name, sc, days, reps, periods)
+
+
+def _date(v) -> bool:
+    return type(v) is dt.date            # a TOML date; not a date-time (a subclass of date)
+
+
+def _periods(table, sc: Scenario, days: int, where: str, key: str) -> tuple[Period, ...]:
+    """A run's periods: NAME = [first date, last date], inside the run's window, as days of the run."""
+    start = sc.params.simulation.start_date
+    end = start + dt.timedelta(days=days)
+    if not isinstance(table, dict) or not table:
+        raise InputError(where, key, "must be a table of NAME = [first date, last date], like "
+                         "[runs.record.periods] 2021 = [2021-01-01, 2021-12-31]")
+    out = []
+    for name, value in table.items():
+        if not (isinstance(value, list) and len(value) == 2 and all(_date(v) for v in value)):
+            raise InputError(where, f"{key}.{name}", f"{value!r} is not allowed; expected [first date, last date] as "
+                             "TOML dates, like [2021-01-01, 2021-12-31]")
+        first, last = value
+        if first > last:
+            raise InputError(where, f"{key}.{name}", f"first date {first} is after last date {last}")
+        if first < start or last > end:
+            raise InputError(where, f"{key}.{name}", f"{first} - {last} is outside the run's window {start} - {end} "
+                             f"(scenario {sc.name} starts on {start}; days = {days})")
+        if last == start:
+            raise InputError(where, f"{key}.{name}", f"ends on the run's start date {start}, day 0, on which nothing "
+                             "happens; end it later")
+        d0 = (first - start).days
+        out.append(Period(str(name), first, last, max(d0, 1), (last - start).days, max(d0, 1) - d0))
+    return tuple(out)
 
 
 def _bool_columns() -> set[str]:
     """The per-replicate summary's yes/no columns (borderSim.outputs.summary)."""
     return {"reached_rung5", "reached_rung6", "protest_wave"}
+
+
+def count_columns() -> list[str]:
+    """The summary's counts and yes/no columns: those ``share_all`` can ask to be positive."""
+    return [c for c in summary_columns() if c != "replicate" and c not in MEASURE_COLUMNS]
+
+
+def _names_of(run: Run) -> list[str]:
+    return [p.name for p in run.periods]
+
+
+def _period_name(value, run: Run, where: str, key: str) -> str:
+    names = _names_of(run)
+    if not names:
+        raise InputError(where, key, f"{value!r}: run {run.name} declares no periods; add [runs.{run.name}.periods] "
+                         "with NAME = [first date, last date]")
+    if not isinstance(value, str) or value not in names:
+        raise InputError(where, key, f"{value!r}: no such period of run {run.name}{nearest(str(value), names)}; its "
+                         f"periods: {', '.join(names)}")
+    return value
+
+
+def _target_periods(value: dict, run: Run, stat: str, cond: str | None, column: str, where: str, key: str
+                    ) -> tuple[str | None, tuple[str, ...]]:
+    """A target's ``period`` (one part of the run) or ``periods`` (share_all over several)."""
+    if "period" in value and "periods" in value:
+        raise InputError(where, key, "give period (a statistic of one period) or periods (share_all over several), "
+                         "not both")
+    if stat == "share_all":
+        if "periods" not in value:
+            raise InputError(where, f"{key}.periods", "missing: share_all needs periods = [\"NAME\", ...], the periods "
+                             f"in each of which {column} must be positive")
+        if cond is not None:
+            raise InputError(where, f"{key}.where", "does not apply to share_all (a share of all replicates); "
+                             "remove it")
+        if column not in count_columns():
+            raise InputError(where, f"{key}.column", f"{column!r} is not a count or a yes/no column; share_all asks "
+                             "whether it is positive in every period (like major_episodes or reached_rung5)")
+        raw = value["periods"]
+        if not isinstance(raw, list) or not raw:
+            raise InputError(where, f"{key}.periods", f"{raw!r} is not allowed; expected a non-empty list of the run's "
+                             f"periods, like [\"2021\", \"2022\"]")
+        names = tuple(_period_name(v, run, where, f"{key}.periods") for v in raw)
+        if len(set(names)) < len(names):
+            raise InputError(where, f"{key}.periods", f"{raw!r} names a period twice")
+        return None, names
+    if "periods" in value:
+        raise InputError(where, f"{key}.periods", f"goes with statistic = \"share_all\" (got {stat!r}); for a "
+                         "statistic of one period give period = \"NAME\"")
+    if "period" in value:
+        return _period_name(value["period"], run, where, f"{key}.period"), ()
+    return None, ()
 
 
 def _target(name: str, value, runs: dict[str, Run], where: str) -> Target:
@@ -301,6 +437,7 @@ def _target(name: str, value, runs: dict[str, Run], where: str) -> Target:
     if stat not in STATISTICS:
         raise InputError(where, f"{key}.statistic", f"{stat!r} is not allowed{nearest(str(stat), STATISTICS)}; "
                          f"expected one of {', '.join(STATISTICS)}")
+    period, periods = _target_periods(value, runs[run], stat, cond, column, where, key)
     if "observed" not in value:
         raise InputError(where, f"{key}.observed", "missing: the record's value (a number or [low, high])")
     observed = _observed(value["observed"], where, f"{key}.observed")
@@ -315,7 +452,7 @@ def _target(name: str, value, runs: dict[str, Run], where: str) -> Target:
     if not isinstance(held, bool):
         raise InputError(where, f"{key}.held_out", "expected true or false")
     return Target(name, run, column, stat, observed, source.strip(), cond, None if scale is None else float(scale),
-                  held, str(value.get("description", "")))
+                  held, str(value.get("description", "")), period, periods)
 
 
 def _fractions(value, where: str, key: str, *, unit: bool) -> tuple[float, ...]:
@@ -347,11 +484,15 @@ def _settings(table: dict, where: str) -> Settings:
     gens = len(tolerances or quantiles)
     if method == "rejection" and gens != 1:
         raise InputError(where, "abc", f"rejection has one generation; give one quantile or tolerance (got {gens})")
+    adjustment = table.get("adjustment", "none")
+    if adjustment not in ADJUSTMENTS:
+        raise InputError(where, "abc.adjustment", f"{adjustment!r} is not allowed"
+                         f"{nearest(str(adjustment), ADJUSTMENTS)}; expected one of {', '.join(ADJUSTMENTS)}")
     s = Settings(method=method, population=_whole(table, "population", w, 500, 2, 10_000_000),
                  batch=_whole(table, "batch", w, 2000, 1, 10_000_000), quantiles=quantiles, tolerances=tolerances,
                  max_candidates=_whole(table, "max_candidates", w, 200_000, 1, 10**10),
                  pilot=_whole(table, "pilot", w, 1000, 0, 10_000_000),
-                 chunk_rows=_whole(table, "chunk_rows", w, 4000, 1, 1_000_000))
+                 chunk_rows=_whole(table, "chunk_rows", w, 4000, 1, 1_000_000), adjustment=adjustment)
     if quantiles is not None and s.population / quantiles[0] > s.max_candidates:
         raise InputError(where, "abc.max_candidates", f"{s.max_candidates:,} is fewer than the first generation "
                          f"needs ({s.population:,} / {quantiles[0]:g})")

@@ -35,6 +35,7 @@ from borderSim.experiments.posterior import model_version, weighted_quantile, wr
 from borderSim.outputs import folder
 
 FORMAT = 1
+ESS_FORMULA = "(sum of weights)^2 / sum of squared weights"
 
 
 class BatchCache:
@@ -79,9 +80,11 @@ def start_manifest(cal: Calibration, executor: str) -> dict:
         "parameters": [{"name": p.name, "prior": p.kind, **p.args, "source": p.source,
                         "support": list(p.support)} for p in cal.priors],
         "targets": [{"name": t.name, "run": t.run, "column": t.column, "where": t.where, "statistic": t.statistic,
-                     "observed": list(t.observed), "source": t.source, "held_out": t.held_out} for t in cal.targets],
-        "runs": [{"name": r.name, "scenario": r.scenario.name, "days": r.days, "replicates": r.replicates}
-                 for r in cal.runs],
+                     "period": t.period, "periods": list(t.periods), "observed": list(t.observed), "source": t.source,
+                     "held_out": t.held_out} for t in cal.targets],
+        "runs": [{"name": r.name, "scenario": r.scenario.name, "days": r.days, "replicates": r.replicates,
+                  "periods": {p.name: {"dates": [str(p.first_date), str(p.last_date)], "days": [p.first, p.last]}
+                              for p in r.periods}} for r in cal.runs],
         "schedule": {"population": cal.settings.population, "batch": cal.settings.batch,
                      "quantiles": cal.settings.quantiles, "tolerances": cal.settings.tolerances,
                      "max_candidates": cal.settings.max_candidates, "pilot": cal.settings.pilot},
@@ -103,9 +106,10 @@ def reopen(partial: Path, cal: Calibration) -> dict:
 
 
 def populations_table(cal: Calibration, gens: list[Generation]) -> pd.DataFrame:
+    """Every generation as simulated (before any regression adjustment), with its statistics."""
     frames = []
     for g in gens:
-        f = pd.DataFrame(g.samples, columns=cal.names)
+        f = pd.DataFrame(g.simulated, columns=cal.names)
         f.insert(0, "generation", g.index)
         f["weight"], f["distance"] = g.weights, g.distances
         for j, t in enumerate(cal.targets):
@@ -115,7 +119,8 @@ def populations_table(cal: Calibration, gens: list[Generation]) -> pd.DataFrame:
 
 
 def write_results(root: Path, cal: Calibration, gens: list[Generation], manifest: dict) -> None:
-    """posterior.parquet (the last generation), populations.parquet, calibrated.toml, the manifest."""
+    """posterior.parquet (the last generation, adjusted if the file asks), populations.parquet,
+    calibrated.toml, the manifest."""
     last = gens[-1]
     post = pd.DataFrame(last.samples, columns=cal.names)
     for p in cal.priors:
@@ -124,6 +129,8 @@ def write_results(root: Path, cal: Calibration, gens: list[Generation], manifest
     post["weight"], post["distance"] = last.weights, last.distances
     meta = {"model_version": model_version(), "calibration": cal.name, "calibration_sha256": cal.digest(),
             "names": cal.names, "generation": last.index, "tolerance": last.tolerance, "seed": cal.seed,
+            "method": cal.settings.method, "adjustment": manifest.get("adjustment"), "samples": len(last.samples),
+            "effective_sample_size": last.ess, "effective_sample_size_formula": ESS_FORMULA,
             "base": cal.base.name, "base_values": {n: cal.base.params.get(n) for n in cal.names},
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     write_posterior(post, meta, root / "posterior.parquet")
@@ -146,11 +153,12 @@ def estimates(cal: Calibration, g: Generation) -> dict[str, tuple[float, float, 
 def calibrated_scenario(cal: Calibration, g: Generation, manifest: dict) -> str:
     """A scenario file extending the base with the weighted posterior medians, with its provenance."""
     est = estimates(cal, g)
+    adjusted = ", regression-adjusted" if g.raw is not None else ""
     lines = [f"# Calibrated by ABC ({cal.settings.method}, ELFI): calibration file {cal.path.name} "
              f"(sha256 {cal.digest()[:12]}), seed {cal.seed}, model version {model_version()},",
              f"# {manifest['created']}. Values are weighted posterior medians of generation {g.index} "
-             f"({len(g.samples):,} samples, tolerance {g.tolerance:.4g}); the posterior is posterior.parquet "
-             "beside this file.",
+             f"({len(g.samples):,} samples{adjusted}, effective sample size {g.ess:,.0f}, tolerance "
+             f"{g.tolerance:.4g}); the posterior is posterior.parquet beside this file.",
              f'description = "{cal.base.name} with the values calibrated by {cal.name} (ABC posterior medians)"',
              f'extends = "{cal.base.name}"', ""]
     groups: dict[str, list[str]] = {}

@@ -75,12 +75,15 @@ def plan(n_points: int, replicates: int, chunk_rows: int) -> list[ChunkSpec]:
 
 def evaluate_rows(base: Parameters, values: dict[str, np.ndarray | Sequence], replicates: np.ndarray, *,
                   seed: int, days: int, record: Sequence[str] = (), geo: Geography | None = None,
-                  progress: Callable[[int], None] | None = None) -> ChunkResult:
-    """Run rows ``i`` = (``base`` with ``values[name][i]`` for each varying parameter, ``replicates[i]``)."""
+                  progress: Callable[[int], None] | None = None,
+                  periods: dict[str, tuple[int, int]] | None = None) -> ChunkResult:
+    """Run rows ``i`` = (``base`` with ``values[name][i]`` for each varying parameter, ``replicates[i]``).
+    ``periods`` (``{name: (first, last)}`` days of the run) adds a summary of each part (``.periods``)."""
     geo = geo or load_geography()
     replicates = np.asarray(replicates, dtype=np.int64)
     P = compile_rows(base, values, geo, len(replicates))
-    return run_rows(P, replicates, seed=seed, days=days, geo=geo, record=list(record), progress=progress)
+    return run_rows(P, replicates, seed=seed, days=days, geo=geo, record=list(record), progress=progress,
+                    periods=periods)
 
 
 @dataclass(frozen=True)
