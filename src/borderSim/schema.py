@@ -122,22 +122,24 @@ class BorderParams(_Group):
         description="Incident hazard multiplier for villages in or next to an exclave.",
         source="Lim et al. 2007 (violence where groups are poorly separated); article (exclaves)")
     season_amplitude: float = param(
-        0.6, ge=0, le=1, unit="share",
+        0.557213, ge=0, le=1, unit="share",
         description="Amplitude of the farming and grazing season's rhythm in every village's incident hazard.",
-        source="record (disputes over irrigation, pasture and fields; both major episodes (April, September) and "
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "record (disputes over irrigation, pasture and fields; both major episodes (April, September) and "
                "three of five smaller clashes of 2021-22 (Jun 2021, Jun 2022 twice; not Jan, Mar 2022) fell in "
                "April-September: Anadolu, Kloop, Reuters, RFE/RL)")
     season_peak_day: int = param(
-        160, ge=1, le=366, unit="day of year",
+        246, ge=1, le=366, unit="day of year",
         description="Day of year at which the season's incident hazard peaks.",
-        source="record (spring-summer irrigation and grazing; clashes of 2021-22 centre on mid-May to "
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "record (spring-summer irrigation and grazing; clashes of 2021-22 centre on mid-May to "
                "early July); calibrated")
     tension_incidents: float = param(
         1.0, ge=0, le=10, unit="factor per 6 rungs",
         description="Rise of the village incident hazard with the dyad rung (troops on the line).",
         source="brief (border guards turn incidents into gunfire); calibrated")
     involuntary_escalation: float = param(
-        0.0169, ge=0, le=0.5, unit="probability/day",
+        0.0588149, ge=0, le=0.5, unit="probability/day",
         description="Chance per day at rungs 3-4 that the ladder rises one rung unchosen.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "Schelling 1966 (competition in risk-taking); calibrated (episode frequencies)")
@@ -148,7 +150,7 @@ class BorderParams(_Group):
         source="record (April 2021 grew from stone-throwing, then gunfire, at the Golovnoi intake: 24.kg 4 May "
                "2021, Anadolu 5 Jun 2021)")
     front_spread_rate: float = param(
-        0.26, ge=0, le=1, unit="probability/day",
+        0.372602, ge=0, le=1, unit="probability/day",
         description="Daily chance at rung 5 that fighting on a segment spreads to a neighbouring segment "
                     "(times the rung's harm intensity at rungs 4 and 6).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -174,7 +176,7 @@ class BorderParams(_Group):
         2.0, ge=1, le=5, unit="multiple of rung 5",
         description="Intensity of harm at rung 6 (sustained war) relative to rung 5.", source="brief")
     military_death_rate: float = param(
-        1.04, ge=0, le=50, unit="deaths/side/segment-day",
+        0.377208, ge=0, le=50, unit="deaths/side/segment-day",
         description="Mean military deaths per side per front segment per day at rung 5.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (Tajik military dead 6 in 2021; deaths by side in both episodes); calibrated")
@@ -205,12 +207,12 @@ class BorderParams(_Group):
         description="Share of dyad capability above which local superiority tempts escalation.",
         source="Cederman 1997 (GeoSim superiority threshold)")
     ceasefire_rate: float = param(
-        0.279, ge=0, le=1, unit="probability/day",
+        0.250189, ge=0, le=1, unit="probability/day",
         description="Daily chance of a bilateral ceasefire at rung 3+ before ripeness and mediation.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (April 2021 ceasefire within days, agreed bilaterally); calibrated (clash durations)")
     ceasefire_unrest_lock: float = param(
-        23.9, ge=0, le=50, unit="factor per unit unrest",
+        14.8596, ge=0, le=50, unit="factor per unit unrest",
         description="Division of the ceasefire hazard per unit of each government's unrest above the midpoint "
                     "0.5: a leader in trouble at home holds out against a ceasefire that ends the rally (0: off).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -218,10 +220,11 @@ class BorderParams(_Group):
                "2022, after the Gorno-Badakhshan crackdown: a first ceasefire broke within a day, 7 days of "
                "fighting, against 4 in April 2021); calibrated")
     mobilisation_days: float = param(
-        30.0, ge=1, le=730, unit="day",
+        33.2488, ge=1, le=730, unit="day",
         description="Time constant over which forces are massed on the line while the dyad stands at rung 3+ "
                     "(reinforcements): readiness for a major offensive rises by (1 - readiness) / this a day.",
-        source="brief (rung 3: reinforcements, closures); article (the Kyrgyz MFA called the Sept 2022 "
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "brief (rung 3: reinforcements, closures); article (the Kyrgyz MFA called the Sept 2022 "
                "aggression premeditated and prepared; both sides fortified their borders); Slantchev 2005 "
                "(mobilisation in crises); record (both major episodes grew out of months of standoffs and "
                "smaller clashes: the Vorukh row of Mar-Apr 2021; Jan, Mar and Jun 2022); calibrated")
@@ -231,30 +234,34 @@ class BorderParams(_Group):
                     "readiness / this a day.",
         source="article (fortifications with military and civilian personnel stay); estimate; calibrated")
     unprepared_cost: float = param(
-        2.0, ge=0, le=20, unit="utility",
+        4.02728, ge=0, le=20, unit="utility",
         description="Cost of escalating to a major clash (rung 5+) without forces massed on the line (readiness "
                     "0; none at readiness 1): without preparation fighting stays a limited clash.",
-        source="article (premeditated and prepared); record (four deadly clashes in the year before Sept 2022 "
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "article (premeditated and prepared); record (four deadly clashes in the year before Sept 2022 "
                "stayed limited, then a prepared offensive); calibrated")
     ripeness_threshold: float = param(
-        0.5, ge=0, le=5, unit="hurt",
+        1.57549, ge=0, le=5, unit="hurt",
         description="Mutual hurt (the lesser side's) a war must leave before it ripens the demarcation talks: "
                     "only the part above it raises a round's chance of success (border.talks_ripeness).",
-        source="Zartman 2000 (a mutually hurting stalemate, optimally a recent catastrophe); record (after April "
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "Zartman 2000 (a mutually hurting stalemate, optimally a recent catastrophe); record (after April "
                "2021, 36 Kyrgyz and 19 Tajik dead, the agreed line grew from 504 to 519 km in 17 months; after "
                "September 2022, about 60 and 41 dead, it was all agreed within 27 months); calibrated")
     firepower_elasticity: float = param(
-        1.0, ge=0, le=5, unit="-",
+        1.68817, ge=0, le=5, unit="-",
         description="Elasticity of the harm a rung does (fire on the front, military and civilian losses) with "
                     "the two sides' combined capability (relative to two forces of index 1).",
-        source="record (Bayraktar TB2 in Kyrgyz service from Dec 2021, an Ababil-2 drone plant in Dushanbe from "
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "record (Bayraktar TB2 in Kyrgyz service from Dec 2021, an Ababil-2 drone plant in Dushanbe from "
                "May 2022: the 2022 war killed about twice and displaced three times as many as April 2021); "
                "brief (drones and armour); calibrated")
     ceasefire_cost_durability: float = param(
-        0.3, ge=0, le=5, unit="strength per unit hurt",
+        2.16765, ge=0, le=5, unit="strength per unit hurt",
         description="Strength a ceasefire gains per unit of the mutual hurt (the lesser side's) when it is "
                     "agreed: ceasefires after costlier fighting hold better.",
-        source="Fortna 2003 (cease-fires after costlier wars last longer); record (the Sept 2022 protocol "
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "Fortna 2003 (cease-fires after costlier wars last longer); record (the Sept 2022 protocol "
                "held; two of three ceasefires held 30 days); calibrated")
     ripeness_weight: float = param(
         2.0, ge=0, le=50, unit="factor per unit hurt",
@@ -262,10 +269,11 @@ class BorderParams(_Group):
                     "hurt (talks: border.talks_ripeness).",
         source="Zartman 2000")
     war_weariness: float = param(
-        1.5, ge=0, le=20, unit="utility per unit hurt",
+        2.18266, ge=0, le=20, unit="utility per unit hurt",
         description="Fall in a government's utility of escalating per unit of its own hurt (recent losses): "
                     "after a major war the next one is less likely for a while.",
-        source="record (no deadly clash after 20 Sept 2022 through the March 2025 treaty); Zartman 2000")
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "record (no deadly clash after 20 Sept 2022 through the March 2025 treaty); Zartman 2000")
     hurt_scale: float = param(
         50.0, ge=1, le=10_000, unit="deaths",
         description="Own deaths (recent, decaying) at which a side's hurt reaches 1.",
@@ -274,9 +282,10 @@ class BorderParams(_Group):
         180.0, ge=1, le=3_650, unit="day", description="Half-life of the memory of hurt.",
         source="record (demarcation accelerated for two years after Sept 2022)")
     ceasefire_break_rate: float = param(
-        0.1, ge=0, le=1, unit="probability/day",
+        0.0292314, ge=0, le=1, unit="probability/day",
         description="Breakdown hazard on a ceasefire's first day with no enforcement (strength 0).",
-        source="Fortna 2003; record (the first Sept 2022 ceasefire broke within a day)")
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "Fortna 2003; record (the first Sept 2022 ceasefire broke within a day)")
     ceasefire_settling_days: float = param(
         7.0, ge=0.1, le=365, unit="day",
         description="Age at which a ceasefire's breakdown hazard has halved (risk is front-loaded).",
@@ -308,7 +317,7 @@ class BorderParams(_Group):
                     "(the status quo's pace).",
         source="record (504 km agreed March 2021, 519 km Sept 2022: about a fifth of a segment a year)")
     talks_ripeness: float = param(
-        122.0, ge=0, le=500, unit="factor per unit hurt",
+        33.6642, ge=0, le=500, unit="factor per unit hurt",
         description="Rise of a round's chance of success per unit of the lesser side's hurt (a mutually "
                     "hurting stalemate).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -386,10 +395,11 @@ class CommunityParams(_Group):
         description="Chance that border guards turn an incident into gunfire at rung 0.",
         source="record (four deadly clashes in the year before Sept 2022)")
     gunfire_lethality: float = param(
-        0.1, ge=0, le=5, unit="deaths/incident",
+        0.322696, ge=0, le=5, unit="deaths/incident",
         description="Mean deaths in a border-guard shoot-out (an incident turned to gunfire): soldiers of the "
                     "village's side, killed without either capital choosing to escalate.",
-        source="record (four clashes with deaths in the year before Sept 2022, most of them shoot-outs between "
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "record (four clashes with deaths in the year before Sept 2022, most of them shoot-outs between "
                "border guards with one or two dead: Jan, Mar and Jun 2022); calibrated")
     militarisation: float = param(
         2.0, ge=0, le=20, unit="factor per 6 rungs",
@@ -401,19 +411,19 @@ class CommunityParams(_Group):
                     "side's exposure and its share of the fire).",
         source="record (incursions into villages, Sept 2022)")
     civilian_death_rate: float = param(
-        0.106, ge=0, le=100, unit="deaths per 1,000 residents per shelled day",
+        0.0675619, ge=0, le=100, unit="deaths per 1,000 residents per shelled day",
         description="Mean civilians killed per shelled village-day at full rung-5 fire, per 1,000 residents at home.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (civilians killed 37-51 in Sept 2022, HRW; most of the 36 Kyrgyz dead in April 2021); "
                "calibrated (both episodes)")
     homes_per_shelling: float = param(
-        0.653, ge=0, le=1_000, unit="homes per 1,000 residents per shelled day",
+        0.6038, ge=0, le=1_000, unit="homes per 1,000 residents per shelled day",
         description="Mean homes destroyed per shelled village-day at full rung-5 fire, per 1,000 of the "
                     "village's census population.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (KG ~120 homes 2021, 613 homes 2022)")
     flight_rate: float = param(
-        0.846, ge=0, le=10, unit="/day",
+        0.852568, ge=0, le=10, unit="/day",
         description="Daily hazard that a household of a front village flees, at shelling chance 1 and civil "
                     "society 1 (times both).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -514,9 +524,8 @@ class TajikistanParams(_Group):
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
     unrest_shock: float = gov("unrest_shock", 0.10, "article (opposition removed; Gorno-Badakhshan the last place "
                               "of civic resistance); the dated crackdowns of Nov 2021 and May 2022 are shocks")
-    escalation_intercept: float = gov("escalation_intercept", -6.14,
-                                      "ABC posterior median (experiments/calibration.toml; "
-                                      "data/posterior.parquet); "
+    escalation_intercept: float = gov("escalation_intercept", -6.4226,
+                                      "ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
                                         "calibrated (episode frequencies in the record)")
@@ -575,9 +584,8 @@ class KyrgyzstanParams(_Group):
     legitimacy: float = gov("legitimacy", 0.6, "record (Japarov elected Jan 2021 with 79 %); calibrated")
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
     unrest_shock: float = gov("unrest_shock", 0.05, "article (corruption, repression of opponents)")
-    escalation_intercept: float = gov("escalation_intercept", -7.37,
-                                      "ABC posterior median (experiments/calibration.toml; "
-                                      "data/posterior.parquet); "
+    escalation_intercept: float = gov("escalation_intercept", -4.76351,
+                                      "ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
                                         "calibrated (episode frequencies in the record)")
@@ -646,10 +654,11 @@ class KyrgyzstanParams(_Group):
         source="article (neutral on Ukraine, protesters call for leaving the CSTO); record (CSTO exercise "
                "cancelled Oct 2022)")
     protest_unrest: float = param(
-        0.3, ge=0, le=1, unit="unrest per unit pressure",
+        0.493703, ge=0, le=1, unit="unrest per unit pressure",
         description="Unrest that protest pressure adds to the Kyrgyz government's: a government facing protest "
                     "is in trouble at home (it diverts and holds out like any other).",
-        source="article (with every security or social crisis civil society mobilises and can fuel protest "
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "article (with every security or social crisis civil society mobilises and can fuel protest "
                "against the unpopular government; the clashes may destabilise Kyrgyz politics); record (2020 "
                "uprising; Kempir-Abad protests, Oct 2022)")
     protest_hawkishness: float = param(
