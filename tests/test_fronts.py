@@ -10,7 +10,6 @@ from __future__ import annotations
 import collections
 
 import numpy as np
-import pytest
 
 from borderSim.core.run import run_rows
 from borderSim.geography import load_geography
@@ -193,20 +192,19 @@ def _episode_displacement(name: str) -> np.ndarray:
     return s.displaced_peak_KG[s.reached_rung5].to_numpy(float)
 
 
-def test_the_two_episodes_span_the_records_displacement():
+def test_each_episode_covers_its_records_displacement():
     """In the replicates of each episode scenario that reach rung 5, the 10-90 % interval of Kyrgyz
-    displaced covers both the record's ~40,600 (April 2021) and ~136,000 (September 2022)."""
-    for name in ("april_2021", "september_2022"):
+    displaced covers that episode's record: ~40,600 in April 2021, 136,000-142,000 in September 2022."""
+    for name, low, high in (("april_2021", 40_600, 40_600), ("september_2022", 136_000, 142_000)):
         lo, hi = np.quantile(_episode_displacement(name), [0.1, 0.9])
-        assert lo <= 40_600 and hi >= 136_000, (name, lo, hi)
+        assert lo <= low and hi >= high, (name, lo, hi)
 
 
-@pytest.mark.xfail(strict=True, reason="known shortfall (docs/validation.md): the origin's place on the line "
-                   "outweighs the domestic hold-out; September 2022 does not displace more than April 2021")
 def test_september_2022_displaces_more_than_april_2021():
     """September 2022 displaced more Kyrgyz than April 2021 (record: ~136,000 against ~40,600): the
     difference of the means exceeds three standard errors (independent replicates: the scenarios
-    differ in their start). Strict xfail: a model that meets it turns this test red until it is unmarked."""
+    differ in their start). A strict xfail until issue 16's mechanisms (firepower, forces massed on the line,
+    the hold-out under unrest) and calibration; the record's threefold ratio is still not reached."""
     a, b = _episode_displacement("april_2021"), _episode_displacement("september_2022")
     se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
     assert b.mean() - a.mean() >= 3 * se, (a.mean(), b.mean(), se)
