@@ -222,10 +222,17 @@ samples = 6
 
 
 def test_prim_finds_the_parameter_that_decides(tmp_path):
-    """Over three days, a major clash happens only where the ladder starts at rung 4 or higher; the other
-    two axes do nothing (China never pressures, the West never mediates in the baseline)."""
+    """Where neither government escalates of its own accord (a calm variant of the baseline: no choice to
+    escalate, nothing unchosen), a major clash happens within three days only where the ladder starts at
+    rung 4 or higher (4 itself: a major clash on some replicates); the other two axes do nothing (China
+    never pressures, the West never mediates in the baseline)."""
+    (tmp_path / "calm.toml").write_text('description = "no escalation of its own accord"\nextends = "baseline"\n'
+                                        '[tajikistan]\nescalation_intercept = -20.0\n'
+                                        '[kyrgyzstan]\nescalation_intercept = -20.0\n'
+                                        '[border]\ninvoluntary_escalation = 0.0\n')
     out = sweep(tmp_path, "discovery", """
 description = "one parameter decides"
+scenarios = ["calm.toml"]
 replicates = 20
 days = 3
 [design]

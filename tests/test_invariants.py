@@ -74,8 +74,9 @@ def test_invariants_when_almost_everything_varies(params):
 
 
 def test_invariants_in_a_violent_regime(baseline):
-    """A regime that fights constantly exercises the harm, flight and return paths hard."""
+    """A regime that fights constantly exercises the harm, flight and return paths hard (40 replicates: in
+    the calibrated model about one in ten of them reaches sustained war, rung 6, within 200 days)."""
     p = baseline.with_updates({"tajikistan.escalation_intercept": 2.0, "kyrgyzstan.escalation_intercept": 2.0,
                                "communities.flight_rate": 10.0, "communities.civilian_death_rate": 40.0})
-    s, r = simulate_and_check(p, replicates=6, days=200)
+    s, r = simulate_and_check(p, replicates=40, days=200)
     assert r.max_level.max() == 6 and s.dead.sum() > 0 and r.displaced_total.sum() > 0

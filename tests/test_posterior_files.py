@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -143,6 +144,9 @@ def test_a_bad_posterior_file_is_one_line_and_nothing_runs(results, tmp_path, mo
 
 def test_the_shipped_posterior_and_a_calibration_s_own_pass(tmp_path):
     post = read_posterior(Path(__file__).parents[1] / "src" / "borderSim" / "data" / "posterior.parquet")
-    assert post.samples.shape == (500, 11) and np.isclose(post.weights.sum(), 1)
+    shipped = tomllib.loads((Path(__file__).parents[1] / "experiments" / "calibration.toml").read_text("utf-8"))
+    # the posterior of the shipped calibration file: its population, one column per parameter it names
+    assert post.samples.shape == (shipped["abc"]["population"], len(shipped["parameters"]))
+    assert list(post.names) == list(shipped["parameters"]) and np.isclose(post.weights.sum(), 1)
     mine = read_posterior(good(tmp_path / "p.parquet"))
     np.testing.assert_array_equal(mine.samples[:, 1], frame()[NAMES[1]].to_numpy())

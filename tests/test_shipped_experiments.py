@@ -60,8 +60,9 @@ def reduced_experiment(path: Path, tmp: Path) -> tuple[Path, str]:
 
 def reduced_calibration(path: Path, tmp: Path) -> Path:
     text = path.read_text(encoding="utf-8")
+    rejection = tomllib.loads(text)["abc"].get("method") == "rejection"    # one generation: one quantile
     for key, value in ABC.items():
-        text = _set(text, key, value)
+        text = _set(text, key, "[0.5]" if key == "quantiles" and rejection else value)
     text = re.sub(r"(?m)^replicates\s*=\s*(\d+)", lambda m: f"replicates = {min(int(m.group(1)), 4)}", text)
     out = tmp / path.name
     out.write_text(text, encoding="utf-8")
