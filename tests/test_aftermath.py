@@ -131,7 +131,8 @@ def test_the_season_moves_clashes_into_spring_and_summer(baseline):
     fighting (measured +5.4 days of 29.6, z 5.6, in the issue-16 calibration, whose season peaks on day 246,
     early September, so part of its weight falls in October; +7.0 of 25.6 with the earlier peak on day
     160). Days, not entries into rung 4+: governments under unrest hold out against ceasefires
-    (border.ceasefire_unrest_lock), so clashes are fewer and longer and their count understates the shift. Over whole years the season moves clashes, not their number."""
+    (border.ceasefire_unrest_lock), so clashes are fewer and longer and their count understates the shift.
+    Over whole years the season moves clashes, not their number."""
     import datetime as dt
 
     months = np.array([(dt.date(2022, 1, 1) + dt.timedelta(days=d)).month for d in range(1, DAYS + 1)])
