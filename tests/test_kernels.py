@@ -289,7 +289,8 @@ def front_reference(s, ctx, today):
     s.front[rows] = on_front
     s.segment_level[rows] = ladder.segment_levels(level, on_front, s.segment_local[rows])
     return Front(rows=rows, P=P, on_front=on_front, fire=ladder.fire(P, on_front, s.origin[rows], geo),
-                 intensity=ladder.intensity(P, level), exposure=communities.village_exposure(P, s.capability[rows]))
+                 intensity=ladder.intensity(P, level) * ladder.firepower(P, s.capability[rows]),
+                 exposure=communities.village_exposure(P, s.capability[rows]))
 
 
 def endure_reference(s, ctx, today, villages):
