@@ -10,12 +10,16 @@ numpy's edge cases (signed zeros, NaN, infinities).
 from __future__ import annotations
 
 from dataclasses import fields
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from borderSim.core.engine import step
+from borderSim.outputs.summary import Recorder
 from borderSim.rules import (
     communities,
     dyad,
@@ -27,11 +31,13 @@ from borderSim.rules import (
     schedule,
     thirdparties,
 )
+from borderSim.rules.context import Context
 from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
 from borderSim.rules.mediators import SIDES2
+from borderSim.rules.params import compile_params
 from borderSim.rules.phases import BOTH, side
-from borderSim.rules.state import State
-from borderSim.rules.streams import Stream, uniform
+from borderSim.rules.state import State, initial_state
+from borderSim.rules.streams import Stream, replicate_keys, uniform
 from tests.strategies import parameters
 from tests.test_kernels import GEO, WAR_POINTS, day_until, random_rows
 
@@ -357,3 +363,37 @@ def test_governments_update_and_talks_as_the_numpy_rules(points, seed, day, one_
     talks_reference(expected, ctx, today)
     schedule.talks(s, ctx, today)
     assert_same_state(s, expected)
+
+
+# -- the summary's recorder ---------------------------------------------------------------------------------
+@given(points=POINTS, seed=st.integers(0, 2**40), days=st.integers(1, 60))
+def test_the_recorder_counts_as_its_numpy_reference(points, seed, days):
+    """The compiled recorder (:meth:`Recorder.record`) and its numpy statement (:meth:`Recorder.record_numpy`) hold
+    the same counts, peaks and first days after every day of runs that reach wars and ceasefires."""
+    P = compile_params([points[i % len(points)] for i in range(48)], GEO)
+    s = initial_state(P, GEO)
+    ctx = Context.build(P, GEO, replicate_keys(seed, np.arange(48)))
+    got, expected = Recorder(s, P, GEO), Recorder(s, P, GEO)
+    for day in range(1, days + 1):
+        rec = step(s, ctx, day)
+        got.record(s, day, rec)
+        expected.record_numpy(s, day, rec)
+    for name, value in vars(expected).items():
+        if isinstance(value, np.ndarray):
+            assert same(getattr(got, name), value), name
+    for rung, count in expected.episodes.items():
+        assert same(got.episodes[rung], count), rung
+    reps = np.arange(48)
+    pd.testing.assert_frame_equal(got.summary(s, reps), expected.summary(s, reps))
+
+
+@given(seed=st.integers(0, 2**40), k=st.integers(1, 6), day=st.integers(-50, 800))
+def test_the_shock_levels_kernel_is_the_rule(seed, k, day):
+    """The dated shocks' unrest by side, bit for bit, for shocks before, on and after the day, on either side."""
+    rng = np.random.default_rng(seed)
+    n = 30
+    d = SimpleNamespace(shock_day=rng.integers(-100, 800, (n, k)).astype(np.float64),
+                        shock_signed=rng.uniform(-0.5, 0.5, (n, k)), shock_factor=rng.uniform(0.5, 1.0, (n, k)),
+                        shock_side=rng.integers(0, 2, (n, k)))
+    got = dyad.shock_levels(d.shock_day, d.shock_signed, d.shock_factor, d.shock_side, float(day))
+    assert same(got, governments.shock_levels(d, day))
