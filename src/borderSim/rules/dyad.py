@@ -173,6 +173,27 @@ def success_probability(success, talks_ripeness, threshold, hurt_tj, hurt_kg, fa
     return clip01(success * (1.0 + talks_ripeness * mutual) * facilitation * (1.0 - protest))
 
 
+# -- the dated shocks ----------------------------------------------------------------------------------------
+@njit(cache=True)
+def shock_levels(when, signed, factor, side, day):
+    """:func:`borderSim.rules.governments.shock_levels` of the (b, K) shock arrays (b: 1 where every row shares
+    them): a new (b, 2) array."""
+    out = np.empty((when.shape[0], 2))
+    for i in range(when.shape[0]):
+        tj, kg = 0.0, 0.0
+        for k in range(when.shape[1]):   # in the rule's order
+            age = day - when[i, k]
+            value = signed[i, k] * math.pow(factor[i, k], maximum(age, 0.0)) if age >= 0 else 0.0
+            if side[i, k] == 0:
+                tj = tj + value
+                kg = kg + 0.0
+            else:
+                tj = tj + 0.0
+                kg = kg + value
+        out[i, 0], out[i, 1] = tj, kg
+    return out
+
+
 # -- the day begins; China ------------------------------------------------------------------------------
 @njit(cache=True)
 def begin(t, season, level, level_base, agreement, move, move_prev, deaths_today, fled_today, level_prev, daily):

@@ -156,14 +156,15 @@ def answer(s: State, ctx: Context, today: Today, who: Sides) -> None:
     o = today.offers
     if o is None:
         return
-    col = who.col
+    col, shocks = who.col, shocks_today(ctx, today)
     for m in range(o.offered.shape[1]):
         i = np.flatnonzero(o.offered[:, m])
         if i.size:
             r = o.rows[i]
             P = ctx.P.take(r)
             g = who.params(P.gov)
-            unrest_ = _unrest(P, g, s.legitimacy[r, col], s.rally[r, col], today.day, col,
+            shocks_r = shocks if len(shocks) == 1 else shocks[r]
+            unrest_ = _unrest(P, g, s.legitimacy[r, col], s.rally[r, col], shocks_r, col,
                               who.each(_no_protest_unrest, _protest_unrest, P, s.protest[r]))
             o.accepted[i, m, col] = mediators.answers(P, g, ctx.keys[r], today.day, s.hurt[r, col], m, col, unrest_,
                                                       who.each(_no_bias_protest, _bias_protest, P, s.protest[r]))
@@ -177,19 +178,23 @@ def _protest_unrest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
     return P.kyrgyzstan.protest_unrest * protest
 
 
-def _unrest(P: ParamArrays, g, legitimacy: np.ndarray, rally: np.ndarray, day: int, col: slice,
+def _unrest(P: ParamArrays, g, legitimacy: np.ndarray, rally: np.ndarray, shocks: np.ndarray, col: slice,
             protest: np.ndarray) -> np.ndarray:
-    """Unrest of the governments in columns ``col`` (``g`` their parameters) on ``day``: dated shocks and (Kyrgyz)
-    protest included."""
-    shocks = governments.shock_levels(P.domestic, day)[:, col] * g.shock_scale
-    return governments.unrest(legitimacy, rally, g.unrest_shock + protest, shocks)
+    """Unrest of the governments in columns ``col`` (``g`` their parameters): the day's dated shocks (``shocks``,
+    (1 or n, 2): :func:`shocks_today`) and (Kyrgyz) protest included."""
+    return governments.unrest(legitimacy, rally, g.unrest_shock + protest, shocks[:, col] * g.shock_scale)
 
 
 def shocks_today(ctx: Context, today: Today) -> np.ndarray:
-    """(1 or B, 2) the unrest the dated domestic shocks add today (:func:`~borderSim.rules.governments.shock_levels`),
-    computed once a day."""
+    """(1 or B, 2) the unrest the dated domestic shocks add today (:func:`~borderSim.rules.governments.shock_levels`,
+    run by :func:`borderSim.rules.dyad.shock_levels`), computed once a day for the governments' choice and their
+    answers to offers."""
     if today.shocks is None:
-        today.shocks = governments.shock_levels(ctx.P.domestic, today.day)
+        d = ctx.P.domestic
+        when, signed, factor, side = d.shock_day, d.shock_signed, d.shock_factor, d.shock_side
+        if when.shape[0] > 1 and when.strides[0] == 0:   # one row broadcast along the batch: computed once
+            when, signed, factor, side = when[:1], signed[:1], factor[:1], side[:1]
+        today.shocks = dyad.shock_levels(when, signed, factor, side, float(today.day))
     return today.shocks
 
 
