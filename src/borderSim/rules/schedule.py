@@ -89,8 +89,10 @@ def settle_mediation(s: State, ctx: Context, today: Today) -> None:
     if o is None:
         return
     entry = mediators.timing_factor(o.P, o.days_in)
+    speaks, active = ctx.terms.relations
     engaged, action, timing, agreed = mediators.settle(o.P, o.engaged, o.offered, o.accepted,
-                                                       s.mediator_timing[o.rows], entry)
+                                                       s.mediator_timing[o.rows], entry,
+                                                       (speaks[o.rows], active[o.rows]))
     s.mediator_engaged[o.rows], s.mediator_action[o.rows], s.mediator_timing[o.rows] = engaged, action, timing
     rec.offered[o.rows], rec.agreed[o.rows] = o.offered, agreed
 
