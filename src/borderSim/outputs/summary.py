@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from borderSim.geography import KG, TJ, Geography
 from borderSim.outputs import variables
 from borderSim.rules import mediators
 from borderSim.rules.day import DayRecord
+from borderSim.rules.dyad import maximum
 from borderSim.rules.ladder import CLASH, GUNFIRE, MAJOR_CLASH, STANDOFF, UP, WAR
 from borderSim.rules.params import ParamArrays
 from borderSim.rules.state import State
@@ -87,6 +89,8 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
+_GUNFIRE, _STANDOFF, _CLASH, _MAJOR_CLASH, _WAR, _UP = GUNFIRE, STANDOFF, CLASH, MAJOR_CLASH, WAR, UP
+
 #: State totals that count since the state's first day; a recorder counts them from its own day 0.
 TALLIES = ("deaths_civilian", "deaths_military", "wounded_civilian", "wounded_military", "homes_destroyed")
 
@@ -113,7 +117,8 @@ class Recorder:
         self.days_ge2, self.days_ge3, self.days_ge5 = zeros(), zeros(), zeros()
         self.first_day5, self.reached6 = zeros(fill=-1), zeros(dtype=bool)
         self.episode_peak = zeros()   # highest rung of the current (or last) episode
-        self.episodes = {rung: zeros() for rung in (STANDOFF, CLASH, MAJOR_CLASH, WAR)}   # episodes reaching it
+        self._episodes = zeros(len(EPISODE_RUNGS))
+        self.episodes = {rung: self._episodes[:, k:k + 1] for k, rung in enumerate(EPISODE_RUNGS)}   # reaching it
         self.incidents_total, self.peak_daily_deaths = zeros(), zeros()
         self.first_cf_day, self.cf_agreed, self.cf_broken, self.cf_survived = zeros(fill=-1), zeros(), zeros(), zeros()
         self.durable_day = zeros(fill=-1)
@@ -127,7 +132,30 @@ class Recorder:
         self.legitimacy_90, self.legitimacy_365 = sides(np.float64, np.nan), sides(np.float64, np.nan)
 
     def record(self, s: State, day: int, rec: DayRecord) -> None:
-        """Add ``day`` (the state at its end, and what happened)."""
+        """Add ``day`` (the state at its end, and what happened): what :meth:`record_numpy` states, in one compiled
+        pass over the rows (:func:`_record`, tested number for number against it)."""
+        P = self.P
+        _record(day, s.level, s.level_base, s.episode, s.incidents, s.deaths_today, s.agreement,
+                P.border.durable_threshold, s.protest, P.kyrgyzstan.protest_threshold, s.mediator_engaged, s.move,
+                s.displaced_now, s.fled_today, s.front, rec.episode_started, rec.episode_ended, rec.ceasefire_agreed,
+                rec.ceasefire_broken, rec.ceasefire_survived, rec.offered, rec.agreed, rec.china_pressure_started,
+                self.episode_peak, self._episodes, self.max_level, self.days_ge2, self.days_ge3, self.days_ge5,
+                self.first_day5, self.reached6, self.incidents_total, self.peak_daily_deaths, self.first_cf_day,
+                self.cf_agreed, self.cf_broken, self.cf_survived, self.durable_day, self.protest_peak,
+                self.protest_wave_days, self.offers, self.acceptances, self.engaged_days, self.china_bouts,
+                self.escalations, self.public_escalations, self.clash_escalations, self.displaced_peak,
+                self.displaced_total, self.episode_deadly, self.deadly_clashes, self.front_peak)
+        self._snapshots(s, day)
+
+    def _snapshots(self, s: State, day: int) -> None:
+        if day == 90:
+            self.legitimacy_90 = s.legitimacy.copy()
+        if day == 365:
+            self.legitimacy_365 = s.legitimacy.copy()
+
+    def record_numpy(self, s: State, day: int, rec: DayRecord) -> None:
+        """Add ``day`` (the state at its end, and what happened), as full-batch numpy operations: the reference
+        :meth:`record` computes."""
         P, lvl = self.P, s.level
         np.copyto(self.episode_peak, 0, where=rec.episode_started)
         rising = np.flatnonzero((s.episode & (lvl > self.episode_peak))[:, 0])   # an episode reaches a new peak
@@ -174,14 +202,84 @@ class Recorder:
         fighting = np.flatnonzero(lvl[:, 0] >= CLASH)   # the front grows only on these rows
         if fighting.size:
             self.front_peak[fighting, 0] = np.maximum(self.front_peak[fighting, 0], s.front[fighting].sum(axis=1))
-        if day == 90:
-            self.legitimacy_90 = s.legitimacy.copy()
-        if day == 365:
-            self.legitimacy_365 = s.legitimacy.copy()
+        self._snapshots(s, day)
 
     def summary(self, s: State, replicates: np.ndarray) -> pd.DataFrame:
         """One row per replicate (``s``: the final state)."""
         return summarise(self, s, replicates)
+
+
+#: The rungs whose episodes are counted (:attr:`Recorder.episodes`).
+EPISODE_RUNGS = (STANDOFF, CLASH, MAJOR_CLASH, WAR)
+
+
+@njit(cache=True)
+def _record(day, level, level_base, episode, incidents, deaths_today, agreement, durable_threshold, protest,
+            protest_threshold, engaged, move, displaced_now, fled_today, front, started, ended, cf_agreed, cf_broken,
+            cf_survived, offered, agreed, china_started, episode_peak, episodes, max_level, days_ge2, days_ge3,
+            days_ge5, first_day5, reached6, incidents_total, peak_daily_deaths, first_cf_day, n_agreed, n_broken,
+            n_survived, durable_day, protest_peak, protest_wave_days, offers, acceptances, engaged_days, china_bouts,
+            escalations, public_escalations, clash_escalations, displaced_peak, displaced_total, episode_deadly,
+            deadly_clashes, front_peak):
+    """:meth:`Recorder.record_numpy` for every row in one pass, in place (the recorder's arrays from
+    ``episode_peak`` on); ``durable_threshold`` and ``protest_threshold`` are the (B, 1) parameters."""
+    for i in range(level.shape[0]):
+        lvl = level[i, 0]
+        if started[i, 0]:
+            episode_peak[i, 0] = 0
+            episode_deadly[i, 0] = False
+        if episode[i, 0] and lvl > episode_peak[i, 0]:
+            old = episode_peak[i, 0]
+            for k in range(episodes.shape[1]):
+                rung = k + _STANDOFF
+                episodes[i, k] += old < rung and lvl >= rung
+            episode_peak[i, 0] = lvl
+        if lvl > max_level[i, 0]:
+            max_level[i, 0] = lvl
+        days_ge2[i, 0] += lvl >= _GUNFIRE
+        days_ge3[i, 0] += lvl >= _STANDOFF
+        days_ge5[i, 0] += lvl >= _MAJOR_CLASH
+        if first_day5[i, 0] < 0 and lvl >= _MAJOR_CLASH:
+            first_day5[i, 0] = day
+        reached6[i, 0] = reached6[i, 0] or lvl >= _WAR
+        incidents_total[i, 0] += incidents[i, 0]
+        died = deaths_today[i, 0] + deaths_today[i, 1]
+        if died > peak_daily_deaths[i, 0]:
+            peak_daily_deaths[i, 0] = died
+        if first_cf_day[i, 0] < 0 and cf_agreed[i, 0]:
+            first_cf_day[i, 0] = day
+        n_agreed[i, 0] += cf_agreed[i, 0]
+        n_broken[i, 0] += cf_broken[i, 0]
+        n_survived[i, 0] += cf_survived[i, 0]
+        if durable_day[i, 0] < 0 and agreement[i, 0] >= durable_threshold[i, 0]:
+            durable_day[i, 0] = day
+        protest_peak[i, 0] = maximum(protest_peak[i, 0], protest[i, 0])
+        protest_wave_days[i, 0] += protest[i, 0] >= protest_threshold[i, 0]
+        for m in range(offered.shape[1]):
+            offers[i, m] += offered[i, m]
+            acceptances[i, m] += agreed[i, m]
+            engaged_days[i, m] += engaged[i, m]
+        china_bouts[i, 0] += china_started[i, 0]
+        public = level_base[i, 0] >= _STANDOFF
+        clash = level_base[i, 0] >= _CLASH
+        for sd in range(2):
+            up = move[i, sd] == _UP
+            escalations[i, sd] += up
+            public_escalations[i, sd] += up and public
+            clash_escalations[i, sd] += up and clash
+            if displaced_now[i, sd] > displaced_peak[i, sd]:
+                displaced_peak[i, sd] = displaced_now[i, sd]
+            displaced_total[i, sd] += fled_today[i, sd]
+        if died > 0:
+            in_episode = episode[i, 0] or ended[i, 0]
+            deadly_clashes[i, 0] += not in_episode or not episode_deadly[i, 0]
+            episode_deadly[i, 0] = episode_deadly[i, 0] or in_episode
+        if lvl >= _CLASH:
+            n_front = 0
+            for j in range(front.shape[1]):
+                n_front += front[i, j]
+            if n_front > front_peak[i, 0]:
+                front_peak[i, 0] = n_front
 
 
 def _nan_if(values: np.ndarray, missing: np.ndarray) -> np.ndarray:

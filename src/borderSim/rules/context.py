@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import governments, mediators, thirdparties
+from borderSim.rules import governments, mediators, rowtable, thirdparties
 from borderSim.rules.params import ParamArrays
 
 
@@ -23,6 +23,7 @@ class Context:
     village_slots: np.ndarray
     presence: np.ndarray      # (S + 1, 2) each side's share of a segment's residents (row -1: no segment)
     fixed: governments.Fixed  # the governments' parameter-only factors
+    table: np.ndarray         # the dyad kernels' parameters, one record per row (or one shared)
 
     @classmethod
     def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray) -> Context:
@@ -31,8 +32,9 @@ class Context:
         terms = mediators.Terms.of(P)
         presence = governments.presence(geo)
         presence.flags.writeable = False
-        return cls(P=P, geo=geo, keys=keys, backing=thirdparties.backing(P, terms.assistance), terms=terms,
-                   village_slots=slots, presence=presence, fixed=governments.Fixed.of(P))
+        backing, fixed = thirdparties.backing(P, terms.assistance), governments.Fixed.of(P)
+        return cls(P=P, geo=geo, keys=keys, backing=backing, terms=terms, village_slots=slots, presence=presence,
+                   fixed=fixed, table=rowtable.build(P, fixed, terms, backing))
 
     def with_params(self, P: ParamArrays) -> Context:
         """The context of the same batch under other parameters (a dated change, a warm start's switch)."""

@@ -74,3 +74,4 @@ class Today:
     offers: Offers | None = None              # None when no row is in an episode
     front: Front | None = None                # None when no row is fighting
     returning: np.ndarray | None = None       # rows where the displaced may return (set by the first village)
+    shocks: np.ndarray | None = None          # (1 or B, 2) the dated shocks' unrest today (set when first needed)

@@ -120,14 +120,17 @@ class Fixed:
     leverage: np.ndarray         # Russia's leverage on each side at full flank concern and attention 1
     cost_power: np.ndarray       # (B, 8): (k/6) ** border.cost_exponent
     death_profile: np.ndarray    # (B, 8): (k/5) ** border.cost_exponent
+    rally_decay: np.ndarray      # (B, 1): daily decay factor of the rally (:func:`decay_factor`)
+    hurt_decay: np.ndarray       # (B, 1): daily decay factor of the hurt
 
     @classmethod
     def of(cls, P) -> Fixed:
-        g, r, e = P.gov, P.russia, P.border.cost_exponent
+        g, r, b, e = P.gov, P.russia, P.border, P.border.cost_exponent
         return cls(rally_value=g.rally_anticipation * g.rally_jump, casualty_scale=g.casualty_aversion * g.death_cost,
                    leverage=np.asfortranarray(r.remittance_leverage * g.remittance_share
                                               + r.arms_leverage * g.russian_arms_share),
-                   cost_power=rung_power(e, 6.0), death_profile=rung_power(e, 5.0))
+                   cost_power=rung_power(e, 6.0), death_profile=rung_power(e, 5.0),
+                   rally_decay=decay_factor(b.rally_half_life), hurt_decay=decay_factor(b.hurt_half_life))
 
 
 def presence(geo) -> np.ndarray:
@@ -236,6 +239,8 @@ def protest_sensitivity(weight: np.ndarray, protest: np.ndarray) -> np.ndarray:
 
 # -- domestic update -------------------------------------------------------------------------------
 def decay_factor(half_life: np.ndarray) -> np.ndarray:
+    """Daily factor of a quantity halved every ``half_life`` days (parameter-only: the compiled update reads it
+    from :class:`Fixed`, computed once per run)."""
     return fmath.power(0.5, 1.0 / half_life)
 
 

@@ -264,6 +264,7 @@ class Terms:
     idle: np.ndarray                # (B, M) action outside an episode
     facilitation: np.ndarray        # (B, 1) multiplier on demarcation rounds
     assistance: np.ndarray          # (B, 1) security assistance each side receives (capability/year)
+    relations: tuple[np.ndarray, np.ndarray]   # (B, M) who speaks, (B, J) which joint mediations are active
 
     @functools.cached_property
     def stacked(self) -> Stacked:
@@ -297,7 +298,7 @@ class Terms:
                    monitors=_optional(ms, "monitors", P), guarantee=_optional(ms, "guarantee", P),
                    fragility=_optional(ms, "fragility", P), idle=idle,
                    facilitation=np.broadcast_to(facilitation, (P.batch, 1)),
-                   assistance=np.broadcast_to(assistance, (P.batch, 1)))
+                   assistance=np.broadcast_to(assistance, (P.batch, 1)), relations=relations(P))
 
 
 def _optional(ms: tuple[Mediator, ...], rule: str, P: ParamArrays) -> list[tuple[int, np.ndarray]]:
@@ -470,26 +471,34 @@ def offer_outcome(accepted: np.ndarray) -> np.ndarray:
 
 
 def settle(P: ParamArrays, engaged: np.ndarray, offered: np.ndarray, accepted: np.ndarray, timing: np.ndarray,
-           today: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+           today: np.ndarray, terms: tuple[np.ndarray, np.ndarray] | None = None
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The mediators' day on rows in an episode, once the governments have answered.
 
     ``engaged``, ``offered``, ``timing`` are (n, M); ``accepted`` (n, M, 2); ``today`` the (n, 1) timing
     factor of an entry today. An offer both sides accept starts a mediation (and a joint partner's);
     otherwise a mediator keeps mediating, or reports the answers to its offer (:func:`offer_outcome`), or
     makes statements. Returns the new (engaged, action, timing) and the (n, M) offers agreed. The registry's
-    terms (who speaks, which joint mediations are active) are evaluated here; :func:`_settle` applies them
-    row by row, mediator by mediator, then relation by relation.
+    terms (who speaks, which joint mediations are active: :func:`relations`) are evaluated here, or given as
+    ``terms`` (the run's :attr:`Terms.relations` on these rows); :func:`_settle` applies them row by row,
+    mediator by mediator, then relation by relation.
     """
-    n = engaged.shape[0]
-    speaks = np.empty((n, len(MEDIATORS)), dtype=np.bool_)
-    for m, spec in enumerate(MEDIATORS):
-        speaks[:, m:m + 1] = spec.speaks(P)
-    active = np.empty((n, len(JOINTS)), dtype=np.bool_)
-    for k, j in enumerate(JOINTS):
-        active[:, k:k + 1] = j.active(P)
+    speaks, active = relations(P) if terms is None else terms
     lead = np.array([index(j.lead) for j in JOINTS], dtype=np.int64)
     partner = np.array([index(j.partner) for j in JOINTS], dtype=np.int64)
     return _settle(engaged, offered, accepted, timing, today, speaks, lead, partner, active)
+
+
+def relations(P: ParamArrays) -> tuple[np.ndarray, np.ndarray]:
+    """(n, M) which mediators make statements in an episode when not mediating (``speaks``) and (n, J) which
+    joint mediations are active, on the rows of ``P`` (parameter-only: :class:`Terms` holds them for a run)."""
+    speaks = np.empty((P.batch, len(MEDIATORS)), dtype=np.bool_)
+    for m, spec in enumerate(MEDIATORS):
+        speaks[:, m:m + 1] = spec.speaks(P)
+    active = np.empty((P.batch, len(JOINTS)), dtype=np.bool_)
+    for k, j in enumerate(JOINTS):
+        active[:, k:k + 1] = j.active(P)
+    return speaks, active
 
 
 _OUTCOMES = np.array([MediatorAction.DECLINED_BY_BOTH, MediatorAction.DECLINED_BY_TJ, MediatorAction.DECLINED_BY_KG,

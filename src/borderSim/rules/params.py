@@ -35,14 +35,20 @@ def sides(tajik: np.ndarray, kyrgyz: np.ndarray) -> np.ndarray:
 
 class _View:
     """A parameter group indexed by ``index`` (rows, or columns of the side arrays); each field is
-    indexed on first access."""
+    indexed on first access. Rows of a field every row shares (one row broadcast along the batch, stride 0)
+    are its first ``n`` rows: the same values, without a copy."""
 
     def __init__(self, group, index):
         object.__setattr__(self, "_group", group)
         object.__setattr__(self, "_index", index)
 
     def __getattr__(self, key: str) -> np.ndarray:
-        value = getattr(object.__getattribute__(self, "_group"), key)[object.__getattribute__(self, "_index")]
+        field, index = getattr(object.__getattribute__(self, "_group"), key), object.__getattribute__(self, "_index")
+        if type(index) is np.ndarray and type(field) is np.ndarray and field.ndim and field.strides[0] == 0 \
+                and len(index) <= len(field):
+            value = field[:len(index)]
+        else:
+            value = field[index]
         object.__setattr__(self, key, value)
         return value
 

@@ -12,18 +12,16 @@ number.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import communities, governments, kernels, ladder, mediators, thirdparties
+from borderSim.rules import communities, dyad, governments, kernels, mediators
 from borderSim.rules.context import Context
 from borderSim.rules.day import Today
-from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
 from borderSim.rules.params import ParamArrays, columns, sides
 from borderSim.rules.state import State
-from borderSim.rules.streams import Stream, uniform
 
 SIDES2 = mediators.SIDES2
 _NONE = np.zeros(0, dtype=np.int64)
@@ -37,6 +35,7 @@ class Sides:
     col: slice          # their columns of the side arrays
     opp: slice          # their opponents' columns, in the same order
     index: tuple[int, ...]
+    array: np.ndarray = field(compare=False)   # ``index`` as an array, for the compiled kernels
 
     def params(self, gov):
         """Their parameters, from the ``(B, 2)`` government parameters ``gov``."""
@@ -56,12 +55,12 @@ class Sides:
         return (tajik, kyrgyz)[self.index[0]](*args)
 
 
-BOTH = Sides(slice(0, 2), slice(None, None, -1), (0, 1))
+BOTH = Sides(slice(0, 2), slice(None, None, -1), (0, 1), np.array([0, 1]))
 
 
 def side(k: int) -> Sides:
     """Government ``k`` alone (0 Tajikistan, 1 Kyrgyzstan)."""
-    return Sides(slice(k, k + 1), slice(1 - k, 2 - k), (k,))
+    return Sides(slice(k, k + 1), slice(1 - k, 2 - k), (k,), np.array([k]))
 
 
 # -- villages ---------------------------------------------------------------------------------------
@@ -125,10 +124,10 @@ def recover(s: State, ctx: Context, today: Today, villages: slice) -> None:
 
 # -- third parties ------------------------------------------------------------------------------------
 def china_acts(s: State, ctx: Context, today: Today, who: None = None) -> None:
-    """China, on yesterday's rung: a bout of quiet economic pressure when fighting threatens its assets."""
-    s.china_until, s.china_action, started = thirdparties.china_step(
-        ctx.P, today.level_prev, s.china_until, today.day, uniform(ctx.keys, today.day, Stream.CHINA, 0)[:, None])
-    today.record.china_pressure_started = started
+    """China, on yesterday's rung: a bout of quiet economic pressure when fighting threatens its assets
+    (:func:`~borderSim.rules.thirdparties.china_step`, run by :func:`borderSim.rules.dyad.china_step`)."""
+    started = today.record.china_pressure_started
+    dyad.china_step(ctx.keys, today.day, ctx.table, today.level_prev, s.china_until, s.china_action, started)
 
 
 def offer(s: State, ctx: Context, today: Today, who: slice) -> None:
@@ -157,33 +156,18 @@ def answer(s: State, ctx: Context, today: Today, who: Sides) -> None:
     o = today.offers
     if o is None:
         return
-    col = who.col
+    col, shocks = who.col, shocks_today(ctx, today)
     for m in range(o.offered.shape[1]):
         i = np.flatnonzero(o.offered[:, m])
         if i.size:
             r = o.rows[i]
             P = ctx.P.take(r)
             g = who.params(P.gov)
-            unrest_ = _unrest(P, g, s.legitimacy[r, col], s.rally[r, col], today.day, col,
+            shocks_r = shocks if len(shocks) == 1 else shocks[r]
+            unrest_ = _unrest(P, g, s.legitimacy[r, col], s.rally[r, col], shocks_r, col,
                               who.each(_no_protest_unrest, _protest_unrest, P, s.protest[r]))
             o.accepted[i, m, col] = mediators.answers(P, g, ctx.keys[r], today.day, s.hurt[r, col], m, col, unrest_,
                                                       who.each(_no_bias_protest, _bias_protest, P, s.protest[r]))
-
-
-def _succession_pull(P: ParamArrays, s: State) -> np.ndarray:
-    return governments.succession_pull(P.tajikistan.succession_effect, s.succession)
-
-
-def _protest_pull(P: ParamArrays, s: State) -> np.ndarray:
-    return governments.protest_pull(P.kyrgyzstan.protest_hawkishness, s.protest)
-
-
-def _no_sensitivity(P: ParamArrays, s: State) -> np.ndarray:
-    return np.ones_like(s.protest)
-
-
-def _protest_sensitivity(P: ParamArrays, s: State) -> np.ndarray:
-    return governments.protest_sensitivity(P.kyrgyzstan.protest_casualty, s.protest)
 
 
 def _no_protest_unrest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
@@ -194,73 +178,48 @@ def _protest_unrest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
     return P.kyrgyzstan.protest_unrest * protest
 
 
-def _unrest(P: ParamArrays, g, legitimacy: np.ndarray, rally: np.ndarray, day: int, col: slice,
+def _unrest(P: ParamArrays, g, legitimacy: np.ndarray, rally: np.ndarray, shocks: np.ndarray, col: slice,
             protest: np.ndarray) -> np.ndarray:
-    """Unrest of the governments in columns ``col`` (``g`` their parameters) on ``day``: dated shocks and (Kyrgyz)
-    protest included."""
-    shocks = governments.shock_levels(P.domestic, day)[:, col] * g.shock_scale
-    return governments.unrest(legitimacy, rally, g.unrest_shock + protest, shocks)
+    """Unrest of the governments in columns ``col`` (``g`` their parameters): the day's dated shocks (``shocks``,
+    (1 or n, 2): :func:`shocks_today`) and (Kyrgyz) protest included."""
+    return governments.unrest(legitimacy, rally, g.unrest_shock + protest, shocks[:, col] * g.shock_scale)
+
+
+def shocks_today(ctx: Context, today: Today) -> np.ndarray:
+    """(1 or B, 2) the unrest the dated domestic shocks add today (:func:`~borderSim.rules.governments.shock_levels`,
+    run by :func:`borderSim.rules.dyad.shock_levels`), computed once a day for the governments' choice and their
+    answers to offers."""
+    if today.shocks is None:
+        d = ctx.P.domestic
+        when, signed, factor, side = d.shock_day, d.shock_signed, d.shock_factor, d.shock_side
+        if when.shape[0] > 1 and when.strides[0] == 0:   # one row broadcast along the batch: computed once
+            when, signed, factor, side = when[:1], signed[:1], factor[:1], side[:1]
+        today.shocks = dyad.shock_levels(when, signed, factor, side, float(today.day))
+    return today.shocks
 
 
 def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
-    """Governments ``who`` choose, simultaneously, to step down, hold or escalate (multinomial logit)."""
-    P, col, opp, fixed = ctx.P, who.col, who.opp, ctx.fixed
-    g = who.params(P.gov)
-    unrest_ = _unrest(P, g, s.legitimacy[:, col], s.rally[:, col], today.day, col,
-                      who.each(_no_protest_unrest, _protest_unrest, P, s.protest))
-    who.put(s, "unrest", unrest_)
-    level_eff = np.maximum(s.level_base, s.local_max)
-    up = level_eff + 1
-    pressure = thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.mediator_timing, s.china_until >= today.day)
-    pressure = (pressure[:, col] if isinstance(pressure, np.ndarray) else pressure) + thirdparties.russian_leverage(
-        P.russia, fixed.leverage[:, col], governments.FLANK[up])
-    capability, opp_capability = s.capability[:, col], s.capability[:, opp]
-    casualties = governments.casualty_cost(g, fixed.casualty_scale[:, col],
-                                           governments.by_rung(fixed.death_profile, up), capability, opp_capability,
-                                           who.each(_no_sensitivity, _protest_sensitivity, P, s))
-    seg = governments.contested_segment(s.episode, s.origin, s.segment_local, s.local_max)
-    share = governments.local_share(capability, opp_capability, g.fortification, P.gov.fortification[:, opp],
-                                    ctx.presence, seg, col, opp)
-    u_up, u_down = governments.utilities(
-        g, level_eff=level_eff, level_base=s.level_base, unrest_=unrest_,
-        provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), share=share,
-        threshold=P.border.superiority_threshold, backing=ctx.backing[:, col], pressure=pressure,
-        pull=who.each(_succession_pull, _protest_pull, P, s) - ladder.war_weariness(P, s.hurt[:, col]),
-        ceasefire=s.ceasefire, cf_strength=s.cf_strength,
-        violation_cost=P.border.violation_cost, audience=s.audience[:, col],
-        weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col],
-        next_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, up)),
-        base_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, s.level_base)),
-        rally_ahead=fixed.rally_value[:, col] * unrest_ * governments.PUBLIC[up], casualties=casualties,
-        unready=P.border.unprepared_cost * (1.0 - s.readiness) * governments.MAJOR[up])
-    s.move[:, col] = governments.choose(uniform(ctx.keys, today.day, Stream.CHOICE, SIDES2[col]), u_up, u_down)
-
-
-def _no_protest_cost(P: ParamArrays, s: State) -> np.ndarray:
-    return np.zeros_like(s.protest)
-
-
-def _protest_cost(P: ParamArrays, s: State) -> np.ndarray:
-    k = P.kyrgyzstan
-    return (s.protest >= k.protest_threshold) * k.protest_legitimacy_cost
+    """Governments ``who`` choose, simultaneously, to step down, hold or escalate (multinomial logit): their
+    unrest (:func:`~borderSim.rules.governments.unrest`, dated shocks and Kyrgyz protest included), the pressure
+    of engaged mediators, China and Russia's leverage (:func:`~borderSim.rules.thirdparties.pressure`,
+    :func:`~borderSim.rules.thirdparties.russian_leverage`), the expected casualties
+    (:func:`~borderSim.rules.governments.casualty_cost`), the force balance at the contested segment
+    (:func:`~borderSim.rules.governments.local_share`) and the utilities
+    (:func:`~borderSim.rules.governments.utilities`) drawn by :func:`~borderSim.rules.governments.choose`; run by
+    :func:`borderSim.rules.dyad.decide`."""
+    dyad.decide(ctx.keys, today.day, who.array, ctx.table, shocks_today(ctx, today), s.level_base, s.local_max,
+                s.move_prev, s.legitimacy, s.rally, s.hurt, s.audience, s.capability, s.readiness, s.protest,
+                s.succession, s.ceasefire, s.cf_strength, s.episode, s.origin, s.segment_local, ctx.presence,
+                s.mediator_engaged, s.mediator_timing, ctx.terms.stacked.pressure, s.china_until, s.unrest, s.move)
 
 
 def update_domestic(s: State, ctx: Context, today: Today, who: Sides) -> None:
-    """Governments ``who`` update rally, audience costs, hurt, legitimacy and capability after the
-    day's events; Tajikistan its succession, Kyrgyzstan its protest pressure."""
-    P, col, put = ctx.P, who.col, who.put
-    g = who.params(P.gov)
-    public = s.level >= STANDOFF
-    put(s, "rally", governments.rally(g, s.rally[:, col], P.border.rally_half_life, (s.move[:, col] == UP) & public))
-    put(s, "audience", governments.audience(s.audience[:, col], P.border.audience_accrual, P.border.audience_decay,
-                                            public))
-    put(s, "hurt", governments.hurt(s.hurt[:, col], P.border.hurt_half_life, s.deaths_today[:, col],
-                                    P.border.hurt_scale))
-    put(s, "legitimacy", governments.legitimacy(g, s.legitimacy[:, col], s.legitimacy0[:, col], s.deaths_today[:, col],
-                                                who.each(_no_protest_cost, _protest_cost, P, s)))
-    put(s, "capability", governments.capability(s.capability[:, col], g.arms_inflow, ctx.terms.assistance))
-    if 1 in who.index:
-        s.protest = governments.protest(P.kyrgyzstan, s.protest, s.deaths_today[:, 1:],
-                                        s.fled_today[:, 1:] / ctx.geo.side_population[1])
-    if 0 in who.index:
-        s.succession = governments.succession(P.tajikistan, s.succession, s.rally[:, :1])
+    """Governments ``who`` update rally, audience costs, hurt, legitimacy and capability after the day's events
+    (:func:`~borderSim.rules.governments.rally`, :func:`~borderSim.rules.governments.audience`,
+    :func:`~borderSim.rules.governments.hurt`, :func:`~borderSim.rules.governments.legitimacy`,
+    :func:`~borderSim.rules.governments.capability`); Tajikistan its succession
+    (:func:`~borderSim.rules.governments.succession`), Kyrgyzstan its protest pressure
+    (:func:`~borderSim.rules.governments.protest`); run by :func:`borderSim.rules.dyad.update_domestic`."""
+    dyad.update_domestic(who.array, ctx.table, s.level, s.move, s.deaths_today, s.fled_today,
+                         ctx.geo.side_population[1], s.rally, s.audience, s.hurt, s.legitimacy, s.legitimacy0,
+                         s.capability, s.protest, s.succession)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.rules import communities, draws, frontline, ladder, mediators, negotiation, phases, thirdparties
+from borderSim.rules import communities, draws, dyad, frontline, ladder, mediators, phases
 from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord, Front, Offers, Today
 from borderSim.rules.state import State
@@ -29,15 +29,12 @@ def new_day(s: State, day: int) -> Today:
 
 def begin_day(s: State, ctx: Context, today: Today) -> None:
     """Roll yesterday's moves and clear the day's counters; note yesterday's rung, the villages'
-    common incident factor (tension, agreement, season) and the rows in an episode, where mediators
-    may offer."""
-    P, day = ctx.P, today.day
-    s.move_prev[:] = s.move
-    s.deaths_today[:] = 0
-    s.fled_today[:] = 0
-    today.level_prev = s.level.copy()
-    today.daily = communities.daily_factor(P, s.level_base, s.agreement, communities.season(P, day))
-    today.offers = _offers_today(s, ctx, day)
+    common incident factor (:func:`~borderSim.rules.communities.daily_factor`: tension, agreement, season) and the
+    rows in an episode, where mediators may offer; run by :func:`borderSim.rules.dyad.begin`."""
+    today.level_prev, today.daily = np.empty_like(s.level), np.empty((s.batch, 1))
+    dyad.begin(ctx.table, communities.season(ctx.P, today.day), s.level, s.level_base, s.agreement, s.move,
+               s.move_prev, s.deaths_today, s.fled_today, today.level_prev, today.daily)
+    today.offers = _offers_today(s, ctx, today.day)
 
 
 def _offers_today(s: State, ctx: Context, day: int) -> Offers | None:
@@ -92,46 +89,33 @@ def settle_mediation(s: State, ctx: Context, today: Today) -> None:
     if o is None:
         return
     entry = mediators.timing_factor(o.P, o.days_in)
+    speaks, active = ctx.terms.relations
     engaged, action, timing, agreed = mediators.settle(o.P, o.engaged, o.offered, o.accepted,
-                                                       s.mediator_timing[o.rows], entry)
+                                                       s.mediator_timing[o.rows], entry,
+                                                       (speaks[o.rows], active[o.rows]))
     s.mediator_engaged[o.rows], s.mediator_action[o.rows], s.mediator_timing[o.rows] = engaged, action, timing
     rec.offered[o.rows], rec.agreed[o.rows] = o.offered, agreed
 
 
 def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
-    """Settle the rung, ceasefires and episodes after the governments' moves."""
-    P, geo, keys, day, rec = ctx.P, ctx.geo, ctx.keys, today.day, today.record
-    level_eff = np.maximum(s.level_base, s.local_max)
-    water_origin = (s.origin >= 0) & geo.segment_water[np.maximum(s.origin, 0)]
-    mediation = (mediators.mediation_factor(P, ctx.terms, s.mediator_engaged, s.mediator_timing, water_origin)
-                 * thirdparties.economic_leverage(P, s.china_until >= day))
-    cf = ladder.resolve(
-        P, day=day, level_base=s.level_base, level_eff=level_eff, local_max=s.local_max, moves=s.move,
-        ceasefire=s.ceasefire, cf_from=s.cf_from, cf_start=s.cf_start,
-        u_break=uniform(keys, day, Stream.CEASEFIRE_BREAK, 0)[:, None],
-        p_break=ladder.break_probability(P, s.cf_strength, s.cf_fragility, s.local_max, day - 1 - s.cf_start),
-        u_invol=uniform(keys, day, Stream.INVOLUNTARY, 0)[:, None],
-        u_cf=uniform(keys, day, Stream.CEASEFIRE, 0)[:, None],
-        p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation, s.unrest))
-    strength, fragility = mediators.ceasefire_terms(P, ctx.terms, s.mediator_engaged, s.agreement)
-    strength = np.minimum(1.0, strength + ladder.cost_durability(P, s.hurt))
-    s.cf_strength = np.where(cf.agreed, strength, s.cf_strength)
-    s.cf_fragility = np.where(cf.agreed, fragility, s.cf_fragility)
-    s.level_base, s.level, s.ceasefire, s.cf_from, s.cf_start = (cf.level_base, cf.level, cf.ceasefire, cf.cf_from,
-                                                                 cf.cf_start)
-    s.days_since_fight = np.where(s.level >= ladder.CLASH, 0, s.days_since_fight + 1)
-    s.readiness = ladder.mass_forces(P, s.readiness, s.level)
-    ep = ladder.episodes(P, day=day, level=s.level, episode=s.episode, onset=s.episode_onset,
-                         calm_days=s.calm_days, origin=s.origin, origin_hint=s.origin_hint,
-                         pick_origin=lambda rows: _pick_origin(s, ctx, today, rows))
-    s.episode, s.episode_onset, s.calm_days, s.origin, s.origin_hint = (ep.episode, ep.episode_onset, ep.calm_days,
-                                                                        ep.origin, ep.origin_hint)
-    ended = np.flatnonzero(ep.ending[:, 0])
-    if ended.size:
-        s.front[ended] = False
-    s.segment_level[:] = s.segment_local
-    rec.ceasefire_agreed, rec.ceasefire_broken, rec.ceasefire_survived = cf.agreed, cf.broken, cf.survived
-    rec.episode_started, rec.episode_ended = ep.starting, ep.ending
+    """Settle the rung, ceasefires and episodes after the governments' moves: the base rung steps
+    (:func:`~borderSim.rules.ladder.resolve`), a ceasefire breaks (:func:`~borderSim.rules.ladder.break_probability`,
+    :func:`~borderSim.rules.ladder.reentry`) or is agreed (:func:`~borderSim.rules.ladder.ceasefire_probability` of
+    :func:`~borderSim.rules.mediators.mediation_factor` and :func:`~borderSim.rules.thirdparties.economic_leverage`;
+    its strength :func:`~borderSim.rules.mediators.ceasefire_terms` and
+    :func:`~borderSim.rules.ladder.cost_durability`), forces mass (:func:`~borderSim.rules.ladder.mass_forces`) and
+    episodes start and end (:func:`~borderSim.rules.ladder.episodes`, an origin drawn by :func:`_pick_origin`);
+    run by :func:`borderSim.rules.dyad.resolve`."""
+    rec, t = today.record, ctx.terms.stacked
+    rows = dyad.resolve(ctx.keys, today.day, ctx.table, ctx.geo.segment_water, s.level_base, s.local_max, s.move,
+                        s.ceasefire, s.cf_from, s.cf_start, s.cf_strength, s.cf_fragility, s.hurt, s.audience,
+                        s.unrest, s.mediator_engaged, s.mediator_timing, t.effect, t.strength, t.strength_cols,
+                        t.fragility, t.fragility_cols, s.agreement, s.china_until, s.level, s.days_since_fight,
+                        s.readiness, s.episode, s.episode_onset, s.calm_days, s.origin, s.origin_hint, s.front,
+                        s.segment_level, s.segment_local, rec.ceasefire_agreed, rec.ceasefire_broken,
+                        rec.ceasefire_survived, rec.episode_started, rec.episode_ended)
+    if rows.size:
+        s.origin[rows] = _pick_origin(s, ctx, today, rows)
 
 
 def _pick_origin(s: State, ctx: Context, today: Today, rows: np.ndarray) -> np.ndarray:
@@ -176,19 +160,14 @@ def military_losses(s: State, ctx: Context, today: Today) -> None:
 
 
 def talks(s: State, ctx: Context, today: Today) -> None:
-    """Demarcation rounds; a conceded segment stops most of its villages' incident hazard."""
-    P, geo, keys, day = ctx.P, ctx.geo, ctx.keys, today.day
-    out = negotiation.negotiate(
-        P, geo, level=s.level, episode=s.episode, agreement=s.agreement, demarcated=s.demarcated,
-        hurt=s.hurt, protest=s.protest, facilitation=ctx.terms.facilitation,
-        u_round=uniform(keys, day, Stream.NEGOTIATION, 0)[:, None],
-        u_success=uniform(keys, day, Stream.NEGOTIATION_SUCCESS, 0)[:, None])
-    s.agreement = out.agreement
-    s.protest = np.minimum(1.0, s.protest + out.conceded * P.kyrgyzstan.protest_concession)
-    changed = np.flatnonzero(out.conceded[:, 0])
+    """Demarcation rounds (:func:`~borderSim.rules.negotiation.negotiate`, run by
+    :func:`borderSim.rules.dyad.negotiate`); a conceded segment stops most of its villages' incident hazard and
+    costs the Kyrgyz government protest pressure."""
+    geo = ctx.geo
+    changed = dyad.negotiate(ctx.keys, today.day, ctx.table, geo.demarcation_rank, s.level, s.episode, s.hurt,
+                             s.agreement, s.protest, s.demarcated)
     if changed.size:
-        s.demarcated[changed] = out.demarcated[changed]
-        s.hazard_base[changed] = communities.hazard_base(P.take(changed), geo, s.demarcated[changed])
+        s.hazard_base[changed] = communities.hazard_base(ctx.P.take(changed), geo, s.demarcated[changed])
 
 
 @dataclass(frozen=True)

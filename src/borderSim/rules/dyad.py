@@ -1,0 +1,500 @@
+"""Compiled kernels of the dyad-level phases (numba), used by both engines: the day's beginning, China, the
+governments' choice, the ladder and its ceasefires and episodes, the governments' domestic update and talks.
+
+Each kernel does what one row (and its one or two governments) does in that phase in one pass over the batch,
+with exactly the same integer and floating-point operations in the same order as the numpy rules it implements
+(:mod:`borderSim.rules.governments`, :mod:`borderSim.rules.ladder`, :mod:`borderSim.rules.thirdparties`,
+:mod:`borderSim.rules.negotiation`, :mod:`borderSim.rules.communities`), and the same draws (keyed by replicate,
+day, stream and slot, drawn only on the rows that use them), tested number for number against them
+(``tests/test_dyad_kernels.py``). The rules stay the documented reference; the scalar twins below are their
+arithmetic for one row or side. No fast-math; ``exp`` and ``pow`` are the C library's, as in
+:mod:`borderSim.rules.fmath`. Parameters come from the run's record table (:mod:`borderSim.rules.rowtable`):
+``t[0]`` where every row shares them, ``t[row]`` otherwise. ``sides`` lists the governments that act: both
+(the core) or one (a Mesa government).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from borderSim.rules.governments import FLANK, MAJOR, PUBLIC
+from borderSim.rules.streams import Stream, counter, to_uniform
+
+_CHOICE, _INVOLUNTARY, _CHINA = int(Stream.CHOICE), int(Stream.INVOLUNTARY), int(Stream.CHINA)
+_CEASEFIRE, _CEASEFIRE_BREAK = int(Stream.CEASEFIRE), int(Stream.CEASEFIRE_BREAK)
+_NEGOTIATION, _NEGOTIATION_SUCCESS = int(Stream.NEGOTIATION), int(Stream.NEGOTIATION_SUCCESS)
+# borderSim.rules.ladder's rungs and moves (ladder imports the kernels, not the reverse)
+_INCIDENT, _GUNFIRE, _STANDOFF, _CLASH, _WAR = 1, 2, 3, 4, 6
+_DOWN, _UP = -1, 1
+_TJ, _KG = 0, 1
+# borderSim.rules.thirdparties.ChinaAction
+_CHINA_STATEMENT, _CHINA_PRESSURE = 1, 2
+
+
+# -- numpy's elementwise semantics for one number (NaN propagates; on a tie the second argument, as numpy) ----
+@njit(cache=True, inline="always")
+def maximum(a, b):
+    """``np.maximum(a, b)``."""
+    return a if (a > b or a != a) else b
+
+
+@njit(cache=True, inline="always")
+def minimum(a, b):
+    """``np.minimum(a, b)``."""
+    return a if (a < b or a != a) else b
+
+
+@njit(cache=True, inline="always")
+def clip01(x):
+    """``np.clip(x, 0.0, 1.0)``."""
+    m = x if (x >= 0.0 or x != x) else 0.0
+    return m if (m <= 1.0 or m != m) else 1.0
+
+
+@njit(cache=True, inline="always")
+def row(t, i):
+    """Row ``i``'s parameters in the table ``t``."""
+    return t[0] if t.shape[0] == 1 else t[i]
+
+
+# -- the rules' arithmetic for one row or side: each the twin of a numpy rule, tested against it -----------
+@njit(cache=True, inline="always")
+def unrest(legitimacy, rally, standing, shocks):
+    """:func:`borderSim.rules.governments.unrest` of one government."""
+    return clip01(1.0 - legitimacy - rally + standing + shocks)
+
+
+@njit(cache=True, inline="always")
+def diversion(weight, peak, unrest_):
+    """:func:`borderSim.rules.governments.diversion` of one government."""
+    x = unrest_ / peak
+    return weight * x * math.exp(1.0 - x)
+
+
+@njit(cache=True, inline="always")
+def casualty_cost(anticipated_deaths, scale, profile, capability, opp_capability, sensitivity):
+    """:func:`borderSim.rules.governments.casualty_cost` of one government."""
+    exposure = 2.0 * opp_capability / (capability + opp_capability)
+    deaths = anticipated_deaths * profile * exposure
+    return scale * deaths * sensitivity
+
+
+@njit(cache=True, inline="always")
+def local_share(capability, opp_capability, fortification, opp_fortification, presence, opp_presence):
+    """:func:`borderSim.rules.governments.local_share` of one government (``presence``: its people's share of the
+    contested segment's residents, ``opp_presence`` the opponent's)."""
+    own = capability * (1.0 + fortification * presence)
+    other = opp_capability * (1.0 + opp_fortification * opp_presence)
+    return own / (own + other)
+
+
+@njit(cache=True, inline="always")
+def utilities(diversion_weight, diversion_peak, reaction_weight, retaliation_weight, superiority_weight,
+              mediator_weight, escalation_intercept, deescalation_intercept, patron_weight, audience_weight,
+              level_eff, level_base, unrest_, provoked, share, threshold, backing, pressure, pull, ceasefire,
+              cf_strength, violation_cost, audience, weariness, next_cost, base_cost, rally_ahead, casualties, unready):
+    """:func:`borderSim.rules.governments.utilities` of one government: (escalate, step down)."""
+    diverted = diversion(diversion_weight, diversion_peak, unrest_)
+    reaction = reaction_weight * level_eff / 6.0 + retaliation_weight * (provoked and level_eff <= 3)
+    room = 1.0 - threshold
+    superiority = superiority_weight * maximum(0.0, share - threshold) / (room if room > 0.0 else 1.0)
+    restraint = mediator_weight * pressure
+    breach = ceasefire * violation_cost * cf_strength
+    u_up = (escalation_intercept + diverted + reaction + superiority + patron_weight * backing + pull
+            + rally_ahead - weariness * next_cost - casualties - restraint - breach - unready)
+    u_down = (deescalation_intercept + base_cost - reaction_weight * level_eff / 6.0
+              - audience_weight * audience + restraint)
+    if level_eff >= 6:
+        u_up = -np.inf
+    if level_base <= 0:
+        u_down = -np.inf
+    return u_up, u_down
+
+
+@njit(cache=True, inline="always")
+def choose(u, u_up, u_down):
+    """:func:`borderSim.rules.governments.choose` of one government: -1, 0 or +1 (the overflow branch as the
+    rule's)."""
+    e_up, e_down = math.exp(u_up), math.exp(u_down)
+    total = 1.0 + e_up + e_down
+    p_down, p_up = e_down / total, e_up / total
+    if not math.isfinite(total):
+        top = maximum(maximum(u_up, u_down), 0.0)
+        s_up, s_down = math.exp(u_up - top), math.exp(u_down - top)
+        rest = math.exp(-top) + s_up + s_down
+        p_up, p_down = s_up / rest, s_down / rest
+    if u < p_down:
+        return -1
+    if u < p_down + p_up:
+        return 1
+    return 0
+
+
+@njit(cache=True, inline="always")
+def break_probability(rate, strength, fragility, local_max, age, settling_days):
+    """:func:`borderSim.rules.ladder.break_probability` of one ceasefire."""
+    hazard = rate * (1.0 - strength) * (1.0 + fragility)
+    return minimum(1.0, hazard * (1.0 + local_max) / (1.0 + age / settling_days))
+
+
+@njit(cache=True, inline="always")
+def ceasefire_probability(rate, ripeness_weight, unrest_lock, hurt_tj, hurt_kg, audience_tj, audience_kg,
+                          weight_tj, weight_kg, unrest_tj, unrest_kg, mediation):
+    """:func:`borderSim.rules.ladder.ceasefire_probability` of one row."""
+    mutual = minimum(hurt_tj, hurt_kg)
+    locked_in = weight_tj * audience_tj + weight_kg * audience_kg
+    locked_in = locked_in + unrest_lock * (maximum(unrest_tj - 0.5, 0.0) + maximum(unrest_kg - 0.5, 0.0))
+    hazard = rate * (1.0 + ripeness_weight * mutual) * mediation / (1.0 + locked_in)
+    return 1.0 - math.exp(-hazard)
+
+
+@njit(cache=True, inline="always")
+def reentry(cf_from, age, memory_days):
+    """:func:`borderSim.rules.ladder.reentry` of one broken ceasefire."""
+    above = (cf_from - _INCIDENT) * math.pow(0.5, age / memory_days)
+    return _INCIDENT + np.int64(math.floor(above + 0.5))
+
+
+@njit(cache=True, inline="always")
+def mass_forces(readiness, level, mobilisation_days, demobilisation_days):
+    """:func:`borderSim.rules.ladder.mass_forces` of one row."""
+    if level >= _STANDOFF:
+        return readiness + (1.0 - readiness) / mobilisation_days
+    return readiness * (1.0 - 1.0 / demobilisation_days)
+
+
+@njit(cache=True, inline="always")
+def success_probability(success, talks_ripeness, threshold, hurt_tj, hurt_kg, facilitation, protest):
+    """:func:`borderSim.rules.negotiation.success_probability` of one row."""
+    mutual = maximum(minimum(hurt_tj, hurt_kg) - threshold, 0.0)
+    return clip01(success * (1.0 + talks_ripeness * mutual) * facilitation * (1.0 - protest))
+
+
+# -- the dated shocks ----------------------------------------------------------------------------------------
+@njit(cache=True)
+def shock_levels(when, signed, factor, side, day):
+    """:func:`borderSim.rules.governments.shock_levels` of the (b, K) shock arrays (b: 1 where every row shares
+    them): a new (b, 2) array."""
+    out = np.empty((when.shape[0], 2))
+    for i in range(when.shape[0]):
+        tj, kg = 0.0, 0.0
+        for k in range(when.shape[1]):   # in the rule's order
+            age = day - when[i, k]
+            value = signed[i, k] * math.pow(factor[i, k], maximum(age, 0.0)) if age >= 0 else 0.0
+            if side[i, k] == 0:
+                tj = tj + value
+                kg = kg + 0.0
+            else:
+                tj = tj + 0.0
+                kg = kg + value
+        out[i, 0], out[i, 1] = tj, kg
+    return out
+
+
+# -- the day begins; China ------------------------------------------------------------------------------
+@njit(cache=True)
+def begin(t, season, level, level_base, agreement, move, move_prev, deaths_today, fled_today, level_prev, daily):
+    """Roll yesterday's moves, clear the day's counts, note yesterday's rung (``level_prev``) and the villages'
+    common incident factor (``daily``: :func:`borderSim.rules.communities.daily_factor`), in place."""
+    for i in range(level.shape[0]):
+        p = row(t, i)
+        for sd in range(move.shape[1]):
+            move_prev[i, sd] = move[i, sd]
+            deaths_today[i, sd] = 0
+            fled_today[i, sd] = 0
+        level_prev[i, 0] = level[i, 0]
+        calm = 1.0 - p.agreement_incident_effect * agreement[i, 0]
+        daily[i, 0] = calm * (1.0 + p.tension_incidents * level_base[i, 0] / _WAR) * season[i, 0]
+
+
+@njit(cache=True)
+def china_step(keys, day, t, level_prev, until, action, started):
+    """:func:`borderSim.rules.thirdparties.china_step` of every row, in place (``until``, ``action``, ``started``);
+    the draw only where a bout could start."""
+    for i in range(level_prev.shape[0]):
+        p = row(t, i)
+        start = False
+        if level_prev[i, 0] >= p.china_threshold and until[i, 0] < day:
+            start = to_uniform(keys[i], counter(day, _CHINA, 0)) < p.china_propensity
+        if start:
+            until[i, 0] = day + np.int64(p.china_duration) - 1
+        started[i, 0] = start
+        if until[i, 0] >= day:
+            action[i, 0] = _CHINA_PRESSURE
+        elif level_prev[i, 0] >= _STANDOFF:
+            action[i, 0] = _CHINA_STATEMENT
+        else:
+            action[i, 0] = 0
+
+
+# -- governments decide ------------------------------------------------------------------------------------
+@njit(cache=True)
+def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legitimacy, rally, hurt, audience,
+           capability, readiness, protest, succession, ceasefire, cf_strength, episode, origin, segment_local,
+           presence, engaged, timing, pressure_terms, china_until, unrest_out, move_out):
+    """The governments ``sides`` choose their moves (``move_out``) and note their unrest (``unrest_out``), in place:
+    what :func:`borderSim.rules.phases.decide` states with :func:`~borderSim.rules.governments.unrest`,
+    :func:`~borderSim.rules.thirdparties.pressure`, :func:`~borderSim.rules.thirdparties.russian_leverage`,
+    :func:`~borderSim.rules.governments.casualty_cost`, :func:`~borderSim.rules.governments.contested_segment`,
+    :func:`~borderSim.rules.governments.local_share`, :func:`~borderSim.rules.governments.utilities` and
+    :func:`~borderSim.rules.governments.choose`, with the draw ``uniform(keys, day, CHOICE, side)``.
+
+    ``shocks`` are the day's (1 or B, 2) :func:`~borderSim.rules.governments.shock_levels`, ``presence`` the
+    (S + 1, 2) :func:`~borderSim.rules.governments.presence`, ``pressure_terms`` the mediators' stacked (M, B, 2)
+    pressures. As the rule: the mediators engaged on some row of the batch add to every row's pressure, and China's
+    leverage is added wherever China presses on some row of the batch.
+    """
+    b, n_med = engaged.shape
+    present = np.zeros(n_med, dtype=np.bool_)
+    for i in range(b):
+        for m in range(n_med):
+            present[m] = present[m] or engaged[i, m]
+    china_any = False
+    for i in range(b):
+        china_any = china_any or china_until[i, 0] >= day
+    none = presence.shape[0] - 1
+    c_choice = np.empty(2, dtype=np.uint64)
+    for sd in range(2):
+        c_choice[sd] = counter(day, _CHOICE, sd)
+    for i in range(b):
+        p = row(t, i)
+        k = 0 if shocks.shape[0] == 1 else i
+        lb, lm = level_base[i, 0], local_max[i, 0]
+        level_eff = lb if lb > lm else lm
+        up = level_eff + 1
+        if episode[i, 0]:
+            seg = origin[i, 0]
+        elif lm > 0:
+            seg = 0
+            for j in range(1, segment_local.shape[1]):
+                if segment_local[i, j] > segment_local[i, seg]:
+                    seg = j
+        else:
+            seg = -1
+        seg = none if seg < 0 else seg
+        china_on = 1.0 if china_until[i, 0] >= day else 0.0
+        for sd in sides:
+            op = 1 - sd
+            if sd == _TJ:
+                standing = p.unrest_shock[sd] + 0.0
+                sensitivity = 1.0
+                pull = p.succession_effect * (1.0 - succession[i, 0])
+            else:
+                standing = p.unrest_shock[sd] + p.protest_unrest * protest[i, 0]
+                sensitivity = 1.0 + p.protest_casualty * protest[i, 0]
+                pull = p.protest_hawkishness * protest[i, 0]
+            unrest_ = unrest(legitimacy[i, sd], rally[i, sd], standing, shocks[k, sd] * p.shock_scale[sd])
+            unrest_out[i, sd] = unrest_
+            pressure = 0.0
+            for m in range(n_med):
+                if present[m]:
+                    pressure = pressure + ((1.0 if engaged[i, m] else 0.0) * timing[i, m]) * pressure_terms[m, i, sd]
+            if china_any:
+                pressure = pressure + china_on * p.china_strength * p.china_debt_share[sd]
+            pressure = pressure + p.attention * FLANK[up] * p.leverage[sd]
+            cap, opp_cap = capability[i, sd], capability[i, op]
+            casualties = casualty_cost(p.anticipated_deaths[sd], p.casualty_scale[sd], p.death_profile[up], cap,
+                                       opp_cap, sensitivity)
+            share = local_share(cap, opp_cap, p.fortification[sd], p.fortification[op], presence[seg, sd],
+                                presence[seg, op])
+            h = hurt[i, sd]
+            u_up, u_down = utilities(
+                p.diversion_weight[sd], p.diversion_peak[sd], p.reaction_weight[sd], p.retaliation_weight[sd],
+                p.superiority_weight[sd], p.mediator_weight[sd], p.escalation_intercept[sd],
+                p.deescalation_intercept[sd], p.patron_weight[sd], p.audience_weight[sd], level_eff, lb, unrest_,
+                move_prev[i, op] == _UP or lm >= _GUNFIRE, share, p.superiority_threshold, p.backing[sd], pressure,
+                pull - p.war_weariness * h, ceasefire[i, 0], cf_strength[i, 0], p.violation_cost, audience[i, sd],
+                1.0 + p.ripeness_weight * h, p.cost_weight[sd] * 4.0 * p.cost_power[up],
+                p.cost_weight[sd] * 4.0 * p.cost_power[lb], p.rally_value[sd] * unrest_ * PUBLIC[up],
+                casualties, p.unprepared_cost * (1.0 - readiness[i, 0]) * MAJOR[up])
+            move_out[i, sd] = choose(to_uniform(keys[i], c_choice[sd]), u_up, u_down)
+
+
+# -- the ladder resolves ---------------------------------------------------------------------------------------
+@njit(cache=True)
+def resolve(keys, day, t, segment_water, level_base, local_max, move, ceasefire, cf_from, cf_start, cf_strength,
+            cf_fragility, hurt, audience, unrest_, engaged, timing, effect, strength_terms, strength_cols,
+            fragility_terms, fragility_cols, agreement, china_until, level, days_since_fight, readiness, episode,
+            onset, calm_days, origin, origin_hint, front, segment_level, segment_local, agreed_out, broken_out,
+            survived_out, starting_out, ending_out):
+    """Settle every row's rung, ceasefire and episode after the governments' moves, in place, and flag what
+    happened (``*_out``): what :func:`borderSim.rules.schedule.resolve_ladder` states with
+    :func:`~borderSim.rules.ladder.resolve`, :func:`~borderSim.rules.ladder.break_probability`,
+    :func:`~borderSim.rules.ladder.reentry`, :func:`~borderSim.rules.ladder.ceasefire_probability` of
+    :func:`~borderSim.rules.mediators.mediation_factor` and :func:`~borderSim.rules.thirdparties.economic_leverage`,
+    :func:`~borderSim.rules.mediators.ceasefire_terms`, :func:`~borderSim.rules.ladder.cost_durability`,
+    :func:`~borderSim.rules.ladder.mass_forces` and :func:`~borderSim.rules.ladder.episodes`; a ceasefire's draw
+    only where one holds, the involuntary rise's where it could happen, the agreement's where one could be
+    agreed. Returns the rows whose episode starts today without an origin yet (to be drawn by the caller).
+
+    ``effect`` (B, M), ``strength_terms`` and ``fragility_terms`` (B, K) with their mediators' columns are the
+    registry's stacked terms (:class:`borderSim.rules.mediators.Stacked`); ``segment_water`` (S,) flags the
+    segments with a water point.
+    """
+    b = level.shape[0]
+    picks = np.empty(b, dtype=np.int64)
+    n_pick = 0
+    c_break, c_invol = counter(day, _CEASEFIRE_BREAK, 0), counter(day, _INVOLUNTARY, 0)
+    c_cf = counter(day, _CEASEFIRE, 0)
+    for i in range(b):
+        p = row(t, i)
+        key = keys[i]
+        lb, lm = level_base[i, 0], local_max[i, 0]
+        level_eff = lb if lb > lm else lm
+        escalated = move[i, 0] == _UP or move[i, 1] == _UP
+        cf = ceasefire[i, 0]
+        broken = False
+        if cf:
+            broken = escalated or to_uniform(key, c_break) < break_probability(
+                p.ceasefire_break_rate, cf_strength[i, 0], cf_fragility[i, 0], lm, day - 1 - cf_start[i, 0],
+                p.ceasefire_settling_days)
+        if escalated:
+            base = level_eff + 1 if level_eff + 1 < _WAR else _WAR
+        elif (move[i, 0] == _DOWN or move[i, 1] == _DOWN) and lb <= _STANDOFF:
+            base = lb - 1 if lb - 1 > 0 else 0
+        else:
+            base = lb
+        if broken:
+            back = reentry(cf_from[i, 0], day - cf_start[i, 0], p.ceasefire_memory_days)
+            base = back if back > base else base
+        holding = cf and not broken
+        if not holding and _STANDOFF <= base <= _CLASH and to_uniform(key, c_invol) < p.involuntary_escalation:
+            base += 1
+        agreed = False
+        if not holding and not broken and base >= _STANDOFF:
+            total = (1.0 if engaged[i, 0] else 0.0) * (effect[i, 0] * timing[i, 0])
+            for m in range(1, engaged.shape[1]):
+                total = total + (1.0 if engaged[i, m] else 0.0) * (effect[i, m] * timing[i, m])
+            o = origin[i, 0]
+            water = 1.0 if (o >= 0 and segment_water[o if o > 0 else 0]) else 0.0
+            context = p.mediation_regime_factor * (1.0 + p.resource_issue_bonus * water)
+            debt = 0.5 * (p.china_debt_share[0] + p.china_debt_share[1])
+            china_on = 1.0 if china_until[i, 0] >= day else 0.0
+            mediation = (1.0 + context * total) * (1.0 + china_on * p.china_strength * debt)
+            p_cf = ceasefire_probability(p.ceasefire_rate, p.ripeness_weight, p.ceasefire_unrest_lock, hurt[i, 0],
+                                         hurt[i, 1], audience[i, 0], audience[i, 1], p.audience_weight[0],
+                                         p.audience_weight[1], unrest_[i, 0], unrest_[i, 1], mediation)
+            agreed = to_uniform(key, c_cf) < p_cf
+        if agreed:
+            cf_from[i, 0] = base
+            base = _INCIDENT
+            cf_start[i, 0] = day
+            strength = p.ceasefire_strength_bilateral + agreement[i, 0]     # mediators.ceasefire_terms
+            for k in range(strength_cols.size):
+                strength = strength + (1.0 if engaged[i, strength_cols[k]] else 0.0) * strength_terms[i, k]
+            strength = 1.0 if strength > 1.0 else strength
+            fragility = 0.0
+            for k in range(fragility_cols.size):
+                x = (1.0 if engaged[i, fragility_cols[k]] else 0.0) * fragility_terms[i, k]
+                fragility = fragility if (fragility >= x or fragility != fragility) else x
+            cf_strength[i, 0] = minimum(1.0, strength + p.ceasefire_cost_durability * minimum(hurt[i, 0], hurt[i, 1]))
+            cf_fragility[i, 0] = fragility
+        survived = holding and day - cf_start[i, 0] >= p.ceasefire_durable_days
+        ceasefire[i, 0] = (holding and not survived) or agreed
+        level_base[i, 0] = base
+        lvl = base if base > lm else lm
+        level[i, 0] = lvl
+        agreed_out[i, 0], broken_out[i, 0], survived_out[i, 0] = agreed, broken, survived
+        days_since_fight[i, 0] = 0 if lvl >= _CLASH else days_since_fight[i, 0] + 1
+        readiness[i, 0] = mass_forces(readiness[i, 0], lvl, p.mobilisation_days, p.demobilisation_days)
+        # episodes
+        was = episode[i, 0]
+        starting = lvl >= _STANDOFF and not was
+        if starting:
+            if origin_hint[i, 0] < 0:
+                picks[n_pick] = i
+                n_pick += 1
+            else:
+                origin[i, 0] = origin_hint[i, 0]
+            origin_hint[i, 0] = -1
+            onset[i, 0] = day
+        on = was or starting
+        calm = 0 if lvl >= _STANDOFF else calm_days[i, 0] + on
+        ending = on and calm >= p.episode_gap_days
+        episode[i, 0] = on and not ending
+        calm_days[i, 0] = 0 if ending else calm
+        starting_out[i, 0], ending_out[i, 0] = starting, ending
+        if ending:
+            for j in range(front.shape[1]):
+                front[i, j] = False
+        for j in range(segment_level.shape[1]):
+            segment_level[i, j] = segment_local[i, j]
+    return picks[:n_pick]
+
+
+# -- governments update ----------------------------------------------------------------------------------------
+@njit(cache=True)
+def update_domestic(sides, t, level, move, deaths_today, fled_today, kg_population, rally, audience, hurt,
+                    legitimacy, legitimacy0, capability, protest, succession):
+    """The governments ``sides`` update rally, audience costs, hurt, legitimacy and capability, Tajikistan its
+    succession and Kyrgyzstan its protest pressure, in place: what :func:`borderSim.rules.phases.update_domestic`
+    states with :func:`~borderSim.rules.governments.rally`, :func:`~borderSim.rules.governments.audience`,
+    :func:`~borderSim.rules.governments.hurt`, :func:`~borderSim.rules.governments.legitimacy`,
+    :func:`~borderSim.rules.governments.capability`, :func:`~borderSim.rules.governments.protest` and
+    :func:`~borderSim.rules.governments.succession` (the decay factors computed once per run:
+    :class:`~borderSim.rules.governments.Fixed`). ``kg_population`` is the Kyrgyz side's population."""
+    for i in range(level.shape[0]):
+        p = row(t, i)
+        public = level[i, 0] >= _STANDOFF
+        old_protest = protest[i, 0]
+        for sd in sides:
+            rally[i, sd] = rally[i, sd] * p.rally_decay + p.rally_jump[sd] * (move[i, sd] == _UP and public)
+            a = audience[i, sd]
+            audience[i, sd] = a + p.audience_accrual * (1.0 - a) if public else a * (1.0 - p.audience_decay)
+            deaths = deaths_today[i, sd]
+            hurt[i, sd] = hurt[i, sd] * p.hurt_decay + deaths / p.hurt_scale
+            protest_cost = 0.0 if sd == _TJ else (old_protest >= p.protest_threshold) * p.protest_legitimacy_cost
+            legit = legitimacy[i, sd]
+            legitimacy[i, sd] = clip01(legit + p.legitimacy_recovery[sd] * (legitimacy0[i, sd] - legit)
+                                       - p.death_cost[sd] * deaths - protest_cost)
+            capability[i, sd] = capability[i, sd] + (p.arms_inflow[sd] + p.assistance) / 365.0
+            if sd == _KG:
+                push = p.kg_civil_society * (p.protest_per_death * deaths_today[i, _KG]
+                                             + p.protest_displaced * (fled_today[i, _KG] / kg_population))
+                protest[i, 0] = clip01(old_protest * (1.0 - p.protest_decay) + push)
+            else:
+                succession[i, 0] = minimum(1.0, succession[i, 0] + p.succession_rate * rally[i, _TJ])
+
+
+# -- talks -------------------------------------------------------------------------------------------------
+@njit(cache=True)
+def negotiate(keys, day, t, rank, level, episode, hurt, agreement, protest, demarcated):
+    """A day of demarcation talks on every row, in place (``agreement``, ``protest``, ``demarcated``): what
+    :func:`borderSim.rules.negotiation.negotiate` and :func:`borderSim.rules.schedule.talks` state (a round's draw
+    only where the border is calm, a success's only where a round is held). ``rank`` (S,) is the segments'
+    demarcation order. Returns the rows that agreed a segment today (their villages' hazard is the caller's)."""
+    b = level.shape[0]
+    changed = np.empty(b, dtype=np.int64)
+    n = 0
+    c_round, c_success = counter(day, _NEGOTIATION, 0), counter(day, _NEGOTIATION_SUCCESS, 0)
+    for i in range(b):
+        p = row(t, i)
+        lvl = level[i, 0]
+        success = False
+        calm = lvl <= _GUNFIRE and not episode[i, 0]
+        if calm and to_uniform(keys[i], c_round) < minimum(1.0, p.negotiation_rate * p.facilitation):
+            success = to_uniform(keys[i], c_success) < success_probability(
+                p.negotiation_success, p.talks_ripeness, p.ripeness_threshold, hurt[i, 0], hurt[i, 1],
+                p.facilitation, protest[i, 0])
+        conceded = False
+        if success:
+            best = -1
+            for j in range(rank.size):
+                if not demarcated[i, j] and (best < 0 or rank[j] < rank[best]):
+                    best = j
+            if best >= 0:
+                demarcated[i, best] = True
+                conceded = True
+                changed[n] = i
+                n += 1
+        a = agreement[i, 0]
+        if success:
+            a = a + p.agreement_step * (1.0 - a)
+        if lvl >= _STANDOFF:
+            a = a * (1.0 - p.agreement_erosion)
+        agreement[i, 0] = a
+        protest[i, 0] = minimum(1.0, protest[i, 0] + conceded * p.protest_concession)
+    return changed[:n]

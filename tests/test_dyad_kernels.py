@@ -1,0 +1,399 @@
+"""The compiled dyad kernels compute exactly what the numpy rules state, number for number.
+
+Each dyad-level phase is compared with the phase's code before its kernel (the ``*_reference`` functions here,
+written with the documented rules of :mod:`borderSim.rules.governments`, :mod:`~borderSim.rules.ladder`,
+:mod:`~borderSim.rules.thirdparties`, :mod:`~borderSim.rules.negotiation`) on states the model reaches from
+random parameter points, bit for bit; each scalar twin with its rule over the parameters' whole ranges and over
+numpy's edge cases (signed zeros, NaN, infinities).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from borderSim.core.engine import step
+from borderSim.outputs.summary import Recorder
+from borderSim.rules import (
+    communities,
+    dyad,
+    governments,
+    ladder,
+    mediators,
+    negotiation,
+    phases,
+    schedule,
+    thirdparties,
+)
+from borderSim.rules.context import Context
+from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
+from borderSim.rules.mediators import SIDES2
+from borderSim.rules.params import compile_params
+from borderSim.rules.phases import BOTH, side
+from borderSim.rules.state import State, initial_state
+from borderSim.rules.streams import Stream, replicate_keys, uniform
+from tests.strategies import parameters
+from tests.test_kernels import GEO, WAR_POINTS, day_until, random_rows
+
+POINTS = st.one_of(st.lists(parameters(), min_size=1, max_size=3), WAR_POINTS)
+EDGES = np.array([0.0, -0.0, 1.0, -1.0, 0.5, np.nan, np.inf, -np.inf, 1e-300, 2.0])
+
+
+def same(a, b) -> bool:
+    """Bit for bit (NaN where NaN, the sign of zero), whatever the memory layout."""
+    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
+    return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a.view(np.uint8), b.view(np.uint8))
+
+
+def twin(fn, *columns):
+    """``fn`` (a kernel's scalar twin) element by element over (n, 1) or (n,) columns: (n, 1) arrays."""
+    out = [fn(*(np.asarray(c).reshape(-1)[i] for c in columns)) for i in range(np.asarray(columns[0]).size)]
+    if isinstance(out[0], tuple):
+        return tuple(np.array(o)[:, None] for o in zip(*out, strict=True))
+    return np.array(out)[:, None]
+
+
+def keep_layout(s: State) -> State:
+    """A copy of ``s`` whose arrays keep their memory layout (the kernels' column-major side arrays)."""
+    return State(**{f.name: getattr(s, f.name).copy(order="K") for f in fields(s)})
+
+
+def assert_same_state(got: State, expected: State):
+    for f in fields(got):
+        assert same(getattr(got, f.name), np.asarray(getattr(expected, f.name), dtype=getattr(got, f.name).dtype)), \
+            f.name
+
+
+def assert_same_record(got, expected):
+    for f in fields(got):
+        assert same(getattr(got, f.name), getattr(expected, f.name)), f.name
+
+
+# -- numpy's elementwise semantics -------------------------------------------------------------------------
+def test_the_elementwise_twins_follow_numpy_on_edge_cases():
+    """np.maximum and np.minimum give the second argument on a tie (+0 against -0) and propagate NaN; np.clip
+    keeps its argument on a tie: the twins give the same bits on every pair of edge values."""
+    a, b = np.meshgrid(EDGES, EDGES)
+    a, b = a.reshape(-1, 1), b.reshape(-1, 1)
+    assert same(twin(dyad.maximum, a, b), np.maximum(a, b))
+    assert same(twin(dyad.minimum, a, b), np.minimum(a, b))
+    assert same(twin(dyad.clip01, a), np.clip(a, 0.0, 1.0))
+
+
+# -- the rules' arithmetic ---------------------------------------------------------------------------------
+SIDE_NAMES = tuple(f"tajikistan.{k}" for k in ("diversion_weight", "diversion_peak", "reaction_weight",
+                                                 "retaliation_weight", "superiority_weight", "mediator_weight",
+                                                 "escalation_intercept", "deescalation_intercept", "patron_weight",
+                                                 "audience_weight", "cost_weight", "anticipated_deaths",
+                                                 "fortification", "unrest_shock", "legitimacy_recovery",
+                                                 "death_cost"))
+
+
+@given(seed=st.integers(0, 2**40))
+def test_the_governments_arithmetic_is_the_rules(seed, baseline):
+    """Unrest, diversion, casualty cost, local share, the utilities and the logit choice, bit for bit, for
+    parameters over their whole ranges (a reordered sum would differ in the last bit for some inputs)."""
+    rng = np.random.default_rng(seed)
+    n = 400
+    P = random_rows(baseline, rng, n, (*SIDE_NAMES, "border.superiority_threshold", "border.violation_cost"))
+    g = P.side(0)
+    col = lambda lo, hi: rng.uniform(lo, hi, (n, 1))  # noqa: E731
+    legit, rally, standing, shocks = col(0, 1), col(0, 0.6), col(0, 1.2), col(-0.5, 0.5)
+    u = governments.unrest(legit, rally, standing, shocks)
+    assert same(twin(dyad.unrest, legit, rally, standing, shocks), u)
+    assert same(twin(dyad.diversion, g.diversion_weight, g.diversion_peak, u),
+                governments.diversion(g.diversion_weight, g.diversion_peak, u))
+    cap, opp = col(0.1, 3), col(0.1, 3)
+    scale, profile, sens = col(0, 5), col(0, 3), col(1, 3)
+    assert same(twin(dyad.casualty_cost, g.anticipated_deaths, scale, profile, cap, opp, sens),
+                governments.casualty_cost(g, scale, profile, cap, opp, sens))
+    presence = rng.uniform(0, 1, (GEO.n_segments + 1, 2))
+    presence[-1] = 0.0
+    seg = rng.integers(-1, GEO.n_segments, n)
+    opp_fort = col(0, 1)
+    share = governments.local_share(cap, opp, g.fortification, opp_fort, presence, seg, slice(0, 1), slice(1, 2))
+    assert same(twin(dyad.local_share, cap, opp, g.fortification, opp_fort, presence[seg, 0], presence[seg, 1]),
+                share)
+    level_base = rng.integers(0, 7, (n, 1))
+    level_eff = np.maximum(level_base, rng.integers(0, 3, (n, 1)))
+    provoked, ceasefire = rng.random((n, 1)) < 0.5, rng.random((n, 1)) < 0.3
+    terms = dict(level_eff=level_eff, level_base=level_base, unrest_=u, provoked=provoked, share=share,
+                 threshold=P.border.superiority_threshold, backing=col(0, 1), pressure=col(0, 2), pull=col(-2, 2),
+                 ceasefire=ceasefire, cf_strength=col(0, 1), violation_cost=P.border.violation_cost,
+                 audience=col(0, 1), weariness=col(1, 3), next_cost=col(0, 8), base_cost=col(0, 8),
+                 rally_ahead=col(0, 1), casualties=col(0, 5), unready=col(0, 3))
+    u_up, u_down = governments.utilities(g, **terms)
+    names = ("diversion_weight", "diversion_peak", "reaction_weight", "retaliation_weight", "superiority_weight",
+             "mediator_weight", "escalation_intercept", "deescalation_intercept", "patron_weight", "audience_weight")
+    got = twin(dyad.utilities, *(getattr(g, k) for k in names), *terms.values())
+    assert same(got[0], u_up) and same(got[1], u_down)
+    draws = rng.random((n, 1))
+    assert same(twin(dyad.choose, draws, u_up, u_down), governments.choose(draws, u_up, u_down))
+    big = np.concatenate([u_up[:20] * 200.0, np.full((5, 1), -np.inf), np.full((5, 1), np.nan)])
+    assert same(twin(dyad.choose, draws[:30], big, big[::-1]), governments.choose(draws[:30], big, big[::-1]))
+
+
+@given(seed=st.integers(0, 2**40))
+def test_the_ladders_and_talks_arithmetic_is_the_rules(seed, baseline):
+    """A ceasefire's breakdown and agreement chances, a broken ceasefire's rung, forces massing and a round's
+    success, bit for bit, for parameters over their whole ranges."""
+    rng = np.random.default_rng(seed)
+    n = 400
+    P = random_rows(baseline, rng, n, ("border.ceasefire_break_rate", "border.ceasefire_settling_days",
+                                       "border.ceasefire_rate", "border.ripeness_weight",
+                                       "border.ceasefire_unrest_lock", "border.ceasefire_memory_days",
+                                       "border.mobilisation_days", "border.demobilisation_days",
+                                       "border.negotiation_success", "border.talks_ripeness",
+                                       "border.ripeness_threshold", "tajikistan.audience_weight",
+                                       "kyrgyzstan.audience_weight"))
+    b = P.border
+    col = lambda lo, hi, k=1: rng.uniform(lo, hi, (n, k))  # noqa: E731
+    strength, fragility, local_max, age = col(0, 1), col(0, 2), rng.integers(0, 3, (n, 1)), rng.integers(0, 400, (n, 1))
+    assert same(twin(dyad.break_probability, b.ceasefire_break_rate, strength, fragility, local_max, age,
+                     b.ceasefire_settling_days),
+                ladder.break_probability(P, strength, fragility, local_max, age))
+    hurt, audience, unrest_, mediation = col(0, 3, 2), col(0, 1, 2), col(0, 1, 2), col(1, 6)
+    aw = P.gov.audience_weight
+    assert same(twin(dyad.ceasefire_probability, b.ceasefire_rate, b.ripeness_weight, b.ceasefire_unrest_lock,
+                     hurt[:, 0], hurt[:, 1], audience[:, 0], audience[:, 1], aw[:, 0], aw[:, 1], unrest_[:, 0],
+                     unrest_[:, 1], mediation),
+                ladder.ceasefire_probability(P, hurt, audience, mediation, unrest_))
+    cf_from = rng.integers(3, 7, (n, 1))
+    assert same(twin(dyad.reentry, cf_from, age, b.ceasefire_memory_days), ladder.reentry(P, cf_from, age))
+    readiness, level = col(0, 1), rng.integers(0, 7, (n, 1))
+    assert same(twin(dyad.mass_forces, readiness, level, b.mobilisation_days, b.demobilisation_days),
+                ladder.mass_forces(P, readiness, level))
+    protest, facilitation = col(0, 1), col(1, 3)
+    assert same(twin(dyad.success_probability, b.negotiation_success, b.talks_ripeness, b.ripeness_threshold,
+                     hurt[:, 0], hurt[:, 1], facilitation, protest),
+                negotiation.success_probability(P, hurt, protest, facilitation))
+
+
+# -- the phases as the numpy rules state them (each phase's code before its kernel) ----------------------------
+def begin_reference(s, ctx, today):
+    s.move_prev[:] = s.move
+    s.deaths_today[:] = 0
+    s.fled_today[:] = 0
+    today.level_prev = s.level.copy()
+    today.daily = communities.daily_factor(ctx.P, s.level_base, s.agreement, communities.season(ctx.P, today.day))
+
+
+def china_reference(s, ctx, today):
+    s.china_until, s.china_action, started = thirdparties.china_step(
+        ctx.P, today.level_prev, s.china_until, today.day, uniform(ctx.keys, today.day, Stream.CHINA, 0)[:, None])
+    today.record.china_pressure_started = started
+
+
+def _unrest(P, g, legitimacy, rally, day, col, protest):
+    shocks = governments.shock_levels(P.domestic, day)[:, col] * g.shock_scale
+    return governments.unrest(legitimacy, rally, g.unrest_shock + protest, shocks)
+
+
+def decide_reference(s, ctx, today, who):
+    P, col, opp, fixed = ctx.P, who.col, who.opp, ctx.fixed
+    g = who.params(P.gov)
+    protest_unrest = who.each(lambda p: np.zeros_like(p), lambda p: P.kyrgyzstan.protest_unrest * p, s.protest)
+    unrest_ = _unrest(P, g, s.legitimacy[:, col], s.rally[:, col], today.day, col, protest_unrest)
+    who.put(s, "unrest", unrest_)
+    level_eff = np.maximum(s.level_base, s.local_max)
+    up = level_eff + 1
+    pressure = thirdparties.pressure(P, ctx.terms, s.mediator_engaged, s.mediator_timing, s.china_until >= today.day)
+    pressure = (pressure[:, col] if isinstance(pressure, np.ndarray) else pressure) + thirdparties.russian_leverage(
+        P.russia, fixed.leverage[:, col], governments.FLANK[up])
+    capability, opp_capability = s.capability[:, col], s.capability[:, opp]
+    sensitivity = who.each(lambda: np.ones_like(s.protest),
+                           lambda: governments.protest_sensitivity(P.kyrgyzstan.protest_casualty, s.protest))
+    casualties = governments.casualty_cost(g, fixed.casualty_scale[:, col],
+                                           governments.by_rung(fixed.death_profile, up), capability, opp_capability,
+                                           sensitivity)
+    seg = governments.contested_segment(s.episode, s.origin, s.segment_local, s.local_max)
+    share = governments.local_share(capability, opp_capability, g.fortification, P.gov.fortification[:, opp],
+                                    ctx.presence, seg, col, opp)
+    pull = who.each(lambda: governments.succession_pull(P.tajikistan.succession_effect, s.succession),
+                    lambda: governments.protest_pull(P.kyrgyzstan.protest_hawkishness, s.protest))
+    u_up, u_down = governments.utilities(
+        g, level_eff=level_eff, level_base=s.level_base, unrest_=unrest_,
+        provoked=(s.move_prev[:, opp] == UP) | (s.local_max >= GUNFIRE), share=share,
+        threshold=P.border.superiority_threshold, backing=ctx.backing[:, col], pressure=pressure,
+        pull=pull - ladder.war_weariness(P, s.hurt[:, col]),
+        ceasefire=s.ceasefire, cf_strength=s.cf_strength,
+        violation_cost=P.border.violation_cost, audience=s.audience[:, col],
+        weariness=1.0 + P.border.ripeness_weight * s.hurt[:, col],
+        next_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, up)),
+        base_cost=governments.rung_cost(g.cost_weight, governments.by_rung(fixed.cost_power, s.level_base)),
+        rally_ahead=fixed.rally_value[:, col] * unrest_ * governments.PUBLIC[up], casualties=casualties,
+        unready=P.border.unprepared_cost * (1.0 - s.readiness) * governments.MAJOR[up])
+    s.move[:, col] = governments.choose(uniform(ctx.keys, today.day, Stream.CHOICE, SIDES2[col]), u_up, u_down)
+
+
+def resolve_reference(s, ctx, today):
+    P, geo, keys, day, rec = ctx.P, ctx.geo, ctx.keys, today.day, today.record
+    level_eff = np.maximum(s.level_base, s.local_max)
+    water_origin = (s.origin >= 0) & geo.segment_water[np.maximum(s.origin, 0)]
+    mediation = (mediators.mediation_factor(P, ctx.terms, s.mediator_engaged, s.mediator_timing, water_origin)
+                 * thirdparties.economic_leverage(P, s.china_until >= day))
+    cf = ladder.resolve(
+        P, day=day, level_base=s.level_base, level_eff=level_eff, local_max=s.local_max, moves=s.move,
+        ceasefire=s.ceasefire, cf_from=s.cf_from, cf_start=s.cf_start,
+        u_break=uniform(keys, day, Stream.CEASEFIRE_BREAK, 0)[:, None],
+        p_break=ladder.break_probability(P, s.cf_strength, s.cf_fragility, s.local_max, day - 1 - s.cf_start),
+        u_invol=uniform(keys, day, Stream.INVOLUNTARY, 0)[:, None],
+        u_cf=uniform(keys, day, Stream.CEASEFIRE, 0)[:, None],
+        p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation, s.unrest))
+    strength, fragility = mediators.ceasefire_terms(P, ctx.terms, s.mediator_engaged, s.agreement)
+    strength = np.minimum(1.0, strength + ladder.cost_durability(P, s.hurt))
+    s.cf_strength = np.where(cf.agreed, strength, s.cf_strength)
+    s.cf_fragility = np.where(cf.agreed, fragility, s.cf_fragility)
+    s.level_base, s.level, s.ceasefire, s.cf_from, s.cf_start = (cf.level_base, cf.level, cf.ceasefire, cf.cf_from,
+                                                                 cf.cf_start)
+    s.days_since_fight = np.where(s.level >= ladder.CLASH, 0, s.days_since_fight + 1)
+    s.readiness = ladder.mass_forces(P, s.readiness, s.level)
+    ep = ladder.episodes(P, day=day, level=s.level, episode=s.episode, onset=s.episode_onset,
+                         calm_days=s.calm_days, origin=s.origin, origin_hint=s.origin_hint,
+                         pick_origin=lambda rows: schedule._pick_origin(s, ctx, today, rows))
+    s.episode, s.episode_onset, s.calm_days, s.origin, s.origin_hint = (ep.episode, ep.episode_onset, ep.calm_days,
+                                                                        ep.origin, ep.origin_hint)
+    ended = np.flatnonzero(ep.ending[:, 0])
+    if ended.size:
+        s.front[ended] = False
+    s.segment_level[:] = s.segment_local
+    rec.ceasefire_agreed, rec.ceasefire_broken, rec.ceasefire_survived = cf.agreed, cf.broken, cf.survived
+    rec.episode_started, rec.episode_ended = ep.starting, ep.ending
+
+
+def update_reference(s, ctx, today, who):
+    P, col, put = ctx.P, who.col, who.put
+    g = who.params(P.gov)
+    public = s.level >= STANDOFF
+    put(s, "rally", governments.rally(g, s.rally[:, col], P.border.rally_half_life, (s.move[:, col] == UP) & public))
+    put(s, "audience", governments.audience(s.audience[:, col], P.border.audience_accrual, P.border.audience_decay,
+                                            public))
+    put(s, "hurt", governments.hurt(s.hurt[:, col], P.border.hurt_half_life, s.deaths_today[:, col],
+                                    P.border.hurt_scale))
+    k = P.kyrgyzstan
+    protest_cost = who.each(lambda: np.zeros_like(s.protest),
+                            lambda: (s.protest >= k.protest_threshold) * k.protest_legitimacy_cost)
+    put(s, "legitimacy", governments.legitimacy(g, s.legitimacy[:, col], s.legitimacy0[:, col], s.deaths_today[:, col],
+                                                protest_cost))
+    put(s, "capability", governments.capability(s.capability[:, col], g.arms_inflow, ctx.terms.assistance))
+    if 1 in who.index:
+        s.protest = governments.protest(P.kyrgyzstan, s.protest, s.deaths_today[:, 1:],
+                                        s.fled_today[:, 1:] / ctx.geo.side_population[1])
+    if 0 in who.index:
+        s.succession = governments.succession(P.tajikistan, s.succession, s.rally[:, :1])
+
+
+def talks_reference(s, ctx, today):
+    P, geo, keys, day = ctx.P, ctx.geo, ctx.keys, today.day
+    out = negotiation.negotiate(
+        P, geo, level=s.level, episode=s.episode, agreement=s.agreement, demarcated=s.demarcated,
+        hurt=s.hurt, protest=s.protest, facilitation=ctx.terms.facilitation,
+        u_round=uniform(keys, day, Stream.NEGOTIATION, 0)[:, None],
+        u_success=uniform(keys, day, Stream.NEGOTIATION_SUCCESS, 0)[:, None])
+    s.agreement = out.agreement
+    s.protest = np.minimum(1.0, s.protest + out.conceded * P.kyrgyzstan.protest_concession)
+    changed = np.flatnonzero(out.conceded[:, 0])
+    if changed.size:
+        s.demarcated[changed] = out.demarcated[changed]
+        s.hazard_base[changed] = communities.hazard_base(P.take(changed), geo, s.demarcated[changed])
+
+
+def _copy_today(today):
+    """The day's working memory with its own record (the reference writes its own)."""
+    from copy import copy
+
+    other = copy(today)
+    other.record = copy(today.record)
+    for f in fields(today.record):
+        setattr(other.record, f.name, getattr(today.record, f.name).copy())
+    return other
+
+
+# -- each phase, kernel against reference, on states the model reaches ---------------------------------------
+@given(points=POINTS, seed=st.integers(0, 2**40), day=st.integers(1, 40))
+def test_the_day_begins_and_china_acts_as_the_numpy_rules(points, seed, day):
+    s, ctx, today = day_until(points, seed, day, "the day begins")
+    expected, theirs = keep_layout(s), _copy_today(today)
+    begin_reference(expected, ctx, theirs)
+    schedule.begin_day(s, ctx, today)
+    assert_same_state(s, expected)
+    assert same(today.level_prev, theirs.level_prev) and same(today.daily, theirs.daily)
+    china_reference(expected, ctx, theirs)
+    phases.china_acts(s, ctx, today)
+    assert_same_state(s, expected)
+    assert_same_record(today.record, theirs.record)
+
+
+@pytest.mark.parametrize("one_at_a_time", [False, True], ids=["both governments", "one at a time (Mesa)"])
+@given(points=POINTS, seed=st.integers(0, 2**40), day=st.integers(1, 40))
+def test_governments_decide_as_the_numpy_rules(points, seed, day, one_at_a_time):
+    s, ctx, today = day_until(points, seed, day, "governments decide")
+    expected = keep_layout(s)
+    decide_reference(expected, ctx, today, BOTH)
+    for who in ((side(0), side(1)) if one_at_a_time else (BOTH,)):
+        phases.decide(s, ctx, today, who)
+    assert_same_state(s, expected)
+
+
+@given(points=POINTS, seed=st.integers(0, 2**40), day=st.integers(1, 40))
+def test_the_ladder_resolves_as_the_numpy_rules(points, seed, day):
+    s, ctx, today = day_until(points, seed, day, "the ladder resolves")
+    expected, theirs = keep_layout(s), _copy_today(today)
+    resolve_reference(expected, ctx, theirs)
+    schedule.resolve_ladder(s, ctx, today)
+    assert_same_state(s, expected)
+    assert_same_record(today.record, theirs.record)
+
+
+@pytest.mark.parametrize("one_at_a_time", [False, True], ids=["both governments", "one at a time (Mesa)"])
+@given(points=POINTS, seed=st.integers(0, 2**40), day=st.integers(1, 40))
+def test_governments_update_and_talks_as_the_numpy_rules(points, seed, day, one_at_a_time):
+    s, ctx, today = day_until(points, seed, day, "governments update")
+    expected = keep_layout(s)
+    update_reference(expected, ctx, today, BOTH)
+    for who in ((side(0), side(1)) if one_at_a_time else (BOTH,)):
+        phases.update_domestic(s, ctx, today, who)
+    assert_same_state(s, expected)
+    talks_reference(expected, ctx, today)
+    schedule.talks(s, ctx, today)
+    assert_same_state(s, expected)
+
+
+# -- the summary's recorder ---------------------------------------------------------------------------------
+@given(points=POINTS, seed=st.integers(0, 2**40), days=st.integers(1, 60))
+def test_the_recorder_counts_as_its_numpy_reference(points, seed, days):
+    """The compiled recorder (:meth:`Recorder.record`) and its numpy statement (:meth:`Recorder.record_numpy`) hold
+    the same counts, peaks and first days after every day of runs that reach wars and ceasefires."""
+    P = compile_params([points[i % len(points)] for i in range(48)], GEO)
+    s = initial_state(P, GEO)
+    ctx = Context.build(P, GEO, replicate_keys(seed, np.arange(48)))
+    got, expected = Recorder(s, P, GEO), Recorder(s, P, GEO)
+    for day in range(1, days + 1):
+        rec = step(s, ctx, day)
+        got.record(s, day, rec)
+        expected.record_numpy(s, day, rec)
+    for name, value in vars(expected).items():
+        if isinstance(value, np.ndarray):
+            assert same(getattr(got, name), value), name
+    for rung, count in expected.episodes.items():
+        assert same(got.episodes[rung], count), rung
+    reps = np.arange(48)
+    pd.testing.assert_frame_equal(got.summary(s, reps), expected.summary(s, reps))
+
+
+@given(seed=st.integers(0, 2**40), k=st.integers(1, 6), day=st.integers(-50, 800))
+def test_the_shock_levels_kernel_is_the_rule(seed, k, day):
+    """The dated shocks' unrest by side, bit for bit, for shocks before, on and after the day, on either side."""
+    rng = np.random.default_rng(seed)
+    n = 30
+    d = SimpleNamespace(shock_day=rng.integers(-100, 800, (n, k)).astype(np.float64),
+                        shock_signed=rng.uniform(-0.5, 0.5, (n, k)), shock_factor=rng.uniform(0.5, 1.0, (n, k)),
+                        shock_side=rng.integers(0, 2, (n, k)))
+    got = dyad.shock_levels(d.shock_day, d.shock_signed, d.shock_factor, d.shock_side, float(day))
+    assert same(got, governments.shock_levels(d, day))
