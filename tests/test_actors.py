@@ -11,10 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from borderSim.core.run import run_rows
 from borderSim.rules.mediators import MediatorAction
 from borderSim.scenarios import load_scenario
-from tests.test_levers import SEED, N, assert_effect, paired
+from tests.helpers import SEED, N, assert_effect, paired, run_rows
 
 DAYS = 730
 

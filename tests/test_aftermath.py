@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from borderSim.core.run import run_rows
 from borderSim.geography import load_geography
 from borderSim.rules import ladder
 from borderSim.rules.params import compile_params
-from tests.test_levers import assert_effect
+from tests.helpers import assert_effect, run_rows
 
 N, DAYS, SEED = 400, 730, 4242
 

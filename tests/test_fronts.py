@@ -12,12 +12,11 @@ import collections
 import numpy as np
 import pytest
 
-from borderSim.core.run import run_rows
 from borderSim.geography import load_geography
 from borderSim.rules import ladder
 from borderSim.rules.params import compile_params
 from borderSim.scenarios import load_scenario
-from tests.test_levers import assert_effect
+from tests.helpers import assert_effect, run_rows
 
 N, DAYS, SEED = 300, 730, 4242
 

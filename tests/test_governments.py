@@ -17,7 +17,7 @@ import pytest
 from borderSim.rules import governments
 from borderSim.scenarios import load_scenario
 from borderSim.schema import Shock
-from tests.test_levers import assert_effect, paired
+from tests.helpers import assert_effect, paired
 
 
 def test_diversion_rises_with_unrest_below_its_peak_and_falls_beyond():

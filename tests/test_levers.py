@@ -9,28 +9,8 @@ requirements make sure a pass reflects an effect well above replicate noise, not
 
 from __future__ import annotations
 
-import numpy as np
-
-from borderSim.core.run import run_rows
 from borderSim.scenarios import load_scenario
-
-N, DAYS, SEED = 300, 730, 4242
-
-
-def paired(base, updates, column, *, n=N, days=DAYS, scenario_days=None):
-    """Reference mean, changed mean and paired z of ``column`` (a name, or a function of the summary)."""
-    changed = base.with_updates(updates, "test")
-    measure = column if callable(column) else (lambda s: s[column])
-    a = measure(run_rows(base, np.arange(n), seed=SEED, days=scenario_days or days).summary).to_numpy(float)
-    b = measure(run_rows(changed, np.arange(n), seed=SEED, days=scenario_days or days).summary).to_numpy(float)
-    d = b - a
-    return a.mean(), b.mean(), d.mean() / (d.std(ddof=1) / np.sqrt(n))
-
-
-def assert_effect(ref, new, z, *, sign, margin):
-    assert np.sign(new - ref) == sign, (ref, new)
-    assert abs(new - ref) >= margin * abs(ref), f"effect {new - ref:.3g} below {margin:.0%} of {ref:.3g}"
-    assert abs(z) >= 3, f"paired z = {z:.2f}"
+from tests.helpers import assert_effect, paired
 
 
 def test_more_demarcation_fewer_incidents(baseline):

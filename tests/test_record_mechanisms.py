@@ -12,10 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from borderSim.core.run import run_rows
 from borderSim.model import BorderModel
 from borderSim.scenarios import load_scenario
-from tests.test_levers import assert_effect, paired
+from tests.helpers import assert_effect, paired, run_rows
 
 HINDCAST = load_scenario("hindcast_2021").params
 SEPT = load_scenario("september_2022").params

@@ -123,5 +123,5 @@ def test_a_dated_change_of_a_day_0_value_or_out_of_range_is_refused(baseline):
         baseline.with_updates({"calendar.changes": [change]})
     with pytest.raises(InputError, match="outside"):
         baseline.with_updates({"calendar.changes": [{**change, "parameter": "russia.attention", "value": 2.0}]})
-    with pytest.raises(InputError, match="did you mean russia.attention"):
+    with pytest.raises(InputError, match=r"did you mean russia\.attention"):
         baseline.with_updates({"calendar.changes": [{**change, "parameter": "russia.atention", "value": 0.1}]})
