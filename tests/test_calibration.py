@@ -337,7 +337,7 @@ def test_ctrl_c_keeps_the_finished_batches_and_resume_finishes_the_same(tiny, tm
 
 def test_bench_calibration_reports_throughput_and_end_to_end(tmp_path):
     """A tiny configuration (figures are reported by `borderSim bench --calibration`, never asserted)."""
-    from borderSim.calibration import benchmark
+    from borderSim.bench import calibration as benchmark
 
     report = benchmark.run(candidates=6, workers=1, population=4, batch=10)
     t, e = report["throughput"], report["end_to_end"]
