@@ -39,8 +39,9 @@ from borderSim.errors import InputError
 from borderSim.geography import load_geography
 from borderSim.outputs import variables
 from borderSim.paramspec import ParamSpec
-from borderSim.scenarios import Scenario, load_scenario, nearest, read_toml, referenced
+from borderSim.scenarios import Scenario, load_scenario, referenced
 from borderSim.schema import Parameters
+from borderSim.tomlcheck import known_keys, nearest, read_toml, whole
 
 KINDS = ("grid", "lhs", "sobol", "morris")
 TOP_LEVEL = ("description", "scenarios", "reference", "replicates", "days", "seed", "chunk_rows", "design",
@@ -158,21 +159,6 @@ def _python(v):
 
 
 # -- reading ----------------------------------------------------------------------------------------
-def _known_keys(table: dict, allowed, where: str, prefix: str = "") -> None:
-    """One line for the first key of ``table`` that is not ``allowed`` (with the nearest allowed one)."""
-    for key in table:
-        if key not in allowed:
-            raise InputError(where, f"{prefix}{key}", f"unknown key{nearest(key, allowed)}; "
-                             f"allowed: {', '.join(allowed)}")
-
-
-def _int(data: dict, key: str, where: str, default: int, lo: int, hi: int) -> int:
-    v = data.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-        raise InputError(where, key, f"{v!r} is not allowed; expected a whole number from {lo:,} to {hi:,}")
-    return v
-
-
 def _names(value, where: str, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -199,7 +185,7 @@ def read_experiment(path: Path | str) -> Experiment:
     path = Path(path)
     where = str(path)
     data = read_toml(path, where, "experiment file")
-    _known_keys(data, TOP_LEVEL, where)
+    known_keys(data, TOP_LEVEL, where)
     description = data.get("description")
     if not isinstance(description, str) or not description.strip():
         raise InputError(where, "description", "missing: every experiment needs a one-line description")
@@ -219,14 +205,14 @@ def read_experiment(path: Path | str) -> Experiment:
     design = data.get("design", {})
     if not isinstance(design, dict):
         raise InputError(where, "design", "must be a table, like [design] kind = \"grid\"")
-    _known_keys(design, DESIGN_KEYS, where, "design.")
+    known_keys(design, DESIGN_KEYS, where, "design.")
     kind = design.get("kind", "grid")
     if kind not in KINDS:
         raise InputError(where, "design.kind", f"{kind!r} is not allowed; expected one of {', '.join(KINDS)}")
     axes = _axes(data.get("axes", {}), where, kind)
     samples = None
     if kind != "grid":
-        samples = _int(design, "samples", f"{where}: design", 0, 1, MAX_POINTS)
+        samples = whole(design, "samples", f"{where}: design", 0, 1, MAX_POINTS)
         if kind == "sobol" and samples & (samples - 1):
             raise InputError(where, "design.samples", f"{samples} is not allowed; a Sobol (Saltelli) design needs a "
                              "power of two, like 64, 128 or 256")
@@ -243,12 +229,12 @@ def read_experiment(path: Path | str) -> Experiment:
     exp = Experiment(
         name=path.stem, description=description.strip(), path=path.resolve(), text=path.read_text(encoding="utf-8"),
         scenarios=scenarios,
-        axes=axes, kind=kind, samples=samples, design_seed=_int(design, "seed", f"{where}: design", 1, 0, 2**32 - 1),
-        levels=_int(design, "levels", f"{where}: design", 4, 2, 100),
-        replicates=_int(data, "replicates", where, base.replicates, 1, 10_000_000),
-        days=_int(data, "days", where, base.days, 1, 36_500),
-        seed=_int(data, "seed", where, base.seed, 0, 2**63 - 1), reference=reference,
-        chunk_rows=_int(data, "chunk_rows", where, DEFAULT_CHUNK_ROWS, 1, 1_000_000), keep=keep)
+        axes=axes, kind=kind, samples=samples, design_seed=whole(design, "seed", f"{where}: design", 1, 0, 2**32 - 1),
+        levels=whole(design, "levels", f"{where}: design", 4, 2, 100),
+        replicates=whole(data, "replicates", where, base.replicates, 1, 10_000_000),
+        days=whole(data, "days", where, base.days, 1, 36_500),
+        seed=whole(data, "seed", where, base.seed, 0, 2**63 - 1), reference=reference,
+        chunk_rows=whole(data, "chunk_rows", where, DEFAULT_CHUNK_ROWS, 1, 1_000_000), keep=keep)
     if keep.series_replicates is not None and keep.series_replicates > exp.replicates:
         raise InputError(where, "keep.series_replicates", f"{keep.series_replicates} is more than the "
                          f"{exp.replicates} replicates")
@@ -352,14 +338,14 @@ def _range(spec: ParamSpec, value: dict, where: str, key: str, kind: str) -> Axi
 def _keep(table, where: str) -> Keep:
     if not isinstance(table, dict):
         raise InputError(where, "keep", "must be a table, like [keep] quantiles = [\"level\"]")
-    _known_keys(table, KEEP_KEYS, where, "keep.")
+    known_keys(table, KEEP_KEYS, where, "keep.")
     probs = table.get("probabilities", list(DEFAULT_PROBABILITIES))
     if not isinstance(probs, list) or not probs or not all(
             isinstance(p, int | float) and not isinstance(p, bool) and 0 <= p <= 1 for p in probs):
         raise InputError(where, "keep.probabilities", "must be a list of numbers from 0 to 1")
     limit = table.get("series_replicates")
     if limit is not None:
-        limit = _int(table, "series_replicates", f"{where}: keep", 1, 1, 10_000_000)
+        limit = whole(table, "series_replicates", f"{where}: keep", 1, 1, 10_000_000)
     return Keep(quantiles=_series(_names(table.get("quantiles", []), where, "keep.quantiles"), where, "keep.quantiles"),
                 probabilities=tuple(float(p) for p in sorted(set(probs))),
                 series=_series(_names(table.get("series", []), where, "keep.series"), where, "keep.series"),
