@@ -9,21 +9,26 @@ requirements make sure a pass reflects an effect well above replicate noise, not
 
 from __future__ import annotations
 
+import pytest
+
 from borderSim.scenarios import load_scenario
 from tests.helpers import assert_effect, paired
 
 
+@pytest.mark.slow
 def test_more_demarcation_fewer_incidents(baseline):
     ref, new, z = paired(baseline.with_updates({"border.demarcated_share": 0.2}),
                          {"border.demarcated_share": 0.9}, "incidents_total")
     assert_effect(ref, new, z, sign=-1, margin=0.25)
 
 
+@pytest.mark.slow
 def test_russian_bias_toward_tajikistan_more_tajik_escalation(baseline):
     ref, new, z = paired(baseline.with_updates({"russia.bias": 0.0}), {"russia.bias": 1.0}, "escalations_TJ")
     assert_effect(ref, new, z, sign=1, margin=0.10)
 
 
+@pytest.mark.slow
 def test_western_mediation_more_ceasefires():
     """From the September 2022 standoff, Western (EU) mediation raises the ceasefires agreed per day of
     standoff or fighting (mediated ceasefires also hold better, so the raw count can fall). A per-replicate
