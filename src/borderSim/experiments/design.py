@@ -16,9 +16,9 @@ replicates, days and seed, and what to keep (see docs/experiments.md)::
     "eu.delay_days" = [0, 7, 30]
 
 The problem (SALib's word: the axes' names and bounds) comes from the schema's specs; ranges must lie
-inside the schema's bounds. Sampling is done by scipy (``scipy.stats.qmc.LatinHypercube``) and SALib
-(Saltelli's scheme for Sobol indices, Morris trajectories); this module only checks, crosses and
-labels. Every problem is an :class:`~borderSim.errors.InputError` naming the file and key.
+inside the schema's bounds. Sampling is done by the samplers of :mod:`borderSim.experiments.samplers`
+(scipy's Latin hypercube, SALib's Saltelli scheme and Morris trajectories); this module only checks, crosses
+and labels. Every problem is an :class:`~borderSim.errors.InputError` naming the file and key.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ import pandas as pd
 
 from borderSim import schema
 from borderSim.errors import InputError
+from borderSim.experiments.samplers import KINDS, SAMPLERS, sampler_names
 from borderSim.geography import load_geography
 from borderSim.outputs import variables
 from borderSim.paramspec import ParamSpec
@@ -43,7 +44,6 @@ from borderSim.scenarios import Scenario, load_scenario, referenced
 from borderSim.schema import Parameters
 from borderSim.tomlcheck import known_keys, nearest, read_toml, whole
 
-KINDS = ("grid", "lhs", "sobol", "morris")
 TOP_LEVEL = ("description", "scenarios", "reference", "replicates", "days", "seed", "chunk_rows", "design",
              "axes", "keep")
 DESIGN_KEYS = ("kind", "samples", "seed", "levels")
@@ -213,15 +213,15 @@ def read_experiment(path: Path | str) -> Experiment:
     samples = None
     if kind != "grid":
         samples = whole(design, "samples", f"{where}: design", 0, 1, MAX_POINTS)
-        if kind == "sobol" and samples & (samples - 1):
+        if SAMPLERS[kind].power_of_two and samples & (samples - 1):
             raise InputError(where, "design.samples", f"{samples} is not allowed; a Sobol (Saltelli) design needs a "
                              "power of two, like 64, 128 or 256")
         if not axes:
             raise InputError(where, "axes", f"a {kind} design needs at least one axis with a range")
-        if len(scenarios) > 1 and kind in ("sobol", "morris"):
+        if len(scenarios) > 1 and SAMPLERS[kind].one_scenario:
             raise InputError(where, "scenarios", f"a {kind} design varies one base scenario; name only one")
     elif "samples" in design:
-        raise InputError(where, "design.samples", "only for lhs, sobol and morris designs; a grid takes every value")
+        raise InputError(where, "design.samples", f"only for {sampler_names()} designs; a grid takes every value")
 
     base = scenarios[0].params.simulation
     keep = _keep(data.get("keep", {}), where)
@@ -255,11 +255,9 @@ def _check_size(axes: tuple[Axis, ...], kind: str, samples: int | None, scenario
                              f"scenario(s)); at most {MAX_POINTS:,}: give fewer values per axis under [axes], fewer "
                              "scenarios, or sample the ranges with [design] kind = \"lhs\" and samples = N")
         return
-    per = {"lhs": samples, "sobol": samples * (len(axes) + 2), "morris": samples * (len(axes) + 1)}[kind]
-    n = per * len(scenarios)
+    n = SAMPLERS[kind].points(samples, len(axes)) * len(scenarios)
     if n > MAX_POINTS:
-        how = {"lhs": "samples", "sobol": f"samples x ({len(axes)} axes + 2)",
-               "morris": f"samples x ({len(axes)} axes + 1)"}[kind]
+        how = SAMPLERS[kind].how(len(axes))
         raise InputError(where, "design.samples", f"{samples:,} gives {n:,} design points ({how}); at most "
                          f"{MAX_POINTS:,}: lower [design] samples or use fewer axes")
 
@@ -318,7 +316,7 @@ def _check_values(name: str, values: list, where: str, key: str) -> None:
 
 def _range(spec: ParamSpec, value: dict, where: str, key: str, kind: str) -> Axis:
     if kind == "grid":
-        raise InputError(where, key, "a grid takes a list of values; ranges are for lhs, sobol and morris designs")
+        raise InputError(where, key, f"a grid takes a list of values; ranges are for {sampler_names()} designs")
     extra = set(value) - {"low", "high"}
     if extra or not {"low", "high"} <= set(value):
         raise InputError(where, key, "a range is { low = ..., high = ... }")
@@ -357,18 +355,7 @@ def _sampled(exp: Experiment) -> np.ndarray:
     """(n, d) sample of the ranged axes in the design's order."""
     ranged = [a for a in exp.axes if a.low is not None]
     problem = {"num_vars": len(ranged), "names": [a.name for a in ranged], "bounds": [[a.low, a.high] for a in ranged]}
-    if exp.kind == "lhs":
-        from scipy.stats import qmc
-
-        unit = qmc.LatinHypercube(d=len(ranged), seed=exp.design_seed).random(exp.samples)
-        return qmc.scale(unit, [a.low for a in ranged], [a.high for a in ranged])
-    if exp.kind == "sobol":
-        from SALib.sample import sobol
-
-        return sobol.sample(problem, exp.samples, calc_second_order=False, seed=exp.design_seed)
-    from SALib.sample import morris
-
-    return morris.sample(problem, exp.samples, num_levels=exp.levels, seed=exp.design_seed)
+    return SAMPLERS[exp.kind].draw(problem, exp.samples, exp.design_seed, exp.levels)
 
 
 def _axis_table(exp: Experiment) -> pd.DataFrame:
@@ -396,7 +383,7 @@ def build_design(exp: Experiment) -> Design:
     axis_names = [a.name for a in exp.axes]
     rows: list[tuple[dict, dict]] = []       # (labels, flat parameters)
     if exp.reference is not None and (exp.axes or exp.reference not in names):
-        if exp.kind in ("sobol", "morris"):
+        if exp.kind != "grid" and SAMPLERS[exp.kind].one_scenario:
             raise InputError(str(exp.path), "reference", f"a {exp.kind} design has no reference point; remove it")
         ref = _scenario(exp.reference, exp.path or Path("."), str(exp.path))
         rows.append(({"scenario": ref.name, "label": ref.name, "reference": True}, ref.params.flat()))
