@@ -7,6 +7,9 @@ import pytest
 
 from borderSim.core.run import run_rows
 
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("baseline_history")
+
 
 @pytest.fixture(scope="module")
 def history(baseline):

@@ -29,6 +29,9 @@ from borderSim.experiments.evaluate import evaluate_rows
 from borderSim.experiments.posterior import weighted_quantile
 from borderSim.scenarios import load_scenario
 
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("calibration")
+
 TRUE = {"communities.incident_rate": 0.005, "communities.civilian_death_rate": 2.0}
 WAR = """description = "test: a major clash from day 0 at Bulak-Bashy"
 extends = "september_2022"

@@ -26,6 +26,9 @@ from borderSim.experiments.store import open_results
 from borderSim.rules.params import compile_params, compile_rows
 from borderSim.scenarios import load_scenario
 
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("experiments")
+
 EXPERIMENT = """
 description = "three scenarios, short"
 scenarios = ["baseline", "osce_facilitative", "us_eu_manipulative"]

@@ -20,6 +20,9 @@ from borderSim.experiments.figures import ceasefire_spells
 from borderSim.experiments.store import open_results
 from borderSim.experiments.sweep import run_sweep
 
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("experiments_analysis")
+
 
 def sweep(tmp: Path, name: str, text: str) -> Path:
     (tmp / f"{name}.toml").write_text(text)
