@@ -45,17 +45,17 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-# -n 2: two worker processes; --dist loadgroup keeps the tests of one xdist_group (which share a cached
-# reference run, tests/helpers.py) on one worker. Progress is the percentage at the end of each line.
+# -n 2: two worker processes; --dist loadgroup (pyproject.toml) keeps the tests of one xdist_group (which share
+# a module fixture or a cached reference run) on one worker. Progress is the percentage at the end of each line.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --durations=10 $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not slow and not validation and not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -q -m "not slow and not validation and not browser" $(PYTEST_ARGS)
 
 validation: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m validation $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m validation $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
