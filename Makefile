@@ -52,7 +52,8 @@ test: $(STAMP) browser
 
 check: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -n 2 -q -m "not slow and not validation and not browser" $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=quick $(BIN)/python -m pytest -n 2 -q -m "not slow and not validation and not browser" \
+	  $(PYTEST_ARGS)
 
 validation: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m validation $(PYTEST_ARGS)

@@ -20,6 +20,7 @@ from borderSim.schema import Parameters
 
 settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("quick", parent=settings.get_profile("ci"), max_examples=10)   # `make check`
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

@@ -145,6 +145,7 @@ def posterior(out: Path) -> pd.DataFrame:
     return pd.read_parquet(out / "posterior.parquet")
 
 
+@pytest.mark.slow
 def test_abc_smc_recovers_the_parameters_that_made_the_data(recovered):
     cal = read_calibration(json.loads((recovered / "manifest.json").read_text())["calibration"]["path"])
     post = posterior(recovered)
@@ -155,6 +156,7 @@ def test_abc_smc_recovers_the_parameters_that_made_the_data(recovered):
         assert (hi - lo) < 0.5 * (phi - plo), f"{p.name}: interval {lo}-{hi} not narrower than the prior's"
 
 
+@pytest.mark.slow
 def test_results_folder_holds_posterior_schedule_and_a_calibrated_scenario(recovered):
     man = json.loads((recovered / "manifest.json").read_text())
     gens = man["generations"]
@@ -174,6 +176,7 @@ def test_results_folder_holds_posterior_schedule_and_a_calibrated_scenario(recov
     assert "90 % credible interval" in (recovered / "calibrated.toml").read_text()
 
 
+@pytest.mark.slow
 def test_report_checks_every_target_and_shows_shrinkage(recovered):
     out = recovered / "report"
     assert main(["report", str(recovered), "--draws", "60", "--sobol-samples", "8", "--sobol-replicates", "2"]) == 0
@@ -191,6 +194,7 @@ def test_report_checks_every_target_and_shows_shrinkage(recovered):
         assert (out / f).stat().st_size > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("how", "flags"), [
     ("again in this process", []),
     ("2 local processes", ["--workers", "2"]),
@@ -211,6 +215,7 @@ def test_calibration_is_reproducible_and_identical_across_executors(tiny, tmp_pa
     assert schedule(other) == schedule(reference)
 
 
+@pytest.mark.slow
 def test_another_seed_gives_another_posterior(tiny, tmp_path):
     path, reference = tiny
     other = tmp_path / "seed8.toml"
@@ -314,6 +319,7 @@ def test_rejection_keeps_the_closest_candidates_with_equal_weights(record, tmp_p
     assert (pops["distance"] <= gen[0]["tolerance"]).all()
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_the_finished_batches_and_resume_finishes_the_same(tiny, tmp_path, capsys, monkeypatch):
     from borderSim.calibration import simulate
 
@@ -338,6 +344,7 @@ def test_ctrl_c_keeps_the_finished_batches_and_resume_finishes_the_same(tiny, tm
     assert json.loads((out / "manifest.json").read_text())["batches_reused"] == 2
 
 
+@pytest.mark.slow
 def test_bench_calibration_reports_throughput_and_end_to_end(tmp_path):
     """A tiny configuration (figures are reported by `borderSim bench --calibration`, never asserted)."""
     from borderSim.bench import calibration as benchmark

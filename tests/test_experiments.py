@@ -120,6 +120,7 @@ def test_identical_dataset_whatever_the_executor_and_chunks(reference, tmp_path,
     assert_identical(ref, out)
 
 
+@pytest.mark.slow
 def test_killed_sweep_resumed_equals_an_uninterrupted_one(reference, tmp_path):
     exp, ref = reference
     out = tmp_path / "killed"
