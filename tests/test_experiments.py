@@ -107,6 +107,7 @@ def test_quantiles_are_those_of_all_replicates_of_the_point(reference):
     np.testing.assert_array_equal(got, np.quantile(level, 0.75, axis=1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("how", "flags"), [
     ("in-process", ["--chunk-rows", "5"]),                          # points split over chunks
     ("2 local processes", ["--workers", "2", "--chunk-rows", "7"]),

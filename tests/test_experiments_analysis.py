@@ -224,6 +224,7 @@ samples = 6
     assert t.loc["border.involuntary_escalation", "mu_star"] > 0
 
 
+@pytest.mark.slow
 def test_prim_finds_the_parameter_that_decides(tmp_path):
     """Over three days, a major clash happens only where the ladder starts at rung 4 or higher; the other
     two axes do nothing (China never pressures, the West never mediates in the baseline)."""
