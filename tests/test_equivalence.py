@@ -20,6 +20,10 @@ from borderSim.model import BorderModel
 from borderSim.scenarios import load_scenario, shipped_names
 from tests.strategies import extreme_shocks
 
+# one worker (--dist loadgroup) runs the module, so eventful_seed's search (up to 800 core runs a scenario) is done
+# once per scenario, not again in the coverage test on the other worker
+pytestmark = pytest.mark.xdist_group("equivalence")
+
 MAX_DAYS = 240
 
 
