@@ -1,4 +1,4 @@
-# borderSim: the two commands of the README are `make run` and `make test`.
+# borderSim: the two commands of the README are `make run` and `make test`; `make check` is the quick loop.
 # Everything is installed into a project virtual environment; nothing else is needed but Python >= 3.11.
 
 PYTHON ?= python3
@@ -12,11 +12,13 @@ SHELL  := /bin/bash
 # pip's output condensed to one updating line: what is being collected or installed, nothing more
 PROGRESS := awk '/^(Collecting|Downloading|Installing|Successfully)/ { printf "\r\033[K    %s", substr($$0, 1, 100); fflush() } END { print "" }'
 
-.PHONY: run test lint browser bench docs clean help
+.PHONY: run test check validation lint browser bench docs clean help
 
 help:
 	@echo "make run    - set up, run the baseline (200 replicates x 730 days), print and save its results"
 	@echo "make test   - set up (incl. headless Chromium for the browser test) and run the whole test suite"
+	@echo "make check  - lint and the fast tests (no slow, validation or browser test): about 2 minutes on 2 cores"
+	@echo "make validation - the model against the record: strict xfails of known shortfalls, record figures"
 	@echo "make lint   - ruff"
 	@echo "make bench  - performance benchmark (rewrites benchmarks/results)"
 	@echo "make docs   - regenerate the parameter table in docs/ODD.md"
@@ -43,8 +45,18 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# -n 2: two worker processes; --dist loadgroup (pyproject.toml) keeps the tests of one xdist_group (which share
+# a module fixture or a cached reference run) on one worker. Progress is the percentage at the end of each line.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --durations=10 $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	HYPOTHESIS_PROFILE=quick $(BIN)/python -m pytest -n 2 -q -m "not slow and not validation and not browser" \
+	  $(PYTEST_ARGS)
+
+validation: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m validation $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -1,4 +1,10 @@
-"""Shared fixtures. Every random draw in the tests comes from fixed seeds."""
+"""Shared fixtures. Every random draw in the tests comes from fixed seeds.
+
+Markers (pyproject.toml): ``slow`` (paired statistics, big runs), ``validation`` (the model against the record:
+strict xfails of known shortfalls, record figures) and ``browser``; ``make check`` leaves them out, ``make test``
+runs everything. A module whose module-scoped fixtures are expensive groups its tests on one worker
+(``pytestmark = pytest.mark.xdist_group(...)``, honoured by ``--dist loadgroup``). Helpers shared by test files
+(paired runs, cached reference runs, the throwaway mediator) are in ``tests/helpers.py``."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from borderSim.schema import Parameters
 
 settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("quick", parent=settings.get_profile("ci"), max_examples=10)   # `make check`
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

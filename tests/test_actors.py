@@ -11,10 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from borderSim.core.run import run_rows
 from borderSim.rules.mediators import MediatorAction
 from borderSim.scenarios import load_scenario
-from tests.test_levers import SEED, N, assert_effect, paired
+from tests.helpers import SEED, N, assert_effect, paired, run_rows
 
 DAYS = 730
 
@@ -24,6 +23,7 @@ def _summary(params, n: int = N, days: int = DAYS):
 
 
 # -- China ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_chinese_pressure_exists_but_its_effect_is_bounded(baseline):
     """China's quiet pressure shortens major clashes a little (it exists), but does not change how often
     they happen by more than 3 percentage points: the article's prior that China neither can nor will
@@ -37,6 +37,7 @@ def test_chinese_pressure_exists_but_its_effect_is_bounded(baseline):
     assert abs(b.deaths_total.mean() - a.deaths_total.mean()) <= 0.15 * a.deaths_total.mean()
 
 
+@pytest.mark.slow
 def test_china_restrains_variant_is_what_the_bound_rules_out(baseline):
     """In the variant where China presses early and hard, major clashes become at least 10 % rarer, ten
     times the bounded scenario's effect or more (measured -17 %, 0.88 -> 0.73, z -6.4, in the issue-16
@@ -49,6 +50,7 @@ def test_china_restrains_variant_is_what_the_bound_rules_out(baseline):
 
 
 # -- Russia -----------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_russian_leverage_changes_tajik_escalation(baseline):
     """Remittances (a third to a half of Tajik GDP) and arms give Moscow leverage it uses against
     escalation into fighting on its flank: at the attention it had before the war in Ukraine (0.6, as in
@@ -60,6 +62,7 @@ def test_russian_leverage_changes_tajik_escalation(baseline):
     assert_effect(ref, new, z, sign=1, margin=0.03)
 
 
+@pytest.mark.slow
 def test_russia_offers_as_fighting_grows_and_when_the_west_steps_in(baseline):
     """Russia's offers rise with fighting on its flank and when a Western mediator is about (article).
     Offers are rare (about one per two replicates), so the flank term is checked on 900 replicates; without
@@ -70,6 +73,7 @@ def test_russia_offers_as_fighting_grows_and_when_the_west_steps_in(baseline):
     assert_effect(ref, new, z, sign=-1, margin=0.20)
 
 
+@pytest.mark.slow
 def test_russian_mediation_is_rare_in_the_baseline(baseline):
     """The record has phone calls only: accepted Russian mediation well under once per two-year replicate
     (it was 0.84 before Russia had objectives of its own), but not never."""
@@ -78,6 +82,7 @@ def test_russian_mediation_is_rare_in_the_baseline(baseline):
 
 
 # -- Western mediators --------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_each_western_mediator_has_an_effect_of_its_own(baseline):
     """The OSCE, the EU and the US, each willing alone, change the deaths of the baseline by at least 10 %
     (three standard errors); the facilitative OSCE and EU lower them (measured -27 % and -32 %). That the
@@ -89,6 +94,8 @@ def test_each_western_mediator_has_an_effect_of_its_own(baseline):
     assert abs(new - ref) >= 0.10 * ref and abs(z) >= 3, (ref, new, z)
 
 
+@pytest.mark.validation
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="known shortfall of the calibrated model (docs/validation.md): "
                    "manipulative US mediation lowers the baseline's deaths (-31 %, z -6.5) instead of raising them")
@@ -105,6 +112,7 @@ def _us_saves(baseline, fragility):
     return _summary(base.with_updates({"us.willingness": 0.3}, "test")).deaths_total.to_numpy(float) - a, a
 
 
+@pytest.mark.slow
 def test_us_mediation_saves_lives_at_low_fragility(baseline):
     """At the low end of mediation.manipulative_fragility (0, Beardsley et al. 2006: manipulation abates
     crises) US mediation lowers deaths by at least 10 % (measured -29 %, 166 -> 118, z -8.3)."""
@@ -112,6 +120,8 @@ def test_us_mediation_saves_lives_at_low_fragility(baseline):
     assert_effect(a.mean(), a.mean() + d.mean(), d.mean() / (d.std(ddof=1) / np.sqrt(N)), sign=-1, margin=0.10)
 
 
+@pytest.mark.validation
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="known shortfall of the calibrated model (docs/validation.md): at fragility 3 US "
                           "mediation saves about as many lives as at 0 (-47.4 against -48.7 deaths, z 1.3)")
@@ -126,6 +136,8 @@ def test_manipulative_fragility_shrinks_what_us_mediation_saves(baseline):
     assert_effect(effect[0.0].mean(), effect[3.0].mean(), z, sign=1, margin=0.10)
 
 
+@pytest.mark.validation
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="known shortfall of the calibrated model (docs/validation.md): at "
                    "manipulative_fragility 3.0, the top of its documented range, US mediation still lowers "
@@ -167,6 +179,7 @@ def _timing_rates(delays, n=40_000, window=5):
     return rates
 
 
+@pytest.mark.slow
 def test_mediation_timing_early_entry_beats_mid_span():
     """Regan & Stam 2000: the same mediator (the EU, willing every day, from the September 2022 standoff)
     entering at the start of an episode brings a ceasefire within five days of its entry more often than
@@ -195,6 +208,8 @@ def test_mediation_timing_early_entry_beats_mid_span():
     assert losses[0][0] <= 0.5 * mid_loss, losses
 
 
+@pytest.mark.validation
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="known shortfall of the calibrated model (docs/validation.md): a late entry "
                    "(19.1 %) brings no more ceasefires within five days than a mid-span one (20.0 %)")
 def test_mediation_timing_late_entry_beats_mid_span():

@@ -7,6 +7,9 @@ import pytest
 
 from borderSim.core.run import run_rows
 
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("baseline_history")
+
 
 @pytest.fixture(scope="module")
 def history(baseline):
@@ -14,6 +17,8 @@ def history(baseline):
                     record=["level", "incidents"])
 
 
+@pytest.mark.validation
+@pytest.mark.slow
 def test_incidents_recur(history):
     incidents = history.series[:, :, 1]
     first, second = incidents[1:366].sum(axis=0), incidents[366:].sum(axis=0)
@@ -21,11 +26,15 @@ def test_incidents_recur(history):
     assert np.median(history.summary.incidents_total) >= 20
 
 
+@pytest.mark.validation
+@pytest.mark.slow
 def test_a_minority_of_days_at_rung_2_or_above(history):
     share = (history.series[1:, :, 0] >= 2).mean()
     assert 0.01 < share < 0.5
 
 
+@pytest.mark.validation
+@pytest.mark.slow
 def test_major_clashes_in_some_replicates_but_not_all(history):
     reached = history.summary.reached_rung5.mean()
     assert 0.2 <= reached <= 0.95

@@ -31,6 +31,9 @@ from borderSim.experiments.evaluate import evaluate_rows
 from borderSim.experiments.posterior import weighted_quantile
 from borderSim.scenarios import load_scenario
 
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("calibration")
+
 TRUE = {"communities.incident_rate": 0.005, "communities.civilian_death_rate": 2.0}
 COLD = """description = "test: the baseline from its hand-set initial state (no warm start)"
 extends = "baseline"
@@ -150,6 +153,7 @@ def posterior(out: Path) -> pd.DataFrame:
     return pd.read_parquet(out / "posterior.parquet")
 
 
+@pytest.mark.slow
 def test_abc_smc_recovers_the_parameters_that_made_the_data(recovered):
     cal = read_calibration(json.loads((recovered / "manifest.json").read_text())["calibration"]["path"])
     post = posterior(recovered)
@@ -160,6 +164,7 @@ def test_abc_smc_recovers_the_parameters_that_made_the_data(recovered):
         assert (hi - lo) < 0.5 * (phi - plo), f"{p.name}: interval {lo}-{hi} not narrower than the prior's"
 
 
+@pytest.mark.slow
 def test_results_folder_holds_posterior_schedule_and_a_calibrated_scenario(recovered):
     man = json.loads((recovered / "manifest.json").read_text())
     gens = man["generations"]
@@ -179,6 +184,7 @@ def test_results_folder_holds_posterior_schedule_and_a_calibrated_scenario(recov
     assert "90 % credible interval" in (recovered / "calibrated.toml").read_text()
 
 
+@pytest.mark.slow
 def test_report_checks_every_target_and_shows_shrinkage(recovered):
     out = recovered / "report"
     assert main(["report", str(recovered), "--draws", "60", "--sobol-samples", "8", "--sobol-replicates", "2"]) == 0
@@ -196,6 +202,7 @@ def test_report_checks_every_target_and_shows_shrinkage(recovered):
         assert (out / f).stat().st_size > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("how", "flags"), [
     ("again in this process", []),
     ("2 local processes", ["--workers", "2"]),
@@ -216,6 +223,7 @@ def test_calibration_is_reproducible_and_identical_across_executors(tiny, tmp_pa
     assert schedule(other) == schedule(reference)
 
 
+@pytest.mark.slow
 def test_another_seed_gives_another_posterior(tiny, tmp_path):
     path, reference = tiny
     other = tmp_path / "seed8.toml"
@@ -320,6 +328,7 @@ def test_rejection_keeps_the_closest_candidates_with_equal_weights(record, tmp_p
     assert (pops["distance"] <= gen[0]["tolerance"]).all()
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_the_finished_batches_and_resume_finishes_the_same(tiny, tmp_path, capsys, monkeypatch):
     from borderSim.calibration import simulate
 
@@ -344,9 +353,10 @@ def test_ctrl_c_keeps_the_finished_batches_and_resume_finishes_the_same(tiny, tm
     assert json.loads((out / "manifest.json").read_text())["batches_reused"] == 2
 
 
+@pytest.mark.slow
 def test_bench_calibration_reports_throughput_and_end_to_end(tmp_path):
     """A tiny configuration (figures are reported by `borderSim bench --calibration`, never asserted)."""
-    from borderSim.calibration import benchmark
+    from borderSim.bench import calibration as benchmark
 
     report = benchmark.run(candidates=6, workers=1, population=4, batch=10)
     t, e = report["throughput"], report["end_to_end"]

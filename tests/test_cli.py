@@ -236,6 +236,7 @@ def test_time_series_are_written_in_chunks_with_the_same_content(tmp_path):
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "one" / f), pd.read_parquet(tmp_path / "chunked" / f))
 
 
+@pytest.mark.slow
 def test_benchmark_reports_json_and_markdown(tmp_path):
     """A tiny benchmark run: the report's structure, not its speed (timings are not asserted)."""
     assert main(["bench", "--batches", "1", "10", "--days", "5", "--mesa-replicates", "1", "--mesa-days", "3",
@@ -252,6 +253,7 @@ def test_benchmark_reports_json_and_markdown(tmp_path):
     assert all(r["ratio_to_uniform"] > 0 and r["ns_per_village_day"] > 0 for r in report["results"])
 
 
+@pytest.mark.slow
 def test_benchmark_times_every_phase_of_both_engines(tmp_path):
     """`bench --phases`: each configuration's time split over the day's phases, the recorder and each engine's
     own work, adding up to the run's CPU time (structure only: timings are not asserted)."""
@@ -270,6 +272,7 @@ def test_benchmark_times_every_phase_of_both_engines(tmp_path):
     assert "| **total** |" in (tmp_path / "phases.md").read_text()
 
 
+@pytest.mark.slow
 def test_bench_run_from_a_checkout_leaves_its_files_alone(tmp_path, monkeypatch, capsys):
     """Without --out, `borderSim bench` only prints: the tracked benchmarks/results are not overwritten."""
     monkeypatch.chdir(tmp_path)

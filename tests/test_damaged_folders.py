@@ -22,6 +22,9 @@ from borderSim.cli.main import main
 from borderSim.experiments import executors
 from borderSim.experiments.store import open_results
 
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("damaged_folders")
+
 EXPERIMENT = """
 description = "two scenarios, split points"
 scenarios = ["baseline", "multiparty"]

@@ -76,6 +76,7 @@ def run_and_check(params: Parameters, replicates: int = 4, days: int = 50) -> Wa
     return watch
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "value"), [(s.name, v) for s in MODEL_SPECS for v in edges(s)],
                          ids=[f"{s.name}={_label(v)}" for s in MODEL_SPECS for v in edges(s)])
 def test_each_edge_value_alone_keeps_the_run_finite_and_the_governments_choosing(name, value):

@@ -20,6 +20,10 @@ from borderSim.model import BorderModel
 from borderSim.scenarios import load_scenario, shipped_names
 from tests.strategies import extreme_shocks
 
+# one worker (--dist loadgroup) runs the module, so eventful_seed's search (up to 800 core runs a scenario) is done
+# once per scenario, not again in the coverage test on the other worker
+pytestmark = pytest.mark.xdist_group("equivalence")
+
 MAX_DAYS = 240
 
 
@@ -58,7 +62,9 @@ def assert_same(params, seed: int, replicates: list[int], days: int):
     return core.summary
 
 
-@pytest.mark.parametrize("name", shipped_names())
+# the quick loop (`make check`) keeps one scenario, an episode; `make test` runs them all
+@pytest.mark.parametrize("name", [n if n == "september_2022" else pytest.param(n, marks=pytest.mark.slow)
+                                  for n in shipped_names()])
 def test_engines_agree_on_every_shipped_scenario(name):
     params = load_scenario(name).params
     days = min(params.simulation.days, MAX_DAYS)
@@ -72,6 +78,7 @@ def test_engines_agree_on_every_shipped_scenario(name):
         assert last.max_level >= 5 and last.ceasefires_broken > 0
 
 
+@pytest.mark.slow
 def test_the_equivalence_suite_covers_major_clashes_and_broken_ceasefires():
     """Most shipped scenarios must supply an eventful run, or the suite above proves little."""
     found = [n for n in shipped_names() if eventful_seed(n, min(load_scenario(n).params.simulation.days, MAX_DAYS))]
@@ -173,6 +180,7 @@ def _eventful(context: str, todo: list[tuple[str, object]]):
     return points, core, first
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("group", sorted({name.split(".")[0] for name, _ in SWITCHES}))
 def test_engines_agree_with_each_mechanism_switched_on(group):
     """Every parameter of ``group`` moved, one at a time, to the far end of its range (so every mechanism

@@ -26,6 +26,9 @@ from borderSim.experiments.store import open_results
 from borderSim.rules.params import compile_params, compile_rows
 from borderSim.scenarios import load_scenario
 
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("experiments")
+
 EXPERIMENT = """
 description = "three scenarios, short"
 scenarios = ["baseline", "osce_facilitative", "us_eu_manipulative"]
@@ -104,6 +107,7 @@ def test_quantiles_are_those_of_all_replicates_of_the_point(reference):
     np.testing.assert_array_equal(got, np.quantile(level, 0.75, axis=1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("how", "flags"), [
     ("in-process", ["--chunk-rows", "5"]),                          # points split over chunks
     ("2 local processes", ["--workers", "2", "--chunk-rows", "7"]),
@@ -117,6 +121,7 @@ def test_identical_dataset_whatever_the_executor_and_chunks(reference, tmp_path,
     assert_identical(ref, out)
 
 
+@pytest.mark.slow
 def test_killed_sweep_resumed_equals_an_uninterrupted_one(reference, tmp_path):
     exp, ref = reference
     out = tmp_path / "killed"

@@ -16,9 +16,12 @@ import pytest
 
 from borderSim.cli.main import main
 from borderSim.experiments import compare, discover, figures, sensitivity
-from borderSim.experiments.figures import ceasefire_spells
+from borderSim.experiments.series import ceasefire_spells, kaplan_meier, rung_shares
 from borderSim.experiments.store import open_results
 from borderSim.experiments.sweep import run_sweep
+
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("experiments_analysis")
 
 
 def sweep(tmp: Path, name: str, text: str) -> Path:
@@ -119,7 +122,7 @@ def test_kaplan_meier_matches_statsmodels():
     survfunc = pytest.importorskip("statsmodels.duration.survfunc")
     rng = np.random.default_rng(3)
     days, broken = rng.integers(1, 30, 400), rng.random(400) < 0.7
-    km = figures.kaplan_meier(days, broken)
+    km = kaplan_meier(days, broken)
     sf = survfunc.SurvfuncRight(days.astype(float), broken.astype(int))
     np.testing.assert_allclose(km["time"], sf.surv_times)
     np.testing.assert_allclose(km["survival"], sf.surv_prob, rtol=1e-12)
@@ -142,7 +145,7 @@ quantiles = ["level", "displaced"]
 series = ["level"]
 """)
     results = open_results(out)
-    shares = figures.rung_shares(results)
+    shares = rung_shares(results)
     level = results.series(["level"])
     for k in (1, 3, 5):
         counted = (level["level"] >= k).groupby([level["point"], level["day"]]).mean()
@@ -221,6 +224,7 @@ samples = 6
     assert t.loc["border.involuntary_escalation", "mu_star"] > 0
 
 
+@pytest.mark.slow
 def test_prim_finds_the_parameter_that_decides(tmp_path):
     """Where neither government escalates of its own accord (a calm variant of the baseline: no choice to
     escalate, nothing unchosen), a major clash happens within three days only where the ladder starts at

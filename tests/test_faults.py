@@ -43,6 +43,7 @@ def alive(pid: int) -> bool:
     return "State:\tZ" not in state
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
 def test_kill_9_of_a_sweep_on_two_workers_leaves_no_process(tmp_path):
     """Workers and multiprocessing's resource tracker go too; before, they stayed blocked for minutes."""
@@ -85,6 +86,7 @@ def _unshare_works() -> bool:
     return probe.returncode == 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _unshare_works(), reason="needs unshare -r -m to mount a small tmpfs")
 @pytest.mark.parametrize(("argv", "left"), [
     (["sweep", "{exp}", "--out", "{disk}/s", "--quiet", "--chunk-rows", "100"], ".s.partial"),
@@ -166,6 +168,7 @@ def test_labels_of_points_that_3_digits_would_merge_keep_every_digit(tmp_path):
 
 
 # -- Ctrl-C ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("flags", [[], ["--workers", "2"]], ids=["in-process", "2 workers"])
 def test_ctrl_c_shows_only_kept_chunks_and_resumes_with_the_same_flags(tmp_path, monkeypatch, capsys, flags):
     import tqdm

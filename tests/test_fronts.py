@@ -10,13 +10,13 @@ from __future__ import annotations
 import collections
 
 import numpy as np
+import pytest
 
-from borderSim.core.run import run_rows
 from borderSim.geography import load_geography
 from borderSim.rules import ladder
 from borderSim.rules.params import compile_params
 from borderSim.scenarios import load_scenario
-from tests.test_levers import assert_effect
+from tests.helpers import assert_effect, run_rows
 
 N, DAYS, SEED = 300, 730, 4242
 
@@ -51,6 +51,7 @@ def test_origin_is_drawn_in_proportion_to_hazard_and_incidents(baseline):
     assert np.abs(got - w / w.sum()).max() < 0.011
 
 
+@pytest.mark.slow
 def test_no_segment_starts_more_than_a_third_of_the_baselines_major_episodes(baseline):
     """The record has both major episodes and three of four minor clashes in Batken district, at
     different places (record): the origins of the baseline's major episodes are spread, the largest
@@ -117,6 +118,7 @@ def _paired(a, b):
     return a.mean(), b.mean(), d.mean() / (d.std(ddof=1) / np.sqrt(len(d)))
 
 
+@pytest.mark.slow
 def test_the_front_and_displacement_grow_with_the_rung():
     """From the September 2022 setting, the same replicates starting at a major clash (rung 5) rather
     than a limited clash (rung 4) have a larger front and more Kyrgyz displaced (paired, 3 standard
@@ -126,6 +128,7 @@ def test_the_front_and_displacement_grow_with_the_rung():
         assert_effect(*_paired(clash[col].to_numpy(float), major[col].to_numpy(float)), sign=1, margin=0.2)
 
 
+@pytest.mark.slow
 def test_the_front_and_displacement_grow_with_the_days_at_war():
     """The same replicates with bilateral ceasefires half as likely spend more days at rung 5+, and
     their front and Kyrgyz displacement grow (paired, 3 standard errors and at least 10 %)."""
@@ -192,6 +195,9 @@ def _episode_displacement(name: str) -> np.ndarray:
     return s.displaced_peak_KG[s.reached_rung5].to_numpy(float)
 
 
+@pytest.mark.xdist_group("displacement")
+@pytest.mark.validation
+@pytest.mark.slow
 def test_each_episode_covers_its_records_displacement():
     """In the replicates of each episode scenario that reach rung 5, the 10-90 % interval of Kyrgyz
     displaced covers that episode's record: ~40,600 in April 2021, 136,000-142,000 in September 2022."""
@@ -200,6 +206,9 @@ def test_each_episode_covers_its_records_displacement():
         assert lo <= low and hi >= high, (name, lo, hi)
 
 
+@pytest.mark.xdist_group("displacement")
+@pytest.mark.validation
+@pytest.mark.slow
 def test_september_2022_displaces_more_than_april_2021():
     """September 2022 displaced more Kyrgyz than April 2021 (record: ~136,000 against ~40,600): the
     difference of the means exceeds three standard errors (independent replicates: the scenarios

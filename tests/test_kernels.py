@@ -433,7 +433,7 @@ def settle_reference(P, engaged, offered, accepted, timing, today):
 @pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
 @given(seed=st.integers(0, 2**40))
 def test_settle_kernel_equals_the_numpy_rules(seed, ghost, baseline):
-    from tests.test_mediators import GHOST, GHOST_WITH_RUSSIA
+    from tests.helpers import GHOST, GHOST_WITH_RUSSIA
 
     rng = np.random.default_rng(seed)
     n = 300
@@ -484,7 +484,7 @@ def test_mediation_term_kernels_equal_the_numpy_rules(seed, ghost, baseline):
     bit for bit, with every term's parameters varying over their ranges."""
     from borderSim.rules.context import Context
     from borderSim.schema import spec
-    from tests.test_mediators import GHOST, GHOST_WITH_RUSSIA
+    from tests.helpers import GHOST, GHOST_WITH_RUSSIA
 
     rng = np.random.default_rng(seed)
     n = 300

@@ -78,3 +78,30 @@ def test_calibration_sits_above_the_experiment_layer():
     for path in sorted((PACKAGE / "calibration").glob("*.py")):
         bad = {m for m in imports(path) if m.startswith(("borderSim.cli", "borderSim.viz"))}
         assert not bad, f"calibration/{path.name} imports {sorted(bad)}"
+
+
+def _architecture_rows() -> list[list[str]]:
+    """The modules of each row of the layer table in docs/architecture.md, bottom layer first."""
+    text = (PACKAGE.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = [line.split("|")[2] for line in text.splitlines() if line.startswith("| ") and "`" in line.split("|")[2]]
+    return [[name.strip("/").removesuffix(".py") for name in cell.split("`")[1::2] if name != "data/"]
+            for cell in rows]
+
+
+def test_docs_architecture_names_every_module_and_its_layer_holds():
+    """Every top-level module and sub-package of borderSim is in the layer table of docs/architecture.md, and
+    imports only from its own row and the rows below it (a package of a row never from another of that row)."""
+    rows = _architecture_rows()
+    layer = {f"borderSim.{name}": i for i, row in enumerate(rows) for name in row}
+    found = {f"borderSim.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    found |= {f"borderSim.{p.parent.name}" for p in PACKAGE.glob("*/__init__.py") if p.parent.name != "data"}
+    assert found == set(layer), f"missing from the table: {sorted(found - set(layer))}; " \
+                                f"not in the package: {sorted(set(layer) - found)}"
+    packages = {name for name in layer if (PACKAGE / name.removeprefix("borderSim.")).is_dir()}
+    for path in set(PACKAGE.rglob("*.py")) - {PACKAGE / "__init__.py"}:   # the package's face imports from below
+        own = ".".join(module(path).split(".")[:2])
+        for target in imports(path):
+            other = ".".join(target.split(".")[:2])
+            if other in layer and other != own:
+                assert layer[other] < layer[own] or (layer[other] == layer[own] and {own, other} - packages), \
+                    f"{module(path)} imports {target}: {other} is not below {own}"

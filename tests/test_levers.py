@@ -9,41 +9,26 @@ requirements make sure a pass reflects an effect well above replicate noise, not
 
 from __future__ import annotations
 
-import numpy as np
+import pytest
 
-from borderSim.core.run import run_rows
 from borderSim.scenarios import load_scenario
-
-N, DAYS, SEED = 300, 730, 4242
-
-
-def paired(base, updates, column, *, n=N, days=DAYS, scenario_days=None):
-    """Reference mean, changed mean and paired z of ``column`` (a name, or a function of the summary)."""
-    changed = base.with_updates(updates, "test")
-    measure = column if callable(column) else (lambda s: s[column])
-    a = measure(run_rows(base, np.arange(n), seed=SEED, days=scenario_days or days).summary).to_numpy(float)
-    b = measure(run_rows(changed, np.arange(n), seed=SEED, days=scenario_days or days).summary).to_numpy(float)
-    d = b - a
-    return a.mean(), b.mean(), d.mean() / (d.std(ddof=1) / np.sqrt(n))
+from tests.helpers import assert_effect, paired
 
 
-def assert_effect(ref, new, z, *, sign, margin):
-    assert np.sign(new - ref) == sign, (ref, new)
-    assert abs(new - ref) >= margin * abs(ref), f"effect {new - ref:.3g} below {margin:.0%} of {ref:.3g}"
-    assert abs(z) >= 3, f"paired z = {z:.2f}"
-
-
+@pytest.mark.slow
 def test_more_demarcation_fewer_incidents(baseline):
     ref, new, z = paired(baseline.with_updates({"border.demarcated_share": 0.2}),
                          {"border.demarcated_share": 0.9}, "incidents_total")
     assert_effect(ref, new, z, sign=-1, margin=0.25)
 
 
+@pytest.mark.slow
 def test_russian_bias_toward_tajikistan_more_tajik_escalation(baseline):
     ref, new, z = paired(baseline.with_updates({"russia.bias": 0.0}), {"russia.bias": 1.0}, "escalations_TJ")
     assert_effect(ref, new, z, sign=1, margin=0.10)
 
 
+@pytest.mark.slow
 def test_western_mediation_more_ceasefires():
     """From the September 2022 standoff, Western (EU) mediation raises the ceasefires agreed per day of
     standoff or fighting (mediated ceasefires also hold better, so the raw count can fall). A per-replicate

@@ -15,21 +15,9 @@ from borderSim.rules import mediators
 from borderSim.rules.mediators import Joint, Style
 from borderSim.rules.streams import Stream
 from borderSim.scenarios import load_scenario
+from tests.helpers import GHOST, GHOST_WITH_RUSSIA
 
 DAYS = 120
-
-
-def _const(value: float, width: int = 1):
-    return lambda P, *_: np.full((P.batch, width), value)
-
-
-#: A throwaway mediator: eager to offer, mildly pro-Kyrgyz, with pressure, an effect on the ceasefire
-#: hazard and monitors; and Russia mediating jointly with it.
-GHOST = mediators.Mediator(
-    key="ghost", group="osce", name="the Ghost", label="Ghost mediators", offer_stream=40, accept_stream=41,
-    offer_probability=_const(0.4), bias=_const(-0.1), pressure=_const(0.8, 2), ceasefire_effect=_const(3.0),
-    monitors=_const(0.3), describe=lambda p: "ghostly mediation")
-GHOST_WITH_RUSSIA = Joint("ghost", "russia", lambda P: np.ones((P.batch, 1), dtype=bool))
 
 
 def test_a_registered_mediator_gets_state_outputs_agents_and_engines_that_agree():

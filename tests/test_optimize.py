@@ -29,6 +29,9 @@ from borderSim.optimize.problem import Measure, read_optimization
 from borderSim.optimize.run import run_optimization
 from borderSim.optimize.store import open_optimization
 
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("optimize")
+
 SMALL = """
 description = "tiny: EU willingness, delay and style against deaths and effort"
 days = 30

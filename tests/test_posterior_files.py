@@ -17,6 +17,9 @@ import pytest
 from borderSim.cli.main import main
 from borderSim.experiments.posterior import META_KEY, model_version, read_posterior, write_posterior
 
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("posterior_files")
+
 NAMES = ["tajikistan.escalation_intercept", "border.ceasefire_rate"]
 
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from borderSim.core.run import run_rows
 from borderSim.model import BorderModel
 from borderSim.scenarios import load_scenario
-from tests.test_levers import assert_effect, paired
+from tests.helpers import assert_effect, paired, run_rows
 
 HINDCAST = load_scenario("hindcast_2021").params
 SEPT = load_scenario("september_2022").params
 
 
+@pytest.mark.slow
 def test_a_war_ripens_the_talks_only_above_the_threshold_of_mutual_hurt():
     """Zartman's hurting stalemate: with a high ripeness threshold the wars of 2021-22 leave less of the
     border agreed by the end of 2022 (measured 0.79 -> 0.59 from threshold 0 to 2, z -23)."""
@@ -29,6 +29,7 @@ def test_a_war_ripens_the_talks_only_above_the_threshold_of_mutual_hurt():
     assert_effect(ref, new, z, sign=-1, margin=0.10)
 
 
+@pytest.mark.slow
 def test_more_capability_on_both_sides_makes_a_war_deadlier():
     """Firepower: doubling both sides' capability (their shares unchanged) raises the deaths of the
     September 2022 standoff's 60 days (measured 46 -> 73, z 4.7)."""
@@ -36,6 +37,7 @@ def test_more_capability_on_both_sides_makes_a_war_deadlier():
     assert_effect(ref, new, z, sign=1, margin=0.2)
 
 
+@pytest.mark.slow
 def test_ceasefires_after_costlier_fighting_break_less():
     """Fortna 2003: strength from the mutual hurt at agreement means fewer broken ceasefires after the
     September 2022 standoff (measured 0.79 -> 0.54 a replicate, z -7.9)."""
@@ -44,6 +46,7 @@ def test_ceasefires_after_costlier_fighting_break_less():
     assert_effect(ref, new, z, sign=-1, margin=0.15)
 
 
+@pytest.mark.slow
 def test_border_guard_shootouts_make_clashes_deadly_without_escalation(baseline):
     """Shoot-outs kill: more deadly clashes over two years (measured 2.1 -> 5.7, z 27)."""
     ref, new, z = paired(baseline.with_updates({"communities.gunfire_lethality": 0.0}),
@@ -51,6 +54,7 @@ def test_border_guard_shootouts_make_clashes_deadly_without_escalation(baseline)
     assert_effect(ref, new, z, sign=1, margin=0.5)
 
 
+@pytest.mark.slow
 def test_kyrgyz_protest_is_unrest_that_holds_out_against_ceasefires():
     """Protest pressure after the September 2022 losses adds to Kyrgyz unrest: the dyad spends more days at a
     standoff or in fighting (measured 11.2 -> 13.5 days, z 6.4)."""
@@ -59,6 +63,7 @@ def test_kyrgyz_protest_is_unrest_that_holds_out_against_ceasefires():
     assert_effect(ref, new, z, sign=1, margin=0.1)
 
 
+@pytest.mark.slow
 def test_a_major_offensive_needs_forces_massed(baseline):
     """Without forces massed by earlier standoffs a major clash is costlier: in the replay's first year (1
     January 2021, before standoffs have massed forces) major episodes fall (measured -6.9 %, 1.15 -> 1.07 a

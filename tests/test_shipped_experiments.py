@@ -75,6 +75,7 @@ def test_the_shipped_files_are_all_here():
             "calibration.toml", "calibration_example.toml"} <= names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [p for p in FILES if is_optimisation(p)], ids=lambda p: p.stem)
 def test_a_shipped_optimisation_runs_end_to_end(path, tmp_path):
     text = path.read_text(encoding="utf-8")
@@ -88,6 +89,7 @@ def test_a_shipped_optimisation_runs_end_to_end(path, tmp_path):
     assert all((out / f).is_file() for f in files)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [p for p in FILES if not is_calibration(p) and not is_optimisation(p)],
                          ids=lambda p: p.stem)
 def test_a_shipped_experiment_runs_end_to_end(path, tmp_path, capsys):
@@ -110,6 +112,7 @@ def test_a_shipped_experiment_runs_end_to_end(path, tmp_path, capsys):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [p for p in FILES if is_calibration(p)], ids=lambda p: p.stem)
 def test_a_shipped_calibration_runs_at_a_tiny_budget(path, tmp_path):
     cal = reduced_calibration(path, tmp_path)

@@ -19,6 +19,9 @@ import urllib.request
 
 import pytest
 
+# the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("viz_origin")
+
 pytest.importorskip("solara")
 pytest.importorskip("uvicorn")
 

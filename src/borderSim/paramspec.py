@@ -11,7 +11,6 @@ and ``Parameters.with_updates`` all go through :meth:`ParamTable.update`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from borderSim.errors import InputError
+from borderSim.tomlcheck import closest, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -155,12 +155,11 @@ class ParamTable:
     def suggest(self, name: str) -> str | None:
         """The nearest valid parameter name, for error messages."""
         names = [s.name for s in self.specs()]
-        hit = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-        if not hit and "." in name:  # right key in the wrong group, or a typo in the key alone
-            key = name.split(".", 1)[1]
-            hit = difflib.get_close_matches(key, [n.split(".", 1)[1] for n in names], n=1, cutoff=0.6)
-            hit = [n for n in names if n.split(".", 1)[1] == hit[0]][:1] if hit else []
-        return hit[0] if hit else None
+        hit = closest(name, names)
+        if hit is None and "." in name:  # right key in the wrong group, or a typo in the key alone
+            key = closest(name.split(".", 1)[1], [n.split(".", 1)[1] for n in names])
+            hit = next((n for n in names if n.split(".", 1)[1] == key), None) if key else None
+        return hit
 
     def groups_of_key(self, key: str) -> list[str]:
         """The groups that have a parameter called ``key`` (for "put it under [group]" hints)."""
@@ -172,7 +171,7 @@ class ParamTable:
         for name in names:
             if name not in self._by_name:
                 hint = self.suggest(name)
-                raise InputError(where, name, "unknown parameter" + (f" (did you mean {hint}?)" if hint else
+                raise InputError(where, name, "unknown parameter" + (did_you_mean(hint) if hint else
                                                                        "; see `borderSim params`"))
 
     def update(self, base: BaseModel, updates: Mapping[str, Any], where: str) -> BaseModel:

@@ -19,7 +19,6 @@ what is allowed. ``extends`` never opens a file outside the scenario's folder (n
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import tomllib
 from dataclasses import dataclass, field
@@ -30,10 +29,10 @@ from typing import Any
 from borderSim.errors import InputError
 from borderSim.paramspec import shown
 from borderSim.schema import GROUPS, TABLE, Parameters
+from borderSim.tomlcheck import did_you_mean, nearest, read_toml
 
 TOP_LEVEL = ("description", "extends")
 MAX_DESCRIPTION = 200          # characters of the one-line description
-MAX_FILE_BYTES = 1_000_000     # scenario files are a few hundred bytes; refuse anything absurd
 
 
 @dataclass(frozen=True)
@@ -71,11 +70,6 @@ def other_names() -> list[str]:
     return sorted(p.stem for p in shipped_dir().glob("*.toml") if p.stem not in SHIPPED)
 
 
-def nearest(word: str, options: list[str] | tuple[str, ...]) -> str:
-    hit = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {hit[0]}?)" if hit else ""
-
-
 def resolve_path(ref: str | Path) -> Path:
     """A scenario named on the command line: a file path, or the name of a shipped scenario."""
     p = Path(ref)
@@ -108,44 +102,6 @@ def referenced(ref: str, beside: Path, where: str, key: str = "extends") -> Path
     hint = nearest(pure.stem, shipped_names())
     raise InputError(where, key, f"{shown(ref)}: no such scenario beside this file or shipped{hint}; "
                      f"shipped: {', '.join(shipped_names())}")
-
-
-def read_toml(path: Path, where: str, kind: str = "scenario file") -> dict:
-    """The TOML table of a scenario (or other ``kind`` of) file, with one-line errors for unreadable,
-    oversized, non-UTF-8 or invalid files."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise InputError(where, None, f"is a folder; expected a {kind} (.toml)") from None
-    except OSError as err:
-        raise InputError(where, None, f"cannot read file ({err.strerror})") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(where, None, f"is larger than {MAX_FILE_BYTES:,} bytes; a {kind} is a short text file")
-    text = _decode(raw, where)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(where, None, f"invalid TOML: {err}") from None
-    except RecursionError:
-        raise InputError(where, None, "invalid TOML: arrays or tables nested too deeply") from None
-
-
-def _decode(raw: bytes, where: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise InputError(where, None, "starts with a UTF-8 byte-order mark (BOM); expected UTF-8 text "
-                         "without BOM (save it as plain UTF-8)")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(where, None, "is UTF-16 text; expected UTF-8 text (save it as UTF-8)")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        byte = raw[err.start]
-        raise InputError(where, None, f"is not UTF-8 text (byte 0x{byte:02x} at offset {err.start}); expected "
-                         "a TOML text file saved as UTF-8") from None
-    if "\x00" in text:
-        raise InputError(where, None, "is not a text file (it contains NUL bytes); expected a TOML text file")
-    return text
 
 
 def _check_top_level(data: dict, where: str) -> None:
@@ -262,7 +218,7 @@ def parse_assignment(text: str, where: str = "--set") -> tuple[str, Any]:
     key, raw = (t.strip() for t in text.split("=", 1))
     if "." not in key:
         hint = TABLE.suggest(key) or next((f"{g}.{key}" for g in TABLE.groups_of_key(key)), None)
-        raise InputError(where, key, "expected group.key" + (f" (did you mean {hint}?)" if hint else ""))
+        raise InputError(where, key, "expected group.key" + did_you_mean(hint))
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except (tomllib.TOMLDecodeError, RecursionError):

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from borderSim.paramspec import ParamTable
+from borderSim.tomlcheck import did_you_mean
 
 GROUPS = (
     "simulation",
@@ -746,7 +747,7 @@ def check_change(c: Change) -> None:
         s = spec(c.parameter)
     except KeyError:
         hint = suggest(c.parameter)
-        raise ValueError(f"{c.parameter!r} is no parameter" + (f" (did you mean {hint}?)" if hint else "")) from None
+        raise ValueError(f"{c.parameter!r} is no parameter" + did_you_mean(hint)) from None
     if s.role in ("control", "initial") or s.is_list or s.type not in (float, int) or not s.batch:
         raise ValueError(f"{c.parameter} cannot change on a date (only numeric parameters that are not run "
                          "controls or day-0 values)")

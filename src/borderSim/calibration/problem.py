@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,8 @@ import numpy as np
 from borderSim import schema
 from borderSim.errors import InputError
 from borderSim.outputs.summary import columns as summary_columns
-from borderSim.scenarios import Scenario, load_scenario, nearest, read_toml, referenced
+from borderSim.scenarios import Scenario, load_scenario, referenced
+from borderSim.tomlcheck import is_number, known_keys, nearest, read_toml, subtable, whole
 
 TOP_LEVEL = ("description", "base", "seed", "parameters", "runs", "targets", "abc")
 PRIORS = {"uniform": ("low", "high"), "loguniform": ("low", "high"), "normal": ("mean", "sd"),
@@ -233,30 +233,6 @@ class Calibration:
 
 
 # -- reading ------------------------------------------------------------------------------------------
-def _number(v) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _whole(table: dict, key: str, where: str, default: int, lo: int, hi: int) -> int:
-    v = table.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-        raise InputError(where, key, f"{v!r} is not allowed; expected a whole number from {lo:,} to {hi:,}")
-    return v
-
-
-def _table(data: dict, key: str, where: str) -> dict:
-    t = data.get(key, {})
-    if not isinstance(t, dict):
-        raise InputError(where, key, f"must be a table, like [{key}]")
-    return t
-
-
-def _check_keys(table: dict, allowed: tuple[str, ...], where: str, prefix: str) -> None:
-    for k in table:
-        if k not in allowed:
-            raise InputError(where, f"{prefix}{k}", f"unknown key{nearest(k, allowed)}; allowed: {', '.join(allowed)}")
-
-
 def _prior(name: str, value, where: str) -> Prior:
     key = f"parameters.{name}"
     schema.TABLE.check_names([name], f"{where}: parameters")
@@ -271,9 +247,9 @@ def _prior(name: str, value, where: str) -> Prior:
         raise InputError(where, f"{key}.prior", f"{kind!r} is not allowed{nearest(str(kind), list(PRIORS))}; "
                          f"expected one of {', '.join(PRIORS)}")
     need = PRIORS[kind]
-    _check_keys(value, ("prior", *need, "source"), where, f"{key}.")
+    known_keys(value, ("prior", *need, "source"), where, f"{key}.")
     for k in need:
-        if not _number(value.get(k)):
+        if not is_number(value.get(k)):
             raise InputError(where, f"{key}.{k}", f"missing or not a number; a {kind} prior needs {' and '.join(need)}")
     args = {k: float(value[k]) for k in need}
     source = value.get("source", "")
@@ -306,9 +282,9 @@ def _prior(name: str, value, where: str) -> Prior:
 
 
 def _observed(value, where: str, key: str) -> tuple[float, float]:
-    if _number(value):
+    if is_number(value):
         return float(value), float(value)
-    if isinstance(value, list) and len(value) == 2 and all(_number(v) for v in value) and value[0] <= value[1]:
+    if isinstance(value, list) and len(value) == 2 and all(is_number(v) for v in value) and value[0] <= value[1]:
         return float(value[0]), float(value[1])
     raise InputError(where, key, f"{value!r} is not allowed; expected a number or a range [low, high] from the record")
 
@@ -317,13 +293,13 @@ def _run(name: str, value, path: Path, where: str) -> Run:
     key = f"runs.{name}"
     if not isinstance(value, dict):
         raise InputError(where, key, "must be a table with scenario, days and replicates")
-    _check_keys(value, RUN_KEYS, where, f"{key}.")
+    known_keys(value, RUN_KEYS, where, f"{key}.")
     ref = value.get("scenario", "baseline")
     if not isinstance(ref, str):
         raise InputError(where, f"{key}.scenario", "must be the name of a scenario or a scenario file")
     sc = load_scenario(referenced(ref, path, where, f"{key}.scenario"))
-    days = _whole(value, "days", f"{where}: {key}", sc.params.simulation.days, 1, 36_500)
-    reps = _whole(value, "replicates", f"{where}: {key}", 1, 1, 10_000)
+    days = whole(value, "days", f"{where}: {key}", sc.params.simulation.days, 1, 36_500)
+    reps = whole(value, "replicates", f"{where}: {key}", 1, 1, 10_000)
     periods = _periods(value["periods"], sc, days, where, f"{key}.periods") if "periods" in value else ()
     return Run(name, sc, days, reps, periods)
 
@@ -419,7 +395,7 @@ def _target(name: str, value, runs: dict[str, Run], where: str) -> Target:
     key = f"targets.{name}"
     if not isinstance(value, dict):
         raise InputError(where, key, "must be a table with run, column, statistic, observed and source")
-    _check_keys(value, TARGET_KEYS, where, f"{key}.")
+    known_keys(value, TARGET_KEYS, where, f"{key}.")
     run = value.get("run", next(iter(runs), None))
     if run not in runs:
         raise InputError(where, f"{key}.run", f"{run!r}: no such run{nearest(str(run), list(runs))}; runs: "
@@ -445,7 +421,7 @@ def _target(name: str, value, runs: dict[str, Run], where: str) -> Target:
     if not isinstance(source, str) or not source.strip():
         raise InputError(where, f"{key}.source", "missing: name where the observed value comes from")
     scale = value.get("scale")
-    if scale is not None and (not _number(scale) or scale <= 0):
+    if scale is not None and (not is_number(scale) or scale <= 0):
         raise InputError(where, f"{key}.scale", f"{scale!r} is not allowed; expected a positive number (or leave "
                          "it out: the prior predictive spread)")
     held = value.get("held_out", False)
@@ -456,7 +432,7 @@ def _target(name: str, value, runs: dict[str, Run], where: str) -> Target:
 
 
 def _fractions(value, where: str, key: str, *, unit: bool) -> tuple[float, ...]:
-    ok = isinstance(value, list) and value and all(_number(v) and v > 0 and (not unit or v <= 1) for v in value)
+    ok = isinstance(value, list) and value and all(is_number(v) and v > 0 and (not unit or v <= 1) for v in value)
     if not ok:
         what = "numbers in (0, 1]" if unit else "positive numbers"
         raise InputError(where, key, f"{value!r} is not allowed; expected a non-empty list of {what}")
@@ -464,7 +440,7 @@ def _fractions(value, where: str, key: str, *, unit: bool) -> tuple[float, ...]:
 
 
 def _settings(table: dict, where: str) -> Settings:
-    _check_keys(table, ABC_KEYS, where, "abc.")
+    known_keys(table, ABC_KEYS, where, "abc.")
     w = f"{where}: abc"
     method = table.get("method", "smc")
     if method not in METHODS:
@@ -488,11 +464,11 @@ def _settings(table: dict, where: str) -> Settings:
     if adjustment not in ADJUSTMENTS:
         raise InputError(where, "abc.adjustment", f"{adjustment!r} is not allowed"
                          f"{nearest(str(adjustment), ADJUSTMENTS)}; expected one of {', '.join(ADJUSTMENTS)}")
-    s = Settings(method=method, population=_whole(table, "population", w, 500, 2, 10_000_000),
-                 batch=_whole(table, "batch", w, 2000, 1, 10_000_000), quantiles=quantiles, tolerances=tolerances,
-                 max_candidates=_whole(table, "max_candidates", w, 200_000, 1, 10**10),
-                 pilot=_whole(table, "pilot", w, 1000, 0, 10_000_000),
-                 chunk_rows=_whole(table, "chunk_rows", w, 4000, 1, 1_000_000), adjustment=adjustment)
+    s = Settings(method=method, population=whole(table, "population", w, 500, 2, 10_000_000),
+                 batch=whole(table, "batch", w, 2000, 1, 10_000_000), quantiles=quantiles, tolerances=tolerances,
+                 max_candidates=whole(table, "max_candidates", w, 200_000, 1, 10**10),
+                 pilot=whole(table, "pilot", w, 1000, 0, 10_000_000),
+                 chunk_rows=whole(table, "chunk_rows", w, 4000, 1, 1_000_000), adjustment=adjustment)
     if quantiles is not None and s.population / quantiles[0] > s.max_candidates:
         raise InputError(where, "abc.max_candidates", f"{s.max_candidates:,} is fewer than the first generation "
                          f"needs ({s.population:,} / {quantiles[0]:g})")
@@ -504,7 +480,7 @@ def read_calibration(path: Path | str) -> Calibration:
     path = Path(path)
     where = str(path)
     data = read_toml(path, where, "calibration file")
-    _check_keys(data, TOP_LEVEL, where, "")
+    known_keys(data, TOP_LEVEL, where, "")
     description = data.get("description")
     if not isinstance(description, str) or not description.strip():
         raise InputError(where, "description", "missing: every calibration needs a one-line description")
@@ -512,16 +488,16 @@ def read_calibration(path: Path | str) -> Calibration:
     if not isinstance(base_ref, str):
         raise InputError(where, "base", "must be the name of the scenario the calibrated values extend")
     base = load_scenario(referenced(base_ref, path, where, "base"))
-    seed = _whole(data, "seed", where, 1, 0, 2**32 - 1)
-    params = _table(data, "parameters", where)
+    seed = whole(data, "seed", where, 1, 0, 2**32 - 1)
+    params = subtable(data, "parameters", where)
     if not params:
         raise InputError(where, "parameters", "names no parameter to calibrate")
     priors = tuple(_prior(n, v, where) for n, v in params.items())
-    runs_t = _table(data, "runs", where)
+    runs_t = subtable(data, "runs", where)
     if not runs_t:
         raise InputError(where, "runs", "names no run; add [runs.NAME] with scenario, days and replicates")
     runs = {n: _run(n, v, path, where) for n, v in runs_t.items()}
-    targets_t = _table(data, "targets", where)
+    targets_t = subtable(data, "targets", where)
     targets = tuple(_target(n, v, runs, where) for n, v in targets_t.items())
     if not any(not t.held_out for t in targets):
         raise InputError(where, "targets", "no target is fitted (every one is held_out or none is given)")
@@ -529,7 +505,7 @@ def read_calibration(path: Path | str) -> Calibration:
     for n in runs:
         if n not in used:
             raise InputError(where, f"runs.{n}", "no target uses this run; remove it")
-    settings = _settings(_table(data, "abc", where), where)
+    settings = _settings(subtable(data, "abc", where), where)
     if settings.pilot == 0:     # refused here, before a results folder is claimed (it would be left half-made)
         for t in targets:
             if t.scale is None:

@@ -246,7 +246,7 @@ def scenarios(args: argparse.Namespace) -> int:
 def bench(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from borderSim import bench as benchmark
+    from borderSim.bench import engines as benchmark
 
     if args.sweeps + args.calibration + args.phases > 1:
         raise InputError("--sweeps/--calibration/--phases", None, "benchmark one of them at a time")
@@ -255,12 +255,12 @@ def bench(args: argparse.Namespace) -> int:
             report = benchmark.phases(args.days, args.batches, args.mesa_replicates, args.mesa_days, bar.update)
         text, write = benchmark.phases_markdown(report), benchmark.write_phases
     elif args.calibration:
-        from borderSim.calibration import benchmark
+        from borderSim.bench import calibration as benchmark
 
         with tqdm(total=2, desc="bench --calibration", unit="part", file=sys.stderr) as bar:
             report = benchmark.run(args.candidates, args.workers, progress=bar.update)
     elif args.sweeps:
-        from borderSim.experiments import benchmark
+        from borderSim.bench import sweeps as benchmark
 
         with tqdm(total=4 * args.repeat, desc="bench --sweeps", unit="run", file=sys.stderr) as bar:
             report = benchmark.run(args.repeat, progress=bar.update)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from borderSim.bench import BATCHES
+from borderSim.bench.engines import BATCHES
 from borderSim.errors import InputError
 
 EXIT_INPUT = 2

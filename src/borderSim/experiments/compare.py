@@ -12,7 +12,6 @@ when no ceasefire ended) are left out of that outcome's means, in the estimate a
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 import warnings
@@ -26,6 +25,7 @@ from borderSim.errors import InputError
 from borderSim.experiments.outcomes import OUTCOMES, check_metrics, label, side  # noqa: F401 (re-exported)
 from borderSim.experiments.store import Results, open_results
 from borderSim.outputs import folder
+from borderSim.tomlcheck import nearest
 
 MARKER = "compare.json"
 
@@ -40,10 +40,9 @@ def reference_point(results: Results, reference: str | None, flag: str = "--refe
         if match.sum() == 1:
             return int(d.loc[match, "point"].iloc[0])
     labels = d["label"].tolist()
-    hit = difflib.get_close_matches(reference, labels, n=1, cutoff=0.6)
     shown = ", ".join(labels[:8]) + (", ..." if len(labels) > 8 else "")
     raise InputError(flag, reference, f"no single design point has that label or scenario"
-                     f"{f' (did you mean {hit[0]}?)' if hit else ''}; points: {shown}")
+                     f"{nearest(reference, labels)}; points: {shown}")
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ replicates, days and seed, and what to keep (see docs/experiments.md)::
     "eu.delay_days" = [0, 7, 30]
 
 The problem (SALib's word: the axes' names and bounds) comes from the schema's specs; ranges must lie
-inside the schema's bounds. Sampling is done by scipy (``scipy.stats.qmc.LatinHypercube``) and SALib
-(Saltelli's scheme for Sobol indices, Morris trajectories); this module only checks, crosses and
-labels. Every problem is an :class:`~borderSim.errors.InputError` naming the file and key.
+inside the schema's bounds. Sampling is done by the samplers of :mod:`borderSim.experiments.samplers`
+(scipy's Latin hypercube, SALib's Saltelli scheme and Morris trajectories); this module only checks, crosses
+and labels. Every problem is an :class:`~borderSim.errors.InputError` naming the file and key.
 """
 
 from __future__ import annotations
@@ -36,13 +36,14 @@ import pandas as pd
 
 from borderSim import schema
 from borderSim.errors import InputError
+from borderSim.experiments.samplers import KINDS, SAMPLERS, sampler_names
 from borderSim.geography import load_geography
 from borderSim.outputs import variables
 from borderSim.paramspec import ParamSpec
-from borderSim.scenarios import Scenario, load_scenario, nearest, read_toml, referenced
+from borderSim.scenarios import Scenario, load_scenario, referenced
 from borderSim.schema import Parameters
+from borderSim.tomlcheck import known_keys, nearest, read_toml, whole
 
-KINDS = ("grid", "lhs", "sobol", "morris")
 TOP_LEVEL = ("description", "scenarios", "reference", "replicates", "days", "seed", "chunk_rows", "design",
              "axes", "keep")
 DESIGN_KEYS = ("kind", "samples", "seed", "levels")
@@ -158,21 +159,6 @@ def _python(v):
 
 
 # -- reading ----------------------------------------------------------------------------------------
-def _known_keys(table: dict, allowed, where: str, prefix: str = "") -> None:
-    """One line for the first key of ``table`` that is not ``allowed`` (with the nearest allowed one)."""
-    for key in table:
-        if key not in allowed:
-            raise InputError(where, f"{prefix}{key}", f"unknown key{nearest(key, allowed)}; "
-                             f"allowed: {', '.join(allowed)}")
-
-
-def _int(data: dict, key: str, where: str, default: int, lo: int, hi: int) -> int:
-    v = data.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-        raise InputError(where, key, f"{v!r} is not allowed; expected a whole number from {lo:,} to {hi:,}")
-    return v
-
-
 def _names(value, where: str, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -199,7 +185,7 @@ def read_experiment(path: Path | str) -> Experiment:
     path = Path(path)
     where = str(path)
     data = read_toml(path, where, "experiment file")
-    _known_keys(data, TOP_LEVEL, where)
+    known_keys(data, TOP_LEVEL, where)
     description = data.get("description")
     if not isinstance(description, str) or not description.strip():
         raise InputError(where, "description", "missing: every experiment needs a one-line description")
@@ -219,23 +205,23 @@ def read_experiment(path: Path | str) -> Experiment:
     design = data.get("design", {})
     if not isinstance(design, dict):
         raise InputError(where, "design", "must be a table, like [design] kind = \"grid\"")
-    _known_keys(design, DESIGN_KEYS, where, "design.")
+    known_keys(design, DESIGN_KEYS, where, "design.")
     kind = design.get("kind", "grid")
     if kind not in KINDS:
         raise InputError(where, "design.kind", f"{kind!r} is not allowed; expected one of {', '.join(KINDS)}")
     axes = _axes(data.get("axes", {}), where, kind)
     samples = None
     if kind != "grid":
-        samples = _int(design, "samples", f"{where}: design", 0, 1, MAX_POINTS)
-        if kind == "sobol" and samples & (samples - 1):
+        samples = whole(design, "samples", f"{where}: design", 0, 1, MAX_POINTS)
+        if SAMPLERS[kind].power_of_two and samples & (samples - 1):
             raise InputError(where, "design.samples", f"{samples} is not allowed; a Sobol (Saltelli) design needs a "
                              "power of two, like 64, 128 or 256")
         if not axes:
             raise InputError(where, "axes", f"a {kind} design needs at least one axis with a range")
-        if len(scenarios) > 1 and kind in ("sobol", "morris"):
+        if len(scenarios) > 1 and SAMPLERS[kind].one_scenario:
             raise InputError(where, "scenarios", f"a {kind} design varies one base scenario; name only one")
     elif "samples" in design:
-        raise InputError(where, "design.samples", "only for lhs, sobol and morris designs; a grid takes every value")
+        raise InputError(where, "design.samples", f"only for {sampler_names()} designs; a grid takes every value")
 
     base = scenarios[0].params.simulation
     keep = _keep(data.get("keep", {}), where)
@@ -243,12 +229,12 @@ def read_experiment(path: Path | str) -> Experiment:
     exp = Experiment(
         name=path.stem, description=description.strip(), path=path.resolve(), text=path.read_text(encoding="utf-8"),
         scenarios=scenarios,
-        axes=axes, kind=kind, samples=samples, design_seed=_int(design, "seed", f"{where}: design", 1, 0, 2**32 - 1),
-        levels=_int(design, "levels", f"{where}: design", 4, 2, 100),
-        replicates=_int(data, "replicates", where, base.replicates, 1, 10_000_000),
-        days=_int(data, "days", where, base.days, 1, 36_500),
-        seed=_int(data, "seed", where, base.seed, 0, 2**63 - 1), reference=reference,
-        chunk_rows=_int(data, "chunk_rows", where, DEFAULT_CHUNK_ROWS, 1, 1_000_000), keep=keep)
+        axes=axes, kind=kind, samples=samples, design_seed=whole(design, "seed", f"{where}: design", 1, 0, 2**32 - 1),
+        levels=whole(design, "levels", f"{where}: design", 4, 2, 100),
+        replicates=whole(data, "replicates", where, base.replicates, 1, 10_000_000),
+        days=whole(data, "days", where, base.days, 1, 36_500),
+        seed=whole(data, "seed", where, base.seed, 0, 2**63 - 1), reference=reference,
+        chunk_rows=whole(data, "chunk_rows", where, DEFAULT_CHUNK_ROWS, 1, 1_000_000), keep=keep)
     if keep.series_replicates is not None and keep.series_replicates > exp.replicates:
         raise InputError(where, "keep.series_replicates", f"{keep.series_replicates} is more than the "
                          f"{exp.replicates} replicates")
@@ -269,11 +255,9 @@ def _check_size(axes: tuple[Axis, ...], kind: str, samples: int | None, scenario
                              f"scenario(s)); at most {MAX_POINTS:,}: give fewer values per axis under [axes], fewer "
                              "scenarios, or sample the ranges with [design] kind = \"lhs\" and samples = N")
         return
-    per = {"lhs": samples, "sobol": samples * (len(axes) + 2), "morris": samples * (len(axes) + 1)}[kind]
-    n = per * len(scenarios)
+    n = SAMPLERS[kind].points(samples, len(axes)) * len(scenarios)
     if n > MAX_POINTS:
-        how = {"lhs": "samples", "sobol": f"samples x ({len(axes)} axes + 2)",
-               "morris": f"samples x ({len(axes)} axes + 1)"}[kind]
+        how = SAMPLERS[kind].how(len(axes))
         raise InputError(where, "design.samples", f"{samples:,} gives {n:,} design points ({how}); at most "
                          f"{MAX_POINTS:,}: lower [design] samples or use fewer axes")
 
@@ -332,7 +316,7 @@ def _check_values(name: str, values: list, where: str, key: str) -> None:
 
 def _range(spec: ParamSpec, value: dict, where: str, key: str, kind: str) -> Axis:
     if kind == "grid":
-        raise InputError(where, key, "a grid takes a list of values; ranges are for lhs, sobol and morris designs")
+        raise InputError(where, key, f"a grid takes a list of values; ranges are for {sampler_names()} designs")
     extra = set(value) - {"low", "high"}
     if extra or not {"low", "high"} <= set(value):
         raise InputError(where, key, "a range is { low = ..., high = ... }")
@@ -352,14 +336,14 @@ def _range(spec: ParamSpec, value: dict, where: str, key: str, kind: str) -> Axi
 def _keep(table, where: str) -> Keep:
     if not isinstance(table, dict):
         raise InputError(where, "keep", "must be a table, like [keep] quantiles = [\"level\"]")
-    _known_keys(table, KEEP_KEYS, where, "keep.")
+    known_keys(table, KEEP_KEYS, where, "keep.")
     probs = table.get("probabilities", list(DEFAULT_PROBABILITIES))
     if not isinstance(probs, list) or not probs or not all(
             isinstance(p, int | float) and not isinstance(p, bool) and 0 <= p <= 1 for p in probs):
         raise InputError(where, "keep.probabilities", "must be a list of numbers from 0 to 1")
     limit = table.get("series_replicates")
     if limit is not None:
-        limit = _int(table, "series_replicates", f"{where}: keep", 1, 1, 10_000_000)
+        limit = whole(table, "series_replicates", f"{where}: keep", 1, 1, 10_000_000)
     return Keep(quantiles=_series(_names(table.get("quantiles", []), where, "keep.quantiles"), where, "keep.quantiles"),
                 probabilities=tuple(float(p) for p in sorted(set(probs))),
                 series=_series(_names(table.get("series", []), where, "keep.series"), where, "keep.series"),
@@ -371,18 +355,7 @@ def _sampled(exp: Experiment) -> np.ndarray:
     """(n, d) sample of the ranged axes in the design's order."""
     ranged = [a for a in exp.axes if a.low is not None]
     problem = {"num_vars": len(ranged), "names": [a.name for a in ranged], "bounds": [[a.low, a.high] for a in ranged]}
-    if exp.kind == "lhs":
-        from scipy.stats import qmc
-
-        unit = qmc.LatinHypercube(d=len(ranged), seed=exp.design_seed).random(exp.samples)
-        return qmc.scale(unit, [a.low for a in ranged], [a.high for a in ranged])
-    if exp.kind == "sobol":
-        from SALib.sample import sobol
-
-        return sobol.sample(problem, exp.samples, calc_second_order=False, seed=exp.design_seed)
-    from SALib.sample import morris
-
-    return morris.sample(problem, exp.samples, num_levels=exp.levels, seed=exp.design_seed)
+    return SAMPLERS[exp.kind].draw(problem, exp.samples, exp.design_seed, exp.levels)
 
 
 def _axis_table(exp: Experiment) -> pd.DataFrame:
@@ -410,7 +383,7 @@ def build_design(exp: Experiment) -> Design:
     axis_names = [a.name for a in exp.axes]
     rows: list[tuple[dict, dict]] = []       # (labels, flat parameters)
     if exp.reference is not None and (exp.axes or exp.reference not in names):
-        if exp.kind in ("sobol", "morris"):
+        if exp.kind != "grid" and SAMPLERS[exp.kind].one_scenario:
             raise InputError(str(exp.path), "reference", f"a {exp.kind} design has no reference point; remove it")
         ref = _scenario(exp.reference, exp.path or Path("."), str(exp.path))
         rows.append(({"scenario": ref.name, "label": ref.name, "reference": True}, ref.params.flat()))

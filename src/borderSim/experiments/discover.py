@@ -88,7 +88,7 @@ class Report:
 
 def run(path: Path | str, *, outcome: str = "reached_rung5", absent: bool = False, min_coverage: float = 0.5,
         out: Path | None = None) -> Report:
-    from borderSim.experiments import figures
+    from borderSim.experiments import analysis_figures as figures
 
     if not 0 < min_coverage <= 1:
         raise InputError("--min-coverage", str(min_coverage), "must be a share above 0 and at most 1")

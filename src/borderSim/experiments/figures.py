@@ -5,10 +5,8 @@ bars and PRIM boxes.
 matplotlib ``Figure`` objects (no pyplot state), each drawn once; one colour per country everywhere,
 taken from :mod:`borderSim.outputs.palette`; calendar dates on time axes (day 0 is the scenario's start
 date). The compare figures are laid out by hand (margins from the longest label): a layout engine would
-draw each figure twice. Ceasefire durations are derived from the recorded daily ``ceasefire`` series of
-each replicate (a spell that ends before the durable mark ends by breakdown; one that reaches it, or the
-horizon, is censored), read one chunk file at a time, and drawn as Kaplan-Meier curves with pointwise 95 %
-bands (Greenwood's variance on the log-log scale).
+draw each figure twice. What the daily series say (rung shares,
+ceasefire spells and their Kaplan-Meier survival) is computed in :mod:`borderSim.experiments.series`.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from borderSim.experiments.outcomes import label, side, unit
+from borderSim.experiments.series import kaplan_meier, read_spells, rung_shares
 from borderSim.experiments.store import Results
 from borderSim.geography import SIDE_NAMES, SIDES
 from borderSim.outputs.palette import SIDE_COLOURS
@@ -40,7 +39,6 @@ RUNG_NAMES = ("routine friction", "incident", "border-guard gunfire", "militaris
               "major clash", "sustained war")
 #: Line colours of design points after the reference (black); a colour map when there are more points.
 POINT_COLOURS = ("#1f78b4", "#e08214", "#6a3d9a", "#b15928", "#33a02c", "#e31a1c", "#a6cee3", "#fb9a99", "#cab2d6")
-Z95 = 1.959963984540054
 
 
 def colour(metric: str) -> str:
@@ -58,7 +56,7 @@ def point_colours(n: int) -> list:
     return [NEUTRAL, *(cmap(k / max(1, n - 2) * 0.9) for k in range(n - 1))]
 
 
-def _save(fig: Figure, path: Path) -> str:
+def save(fig: Figure, path: Path) -> str:
     fig.savefig(path, dpi=DPI)
     return path.name
 
@@ -163,7 +161,7 @@ def forest(con: pd.DataFrame, ref_label: str, metrics: list[str], path: Path) ->
     fig.suptitle(f"Effect of each scenario against {ref_label} (paired over common random numbers); beside each "
                  f"panel: the difference relative to {ref_label}'s level", fontsize=9.5, y=1 - 0.1 / height,
                  va="top")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def distributions(results: Results, path: Path) -> str:
@@ -208,19 +206,7 @@ def distributions(results: Results, path: Path) -> str:
     fig.legend(handles, names, loc="lower center", ncol=2, fontsize=7.5, frameon=False)
     fig.suptitle(f"Outcome distributions over {results.manifest['replicates']:,} replicates x "
                  f"{results.manifest['days']} days", fontsize=10, y=1 - 0.1 / height, va="top")
-    return _save(fig, path)
-
-
-def rung_shares(results: Results, column: str = "level") -> pd.DataFrame | None:
-    """Daily share of replicates at or above each rung, per point (columns ``ge1`` .. ``ge6``, index point and
-    day), from the sweep's stored daily statistics; None if the sweep stored none."""
-    q = results.quantiles()
-    if q is None or column not in q.columns:
-        return None
-    q = q[q["statistic"].astype(str).str.startswith("ge")]
-    if q.empty:
-        return None
-    return q.pivot_table(index=["point", "day"], columns="statistic", values=column, observed=True).sort_index()
+    return save(fig, path)
 
 
 def ladder_shares(results: Results, path: Path) -> str | None:
@@ -257,92 +243,7 @@ def ladder_shares(results: Results, path: Path) -> str | None:
     fig.legend(handles, names, loc="lower center", ncol=4, fontsize=7, frameon=False)
     fig.suptitle(f"Escalation ladder: share of the {results.manifest['replicates']:,} replicates at or above each "
                  "rung, day by day", fontsize=10, y=1 - 0.12 / height, va="top")
-    return _save(fig, path)
-
-
-def ceasefire_spells(series: pd.DataFrame, durable: dict[int, int]) -> pd.DataFrame:
-    """Ceasefire spells of each replicate: point, replicate, days in force, broken (else censored).
-
-    ``series`` holds point, replicate, day and ceasefire (in force when > 0); a spell that ends before the
-    replicate's last day after fewer than ``durable[point]`` days was broken."""
-    f = series.sort_values(["point", "replicate", "day"], kind="stable")
-    point, rep = f["point"].to_numpy(np.int64), f["replicate"].to_numpy(np.int64)
-    on = f["ceasefire"].to_numpy() > 0
-    return _spells(point, rep, on, durable)
-
-
-def _spells(point: np.ndarray, rep: np.ndarray, on: np.ndarray, durable: dict[int, int]) -> pd.DataFrame:
-    """Spells of ``on`` within runs of equal (point, replicate), rows in day order (work on the days in force)."""
-    idx = np.flatnonzero(on)
-    if len(idx) == 0:
-        return pd.DataFrame({"point": np.zeros(0, np.int64), "replicate": np.zeros(0, np.int64),
-                             "days": np.zeros(0, np.int64), "broken": np.zeros(0, bool)})
-    n = len(on)
-    prev, nxt = np.maximum(idx - 1, 0), np.minimum(idx + 1, n - 1)
-    first = (idx == 0) | (point[prev] != point[idx]) | (rep[prev] != rep[idx])     # first day of its replicate
-    last = (idx == n - 1) | (point[nxt] != point[idx]) | (rep[nxt] != rep[idx])    # last day of its replicate
-    starts = idx[first | ~on[prev]]
-    end_at = last | ~on[nxt]
-    ends, censored = idx[end_at], last[end_at]             # the spell's last day (inclusive); at the horizon?
-    days = ends - starts + 1
-    marks = np.array([durable[int(p)] for p in np.unique(point[starts])])
-    mark = marks[np.searchsorted(np.unique(point[starts]), point[starts])]
-    return pd.DataFrame({"point": point[starts], "replicate": rep[starts], "days": days,
-                         "broken": ~censored & (days < mark)})
-
-
-def _durable_marks(results: Results) -> dict[int, int]:
-    d = results.design
-    base = int(results.manifest["base_parameters"]["border.ceasefire_durable_days"])
-    own = d["border.ceasefire_durable_days"] if "border.ceasefire_durable_days" in d else pd.Series([base] * len(d))
-    return {int(p): int(v) for p, v in zip(d["point"], own, strict=True)}
-
-
-def read_spells(results: Results, batch_rows: int = 1 << 18) -> pd.DataFrame | None:
-    """Every ceasefire spell of the sweep's kept series, streamed in batches of a few columns (a replicate's
-    days may straddle two batches: its rows wait for the next one)."""
-    import pyarrow.parquet as pq
-
-    folder = results.path / "series"
-    files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
-    if not files or "ceasefire" not in pq.read_schema(files[0]).names:
-        return None
-    durable = _durable_marks(results)
-    frames, held = [], None
-    for f in files:
-        pf = pq.ParquetFile(f)
-        for batch in pf.iter_batches(batch_size=batch_rows, columns=["point", "replicate", "day", "ceasefire"]):
-            cols = [batch.column(i).to_numpy() for i in range(4)]
-            if held is not None:
-                cols = [np.concatenate([h, c]) for h, c in zip(held, cols, strict=True)]
-            point, rep, day = cols[:3]
-            if not np.all((point[1:] > point[:-1]) | ((point[1:] == point[:-1]) & (
-                    (rep[1:] > rep[:-1]) | ((rep[1:] == rep[:-1]) & (day[1:] > day[:-1]))))):
-                raise ValueError(f"{f}: daily series not in (point, replicate, day) order")
-            change = np.flatnonzero((point[1:] != point[:-1]) | (rep[1:] != rep[:-1]))
-            cut = change[-1] + 1 if len(change) else 0        # the last replicate may go on in the next batch
-            frames.append(_spells(point[:cut], rep[:cut], cols[3][:cut] > 0, durable))
-            held = [c[cut:] for c in cols]
-        if held is not None:                                  # files end with whole replicates
-            frames.append(_spells(held[0], held[1], held[3] > 0, durable))
-            held = None
-    return pd.concat(frames, ignore_index=True)
-
-
-def kaplan_meier(days: np.ndarray, broken: np.ndarray) -> pd.DataFrame:
-    """Kaplan-Meier estimate of the share still holding after each breakdown time, with Greenwood's
-    pointwise 95 % band on the log-log scale: columns time, survival, low, high, at_risk."""
-    days, broken = np.asarray(days), np.asarray(broken, dtype=bool)
-    times, events = np.unique(days[broken], return_counts=True)
-    at_risk = len(days) - np.searchsorted(np.sort(days), times, side="left")
-    surv = np.cumprod(1.0 - events / at_risk)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        greenwood = np.cumsum(events / (at_risk * (at_risk - events).astype(float)))
-        se = np.sqrt(greenwood) / np.abs(np.log(surv))
-        low, high = surv ** np.exp(Z95 * se), surv ** np.exp(-Z95 * se)
-    low, high = np.where(surv > 0, low, 0.0), np.where(surv > 0, high, 0.0)
-    return pd.DataFrame({"time": times, "survival": surv, "low": np.nan_to_num(low, nan=surv),
-                         "high": np.nan_to_num(high, nan=surv), "at_risk": at_risk})
+    return save(fig, path)
 
 
 def survival(results: Results, path: Path, spells: pd.DataFrame | None = None) -> str | None:
@@ -379,7 +280,7 @@ def survival(results: Results, path: Path, spells: pd.DataFrame | None = None) -
               title="line: Kaplan-Meier estimate; band: pointwise 95 % interval", title_fontsize=6.5)
     ax.set_title("Ceasefire survival (ceasefires reaching the durable mark or the horizon are censored)",
                  fontsize=9)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def heatmap(results: Results, metric: str, con: pd.DataFrame, reference_label: str, path: Path) -> str | None:
@@ -435,7 +336,7 @@ def heatmap(results: Results, metric: str, con: pd.DataFrame, reference_label: s
         bar.ax.yaxis.set_major_formatter(FuncFormatter(_number))
         ax.set_title(title, fontsize=8)
     fig.suptitle(f"{label(metric)}" + (f" [{u}]" if u else ""), fontsize=10, y=1 - 0.1 / height, va="top")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 HEATMAP_METRICS = ("reached_rung5", "deaths_total")
@@ -504,56 +405,3 @@ def compare_figures(results: Results, con: pd.DataFrame, reference: int, metrics
 
 
 # -- sensitivity and discovery --------------------------------------------------------------------
-def sensitivity_bars(table: pd.DataFrame, method: str, path: Path) -> str:
-    """Sobol S1/ST (or Morris mu*/sigma) per parameter and outcome, with 95 % intervals."""
-    metrics = list(dict.fromkeys(table["metric"]))
-    first, second = ("S1", "ST") if method == "sobol" else ("mu_star", "sigma")
-    fig = Figure(figsize=(5.2 * len(metrics), 0.38 * table["parameter"].nunique() + 1.6), layout="constrained")
-    axes = fig.subplots(1, len(metrics), squeeze=False, sharey=True)[0]
-    for ax, m in zip(axes, metrics, strict=True):
-        g = table[table["metric"] == m].iloc[::-1]
-        y = np.arange(len(g))
-        ax.barh(y + 0.2, g[first], height=0.38, color="#4393c3", label=first,
-                xerr=g.get(f"{first}_conf"), error_kw={"linewidth": 0.8})
-        ax.barh(y - 0.2, g[second], height=0.38, color="#d6604d", label=second,
-                xerr=g.get(f"{second}_conf") if method == "sobol" else None, error_kw={"linewidth": 0.8})
-        ax.set_yticks(y, g["parameter"], fontsize=7.5)
-        ax.set_title(label(m), fontsize=9)
-        ax.axvline(0, color="black", linewidth=0.6)
-        ax.grid(axis="x", alpha=0.3)
-        ax.set_xlabel("index (95 % interval)" if method == "sobol" else "elementary effect [outcome units]",
-                      fontsize=8)
-    axes[0].legend(fontsize=8)
-    title = "Sobol indices: first order (S1) and total (ST)" if method == "sobol" else \
-        "Morris screening: mean absolute effect (mu*) and spread (sigma)"
-    fig.suptitle(title, fontsize=10)
-    return _save(fig, path)
-
-
-def prim_boxes(trajectory: pd.DataFrame, chosen: int, limits: pd.DataFrame, bounds: dict, outcome: str,
-               path: Path) -> str:
-    """PRIM: the peeling trajectory (coverage against density) and the chosen box's limits."""
-    fig = Figure(figsize=(10, 4.2), layout="constrained")
-    a, b = fig.subplots(1, 2, width_ratios=(1, 1.2))
-    sc = a.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"], cmap="viridis", s=14)
-    a.plot(trajectory.loc[chosen, "coverage"], trajectory.loc[chosen, "density"], "o", markersize=11,
-           markerfacecolor="none", markeredgecolor="#d6604d", label=f"chosen box {chosen}")
-    fig.colorbar(sc, ax=a, label="restricted parameters")
-    a.set_xlabel("coverage (share of all cases inside the box)")
-    a.set_ylabel("density (share of the box that are cases)")
-    a.set_title("Peeling trajectory", fontsize=9)
-    a.legend(fontsize=7)
-    a.grid(alpha=0.3)
-    y = np.arange(len(limits))[::-1]
-    for k, (name, row) in enumerate(limits.iterrows()):
-        lo, hi = bounds[name]
-        span = hi - lo or 1.0
-        b.barh(y[k], (row["max"] - row["min"]) / span, left=(row["min"] - lo) / span, color="#4393c3", height=0.5)
-        b.text(1.02, y[k], f"{row['min']:.3g} - {row['max']:.3g}", va="center", fontsize=7.5)
-    b.set_yticks(y, limits.index, fontsize=8)
-    b.set_xlim(0, 1.35)
-    b.set_xticks([0, 0.5, 1], ["low", "middle", "high"])
-    b.set_xlabel("part of each sampled range inside the box")
-    b.set_title(f"Box {chosen}: where {outcome}", fontsize=9)
-    b.grid(axis="x", alpha=0.3)
-    return _save(fig, path)

@@ -5,10 +5,9 @@ Shared by the tables (:mod:`.compare`), the figures (:mod:`.figures`), sensitivi
 
 from __future__ import annotations
 
-import difflib
-
 from borderSim.errors import InputError
 from borderSim.outputs.summary import COLUMNS
+from borderSim.tomlcheck import nearest
 
 #: outcome -> (label, unit, side or None); the defaults of ``compare`` in this order
 OUTCOMES: dict[str, tuple[str, str, str | None]] = {
@@ -58,8 +57,6 @@ def check_metrics(metrics: list[str] | None, flag: str = "--metrics") -> list[st
     allowed = [c for c in COLUMNS if c != "replicate"]
     for m in metrics:
         if m not in allowed:
-            hit = difflib.get_close_matches(m, allowed, n=1, cutoff=0.6)
-            hint = f" (did you mean {hit[0]}?)" if hit else ""
-            raise InputError(flag, m, f"unknown metric{hint}; allowed: the summary columns, e.g. "
+            raise InputError(flag, m, f"unknown metric{nearest(m, allowed)}; allowed: the summary columns, e.g. "
                              f"{', '.join(list(OUTCOMES)[:6])} (see docs/experiments.md)")
     return metrics

@@ -109,14 +109,15 @@ def write_posterior(frame, meta: dict, path: Path) -> None:
 def _check_name(name, flag: str, where: str):
     """The spec of a posterior's parameter: a model parameter that takes a number."""
     from borderSim import schema
+    from borderSim.tomlcheck import did_you_mean
 
     if not isinstance(name, str) or not name:
         raise InputError(flag, where, f"its metadata's names hold {name!r}; expected parameter names like "
                          "border.ceasefire_rate")
     if name not in {s.name for s in schema.specs()}:
         hint = schema.suggest(name)
-        raise InputError(flag, where, f"names {name}, which is no parameter" + (f" (did you mean {hint}?)" if hint
-                                                                                 else "; see borderSim params"))
+        raise InputError(flag, where, f"names {name}, which is no parameter"
+                         + (did_you_mean(hint) if hint else "; see borderSim params"))
     spec = schema.spec(name)
     if not spec.batch:
         raise InputError(flag, where, f"names {name}, a run control, not a model parameter; a posterior holds "

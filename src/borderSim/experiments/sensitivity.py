@@ -87,7 +87,7 @@ class Report:
 
 
 def run(path: Path | str, *, metrics: list[str] | None = None, out: Path | None = None) -> Report:
-    from borderSim.experiments import figures
+    from borderSim.experiments import analysis_figures as figures
 
     metrics = check_metrics(metrics or list(DEFAULT_METRICS))
     results = open_results(path)

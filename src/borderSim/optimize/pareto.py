@@ -149,7 +149,7 @@ def discover_failure(results: Path | str, design: int, *, fails: str = "reached_
                      workers: int | None = None, scheduler: str | None = None, min_coverage: float = 0.5
                      ) -> DiscoverReport:
     """PRIM over the posterior draws of the replicates of one design: where does it fail?"""
-    from borderSim.experiments import figures
+    from borderSim.experiments import analysis_figures as figures
     from borderSim.experiments.discover import outcome_values, prim_box
     from borderSim.experiments.posterior import draw_indices
     from borderSim.experiments.store import open_results

@@ -39,9 +39,9 @@ import numpy as np
 
 from borderSim import schema
 from borderSim.errors import InputError
-from borderSim.experiments.design import _known_keys
 from borderSim.outputs.summary import columns as summary_columns
-from borderSim.scenarios import Scenario, load_scenario, nearest, read_toml, referenced
+from borderSim.scenarios import Scenario, load_scenario, referenced
+from borderSim.tomlcheck import known_keys, nearest, number, read_toml, subtable, whole
 
 TOP_LEVEL = ("description", "scenario", "days", "replicates", "seed", "chunk_rows", "levers", "objectives",
              "constraints", "effort", "posterior", "robustness", "optimizer")
@@ -187,38 +187,12 @@ class Optimization:
 
 
 # -- reading ----------------------------------------------------------------------------------------
-def _int(table: dict, key: str, where: str, default: int, lo: int, hi: int, prefix: str = "") -> int:
-    v = table.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-        raise InputError(where, f"{prefix}{key}", f"{v!r} is not allowed; expected a whole number from {lo:,} to "
-                         f"{hi:,}")
-    return v
-
-
-def _number(table: dict, key: str, where: str, prefix: str, lo: float = -math.inf, hi: float = math.inf,
-            default: float | None = None) -> float | None:
-    v = table.get(key, default)
-    if v is None:
-        return None
-    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or not lo <= v <= hi:
-        rng = f" from {lo:g} to {hi:g}" if math.isfinite(lo) and math.isfinite(hi) else ""
-        raise InputError(where, f"{prefix}{key}", f"{v!r} is not allowed; expected a number{rng}")
-    return float(v)
-
-
-def _table(data: dict, key: str, where: str, example: str) -> dict:
-    t = data.get(key, {})
-    if not isinstance(t, dict):
-        raise InputError(where, key, f"must be a table, like {example}")
-    return t
-
-
 def read_optimization(path: Path | str) -> Optimization:
     """Read and check an optimisation file."""
     path = Path(path)
     where = str(path)
     data = read_toml(path, where, "optimisation file")
-    _known_keys(data, TOP_LEVEL, where)
+    known_keys(data, TOP_LEVEL, where)
     description = data.get("description")
     if not isinstance(description, str) or not description.strip():
         raise InputError(where, "description", "missing: every optimisation file needs a one-line description")
@@ -227,27 +201,27 @@ def read_optimization(path: Path | str) -> Optimization:
         raise InputError(where, "scenario", f"{ref!r} is not allowed; expected a scenario name or file in quotes")
     scenario = load_scenario(referenced(ref, path, where, "scenario"))
     sim = scenario.params.simulation
-    levers = _levers(_table(data, "levers", where, '[levers] "eu.willingness" = { low = 0, high = 0.6 }'), where)
+    levers = _levers(subtable(data, "levers", where, '[levers] "eu.willingness" = { low = 0, high = 0.6 }'), where)
     lever_names = {lv.name for lv in levers}
-    effort = _effort(_table(data, "effort", where, '[effort] eu_days_engaged = 1'), where, lever_names)
-    robust = _table(data, "robustness", where, '[robustness] rule = "mean"')
-    _known_keys(robust, ROBUSTNESS_KEYS, where, "robustness.")
+    effort = _effort(subtable(data, "effort", where, '[effort] eu_days_engaged = 1'), where, lever_names)
+    robust = subtable(data, "robustness", where, '[robustness] rule = "mean"')
+    known_keys(robust, ROBUSTNESS_KEYS, where, "robustness.")
     rule = robust.get("rule", "mean")
     if rule not in RULES:
         raise InputError(where, "robustness.rule", f"{rule!r} is not allowed; expected one of {', '.join(RULES)}")
-    percentile = _number(robust, "percentile", where, "robustness.", 0, 100, 90.0)
-    objectives = _measures(_table(data, "objectives", where, '[objectives.major_clash] outcome = "reached_rung5"'),
+    percentile = number(robust, "percentile", where, "robustness.", 0, 100, 90.0)
+    objectives = _measures(subtable(data, "objectives", where, '[objectives.major_clash] outcome = "reached_rung5"'),
                            where, "objectives", rule, percentile, bool(effort))
     if len(objectives) < 2:
         raise InputError(where, "objectives", f"{len(objectives)} objective(s); a many-objective search needs two or "
                          "more (each a table [objectives.NAME])")
-    constraints = _measures(_table(data, "constraints", where, '[constraints.deaths] outcome = "deaths_total"'),
+    constraints = _measures(subtable(data, "constraints", where, '[constraints.deaths] outcome = "deaths_total"'),
                             where, "constraints", rule, percentile, bool(effort))
     if effort and not any(m.outcome == EFFORT for m in (*objectives, *constraints)):
         raise InputError(where, "effort", "is defined but no objective or constraint has outcome = \"effort\"")
 
-    post = _table(data, "posterior", where, '[posterior] samples = "shipped"')
-    _known_keys(post, POSTERIOR_KEYS, where, "posterior.")
+    post = subtable(data, "posterior", where, '[posterior] samples = "shipped"')
+    known_keys(post, POSTERIOR_KEYS, where, "posterior.")
     posterior_path = None
     if post:
         samples = post.get("samples", "shipped")
@@ -257,30 +231,30 @@ def read_optimization(path: Path | str) -> Optimization:
         from borderSim.experiments.posterior import read_posterior
 
         read_posterior(posterior_path, f"{where}: posterior.samples")
-    draws = _int(post, "draws", where, 20, 1, 100_000, "posterior.") if post else 1
+    draws = whole(post, "draws", where, 20, 1, 100_000, "posterior.") if post else 1
     if draws == 1 and any(m.rule in ("percentile", "regret", "satisficing") for m in (*objectives, *constraints)):
         raise InputError(where, "robustness.rule", "a rule over posterior draws needs [posterior] with draws of 2 or "
                          "more; without a posterior use rule = \"mean\"")
 
-    opt = _table(data, "optimizer", where, '[optimizer] population = 40')
-    _known_keys(opt, OPTIMIZER_KEYS, where, "optimizer.")
+    opt = subtable(data, "optimizer", where, '[optimizer] population = 40')
+    known_keys(opt, OPTIMIZER_KEYS, where, "optimizer.")
     algorithm = opt.get("algorithm", "auto")
     if algorithm not in ALGORITHMS:
         raise InputError(where, "optimizer.algorithm", f"{algorithm!r} is not allowed; expected one of "
                          f"{', '.join(ALGORITHMS)}")
     settings = Settings(
-        algorithm=algorithm, population=_int(opt, "population", where, 40, 4, 100_000, "optimizer."),
-        generations=_int(opt, "generations", where, 30, 1, 100_000, "optimizer."),
-        seed=_int(opt, "seed", where, 1, 0, 2**32 - 1, "optimizer."),
-        partitions=None if "partitions" not in opt else _int(opt, "partitions", where, 0, 1, 1000, "optimizer."),
-        window=_int(opt, "window", where, 10, 1, 100_000, "optimizer."),
-        tolerance=_number(opt, "tolerance", where, "optimizer.", 0, 1, 0.01))
+        algorithm=algorithm, population=whole(opt, "population", where, 40, 4, 100_000, "optimizer."),
+        generations=whole(opt, "generations", where, 30, 1, 100_000, "optimizer."),
+        seed=whole(opt, "seed", where, 1, 0, 2**32 - 1, "optimizer."),
+        partitions=None if "partitions" not in opt else whole(opt, "partitions", where, 0, 1, 1000, "optimizer."),
+        window=whole(opt, "window", where, 10, 1, 100_000, "optimizer."),
+        tolerance=number(opt, "tolerance", where, "optimizer.", 0, 1, 0.01))
     o = Optimization(
         name=path.stem, description=description.strip(), path=path.resolve(), text=path.read_text(encoding="utf-8"),
-        scenario=scenario, days=_int(data, "days", where, sim.days, 1, 36_500),
-        replicates=_int(data, "replicates", where, 20, 1, 10_000_000), seed=_int(data, "seed", where, sim.seed, 0,
+        scenario=scenario, days=whole(data, "days", where, sim.days, 1, 36_500),
+        replicates=whole(data, "replicates", where, 20, 1, 10_000_000), seed=whole(data, "seed", where, sim.seed, 0,
                                                                                    2**63 - 1),
-        chunk_rows=_int(data, "chunk_rows", where, 4000, 1, 1_000_000), levers=levers, objectives=objectives,
+        chunk_rows=whole(data, "chunk_rows", where, 4000, 1, 1_000_000), levers=levers, objectives=objectives,
         constraints=constraints, effort=effort, posterior_path=posterior_path, draws=draws, settings=settings)
     if o.algorithm == "nsga2" and len(objectives) > 3:
         raise InputError(where, "optimizer.algorithm", f"NSGA-II with {len(objectives)} objectives; use nsga3 "
@@ -384,7 +358,7 @@ def _measures(table: dict, where: str, kind: str, rule: str, percentile: float, 
         if not isinstance(t, dict):
             raise InputError(where, f"{kind}.{name}", "must be a table, like [objectives.NAME] outcome = "
                              "\"deaths_total\"")
-        _known_keys(t, allowed, where, pre)
+        known_keys(t, allowed, where, pre)
         outcome = t.get("outcome")
         if outcome == EFFORT:
             if not has_effort:
@@ -397,8 +371,8 @@ def _measures(table: dict, where: str, kind: str, rule: str, percentile: float, 
         if statistic not in STATISTICS:
             raise InputError(where, f"{pre}statistic", f"{statistic!r} is not allowed; expected one of "
                              f"{', '.join(STATISTICS)}")
-        q = _number(t, "quantile", where, pre, 0, 1)
-        thr = _number(t, "threshold", where, pre)
+        q = number(t, "quantile", where, pre, 0, 1)
+        thr = number(t, "threshold", where, pre)
         if statistic == "quantile" and q is None:
             raise InputError(where, f"{pre}quantile", "missing: statistic = \"quantile\" needs quantile = 0.9 (say)")
         if statistic == "exceeds" and thr is None:
@@ -414,7 +388,7 @@ def _measures(table: dict, where: str, kind: str, rule: str, percentile: float, 
             sense = t.get("sense", "minimize")
             if sense not in SENSES:
                 raise InputError(where, f"{pre}sense", f"{sense!r} is not allowed; expected minimize or maximize")
-            sat = _number(t, "satisfice", where, pre)
+            sat = number(t, "satisfice", where, pre)
             if r == "satisficing" and sat is None:
                 raise InputError(where, f"{pre}satisfice", "missing: the satisficing rule needs the level each draw's "
                                  "statistic must meet, like satisfice = 0.5")
@@ -425,7 +399,7 @@ def _measures(table: dict, where: str, kind: str, rule: str, percentile: float, 
             if r in ("regret", "satisficing"):
                 raise InputError(where, f"{pre}robustness", f"{r!r} is for objectives; a constraint takes mean or "
                                  "percentile")
-            limit = _number(t, "max" if "max" in t else "min", where, pre)
+            limit = number(t, "max" if "max" in t else "min", where, pre)
             out.append(Measure(name, outcome, statistic, q, thr, r, percentile,
                                "minimize" if "max" in t else "maximize", None, limit, label))
     return tuple(out)

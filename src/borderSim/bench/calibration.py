@@ -155,6 +155,6 @@ def markdown(report: dict) -> str:
 
 def write(report: dict, out: Path) -> list[Path]:
     """``calibration.json`` and ``calibration.md`` in ``out``, with the machine's description."""
-    from borderSim.bench import machine, write_report
+    from borderSim.bench.report import machine, write_report
 
     return write_report({**report, "machine": machine()}, out, "calibration", markdown)

@@ -14,14 +14,14 @@ with every phase of the day timed: where each engine's time goes, the Mesa engin
 from __future__ import annotations
 
 import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from borderSim.bench.report import machine, write_report
 
 BATCHES = (1, 100, 1_000, 10_000)
 
@@ -204,20 +204,6 @@ def run(days: int = 730, batches=BATCHES, mesa_replicates: int = 2, mesa_days: i
     return {"machine": machine(), "results": results}
 
 
-def machine() -> dict:
-    from borderSim.outputs.folder import versions
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(), "versions": versions()}
-
-
 def _fmt(r: dict, key: str, spec: str) -> str:
     return format(r[key], spec) if key in r else ""
 
@@ -240,20 +226,6 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(report: dict, out: Path, stem: str, to_markdown) -> list[Path]:
-    """``STEM.json`` and ``STEM.md`` (``to_markdown(report)``) in ``out`` (created if needed), each written
-    under a temporary name and renamed when complete; shared by every benchmark."""
-    out.mkdir(parents=True, exist_ok=True)
-    files = []
-    for path, text in ((out / f"{stem}.json", json.dumps(report, indent=2) + "\n"),
-                       (out / f"{stem}.md", to_markdown(report))):
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-        files.append(path)
-    return files
-
-
 def write(report: dict, out: Path) -> list[Path]:
     """``bench.json`` and ``bench.md`` in ``out``."""
     return write_report(report, out, "bench", markdown)
@@ -262,10 +234,3 @@ def write(report: dict, out: Path) -> list[Path]:
 def write_phases(report: dict, out: Path) -> list[Path]:
     """``phases.json`` and ``phases.md`` in ``out``."""
     return write_report(report, out, "phases", phases_markdown)
-
-
-if __name__ == "__main__":  # one configuration, in the child process started by run() or phases()
-    timed_phases = sys.argv[1] == "--phases"
-    engine, batch, days = sys.argv[1 + timed_phases:4 + timed_phases]
-    measure = _measure_phases if timed_phases else _measure
-    print(json.dumps(measure(engine, int(batch), int(days))))
