@@ -30,8 +30,11 @@ def _value(recorded: dict[str, list[float]], name: str, day: int) -> float:
 
 
 def rows(model: BorderModel, start: int, stop: int) -> list[list[float]]:
-    """The rows of days ``start`` .. ``stop - 1`` (``COLUMNS``), read from the model's DataCollector."""
+    """The rows of days ``start`` .. ``stop - 1`` (``COLUMNS``), read from the model's DataCollector; fewer if
+    it does not hold them yet (a re-render from the replicates' thread can fall inside a step: the browser
+    then finds a gap at the next tail and asks for a resync)."""
     recorded = model.datacollector.model_vars
+    stop = min(stop, len(recorded["level"]))
     return [[round(float(_value(recorded, c, d)), 4) for c in COLUMNS] for d in range(start, stop)]
 
 

@@ -221,7 +221,10 @@ def Dashboard(model: VizModel):
     from mesa.visualization.utils import update_counter
 
     update_counter.get()
-    day = model.steps
+    # the last day the DataCollector holds, not model.steps: a re-render from the replicates' thread can fall
+    # inside a step, after Mesa has counted the new day and before it is collected; the step's own re-render
+    # then sees a new day and redraws every panel
+    day = min(model.steps, len(model.datacollector.model_vars["level"]) - 1)
     runs = solara.use_thread(lambda: ensemble.run(model.params, model.seed), dependencies=[model.run_id],
                              intrusive_cancel=False)     # no line tracing of the core run (slow); never interrupted
     replicates = runs.value if runs.state == solara.ResultState.FINISHED else None
