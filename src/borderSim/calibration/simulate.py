@@ -24,21 +24,13 @@ import numpy as np
 import pandas as pd
 
 from borderSim.calibration.problem import DAY_COLUMNS, Calibration, Run, Target, as_parameter_values
-from borderSim.experiments.evaluate import ChunkSpec, evaluate_rows
-from borderSim.schema import Parameters
+from borderSim.experiments.evaluate import ChunkSpec, RowsTask, evaluate_rows
 
 
 @dataclass(frozen=True)
-class CandidateTask:
-    """Rows of one run for a block of candidates (picklable; ``chunk`` and ``days`` for the executors)."""
+class CandidateTask(RowsTask):
+    """Rows of one run for a block of candidates: a :class:`RowsTask` whose periods' summaries come back too."""
 
-    chunk: ChunkSpec
-    base: Parameters
-    values: dict[str, np.ndarray]      # per row
-    replicates: np.ndarray             # per row
-    seed: int
-    days: int
-    columns: tuple[str, ...]
     periods: tuple[tuple[str, int, int, int], ...] = ()     # (name, first day, last day, shift)
     period_columns: tuple[str, ...] = ()
 
