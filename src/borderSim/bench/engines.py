@@ -26,18 +26,19 @@ from borderSim.bench.report import machine, write_report
 BATCHES = (1, 100, 1_000, 10_000)
 
 
-def _measure(engine: str, batch: int, days: int) -> dict:
-    """Run one configuration in this process and return its figures (called in a child process)."""
+def _timed_run(engine: str, batch: int, days: int, after_warm_up=None) -> tuple[float, float]:
+    """CPU and wall seconds of ``batch`` replicates x ``days`` of the default parameters on ``engine``, after a
+    short warm-up run (compiled kernels loaded, caches warm) that is not timed."""
     import numpy as np
 
     from borderSim.core.run import run_rows
-    from borderSim.geography import load_geography
     from borderSim.model import BorderModel
     from borderSim.schema import Parameters
 
-    params, geo = Parameters(), load_geography()
-    # load the compiled kernels and warm caches outside the timing
+    params = Parameters()
     run_rows(params, np.arange(2), seed=1, days=3) if engine == "core" else BorderModel(params, rng=1).step()
+    if after_warm_up is not None:
+        after_warm_up()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     if engine == "mesa":
         for r in range(batch):
@@ -47,6 +48,15 @@ def _measure(engine: str, batch: int, days: int) -> dict:
     else:
         run_rows(params, np.arange(batch), seed=1, days=days)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    return cpu, wall
+
+
+def _measure(engine: str, batch: int, days: int) -> dict:
+    """Run one configuration in this process and return its figures (called in a child process)."""
+    from borderSim.geography import load_geography
+
+    geo = load_geography()
+    cpu, wall = _timed_run(engine, batch, days)
     out = {"engine": engine, "batch": batch, "days": days, "cpu_seconds": cpu, "wall_seconds": wall,
            "replicate_days_per_second": batch * days / cpu,
            "peak_memory_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -80,16 +90,13 @@ def _measure_phases(engine: str, batch: int, days: int) -> dict:
     machine stretches every phase alike. The timers cost about a microsecond per call.
     """
     import mesa
-    import numpy as np
 
     from borderSim.core import engine as core_engine
-    from borderSim.core.run import run_rows
     from borderSim.geography import load_geography
-    from borderSim.model import BorderModel, agents
+    from borderSim.model import agents
     from borderSim.model import model as mesa_model
     from borderSim.outputs.summary import Recorder
     from borderSim.rules import schedule
-    from borderSim.schema import Parameters
 
     seconds: dict[str, float] = {}
 
@@ -113,18 +120,8 @@ def _measure_phases(engine: str, batch: int, days: int) -> dict:
     Recorder.record = timed("summary recorder", Recorder.record)
     mesa.DataCollector.collect = timed("Mesa DataCollector", mesa.DataCollector.collect)
 
-    params, geo = Parameters(), load_geography()
-    run_rows(params, np.arange(2), seed=1, days=3) if engine == "core" else BorderModel(params, rng=1).step()
-    seconds.clear()
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    if engine == "mesa":
-        for r in range(batch):
-            model = BorderModel(params, rng=1, replicate=r)
-            for _ in range(days):
-                model.step()
-    else:
-        run_rows(params, np.arange(batch), seed=1, days=days)
-    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    geo = load_geography()
+    cpu, wall = _timed_run(engine, batch, days, after_warm_up=seconds.clear)
     rest = ("Mesa: dispatch to agents, model set-up" if engine == "mesa" else "core: driver (run_rows)")
     parts = [(p.name, seconds.get(p.name, 0.0)) for p in schedule.DAY] + [
         (name, seconds.get(name, 0.0)) for name in ("summary recorder", "Mesa DataCollector") if name in seconds]
