@@ -76,6 +76,17 @@ def military_mean(death_rate, intens, extent, expo):
     return death_rate * intens * extent * expo
 
 
+@njit(cache=True, inline="always")
+def segment_hazards(cum, i, segment, hazard_base, grievance, daily):
+    """Row ``i``'s incident hazard of each segment into ``cum`` (S,): its villages' ``hazard_base x grievance x
+    daily``, added in village order (:func:`~borderSim.rules.communities.segment_hazard`)."""
+    for j in range(cum.size):
+        cum[j] = 0.0
+    d = daily[i, 0]
+    for v in range(segment.size):
+        cum[segment[v]] += hazard_base[i, v] * grievance[i, v] * d
+
+
 @njit(cache=True)
 def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_intensity, war_intensity,
           second_rate, decay, incursion, capability, hazard_base, grievance, daily, segment,
@@ -134,11 +145,7 @@ def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_in
                     out[j] = True
         # a second front at rung 5+
         if lv >= _MAJOR_CLASH and to_uniform(key, second[0]) < spread_probability(second_rate[i, 0], it):
-            for j in range(n_seg):
-                cum[j] = 0.0
-            d = daily[i, 0]
-            for v in range(segment.size):
-                cum[segment[v]] += hazard_base[i, v] * grievance[i, v] * d
+            segment_hazards(cum, i, segment, hazard_base, grievance, daily)
             total = 0.0
             for j in range(n_seg):             # the cumulative sum of the weights off and away from the front
                 near = out[j]
@@ -175,11 +182,7 @@ def origins(rows, hazard_base, grievance, daily, segment, weight, segment_local,
     cum = np.empty(n_seg)
     for k in range(rows.size):
         i = rows[k]
-        for j in range(n_seg):
-            cum[j] = 0.0
-        d = daily[i, 0]
-        for v in range(segment.size):
-            cum[segment[v]] += hazard_base[i, v] * grievance[i, v] * d
+        segment_hazards(cum, i, segment, hazard_base, grievance, daily)
         total = 0.0
         for j in range(n_seg):
             w = cum[j] + weight[i, 0] * segment_local[i, j]
