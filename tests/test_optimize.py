@@ -161,14 +161,19 @@ def test_toy_front_is_recovered_by_nsga2(tmp_path):
 
 
 def test_toy_front_is_recovered_by_nsga3_for_three_objectives(tmp_path):
-    """DTLZ2: every Pareto design lies within 0.05 of the unit sphere and the designs spread over the octant
-    (each objective spans most of 0..1)."""
+    """DTLZ2: the Pareto designs lie on the unit sphere -- at least 99 % within 0.05 of it, the median within
+    0.005 -- and spread over the octant (each objective spans most of 0..1). Not every one: the Pareto set
+    is the non-dominated set of every design evaluated, and at the octant's edges, where an objective is
+    near 0, a design off the sphere stays non-dominated when no design evaluated is better in all three
+    (a dominance-resistant design); the first generation's most-involved anchor (every lever at its high
+    end: f = (0, 0, 1.5)) is one. On this seed 3 of about 1,000 are (largest distance 0.5)."""
     objectives = "".join(f"[objectives.f{j}]\noutcome = \"{c}\"\n" for j, c in enumerate(COLUMNS))
     f = write(tmp_path, TOY.format(objectives=objectives, population=28, generations=80))
     r = run_optimization(f, tmp_path / "out", evaluator=toy("dtlz2"))
     assert r.optimization.algorithm == "nsga3"
     F = r.pareto.table[["f0", "f1", "f2"]].to_numpy()
-    assert np.all(np.abs(np.linalg.norm(F, axis=1) - 1) < 0.05)
+    gap = np.abs(np.linalg.norm(F, axis=1) - 1)
+    assert len(F) >= 500 and (gap < 0.05).mean() >= 0.99 and np.median(gap) < 0.005 and gap.max() < 0.6
     assert (F.max(axis=0) > 0.8).all() and (F.min(axis=0) < 0.1).all()
 
 
@@ -197,6 +202,53 @@ def test_robustness_rules():
     x = np.arange(10.0).reshape(1, 1, 10)
     assert per_draw(m(statistic="exceeds", threshold=6.5), x)[0, 0] == 0.3
     assert per_draw(m(statistic="quantile", quantile=0.5), x)[0, 0] == 4.5
+
+
+# -- the first generation ------------------------------------------------------------------------------
+def test_first_generation_holds_the_base_row_the_anchors_and_a_latin_hypercube():
+    """The shipped example's first generation: the base scenario's levers, every lever at its least-involved
+    end (no offers, the longest delay, the first listed choice), every lever at its most-involved end, then a
+    Latin hypercube: each real lever's remaining values fall one in each of as many equal strata of its range
+    (that is what makes it a Latin hypercube, not uniform draws); the same seed gives the same rows."""
+    from dataclasses import replace
+
+    from borderSim.optimize.search import base_row, initial_population
+
+    opt = read_optimization(Path(borderSim.__file__).parents[2] / "experiments" / "mediation_design.toml")
+    X = initial_population(opt)
+    names = [lv.name for lv in opt.levers]
+    assert X.shape == (opt.settings.population, len(names))
+    np.testing.assert_array_equal(X[0], base_row(opt))
+    least = dict(zip(names, X[1], strict=True))
+    most = dict(zip(names, X[2], strict=True))
+    assert least == {"eu.willingness": 0.0, "eu.delay_days": 60.0, "eu.style": 0.0, "eu.monitoring": 0.0,
+                     "eu.resources": 0.0, "eu.security_assistance": 0.0, "eu.preventive": 0.0,
+                     "eu.negotiation_support": 0.0}
+    assert most == {"eu.willingness": 0.6, "eu.delay_days": 0.0, "eu.style": 1.0, "eu.monitoring": 1.0,
+                    "eu.resources": 1.0, "eu.security_assistance": 0.5, "eu.preventive": 1.0,
+                    "eu.negotiation_support": 5.0}
+    rest = X[3:]
+    for j, lv in enumerate(opt.levers):
+        if lv.kind == "real":
+            strata = np.floor((rest[:, j] - lv.low) / (lv.high - lv.low) * len(rest)).astype(int)
+            assert sorted(strata) == list(range(len(rest))), lv.name
+        else:
+            assert set(rest[:, j]) <= set(np.arange(lv.bounds[0] + 0.4999, lv.bounds[1]))
+    np.testing.assert_array_equal(X, initial_population(opt))
+    other = replace(opt, settings=replace(opt.settings, seed=opt.settings.seed + 1))
+    o = initial_population(other)
+    np.testing.assert_array_equal(o[:3], X[:3])
+    assert not np.array_equal(o[3:], rest)
+
+
+def test_the_search_starts_from_the_base_row_and_the_anchors(reference):
+    """They are evaluated in generation 0 (rows 0, 1, 2 of evaluated.parquet) of the small file: base (no EU
+    offers, delay 1), least (willingness 0, delay 0, facilitative), most (0.9, 10, manipulative)."""
+    _, out = reference
+    e = open_optimization(out).evaluated.set_index(["generation", "row"])
+    rows = e.loc[[(0, 0), (0, 1), (0, 2)], ["eu.willingness", "eu.delay_days", "eu.style", "base"]]
+    assert rows.values.tolist() == [[0.0, 1, "facilitative", True], [0.0, 0, "facilitative", False],
+                                    [0.9, 10, "manipulative", False]]
 
 
 # -- the same results everywhere -----------------------------------------------------------------------
@@ -325,6 +377,11 @@ BAD = [
                                                     '"reached_rung5"\n[objectives.effort]').replace(
         "population = 6", "population = 6\npartitions = 6"), "reference directions"),
     ("not TOML", "description = \n", "opt.toml"),
+    ("bad least end", SMALL.replace("high = 10 }", 'high = 10, least = "middle" }'), "least: 'middle'"),
+    ("least end against the effort", SMALL.replace("[levers]", '[levers]\n"eu.monitoring" = { low = 0.0, high = 1.0, '
+                                                   'least = "high" }'), "contradicts the effort measure"),
+    ("choices in the wrong order for the effort", SMALL.replace("[levers]", '[levers]\n"eu.preventive" = [true, false]')
+     .replace("eu_days_engaged = 1.0", 'eu_days_engaged = 1.0\n"eu.preventive" = 10.0'), "list that one first"),
 ]
 
 

@@ -5,7 +5,10 @@ An optimisation file (TOML, docs/experiments.md) names
 * the base ``scenario`` every design changes (and compares with), ``days``, ``replicates`` per
   posterior draw, ``seed`` and ``chunk_rows``;
 * ``[levers]``: parameters with a ``{ low, high }`` range inside the schema's bounds (real or integer
-  as the schema types them) or a list of allowed values of a choice or yes/no parameter;
+  as the schema types them; optional ``least = "high"`` when the high end asks least effort, like a
+  longer delay) or a list of allowed values of a choice or yes/no parameter, the least-involved first
+  and the most-involved last (the first generation's anchor designs, :mod:`borderSim.optimize.search`);
+  a lever that is a factor of an effort term must have its least-effort end where that term is least;
 * ``[objectives.NAME]``: an ``outcome`` (a summary column, or ``effort``), ``sense`` (``minimize`` or
   ``maximize``) and a ``statistic`` over each draw's replicates (``mean``, ``quantile`` with
   ``quantile``, or ``exceeds``: P(outcome > ``threshold``)); optional ``robustness`` overriding the
@@ -67,6 +70,7 @@ class Lever:
     low: float = 0.0
     high: float = 0.0
     choices: tuple[Any, ...] = ()
+    least: str = "low"                  # the end asking least of the actor: low | high (choices: the first listed)
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -76,6 +80,15 @@ class Lever:
         hi = self.high if self.kind == "integer" else len(self.choices) - 1
         lo = self.low if self.kind == "integer" else 0
         return lo - 0.4999, hi + 0.4999
+
+    @property
+    def anchors(self) -> tuple[float, float]:
+        """The search variable at the lever's least- and most-involved ends: a range's ``least`` end and the
+        other; a choice's first and last listed value."""
+        if self.kind == "choice":
+            return 0.0, float(len(self.choices) - 1)
+        ends = (self.low, self.high)
+        return ends if self.least == "low" else ends[::-1]
 
     def decode(self, x: np.ndarray) -> np.ndarray:
         """Lever values from search variables."""
@@ -204,6 +217,7 @@ def read_optimization(path: Path | str) -> Optimization:
     levers = _levers(subtable(data, "levers", where, '[levers] "eu.willingness" = { low = 0, high = 0.6 }'), where)
     lever_names = {lv.name for lv in levers}
     effort = _effort(subtable(data, "effort", where, '[effort] eu_days_engaged = 1'), where, lever_names)
+    _check_least(levers, effort, where)
     robust = subtable(data, "robustness", where, '[robustness] rule = "mean"')
     known_keys(robust, ROBUSTNESS_KEYS, where, "robustness.")
     rule = robust.get("rule", "mean")
@@ -308,8 +322,13 @@ def _levers(table: dict, where: str) -> tuple[Lever, ...]:
                     raise InputError(where, key, f"{v!r} is not allowed; expected {spec.allowed()}")
             out.append(Lever(name, "choice", choices=tuple(value)))
         elif isinstance(value, dict):
-            if set(value) != {"low", "high"}:
-                raise InputError(where, key, "a range is { low = ..., high = ... }")
+            if not {"low", "high"} <= set(value) <= {"low", "high", "least"}:
+                raise InputError(where, key, "a range is { low = ..., high = ... } with optional least = \"low\" "
+                                 "or \"high\" (the end asking least effort)")
+            least = value.get("least", "low")
+            if least not in ("low", "high"):
+                raise InputError(where, f"{key}.least", f"{least!r} is not allowed; expected \"low\" or \"high\" "
+                                 "(the end of the range asking least effort)")
             if spec.choices is not None or spec.type not in (int, float):
                 raise InputError(where, key, f"is a {spec.type_name}; give a list of the values to choose from, "
                                  f"like {list(spec.choices or ())!r}".replace("'", '"'))
@@ -322,11 +341,29 @@ def _levers(table: dict, where: str) -> tuple[Lever, ...]:
             if (spec.ge is not None and low < spec.ge) or (spec.le is not None and high > spec.le):
                 raise InputError(where, key, f"range {low}..{high} is outside the schema's bounds; expected "
                                  f"{spec.allowed()}")
-            out.append(Lever(name, "integer" if spec.type is int else "real", float(low), float(high)))
+            out.append(Lever(name, "integer" if spec.type is int else "real", float(low), float(high), least=least))
         else:
             raise InputError(where, key, "expected a range { low = ..., high = ... } or a list of values to "
                              "choose from")
     return tuple(out)
+
+
+def _check_least(levers: tuple[Lever, ...], effort, where: str) -> None:
+    """A lever that is a factor of an effort term (weights are 0 or more; a lever's values 0 or more) makes
+    that term least at its smallest value: its declared least-effort end must be that one."""
+    in_effort = {f for factors, w in effort if w > 0 for f in factors}
+    for lv in levers:
+        if lv.name not in in_effort:
+            continue
+        if lv.kind == "choice":
+            values = [float(v) for v in lv.choices] if all(isinstance(v, int | float) for v in lv.choices) else None
+            if values and min(values) >= 0 and values[0] != min(values):
+                raise InputError(where, f"levers.{lv.name}", f"the first listed value is the least-effort one, but "
+                                 f"the effort measure is least at {lv.choices[values.index(min(values))]!r}; list "
+                                 "that one first")
+        elif lv.low >= 0 and lv.least != "low":
+            raise InputError(where, f"levers.{lv.name}.least", "\"high\" contradicts the effort measure, which "
+                             "rises with this lever (least effort at its low end)")
 
 
 def _effort(table: dict, where: str, levers: set[str]) -> tuple[tuple[tuple[str, ...], float], ...]:

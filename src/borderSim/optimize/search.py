@@ -15,9 +15,17 @@ candidates equal the cached ones is read, not run, so it ends exactly where an u
 With common random numbers every candidate of every generation is evaluated on the same draws and
 replicates, so the Pareto set is the non-dominated feasible set of all candidates evaluated (an
 archive; under the regret rule, whose values depend on who is compared, the final population's). Its
-hypervolume after each generation is taken with every objective scaled by the first generation's range
-(fixed from then on) against the reference point 1.1 in each; the search stops early when it changed
-by less than ``tolerance`` (relative) over ``window`` generations.
+hypervolume after each generation (pymoo's HV) is taken with every objective scaled by the first
+generation's range among its feasible designs -- ``(F - min) / (max - min)``, fixed from then on and
+written to the manifest -- against the reference point 1.1 in each; the search stops early when it
+changed by less than ``tolerance`` (relative) over ``window`` generations.
+
+So that those scales span the objectives from the start, the first generation holds, besides the base
+scenario's own levers, the lever box's two anchor designs -- every lever at its least-involved end (a
+range's ``least`` end, ``low`` unless the file says ``high``; a choice's first listed value) and every
+lever at its most-involved end -- and a Latin hypercube for the rest. A design found later beyond the
+first generation's range still adds volume outside the unit box; the anchors make that rarer, not
+impossible.
 """
 
 from __future__ import annotations
@@ -112,17 +120,31 @@ def base_row(opt: Optimization) -> np.ndarray | None:
     return np.array(x)
 
 
+def anchor_rows(opt: Optimization) -> np.ndarray:
+    """The lever box's two anchor designs as search variables: every lever at its least-involved end (a
+    range's ``least`` end, a choice's first listed value) and every lever at its most-involved end."""
+    return np.array([[lv.anchors[k] for lv in opt.levers] for k in (0, 1)], dtype=np.float64)
+
+
 def initial_population(opt: Optimization) -> np.ndarray:
     """The first generation: the base scenario's own lever settings (the status quo, so the front is never
-    worse than it) and uniform draws over the levers' ranges (seeded from the optimizer's seed)."""
+    worse than it), the two anchor designs (:func:`anchor_rows`) and, for the rest, a Latin hypercube over
+    the levers' ranges (scipy.stats.qmc, seeded from the optimizer's seed; integer and choice levers
+    rounded, each value equally likely). Rows that repeat an earlier one are left out of the fixed rows."""
+    from scipy.stats import qmc
+
+    n = opt.settings.population
+    fixed: list[np.ndarray] = []
+    base = base_row(opt)
+    for row in ([base] if base is not None else []) + list(anchor_rows(opt)):
+        if len(fixed) < n and not any(np.array_equal(row, f) for f in fixed):
+            fixed.append(row)
     bounds = np.array([lv.bounds for lv in opt.levers], dtype=np.float64)
     rng = np.random.default_rng(np.random.SeedSequence([opt.settings.seed, 20]))
-    X = bounds[:, 0] + rng.random((opt.settings.population, len(opt.levers))) * (bounds[:, 1] - bounds[:, 0])
+    U = qmc.LatinHypercube(d=len(opt.levers), rng=rng).random(n - len(fixed))
+    X = np.vstack([np.array(fixed).reshape(-1, len(opt.levers)), qmc.scale(U, bounds[:, 0], bounds[:, 1])])
     discrete = [j for j, lv in enumerate(opt.levers) if lv.kind != "real"]
     X[:, discrete] = np.rint(X[:, discrete])
-    base = base_row(opt)
-    if base is not None:
-        X[0] = base
     return X
 
 
