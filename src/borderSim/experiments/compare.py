@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from borderSim.errors import InputError
-from borderSim.experiments.outcomes import OUTCOMES, check_metrics, label, side  # noqa: F401 (re-exported)
+from borderSim.experiments.outcomes import OUTCOMES, check_metrics, label, side, unit  # noqa: F401 (re-exported)
 from borderSim.experiments.store import Results, open_results
 from borderSim.outputs import folder
 from borderSim.tomlcheck import nearest
@@ -182,8 +182,8 @@ CONTRAST_COLUMNS = ["point", "label", "metric", "reference_mean", "mean", "diffe
 def _fmt(x: float, metric: str) -> str:
     if not np.isfinite(x):
         return "-"
-    unit = OUTCOMES.get(metric, ("", "", None))[1]
-    if unit.startswith("share") or "index" in unit:
+    u = unit(metric)
+    if u.startswith("share") or "index" in u:
         return f"{x:+.3f}" if metric.startswith("legitimacy") else f"{x:.3f}"
     return f"{x:,.1f}" if abs(x) < 100 else f"{x:,.0f}"
 
