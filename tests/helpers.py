@@ -1,5 +1,5 @@
 """Helpers the test files share (no test file imports another): paired runs on common random numbers and
-their effect check, reference runs cached for the session, the throwaway mediator.
+their effect check, reference runs cached for the session, the throwaway mediator and its schema group.
 
 Cached runs: a summary-only run of the core is a pure function of its parameters, rows, seed, days and the
 mediator registry (the same inputs give the same numbers bit for bit, ``tests/test_reproducibility.py``), so
@@ -9,14 +9,17 @@ mediator registry (the same inputs give the same numbers bit for bit, ``tests/te
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict
 
 from borderSim.core import run as core_run
 from borderSim.outputs.chunk import Chunk
 from borderSim.rules import mediators
-from borderSim.rules.mediators import Joint
-from borderSim.schema import Parameters
+from borderSim.rules.mediator import Joint, Mediator
+from borderSim.schema import Parameters, group, param
 
 #: The paired tests' replicates, days and seed (300 replicates x 730 days, fixed seed).
 N, DAYS, SEED = 300, 730, 4242
@@ -67,14 +70,44 @@ def assert_effect(ref, new, z, *, sign, margin):
     assert abs(z) >= 3, f"paired z = {z:.2f}"
 
 
-def _const(value: float, width: int = 1):
-    return lambda P, *_: np.full((P.batch, width), value)
+class GhostParams(BaseModel):
+    """The throwaway mediator's parameter group: eager to offer, mildly pro-Kyrgyz, with pressure, an effect on
+    the ceasefire hazard and monitors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    willingness: float = param(0.4, ge=0, le=1, unit="probability/day", description="Daily chance of offering.",
+                               source="estimate", role="lever")
+    bias: float = param(-0.1, ge=-1, le=1, unit="index -1..1", description="Its bias (+ toward Tajikistan).",
+                        source="estimate", role="lever")
+    style: Literal["gentle", "ghostly"] = param("ghostly", unit="category", description="How it mediates.",
+                                                source="estimate", role="lever")
+    pressure: float = param(0.8, ge=0, le=5, unit="utility", description="Pressure on each side while mediating.",
+                            source="estimate")
+    ceasefire_effect: float = param(3.0, ge=0, le=10, unit="factor", description="Rise of the ceasefire chance.",
+                                    source="estimate")
+    monitoring: float = param(0.3, ge=0, le=1, unit="index 0-1", description="Ceasefire strength its monitors add.",
+                              source="estimate")
 
 
-#: A throwaway mediator: eager to offer, mildly pro-Kyrgyz, with pressure, an effect on the ceasefire
-#: hazard and monitors; and Russia mediating jointly with it.
-GHOST = mediators.Mediator(
-    key="ghost", group="osce", name="the Ghost", label="Ghost mediators", offer_stream=40, accept_stream=41,
-    offer_probability=_const(0.4), bias=_const(-0.1), pressure=_const(0.8, 2), ceasefire_effect=_const(3.0),
-    monitors=_const(0.3), describe=lambda p: "ghostly mediation")
+class WithGhost(Parameters):
+    """The schema with the throwaway mediator's group (as its group would be registered in the schema)."""
+
+    ghost: GhostParams = group(GhostParams, "The Ghost (a throwaway mediator)")
+
+
+#: A throwaway mediator, its parameters its own group of the schema, its streams its own (40 and 41); and Russia
+#: mediating jointly with it.
+GHOST = Mediator(
+    key="ghost", group="ghost", name="the Ghost", label="Ghost mediators", streams=40,
+    offer_probability=lambda P, sit: P.ghost.willingness, bias=lambda P: P.ghost.bias,
+    pressure=lambda P: P.ghost.pressure, ceasefire_effect=lambda P: P.ghost.ceasefire_effect,
+    monitors=lambda P: P.ghost.monitoring, describe=lambda p: f"{p.ghost.style} mediation")
 GHOST_WITH_RUSSIA = Joint("ghost", "russia", lambda P: np.ones((P.batch, 1), dtype=bool))
+
+
+def ghost_registered(ghost: bool = True):
+    """The registry in force with the throwaway mediator and its schema (or as it is, ``ghost=False``)."""
+    if not ghost:
+        return mediators.registered()
+    return mediators.registered(GHOST, joints=(GHOST_WITH_RUSSIA,), schema=WithGhost)

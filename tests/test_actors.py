@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from borderSim.rules.mediators import MediatorAction
+from borderSim.rules.mediator import MediatorAction
 from borderSim.scenarios import load_scenario
 from tests.helpers import SEED, N, assert_effect, paired, run_rows
 

@@ -25,7 +25,7 @@ from borderSim.rules import (
     dyad,
     governments,
     ladder,
-    mediators,
+    mediation_terms,
     negotiation,
     phases,
     schedule,
@@ -33,7 +33,7 @@ from borderSim.rules import (
 )
 from borderSim.rules.context import Context
 from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
-from borderSim.rules.mediators import SIDES2
+from borderSim.rules.mediator import SIDES2
 from borderSim.rules.params import compile_params
 from borderSim.rules.phases import BOTH, side
 from borderSim.rules.state import State, initial_state
@@ -236,7 +236,7 @@ def resolve_reference(s, ctx, today):
     P, geo, keys, day, rec = ctx.P, ctx.geo, ctx.keys, today.day, today.record
     level_eff = np.maximum(s.level_base, s.local_max)
     water_origin = (s.origin >= 0) & geo.segment_water[np.maximum(s.origin, 0)]
-    mediation = (mediators.mediation_factor(P, ctx.terms, s.mediator_engaged, s.mediator_timing, water_origin)
+    mediation = (mediation_terms.mediation_factor(P, ctx.terms, s.mediator_engaged, s.mediator_timing, water_origin)
                  * thirdparties.economic_leverage(P, s.china_until >= day))
     cf = ladder.resolve(
         P, day=day, level_base=s.level_base, level_eff=level_eff, local_max=s.local_max, moves=s.move,
@@ -246,7 +246,7 @@ def resolve_reference(s, ctx, today):
         u_invol=uniform(keys, day, Stream.INVOLUNTARY, 0)[:, None],
         u_cf=uniform(keys, day, Stream.CEASEFIRE, 0)[:, None],
         p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation, s.unrest))
-    strength, fragility = mediators.ceasefire_terms(P, ctx.terms, s.mediator_engaged, s.agreement)
+    strength, fragility = mediation_terms.ceasefire_terms(P, ctx.terms, s.mediator_engaged, s.agreement)
     strength = np.minimum(1.0, strength + ladder.cost_durability(P, s.hurt))
     s.cf_strength = np.where(cf.agreed, strength, s.cf_strength)
     s.cf_fragility = np.where(cf.agreed, fragility, s.cf_fragility)
@@ -371,8 +371,8 @@ def test_the_recorder_counts_as_its_numpy_reference(points, seed, days):
     """The compiled recorder (:meth:`Recorder.record`) and its numpy statement (:meth:`Recorder.record_numpy`) hold
     the same counts, peaks and first days after every day of runs that reach wars and ceasefires."""
     P = compile_params([points[i % len(points)] for i in range(48)], GEO)
-    s = initial_state(P, GEO)
     ctx = Context.build(P, GEO, replicate_keys(seed, np.arange(48)))
+    s = initial_state(P, GEO, len(ctx.registry.mediators))
     got, expected = Recorder(s, P, GEO), Recorder(s, P, GEO)
     for day in range(1, days + 1):
         rec = step(s, ctx, day)

@@ -25,6 +25,7 @@ from borderSim.experiments.design import build_design, read_experiment
 from borderSim.experiments.store import open_results
 from borderSim.rules.params import compile_params, compile_rows
 from borderSim.scenarios import load_scenario
+from borderSim.schema import GROUPS
 
 # the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
 pytestmark = pytest.mark.xdist_group("experiments")
@@ -179,8 +180,7 @@ scenarios = ["baseline", "multiparty", "us_eu_manipulative", "april_2021"]
     rows = np.array([0, 3, 5, 5, 12, 15, 1])
     fast = compile_rows(design.base, design.values(rows), geo, len(rows))
     slow = compile_params([design.params(int(p)) for p in rows], geo)
-    for group in ("simulation", "border", "communities", "tajikistan", "kyrgyzstan", "domestic", "russia", "china",
-                  "mediation", "osce", "eu", "us", "gov"):
+    for group in (*GROUPS, "gov"):
         for key, v in vars(getattr(slow, group)).items():
             np.testing.assert_array_equal(getattr(getattr(fast, group), key), v, err_msg=f"{group}.{key}")
             assert getattr(getattr(fast, group), key).dtype == v.dtype

@@ -49,9 +49,9 @@ def check(s: State, r: Recorder, prev: tuple[State, dict] | None) -> None:
 
 def simulate_and_check(params, replicates: int = 4, days: int = 150, seed: int = 3) -> tuple[State, Recorder]:
     P = compile_params(params, GEO, batch=replicates)
-    s = initial_state(P, GEO)
-    r = Recorder(s, P, GEO)
     ctx = Context.build(P, GEO, replicate_keys(seed, np.arange(replicates)))
+    s = initial_state(P, GEO, len(ctx.registry.mediators))
+    r = Recorder(s, P, GEO)
     check(s, r, None)
     for day in range(1, days + 1):
         prev = s.copy(), {name: getattr(r, name).copy() for name in RECORDED} | {

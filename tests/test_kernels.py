@@ -10,10 +10,23 @@ from hypothesis import strategies as st
 
 from borderSim.core.engine import EVERYONE, step
 from borderSim.geography import load_geography
-from borderSim.rules import communities, draws, frontline, kernels, ladder, mediators, military, phases, schedule
+from borderSim.rules import (
+    communities,
+    draws,
+    frontline,
+    kernels,
+    ladder,
+    mediation,
+    mediation_terms,
+    mediator,
+    mediators,
+    military,
+    phases,
+    schedule,
+)
 from borderSim.rules.context import Context
 from borderSim.rules.day import Front
-from borderSim.rules.mediators import SIDES2
+from borderSim.rules.mediator import SIDES2
 from borderSim.rules.params import compile_params, compile_rows
 from borderSim.rules.state import initial_state
 from borderSim.rules.streams import Stream, replicate_keys, uniform, uniform_at
@@ -332,8 +345,8 @@ def endure_reference(s, ctx, today, villages):
 def day_until(points, seed: int, day: int, phase: str, rows: int = 48):
     """State, context and working memory of ``day`` just before ``phase``, rows cycling through ``points``."""
     P = compile_params([points[i % len(points)] for i in range(rows)], GEO)
-    s = initial_state(P, GEO)
     ctx = Context.build(P, GEO, replicate_keys(seed, np.arange(rows)))
+    s = initial_state(P, GEO, len(ctx.registry.mediators))
     for d in range(1, day):
         step(s, ctx, d)
     today = schedule.new_day(s, day)
@@ -409,23 +422,23 @@ def test_endure_one_village_at_a_time_equals_all_at_once(points, seed, day):
 
 # -- the mediators' day --------------------------------------------------------------------------------
 def settle_reference(P, engaged, offered, accepted, timing, today):
-    """:func:`borderSim.rules.mediators.settle` as numpy operations over the registry (before its kernel)."""
+    """:func:`borderSim.rules.mediation.settle` as numpy operations over the registry in force (before its kernel)."""
     engaged, action, timing = engaged.copy(), np.empty(engaged.shape, dtype=np.int64), timing.copy()
     agreed = offered & accepted[:, :, 0] & accepted[:, :, 1]
     for m, spec in enumerate(mediators.MEDIATORS):
         was = engaged[:, m:m + 1]
-        action[:, m:m + 1] = np.where(was, mediators.MEDIATING, np.where(spec.speaks(P), mediators.STATEMENT,
-                                                                          mediators.NONE))
+        action[:, m:m + 1] = np.where(was, mediator.MEDIATING, np.where(spec.speaks(P), mediator.STATEMENT,
+                                                                          mediator.NONE))
         i = np.flatnonzero(offered[:, m])
         if i.size:
-            action[i, m] = mediators.offer_outcome(accepted[i, m])[:, 0]
+            action[i, m] = mediation.offer_outcome(accepted[i, m])[:, 0]
         engaged[:, m:m + 1] = was | agreed[:, m:m + 1]
         timing[:, m:m + 1] = np.where(agreed[:, m:m + 1], today, timing[:, m:m + 1])
     for j in mediators.JOINTS:
         lead, partner = mediators.index(j.lead), mediators.index(j.partner)
         joins = agreed[:, lead:lead + 1] & j.active(P) & ~engaged[:, partner:partner + 1]
         engaged[:, partner:partner + 1] |= joins
-        action[:, partner:partner + 1] = np.where(joins, mediators.ACCEPTED, action[:, partner:partner + 1])
+        action[:, partner:partner + 1] = np.where(joins, mediator.ACCEPTED, action[:, partner:partner + 1])
         timing[:, partner:partner + 1] = np.where(joins, today, timing[:, partner:partner + 1])
     return engaged, action, timing, agreed
 
@@ -433,20 +446,20 @@ def settle_reference(P, engaged, offered, accepted, timing, today):
 @pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
 @given(seed=st.integers(0, 2**40))
 def test_settle_kernel_equals_the_numpy_rules(seed, ghost, baseline):
-    from tests.helpers import GHOST, GHOST_WITH_RUSSIA
+    from tests.helpers import ghost_registered
 
     rng = np.random.default_rng(seed)
     n = 300
     values = {f"{g}.willingness": rng.uniform(0, 1, n) * (rng.random(n) < 0.6) for g in ("osce", "eu", "us")}
     values |= {f"{g}.joint_with_russia": rng.random(n) < 0.5 for g in ("osce", "eu", "us")}
     P = compile_rows(baseline, values, GEO, n)
-    with mediators.registered(*((GHOST,) if ghost else ()), joints=(GHOST_WITH_RUSSIA,) if ghost else ()):
-        m = len(mediators.MEDIATORS)
+    with ghost_registered(ghost) as registry:
+        m = len(registry.mediators)
         engaged = rng.random((n, m)) < 0.3
         offered = ~engaged & (rng.random((n, m)) < 0.5)
         accepted = rng.random((n, m, 2)) < 0.6
         timing, today = rng.random((n, m)), rng.random((n, 1))
-        got = mediators.settle(P, engaged, offered, accepted, timing, today)
+        got = mediation.settle(P, registry, engaged, offered, accepted, timing, today)
         expected = settle_reference(P, engaged, offered, accepted, timing, today)
     assert all(np.array_equal(g, e) and g.dtype == e.dtype for g, e in zip(got, expected, strict=True))
 
@@ -483,8 +496,7 @@ def test_mediation_term_kernels_equal_the_numpy_rules(seed, ghost, baseline):
     """The mediators' pressure, their factor on the ceasefire hazard and a ceasefire's strength and fragility,
     bit for bit, with every term's parameters varying over their ranges."""
     from borderSim.rules.context import Context
-    from borderSim.schema import spec
-    from tests.helpers import GHOST, GHOST_WITH_RUSSIA
+    from tests.helpers import ghost_registered
 
     rng = np.random.default_rng(seed)
     n = 300
@@ -492,20 +504,22 @@ def test_mediation_term_kernels_equal_the_numpy_rules(seed, ghost, baseline):
              "mediation.ceasefire_effect", "mediation.pressure", "mediation.manipulative_fragility",
              "mediation.manipulative_boost", "russia.guarantor_strength", "russia.attention", "russia.restraint"]
     names += [f"{g}.{k}" for g in ("osce", "eu", "us") for k in ("resources", "monitoring")]
-    values = {name: rng.uniform(spec(name).ge, spec(name).le, n) for name in names}
-    values |= {f"{g}.style": rng.choice(["facilitative", "manipulative"], n) for g in ("osce", "eu", "us")}
-    P = compile_rows(baseline, values, GEO, n)
-    with mediators.registered(*((GHOST,) if ghost else ()), joints=(GHOST_WITH_RUSSIA,) if ghost else ()):
+    names += [f"ghost.{k}" for k in ("pressure", "ceasefire_effect", "monitoring")] if ghost else []
+    with ghost_registered(ghost) as registry:
+        spec = registry.schema.table().spec
+        values = {name: rng.uniform(spec(name).ge, spec(name).le, n) for name in names}
+        values |= {f"{g}.style": rng.choice(["facilitative", "manipulative"], n) for g in ("osce", "eu", "us")}
+        P = compile_rows(registry.parameters(baseline), values, GEO, n)
         terms = Context.build(P, GEO, replicate_keys(1, np.arange(n))).terms
-        m = len(mediators.MEDIATORS)
+        m = len(registry.mediators)
         engaged = rng.random((n, m)) < 0.3
         engaged[:, rng.integers(0, m)] = False                   # a mediator engaged nowhere is skipped
         timing, agreement = rng.random((n, m)), rng.random((n, 1))
         water = rng.random((n, 1)) < 0.5
-        pairs = [(mediators.pressure(terms, engaged, timing), pressure_reference(terms, engaged, timing)),
-                 (mediators.mediation_factor(P, terms, engaged, timing, water),
+        pairs = [(mediation_terms.pressure(terms, engaged, timing), pressure_reference(terms, engaged, timing)),
+                 (mediation_terms.mediation_factor(P, terms, engaged, timing, water),
                   mediation_factor_reference(P, terms, engaged, timing, water)),
-                 *zip(mediators.ceasefire_terms(P, terms, engaged, agreement),
+                 *zip(mediation_terms.ceasefire_terms(P, terms, engaged, agreement),
                       ceasefire_terms_reference(P, terms, engaged, agreement), strict=True)]
-        assert mediators.pressure(terms, np.zeros_like(engaged), timing) == 0.0
+        assert mediation_terms.pressure(terms, np.zeros_like(engaged), timing) == 0.0
     assert all(same(np.ascontiguousarray(got), np.ascontiguousarray(expected)) for got, expected in pairs)

@@ -1,28 +1,37 @@
-"""Mediators are an axis: a mediator added to the registry gets state, outputs, a Mesa agent and event
-text, and both engines agree with it at work."""
+"""Mediators are an axis: an actor is one registry entry plus its schema group. A throwaway mediator that declares
+its own group and streams gets parameters (schema, ``borderSim params``, the ODD table), state, outputs, a Mesa
+agent and event text, and both engines agree with it at work."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from borderSim import schema
+from borderSim import paramdocs, schema
+from borderSim.cli.main import main
 from borderSim.core.run import run_rows
+from borderSim.errors import InputError
 from borderSim.model import BorderModel, Mediator
 from borderSim.outputs import summary, variables
-from borderSim.rules import mediators
-from borderSim.rules.mediators import Joint, Style
+from borderSim.rules import mediator_entries, mediators
+from borderSim.rules.mediator import Joint, Style
 from borderSim.rules.streams import Stream
 from borderSim.scenarios import load_scenario
-from tests.helpers import GHOST, GHOST_WITH_RUSSIA
+from tests.helpers import GHOST, WithGhost, ghost_registered
 
 DAYS = 120
+ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
+TITLE = "The Ghost (a throwaway mediator)"
 
 
 def test_a_registered_mediator_gets_state_outputs_agents_and_engines_that_agree():
-    params = load_scenario("september_2022").params   # a standoff at day 0: an episode from day 1
-    with mediators.registered(GHOST, joints=(GHOST_WITH_RUSSIA,)):
+    base = load_scenario("september_2022").params   # a standoff at day 0: an episode from day 1
+    with ghost_registered() as registry:
+        params = registry.parameters(base)
+        assert type(params) is WithGhost and params.ghost.willingness == 0.4 and params.russia == base.russia
         cols = list(summary.COLUMNS)
         last = cols.index("china_pressure_bouts")   # the mediators' columns come before it, in registry order
         assert cols[last - 3:last] == ["ghost_offers", "ghost_acceptances", "ghost_days_engaged"]
@@ -32,7 +41,7 @@ def test_a_registered_mediator_gets_state_outputs_agents_and_engines_that_agree(
         assert (s.ghost_offers > 0).all() and s.ghost_acceptances.sum() > 0
         r = int(np.argmax(s.ghost_acceptances.to_numpy()))   # a replicate where the Ghost mediated
         model = BorderModel(params, rng=3, replicate=r)
-        assert [a.name for a in model.agents_by_type[Mediator]] == [m.label for m in mediators.MEDIATORS]
+        assert [a.name for a in model.agents_by_type[Mediator]] == [m.label for m in registry.mediators]
         assert model.mediators[-1].name == "Ghost mediators"
         for _ in range(DAYS):
             model.step()
@@ -40,17 +49,41 @@ def test_a_registered_mediator_gets_state_outputs_agents_and_engines_that_agree(
         pd.testing.assert_frame_equal(model.summary(), s.iloc[[r]].reset_index(drop=True), check_exact=True)
         ghost = model.mediator("ghost")
         assert ghost.spec is GHOST and ghost.action.name
-        # switching the Ghost on moved the outcome of that replicate (it is not dead weight)
-    without = run_rows(params, np.array([r]), seed=3, days=DAYS, record=True)
+        # its own parameters move it: an unwilling Ghost never offers
+        quiet = run_rows(params.with_updates({"ghost.willingness": 0.0}), np.arange(8), seed=3, days=DAYS)
+        assert (quiet.summary.ghost_offers == 0).all()
+    # switching the Ghost on moved the outcome of that replicate (it is not dead weight)
+    without = run_rows(base, np.array([r]), seed=3, days=DAYS, record=True)
     assert "ghost_offers" not in without.summary and "ghost_action" not in without.columns
     assert not np.array_equal(without.series[:, 0, :5], core.series[:, r, :5])
 
 
+def test_its_group_is_validated_and_documented_like_any_other(tmp_path, capsys):
+    p = WithGhost()
+    assert p.with_updates({"ghost.style": "gentle"}).ghost.style == "gentle"
+    with pytest.raises(InputError, match=r"ghost\.bias.*expected float from -1 to 1"):
+        p.with_updates({"ghost.bias": 2.0})
+    with pytest.raises(InputError, match=r"did you mean ghost\.willingness"):
+        p.with_updates({"ghost.wilingness": 0.1})
+    assert schema.titles(WithGhost)["ghost"] == TITLE and "ghost" not in schema.GROUPS
+    with ghost_registered():
+        assert main(["params", "--group", "ghost"]) == 0
+        text = capsys.readouterr().out
+        assert text.startswith(f"[ghost]  {TITLE}") and "willingness" in text and "gentle / ghostly" in text
+    assert main(["params", "--group", "ghost"]) == 2   # not a group of the model's schema
+    odd = tmp_path / "ODD.md"
+    odd.write_text(ODD.read_text(encoding="utf-8"), encoding="utf-8")
+    paramdocs.write_into(odd, WithGhost)
+    table = paramdocs.table_in(odd.read_text(encoding="utf-8"))
+    assert table == paramdocs.markdown(schema=WithGhost) and table.startswith(paramdocs.markdown())
+    assert f"**{TITLE}**" in table and "| `ghost.style` | ghostly | gentle / ghostly | category |" in table
+
+
 def test_the_event_log_names_a_registered_mediator():
     viz = pytest.importorskip("borderSim.viz.model")
-    with mediators.registered(GHOST):
+    with ghost_registered():
         m = viz.VizModel("september_2022", seed=3)
-        g = mediators.index("ghost")
+        g = m.ctx.registry.index("ghost")
         while not (m.today is not None and m.today.offered[0, g]) and m.steps < DAYS:
             m.step()
         day, phrases = m.events[-1]
@@ -58,16 +91,21 @@ def test_the_event_log_names_a_registered_mediator():
 
 
 def test_the_registry_refuses_clashing_entries():
-    before = mediators.MEDIATORS, mediators.JOINTS
-    with pytest.raises(ValueError, match="unique"), mediators.registered(mediators.EU):
+    before = mediators.registry()
+    with pytest.raises(ValueError, match="unique"), mediators.registered(mediator_entries.EU):
         pass
-    reused = mediators.Mediator(**{**vars(GHOST), "offer_stream": Stream.CHINA})
-    with pytest.raises(ValueError, match="streams"), mediators.registered(reused):
+    for streams in (Stream.CHINA, 8, 63):   # a mechanism's stream; the OSCE's answers; past the last number
+        reused = mediators.Mediator(**{**vars(GHOST), "streams": streams})
+        with pytest.raises(ValueError, match="streams"), mediators.registered(reused, schema=WithGhost):
+            pass
+    with pytest.raises(ValueError, match="groups of the schema"), mediators.registered(GHOST):
         pass
     nobody = Joint("eu", "nobody", GHOST.bias)
     with pytest.raises(ValueError, match="unknown"), mediators.registered(joints=(nobody,)):
         pass
-    assert before == (mediators.MEDIATORS, mediators.JOINTS)   # unchanged after a refusal
+    assert mediators.registry() is before is mediator_entries.REGISTRY   # unchanged after a refusal
+    with ghost_registered(), pytest.raises(ValueError, match=r"no group for the mediators' \['ghost'\]"):
+        run_rows(load_scenario("baseline").params, np.arange(2), seed=1, days=5)
 
 
 def test_style_codes_follow_the_schema():

@@ -6,7 +6,7 @@ import numpy as np
 
 from borderSim.model import BorderModel, China, Kyrgyzstan, Mediator, Tajikistan, Village
 from borderSim.outputs.variables import series_names
-from borderSim.rules.mediators import MEDIATORS
+from borderSim.rules.mediator_entries import REGISTRY
 
 
 def test_agents_of_every_kind(baseline, geo):
@@ -14,7 +14,7 @@ def test_agents_of_every_kind(baseline, geo):
     kinds = {type(a) for a in m.agents}
     assert kinds == {Tajikistan, Kyrgyzstan, Village, China, Mediator}
     assert len(m.agents_by_type[Village]) == geo.n_villages
-    assert [a.name for a in m.agents_by_type[Mediator]] == [spec.label for spec in MEDIATORS]
+    assert [a.name for a in m.agents_by_type[Mediator]] == [spec.label for spec in REGISTRY.mediators]
     assert m.mediator("eu").spec.key == "eu"
     assert sum(v.population for v in m.villages) == geo.population.sum()
 

@@ -9,7 +9,8 @@ import pytest
 
 from borderSim import paramdocs
 from borderSim.references import REFERENCES
-from borderSim.schema import GOVERNMENT_FIELDS, GROUPS, KyrgyzstanParams, Parameters, TajikistanParams, specs
+from borderSim.rules.mediator_entries import REGISTRY
+from borderSim.schema import GOVERNMENT_FIELDS, GROUPS, KyrgyzstanParams, Parameters, TajikistanParams, specs, titles
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,10 +27,10 @@ def test_every_parameter_documents_type_default_range_unit_description_source():
             assert s.ge <= s.default <= s.le, f"{s.name} default outside its range"
 
 
-def test_groups_are_the_actors_of_the_issue():
-    assert GROUPS == ("simulation", "border", "communities", "tajikistan", "kyrgyzstan", "domestic", "calendar",
-                      "russia", "china", "mediation", "osce", "eu", "us")
+def test_groups_are_the_schemas_fields_each_titled_and_each_mediator_has_one():
+    assert tuple(Parameters.model_fields) == GROUPS and tuple(titles()) == GROUPS and all(titles().values())
     assert {s.group for s in specs()} == set(GROUPS)
+    assert {m.group for m in REGISTRY.mediators} <= set(GROUPS) and REGISTRY.schema is Parameters
 
 
 def test_both_governments_share_the_utility_fields():

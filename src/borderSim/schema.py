@@ -24,23 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from borderSim.paramspec import ParamTable
 from borderSim.tomlcheck import did_you_mean
 
-GROUPS = (
-    "simulation",
-    "border",
-    "communities",
-    "tajikistan",
-    "kyrgyzstan",
-    "domestic",
-    "calendar",
-    "russia",
-    "china",
-    "mediation",
-    "osce",
-    "eu",
-    "us",
-)
-
-
 #: What a parameter is to an experiment (EMA Workbench's split of levers and uncertainties):
 #: ``control`` runs the simulation (horizon, replicates, seed, calendar start); ``initial`` is a value of the
 #: state at day 0; ``lever`` is an outside posture or a structural policy a scenario chooses; ``exogenous``
@@ -1023,22 +1006,30 @@ class UsParams(_Group):
     negotiation_support: float = west("negotiation_support", 0.5, "Bercovitch et al. 1991; estimate")
 
 
-class Parameters(_Group):
-    """All model parameters. Immutable; use :meth:`with_updates` for changed copies."""
+def group(params: type[_Group], title: str) -> Any:
+    """A group of :class:`Parameters` (its default: the group's defaults) and its title in the parameter tables."""
+    return Field(params(), title=title)
 
-    simulation: SimulationParams = SimulationParams()
-    border: BorderParams = BorderParams()
-    communities: CommunityParams = CommunityParams()
-    tajikistan: TajikistanParams = TajikistanParams()
-    kyrgyzstan: KyrgyzstanParams = KyrgyzstanParams()
-    domestic: DomesticParams = DomesticParams()
-    calendar: CalendarParams = CalendarParams()
-    russia: RussiaParams = RussiaParams()
-    china: ChinaParams = ChinaParams()
-    mediation: MediationParams = MediationParams()
-    osce: OsceParams = OsceParams()
-    eu: EuParams = EuParams()
-    us: UsParams = UsParams()
+
+class Parameters(_Group):
+    """All model parameters, one group per actor (the groups and their order: :data:`GROUPS`; their titles:
+    :func:`titles`). Immutable; use :meth:`with_updates` for changed copies. A subclass with more groups is the
+    schema of a registry with more mediators (:class:`borderSim.rules.mediator.Registry`)."""
+
+    simulation: SimulationParams = group(SimulationParams, "Simulation (run controls)")
+    border: BorderParams = group(BorderParams, "Border: ladder, fighting, ceasefires, negotiation")
+    communities: CommunityParams = group(CommunityParams, "Border communities (villages)")
+    tajikistan: TajikistanParams = group(TajikistanParams, "Tajikistan (government)")
+    kyrgyzstan: KyrgyzstanParams = group(KyrgyzstanParams, "Kyrgyzstan (government)")
+    domestic: DomesticParams = group(DomesticParams, "Domestic shocks (dated events)")
+    calendar: CalendarParams = group(CalendarParams, "Dated changes outside the model (the record's calendar)")
+    russia: RussiaParams = group(RussiaParams, "Russia / CSTO")
+    china: ChinaParams = group(ChinaParams, "China / SCO")
+    mediation: MediationParams = group(MediationParams,
+                                       "Western-style mediation (shared by the OSCE, the EU and the US)")
+    osce: OsceParams = group(OsceParams, "OSCE (mediator)")
+    eu: EuParams = group(EuParams, "European Union (mediator)")
+    us: UsParams = group(UsParams, "United States (mediator)")
 
     @model_validator(mode="after")
     def _dated_changes(self) -> Parameters:
@@ -1053,7 +1044,7 @@ class Parameters(_Group):
 
     def flat(self) -> dict[str, Any]:
         """``{"group.key": value}`` for every parameter, in schema order."""
-        return {f"{g}.{k}": v for g in GROUPS for k, v in getattr(self, g)}
+        return {f"{g}.{k}": v for g in type(self).model_fields for k, v in getattr(self, g)}
 
     def with_updates(self, updates: dict[str, Any], where: str = "parameters") -> Parameters:
         """A validated copy with dotted-name updates applied: the one path for changing parameters.
@@ -1061,7 +1052,12 @@ class Parameters(_Group):
         Raises :class:`~borderSim.errors.InputError` (a ``ValueError``) naming ``where``, the parameter,
         the value and what is allowed, for an unknown name, a wrong type or a value out of range.
         """
-        return TABLE.update(self, updates, where)
+        return type(self).table().update(self, updates, where)
+
+    @classmethod
+    def table(cls) -> ParamTable:
+        """The metadata of this schema's parameters and its one validation path (a subclass's has its groups)."""
+        return _table(cls)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1071,6 +1067,18 @@ def _segment_choices() -> tuple[str, ...]:
     return ("none", *segment_ids())
 
 
+@functools.cache
+def _table(schema: type[Parameters]) -> ParamTable:
+    return ParamTable(schema, schema.model_fields, choices={"border.trigger_segment": _segment_choices})
+
+
+def titles(schema: type[Parameters] = Parameters) -> dict[str, str]:
+    """Each group of ``schema`` and its title in the parameter tables, in schema order."""
+    return {g: f.title for g, f in schema.model_fields.items()}
+
+
+#: The groups, in schema order (the fields of :class:`Parameters`).
+GROUPS = tuple(Parameters.model_fields)
 #: The parameters' metadata and the one validation path (:mod:`borderSim.paramspec`).
-TABLE = ParamTable(Parameters, GROUPS, choices={"border.trigger_segment": _segment_choices})
+TABLE = Parameters.table()
 specs, spec, suggest = TABLE.specs, TABLE.spec, TABLE.suggest

@@ -8,7 +8,6 @@ import time
 
 from borderSim import paramdocs
 from borderSim.errors import InputError
-from borderSim.schema import GROUPS
 
 #: summary columns printed after a run: (column, label, kind); kind says how the values are shown:
 #: "share" yes/no (% of replicates), "percent" a share per replicate, "count" persons or events,
@@ -213,15 +212,19 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def params(args: argparse.Namespace) -> int:
-    if args.group is not None and args.group not in GROUPS:
-        raise InputError("--group", args.group, f"unknown group; expected one of {', '.join(GROUPS)}")
-    groups = GROUPS if args.group is None else (args.group,)
+    from borderSim.rules.mediators import registry
+
+    schema = registry().schema   # the schema of the mediators in force: the model's, or one with more groups
+    groups = tuple(schema.model_fields)
+    if args.group is not None and args.group not in groups:
+        raise InputError("--group", args.group, f"unknown group; expected one of {', '.join(groups)}")
+    groups = groups if args.group is None else (args.group,)
     if args.format == "markdown":
-        text = paramdocs.markdown(groups)
+        text = paramdocs.markdown(groups, schema)
     elif args.format == "json":
-        text = paramdocs.as_json(groups)
+        text = paramdocs.as_json(groups, schema)
     else:
-        text = paramdocs.text_table(groups)
+        text = paramdocs.text_table(groups, schema=schema)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from borderSim.bench.engines import BATCHES
 from borderSim.errors import InputError
+from borderSim.schema import GROUPS
 
 EXIT_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -89,8 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "source, as a text table, the markdown table of docs/ODD.md, or JSON.")
     par.add_argument("--format", choices=("table", "markdown", "json"), default="table",
                      help="output format (default: table)")
-    par.add_argument("--group", metavar="G", help="only this group (simulation, border, communities, tajikistan, "
-                     "kyrgyzstan, domestic, russia, china, mediation, osce, eu, us)")
+    par.add_argument("--group", metavar="G", help=f"only this group ({', '.join(GROUPS)})")
     par.set_defaults(func=commands.params)
 
     sc = sub.add_parser("scenarios", help="list the shipped scenarios",

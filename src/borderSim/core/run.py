@@ -48,8 +48,8 @@ def run_rows(points: Parameters | Sequence[Parameters] | ParamArrays, replicates
     replicates = np.asarray(replicates, dtype=np.int64)
     P = points if isinstance(points, ParamArrays) else compile_params(points, geo, batch=len(replicates))
     course = course_of(P, days, geo)
-    s = initial_state(course.first, geo)
     ctx = Context.build(course.params_on(0), geo, replicate_keys(seed, replicates))
+    s = initial_state(course.first, geo, len(ctx.registry.mediators))
     changes = course.change_days()
     for day in range(1, course.spin_days + 1):
         if day in changes:

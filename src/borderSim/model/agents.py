@@ -14,9 +14,9 @@ from __future__ import annotations
 import mesa
 
 from borderSim.geography import KG, SIDE_NAMES, SIDES, TJ
-from borderSim.rules import mediators, phases
+from borderSim.rules import phases
 from borderSim.rules.day import Today
-from borderSim.rules.mediators import MediatorAction
+from borderSim.rules.mediator import MediatorAction
 from borderSim.rules.thirdparties import ChinaAction
 
 
@@ -142,13 +142,13 @@ class China(mesa.Agent):
 
 
 class Mediator(mesa.Agent):
-    """An outside mediator (one per entry of :data:`borderSim.rules.mediators.MEDIATORS`): during an
+    """An outside mediator (one per entry of the run's registry, :class:`borderSim.rules.mediator.Registry`): during an
     episode it offers mediation, mediates once both sides accept, or makes statements."""
 
     def __init__(self, model: mesa.Model, index: int):
         super().__init__(model)
         self.index = index
-        self.spec = mediators.MEDIATORS[index]
+        self.spec = model.ctx.registry.mediators[index]
         self.name = self.spec.label
         self.mediators = slice(index, index + 1)
 

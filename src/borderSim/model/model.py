@@ -15,7 +15,6 @@ from borderSim.geography import Geography, load_geography
 from borderSim.model.agents import China, Kyrgyzstan, Mediator, Tajikistan, Village
 from borderSim.outputs import variables
 from borderSim.outputs.summary import Recorder
-from borderSim.rules import mediators
 from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord
 from borderSim.rules.params import compile_params
@@ -64,7 +63,7 @@ class BorderModel(mesa.Model):
         self.P = self.course.own
         self._changes = self.course.change_days()
         self.ctx = Context.build(self.course.params_on(0), self.geo, replicate_keys(seed, np.array([self.replicate])))
-        self.state = initial_state(self.course.first, self.geo)
+        self.state = initial_state(self.course.first, self.geo, len(self.ctx.registry.mediators))
         self.today: DayRecord | None = None   # what happened on the last day stepped
 
         self.tajikistan = Tajikistan(self)
@@ -72,7 +71,7 @@ class BorderModel(mesa.Model):
         self.governments = (self.tajikistan, self.kyrgyzstan)
         self.villages = [Village(self, i) for i in range(self.geo.n_villages)]
         self.china = China(self)
-        self.mediators = tuple(Mediator(self, m) for m in range(len(mediators.MEDIATORS)))
+        self.mediators = tuple(Mediator(self, m) for m in range(len(self.ctx.registry.mediators)))
         self._actors = {"villages": self.villages, "governments": self.governments, "china": (self.china,),
                         "mediators": self.mediators}
         for day in range(1, self.course.spin_days + 1):   # the warm start's replay, not observed: in one pass
@@ -105,8 +104,8 @@ class BorderModel(mesa.Model):
         return self.steps
 
     def mediator(self, key: str) -> Mediator:
-        """The mediator agent of registry key ``key`` (``"russia"``, ``"west"``)."""
-        return self.mediators[mediators.index(key)]
+        """The mediator agent of the run's registry key ``key`` (``"russia"``, ``"osce"``, ...)."""
+        return self.mediators[self.ctx.registry.index(key)]
 
     @property
     def level(self) -> int:

@@ -1,4 +1,4 @@
-"""What stays fixed while a batch runs: its parameters, geography, stream keys and derived terms."""
+"""What stays fixed while a batch runs: its parameters, geography, stream keys, mediators and derived terms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import governments, mediators, rowtable, thirdparties
+from borderSim.rules import governments, mediation_terms, mediators, rowtable, thirdparties
+from borderSim.rules.mediator import Registry
 from borderSim.rules.params import ParamArrays
 
 
@@ -19,23 +20,31 @@ class Context:
     geo: Geography
     keys: np.ndarray          # (B,) uint64 stream keys
     backing: np.ndarray       # (B, 2) expected patron backing
-    terms: mediators.Terms    # the mediators' parameter-only terms
+    registry: Registry        # the run's mediators and their relations
+    terms: mediation_terms.Terms   # the mediators' parameter-only terms
     village_slots: np.ndarray
     presence: np.ndarray      # (S + 1, 2) each side's share of a segment's residents (row -1: no segment)
     fixed: governments.Fixed  # the governments' parameter-only factors
     table: np.ndarray         # the dyad kernels' parameters, one record per row (or one shared)
 
     @classmethod
-    def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray) -> Context:
+    def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray, registry: Registry | None = None) -> Context:
+        """The context of a batch; its mediators are ``registry``, or the registry in force
+        (:func:`borderSim.rules.mediators.registry`)."""
+        registry = registry or mediators.registry()
+        missing = [m.group for m in registry.mediators if m.group not in P._names]
+        if missing:
+            raise ValueError(f"the parameters have no group for the mediators' {missing}: make them with "
+                             f"{registry.schema.__name__}")
         slots = np.arange(geo.n_villages)
         slots.flags.writeable = False
-        terms = mediators.Terms.of(P)
+        terms = mediation_terms.Terms.of(P, registry)
         presence = governments.presence(geo)
         presence.flags.writeable = False
         backing, fixed = thirdparties.backing(P, terms.assistance), governments.Fixed.of(P)
-        return cls(P=P, geo=geo, keys=keys, backing=backing, terms=terms, village_slots=slots, presence=presence,
-                   fixed=fixed, table=rowtable.build(P, fixed, terms, backing))
+        return cls(P=P, geo=geo, keys=keys, backing=backing, registry=registry, terms=terms, village_slots=slots,
+                   presence=presence, fixed=fixed, table=rowtable.build(P, fixed, terms, backing))
 
     def with_params(self, P: ParamArrays) -> Context:
         """The context of the same batch under other parameters (a dated change, a warm start's switch)."""
-        return Context.build(P, self.geo, self.keys)
+        return Context.build(P, self.geo, self.keys, self.registry)

@@ -25,7 +25,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.schema import GOVERNMENT_FIELDS, GROUPS, Parameters, specs
+from borderSim.schema import GOVERNMENT_FIELDS, Parameters
 
 
 def sides(tajik: np.ndarray, kyrgyz: np.ndarray) -> np.ndarray:
@@ -138,26 +138,28 @@ def columns(gov, cols: slice):
 
 
 @functools.cache
-def _choices() -> dict[str, tuple]:
-    """The choices of each categorical parameter (not the flags)."""
-    return {s.name: s.choices for s in specs() if s.choices is not None and s.type is not bool}
+def _choices(schema: type[Parameters]) -> dict[str, tuple]:
+    """The choices of each categorical parameter of a schema (not the flags)."""
+    return {s.name: s.choices for s in schema.table().specs() if s.choices is not None and s.type is not bool}
 
 
-def _encode(name: str, value, geo: Geography):
+def _encode(name: str, value, geo: Geography, schema: type[Parameters]):
     if isinstance(value, bool):
         return value
     if isinstance(value, dt.date):
         return float(value.timetuple().tm_yday)
     if name == "border.trigger_segment":
         return -1 if value == "none" else geo.segment_index(value)
-    if name in _choices():
-        return _choices()[name].index(value)
+    choices = _choices(schema)
+    if name in choices:
+        return choices[name].index(value)
     return value
 
 
 def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, batch: int | None = None
                    ) -> ParamArrays:
-    """Arrays for a list of parameter points (one per row), or one point broadcast to ``batch`` rows."""
+    """Arrays for a list of parameter points (one per row), or one point broadcast to ``batch`` rows: a group of
+    arrays for each group of their schema (the points' class: :class:`Parameters`, or a subclass with more groups)."""
     if isinstance(points, Parameters):
         points = [points]
         rows = batch or 1
@@ -166,11 +168,13 @@ def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, ba
         if batch is not None and batch != rows:
             raise ValueError(f"batch={batch} but {rows} parameter points given")
     flats = [p.flat() for p in points]
-    groups: dict[str, dict[str, np.ndarray]] = {g: {} for g in GROUPS}
-    for s in specs():
+    schema = type(points[0])
+    table = schema.table()
+    groups: dict[str, dict[str, np.ndarray]] = {g: {} for g in table.groups}
+    for s in table.specs():
         if s.is_list or (not s.batch and s.type is str):   # lists and names (warm_start) are not arrays
             continue
-        values = [_encode(s.name, f[s.name], geo) for f in flats]
+        values = [_encode(s.name, f[s.name], geo, schema) for f in flats]
         if isinstance(values[0], bool):
             arr = np.array(values, dtype=bool)
         elif s.name in ("border.trigger_segment",):
@@ -245,11 +249,11 @@ def shock_arrays(shocks: Sequence[tuple], starts: Sequence[dt.date], rows: int) 
     return arrays
 
 
-def _encode_column(name: str, values, geo: Geography, like: np.ndarray) -> np.ndarray:
+def _encode_column(name: str, values, geo: Geography, like: np.ndarray, schema: type[Parameters]) -> np.ndarray:
     """One parameter's per-row values as a ``(B, 1)`` array of the dtype :func:`compile_params` gives it."""
     arr = np.asarray(values)
     if arr.dtype == object or arr.dtype.kind in "USM":
-        arr = np.array([_encode(name, v, geo) for v in arr.tolist()])
+        arr = np.array([_encode(name, v, geo, schema) for v in arr.tolist()])
     return arr.astype(like.dtype, copy=False).reshape(-1, 1)
 
 
@@ -275,7 +279,7 @@ def compile_rows(base: Parameters, values: dict[str, Sequence | np.ndarray], geo
     for name, column in values.items():
         group, key = name.split(".", 1)
         like = getattr(P._groups[group], key)
-        arr = _encode_column(name, column, geo, like)
+        arr = _encode_column(name, column, geo, like, type(base))
         if arr.shape[0] != batch:
             raise ValueError(f"{name}: {arr.shape[0]} values for {batch} rows")
         setattr(P._groups[group], key, arr)

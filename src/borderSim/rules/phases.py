@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import communities, dyad, governments, kernels, mediators
+from borderSim.rules import communities, dyad, governments, kernels, mediation, mediator
 from borderSim.rules.context import Context
 from borderSim.rules.day import Today
+from borderSim.rules.mediator import Situation
 from borderSim.rules.params import ParamArrays, columns, sides
 from borderSim.rules.state import State
 
-SIDES2 = mediators.SIDES2
+SIDES2 = mediator.SIDES2
 _NONE = np.zeros(0, dtype=np.int64)
 _NONE.flags.writeable = False
 
@@ -136,9 +137,9 @@ def offer(s: State, ctx: Context, today: Today, who: slice) -> None:
     o = today.offers
     if o is None:
         return
-    sit = mediators.Situation(days_in=o.days_in, level=s.level[o.rows], engaged=o.engaged)
-    for m in range(len(mediators.MEDIATORS))[who]:
-        o.offered[:, m:m + 1] = mediators.offers(o.P, o.keys, today.day, sit, m)
+    sit = Situation(ctx.registry.mediators, days_in=o.days_in, level=s.level[o.rows], engaged=o.engaged)
+    for m in range(len(ctx.registry.mediators))[who]:
+        o.offered[:, m:m + 1] = mediation.offers(o.P, o.keys, today.day, sit, m)
 
 
 # -- governments ---------------------------------------------------------------------------------------
@@ -166,7 +167,8 @@ def answer(s: State, ctx: Context, today: Today, who: Sides) -> None:
             shocks_r = shocks if len(shocks) == 1 else shocks[r]
             unrest_ = _unrest(P, g, s.legitimacy[r, col], s.rally[r, col], shocks_r, col,
                               who.each(_no_protest_unrest, _protest_unrest, P, s.protest[r]))
-            o.accepted[i, m, col] = mediators.answers(P, g, ctx.keys[r], today.day, s.hurt[r, col], m, col, unrest_,
+            o.accepted[i, m, col] = mediation.answers(P, ctx.registry, g, ctx.keys[r], today.day, s.hurt[r, col], m,
+                                                      col, unrest_,
                                                       who.each(_no_bias_protest, _bias_protest, P, s.protest[r]))
 
 

@@ -6,7 +6,7 @@ than computing at batch 1,000 (about 0.1 microseconds per array); packed as a nu
 parameters are one argument, read by name (``p.ceasefire_rate``, ``p.cost_weight[side]``). Where every row
 shares its parameters (the usual case) the table holds one record, which every row reads; otherwise one per
 row. The values are the parameter arrays' own (and the parameter-only terms of
-:class:`borderSim.rules.governments.Fixed`, :class:`borderSim.rules.mediators.Terms` and
+:class:`borderSim.rules.governments.Fixed`, :class:`borderSim.rules.mediation_terms.Terms` and
 :func:`borderSim.rules.thirdparties.backing`, computed by their rules): packing changes no number.
 """
 

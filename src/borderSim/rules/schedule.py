@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.rules import communities, draws, dyad, frontline, ladder, mediators, phases
+from borderSim.rules import communities, draws, dyad, frontline, ladder, mediation, phases
 from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord, Front, Offers, Today
 from borderSim.rules.state import State
@@ -88,9 +88,9 @@ def settle_mediation(s: State, ctx: Context, today: Today) -> None:
     s.mediator_action[:] = ctx.terms.idle
     if o is None:
         return
-    entry = mediators.timing_factor(o.P, o.days_in)
+    entry = mediation.timing_factor(o.P, o.days_in)
     speaks, active = ctx.terms.relations
-    engaged, action, timing, agreed = mediators.settle(o.P, o.engaged, o.offered, o.accepted,
+    engaged, action, timing, agreed = mediation.settle(o.P, ctx.registry, o.engaged, o.offered, o.accepted,
                                                        s.mediator_timing[o.rows], entry,
                                                        (speaks[o.rows], active[o.rows]))
     s.mediator_engaged[o.rows], s.mediator_action[o.rows], s.mediator_timing[o.rows] = engaged, action, timing
@@ -101,10 +101,11 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
     """Settle the rung, ceasefires and episodes after the governments' moves: the base rung steps
     (:func:`~borderSim.rules.ladder.resolve`), a ceasefire breaks (:func:`~borderSim.rules.ladder.break_probability`,
     :func:`~borderSim.rules.ladder.reentry`) or is agreed (:func:`~borderSim.rules.ladder.ceasefire_probability` of
-    :func:`~borderSim.rules.mediators.mediation_factor` and :func:`~borderSim.rules.thirdparties.economic_leverage`;
-    its strength :func:`~borderSim.rules.mediators.ceasefire_terms` and
-    :func:`~borderSim.rules.ladder.cost_durability`), forces mass (:func:`~borderSim.rules.ladder.mass_forces`) and
-    episodes start and end (:func:`~borderSim.rules.ladder.episodes`, an origin drawn by :func:`_pick_origin`);
+    :func:`~borderSim.rules.mediation_terms.mediation_factor` and
+    :func:`~borderSim.rules.thirdparties.economic_leverage`; its strength
+    :func:`~borderSim.rules.mediation_terms.ceasefire_terms` and :func:`~borderSim.rules.ladder.cost_durability`),
+    forces mass (:func:`~borderSim.rules.ladder.mass_forces`) and episodes start and end
+    (:func:`~borderSim.rules.ladder.episodes`, an origin drawn by :func:`_pick_origin`);
     run by :func:`borderSim.rules.dyad.resolve`."""
     rec, t = today.record, ctx.terms.stacked
     rows = dyad.resolve(ctx.keys, today.day, ctx.table, ctx.geo.segment_water, s.level_base, s.local_max, s.move,

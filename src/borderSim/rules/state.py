@@ -1,7 +1,7 @@
 """Model state as arrays with a leading batch axis, and its initialisation.
 
 Every field is 2-D: ``(B, 1)`` for the dyad, ``(B, 2)`` for the two governments (Tajikistan,
-Kyrgyzstan), ``(B, M)`` for the mediators (:data:`borderSim.rules.mediators.MEDIATORS`), ``(B, S)``
+Kyrgyzstan), ``(B, M)`` for the mediators (the run's registry, :class:`borderSim.rules.mediator.Registry`), ``(B, S)``
 for border segments and ``(B, V)`` for villages. The Mesa engine holds a state with ``B = 1`` whose
 slices its agents read and write; the vectorised core holds thousands of rows. ``-1`` marks "not yet"
 in day-valued fields. The state is the model's own: what only the outputs need (totals, peaks, first
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from borderSim.geography import Geography
-from borderSim.rules import communities, governments, ladder, mediators
+from borderSim.rules import communities, governments, ladder
 from borderSim.rules.params import ParamArrays
 
 F, INT, B_ = np.float64, np.int64, np.bool_
@@ -32,8 +32,8 @@ def _order(kind: str) -> str:
     return "F" if kind in ("side", "mediator") else "C"
 
 
-def _width(kind: str, geo: Geography) -> int:
-    return {"dyad": 1, "side": 2, "mediator": len(mediators.MEDIATORS), "segment": geo.n_segments,
+def _width(kind: str, geo: Geography, mediators: int) -> int:
+    return {"dyad": 1, "side": 2, "mediator": mediators, "segment": geo.n_segments,
             "village": geo.n_villages}[kind]
 
 
@@ -111,8 +111,9 @@ class State:
     gunfire_v: np.ndarray = _f("village", B_, 0)
 
     @classmethod
-    def allocate(cls, batch: int, geo: Geography) -> State:
-        return cls(**{f.name: np.full((batch, _width(f.metadata["kind"], geo)), f.metadata["fill"],
+    def allocate(cls, batch: int, geo: Geography, mediators: int) -> State:
+        """Arrays of ``batch`` rows for the border of ``geo`` and ``mediators`` mediators, at their fill values."""
+        return cls(**{f.name: np.full((batch, _width(f.metadata["kind"], geo, mediators)), f.metadata["fill"],
                                       dtype=f.metadata["dtype"], order=_order(f.metadata["kind"]))
                       for f in fields(cls)})
 
@@ -128,10 +129,10 @@ class State:
         return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
 
-def initial_state(P: ParamArrays, geo: Geography) -> State:
-    """Day-0 state of every row from its parameters."""
+def initial_state(P: ParamArrays, geo: Geography, mediators: int) -> State:
+    """Day-0 state of every row from its parameters, with ``mediators`` mediator columns (the run's registry's)."""
     b = P.batch
-    s = State.allocate(b, geo)
+    s = State.allocate(b, geo, mediators)
     s.level_base[:] = P.border.initial_level.astype(np.int64)
     s.level[:] = s.level_base
     s.origin_hint[:] = P.border.trigger_segment

@@ -28,18 +28,20 @@ _SEED_SALT = np.uint64(0x5851F42D4C957F2D)
 TO_UNIT = 2.0**-53
 
 
+#: Stream numbers have 6 bits in the counter (:func:`counter`): 0 to 63.
+STREAM_NUMBERS = 64
+
+
 class Stream(IntEnum):
-    """What a draw is for. Fixed numbers: changing them changes every trajectory."""
+    """What a draw is for. Fixed numbers: changing them changes every trajectory. The mediators' draws are
+    numbered by their registry entries (:attr:`borderSim.rules.mediator.Mediator.streams`: Russia 4 and 5, the
+    OSCE 7 and 8, the EU 50 and 51, the US 52 and 53), which the registry keeps clear of these."""
 
     INCIDENT = 0
     GUNFIRE = 1
     CHOICE = 2
     INVOLUNTARY = 3
-    RUSSIA_OFFER = 4
-    RUSSIA_ACCEPT = 5
     CHINA = 6
-    OSCE_OFFER = 7
-    OSCE_ACCEPT = 8
     CEASEFIRE = 9
     CEASEFIRE_BREAK = 10
     SHELLING = 11
@@ -56,11 +58,6 @@ class Stream(IntEnum):
     FRONT_SPREAD = 22
     SECOND_FRONT = 23
     SHOOTOUT_DEATHS = 24
-    # numbered from 50 to keep clear of streams added for other mechanisms
-    EU_OFFER = 50
-    EU_ACCEPT = 51
-    US_OFFER = 52
-    US_ACCEPT = 53
 
 
 @njit(cache=True, inline="always")

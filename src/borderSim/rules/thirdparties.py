@@ -3,7 +3,7 @@
 China (SCO) never mediates; when fighting threatens its assets it may apply quiet economic pressure
 through debt (article): a bout raises both governments' cost of escalating and the ceasefire hazard.
 Russia's remittance and arms leverage restrains escalation into fighting whether or not it mediates.
-It keeps its own phase rather than a mediator entry (:mod:`borderSim.rules.mediators`): it makes no
+It keeps its own phase rather than a mediator entry (:mod:`borderSim.rules.mediator_entries`): it makes no
 offers, needs no answers and engages no mediation, so the mediators' machinery would only be switched
 off for it. Patron backing: Russia shields its favoured client (Benson 2012) and Western security
 assistance reads as backing (Kuperman 2008).
@@ -15,9 +15,10 @@ from enum import IntEnum
 
 import numpy as np
 
-from borderSim.rules import mediators
+from borderSim.rules import mediation_terms
 from borderSim.rules.ladder import STANDOFF
-from borderSim.rules.mediators import SIDE_SIGN, Terms
+from borderSim.rules.mediation_terms import Terms
+from borderSim.rules.mediator import SIDE_SIGN
 from borderSim.rules.params import ParamArrays
 
 
@@ -52,7 +53,7 @@ def pressure(P: ParamArrays, terms: Terms, engaged: np.ndarray, timing: np.ndarr
              ) -> np.ndarray | float:
     """(B, 2) pressure against escalation on each side from the engaged mediators (weighted by the timing of
     their entry) and China's leverage; 0.0 where no mediator is engaged and China is not pressing on any row."""
-    total = mediators.pressure(terms, engaged, timing)
+    total = mediation_terms.pressure(terms, engaged, timing)
     if china_on.any():
         total = total + china_on * P.china.pressure_strength * P.gov.china_debt_share
     return total

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from borderSim.geography import SIDE_NAMES, SIDES
-from borderSim.rules import mediators
 from borderSim.rules.ladder import STANDOFF, UP, Move, Rung
-from borderSim.rules.mediators import MediatorAction
+from borderSim.rules.mediator import Mediator, MediatorAction, Registry
 from borderSim.rules.thirdparties import ChinaAction
 
 if TYPE_CHECKING:
@@ -95,15 +94,15 @@ def _durable(model: BorderModel) -> bool:
     return bool(model.recorder.durable_day[0, 0] >= 0)
 
 
-def _mediator(spec: mediators.Mediator, kind: str, offered: bool, before: int, after: int) -> list[str]:
-    """A mediator's offer and its answers, or a change of posture."""
+def _mediator(registry: Registry, spec: Mediator, kind: str, offered: bool, before: int, after: int) -> list[str]:
+    """A mediator's offer and its answers, or a change of posture (``registry``: the run's)."""
     a, b = MediatorAction(after), MediatorAction(before)
     if offered:
         return [f"{spec.name} offers {kind}; {OFFER_OUTCOME.get(a, 'no answer')}"]
     if a == b:
         return []
     if a == MediatorAction.ACCEPTED:   # engaged without an offer of its own: a joint partner's was accepted
-        leads = [mediators.MEDIATORS[mediators.index(j.lead)].name for j in mediators.JOINTS if j.partner == spec.key]
+        leads = [registry.mediators[registry.index(j.lead)].name for j in registry.joints if j.partner == spec.key]
         return [f"{spec.name} joins the mediation of {' and '.join(leads)}"]
     if a == MediatorAction.STATEMENT and b == MediatorAction.NONE:
         return [f"{spec.name} calls for restraint"]
@@ -116,8 +115,9 @@ def _mediator(spec: mediators.Mediator, kind: str, offered: bool, before: int, a
 
 def _third_parties(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
     out = []
-    for m, spec in enumerate(mediators.MEDIATORS):
-        out += _mediator(spec, spec.describe(model.params), bool(model.today.offered[0, m]), b.actions[m],
+    registry = model.ctx.registry
+    for m, spec in enumerate(registry.mediators):
+        out += _mediator(registry, spec, spec.describe(model.params), bool(model.today.offered[0, m]), b.actions[m],
                          a.actions[m])
     if model.today.china_pressure_started[0, 0]:
         out.append(f"China applies quiet economic pressure (debt) for "
@@ -165,7 +165,7 @@ def _ladder(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
 def _ceasefire(b: Snapshot, a: Snapshot, model: BorderModel) -> list[str]:
     s, rec, out = model.state, model.today, []
     if rec.ceasefire_agreed[0, 0]:
-        via = [spec.name for m, spec in enumerate(mediators.MEDIATORS) if s.mediator_engaged[0, m]]
+        via = [spec.name for m, spec in enumerate(model.ctx.registry.mediators) if s.mediator_engaged[0, m]]
         how = f"mediated by {' and '.join(via)}" if via else "bilateral"
         out.append(f"ceasefire agreed ({how}, strength {float(s.cf_strength[0, 0]):.2f})")
     if rec.ceasefire_survived[0, 0]:

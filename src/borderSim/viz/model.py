@@ -14,6 +14,7 @@ from typing import Any
 from borderSim import schema
 from borderSim.errors import InputError
 from borderSim.model.model import BorderModel
+from borderSim.rules.mediators import registry
 from borderSim.scenarios import load_scenario
 from borderSim.viz import controls, events
 
@@ -52,8 +53,9 @@ class VizModel(BorderModel):
     def __init__(self, scenario_name: str = "baseline", seed: Any = None, scenario: Any = None,
                  **kwargs: Any):
         sc = load_scenario(scenario_name)
+        base = registry().parameters(sc.params)   # with the groups of the mediators in force
         updates = {controls.param_name(k): controls.coerce(controls.param_name(k), v) for k, v in kwargs.items()}
-        params = sc.params.with_updates(updates, WHERE)
+        params = base.with_updates(updates, WHERE)
         default = sc.params.simulation.seed
         try:
             rng, self.notice = parse_seed(seed, default), None

@@ -1,0 +1,159 @@
+"""A mediator's day on the rows in an episode: whether it offers (:func:`offers`), whether each government
+accepts (:func:`answers`: the offer's bias, joint with a partner's, the government's hurt and unrest, Russia's
+discouragement of mediators it wants kept out) and what follows (:func:`settle`: mediations begin, a joint
+partner's too, or the mediator reports the answers or makes statements); and the timing factor of an entry into
+the episode (Regan & Stam 2000). Every function reads the run's registry (:class:`~borderSim.rules.mediator.Registry`,
+held by the run's context), never a module-level one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from borderSim.rules.draws import logistic
+from borderSim.rules.mediation_terms import relations
+from borderSim.rules.mediator import (
+    ACCEPTED,
+    MEDIATING,
+    NONE,
+    SIDE_SIGN,
+    SIDES2,
+    STATEMENT,
+    MediatorAction,
+    Registry,
+    Situation,
+)
+from borderSim.rules.mediator_entries import RUSSIA
+from borderSim.rules.params import ParamArrays
+from borderSim.rules.streams import uniform
+
+
+def timing_factor(P: ParamArrays, days_in: np.ndarray) -> np.ndarray:
+    """Mediation effect by days since the episode began: full early and late, dipping mid-span."""
+    x = np.clip(days_in / P.border.timing_span_days, 0.0, 1.0)
+    return 1.0 - P.border.timing_dip * 4.0 * x * (1.0 - x)
+
+
+def offers(P: ParamArrays, keys: np.ndarray, day: int, sit: Situation, m: int) -> np.ndarray:
+    """(n, 1) whether mediator ``m`` offers mediation on rows in an episode where it is not mediating."""
+    spec = sit.mediators[m]
+    p = sit.offer_probability(P, m)
+    if not np.any(p > 0.0):   # unwilling on every row: no draw needed (draws are keyed, not sequential)
+        return np.zeros((P.batch, 1), dtype=bool)
+    u = uniform(keys, day, spec.offer_stream, 0)[:, None]
+    return ~sit.engaged[:, m:m + 1] & (u < p)
+
+
+def offer_bias(P: ParamArrays, registry: Registry, m: int) -> np.ndarray:
+    """Bias of the offers of the mediator ``m`` of ``registry``: its own, averaged with the partners it mediates
+    jointly with."""
+    spec = registry.mediators[m]
+    bias = spec.bias(P)
+    joint = [j for j in registry.joints if j.lead == spec.key]
+    if not joint:
+        return bias
+    total, count = bias, 1.0
+    for j in joint:
+        active = j.active(P)
+        total = total + active * registry.mediators[registry.index(j.partner)].bias(P)
+        count = count + active
+    return total / count
+
+
+#: Unrest at which a government's acceptance is its ``accept_intercept`` (and the rest of its terms).
+ACCEPT_REFERENCE_UNREST = 0.5
+
+
+def discouraged(P: ParamArrays, registry: Registry, m: int, sign: np.ndarray) -> np.ndarray:
+    """(n, k) logit by which Russia's client (the side its bias favours) is discouraged from accepting an
+    offer from a mediator of ``registry`` Russia wants kept out, unless the offer is joint with Russia (article)."""
+    spec = registry.mediators[m]
+    if not spec.outsider:
+        return np.zeros((P.batch, 1))
+    r = P.russia
+    alone = np.ones((P.batch, 1), dtype=bool)
+    for j in registry.joints:
+        if j.lead == spec.key and j.partner == RUSSIA.key:
+            alone = alone & ~j.active(P)
+    return alone * r.keep_out_pressure * r.attention * np.maximum(0.0, -r.bias * sign)
+
+
+def acceptance(g, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray, unrest: np.ndarray,
+               bias_protest: np.ndarray, patron: np.ndarray) -> np.ndarray:
+    """Chance a government accepts an offer from a mediator with ``bias`` (+ toward Tajikistan): less the more
+    the mediator leans against it (Kydd 2003), and more so under protest (``bias_protest``: the Kyrgyz
+    protest term); more the more it hurts (Zartman 2000) and the higher its unrest (political cover for
+    concessions: Beardsley 2011); less where its patron discourages it (``patron``, :func:`discouraged`)."""
+    against = np.maximum(0.0, bias * sign)
+    return logistic(g.accept_intercept - (g.bias_aversion + bias_protest) * against + ripeness * hurt
+                    + g.accept_unrest * (unrest - ACCEPT_REFERENCE_UNREST) - patron)
+
+
+def answers(P: ParamArrays, registry: Registry, g, keys: np.ndarray, day: int, hurt: np.ndarray, m: int,
+            cols: slice, unrest: np.ndarray, bias_protest: np.ndarray) -> np.ndarray:
+    """(n, k) whether the governments in columns ``cols`` (``g`` their parameters; ``hurt``, ``unrest`` and
+    ``bias_protest`` theirs) accept the offers of the mediator ``m`` of ``registry`` on the rows of ``P``."""
+    sign = SIDE_SIGN[:, cols]
+    p = acceptance(g, offer_bias(P, registry, m), hurt, P.border.ripeness_weight, sign, unrest, bias_protest,
+                   discouraged(P, registry, m, sign))
+    return uniform(keys, day, registry.mediators[m].accept_stream, SIDES2[cols]) < p
+
+
+def offer_outcome(accepted: np.ndarray) -> np.ndarray:
+    """Action code of an offer given (n, 2) acceptances."""
+    tj, kg = accepted[:, :1], accepted[:, 1:]
+    return np.where(tj & kg, MediatorAction.ACCEPTED,
+                    np.where(tj, MediatorAction.DECLINED_BY_KG,
+                             np.where(kg, MediatorAction.DECLINED_BY_TJ, MediatorAction.DECLINED_BY_BOTH)))
+
+
+def settle(P: ParamArrays, registry: Registry, engaged: np.ndarray, offered: np.ndarray, accepted: np.ndarray,
+           timing: np.ndarray, today: np.ndarray, terms: tuple[np.ndarray, np.ndarray] | None = None
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The mediators' day on rows in an episode, once the governments have answered.
+
+    ``engaged``, ``offered``, ``timing`` are (n, M); ``accepted`` (n, M, 2); ``today`` the (n, 1) timing
+    factor of an entry today. An offer both sides accept starts a mediation (and a joint partner's);
+    otherwise a mediator keeps mediating, or reports the answers to its offer (:func:`offer_outcome`), or
+    makes statements. Returns the new (engaged, action, timing) and the (n, M) offers agreed. The registry's
+    terms (who speaks, which joint mediations are active: :func:`relations`) are evaluated here, or given as
+    ``terms`` (the run's :attr:`Terms.relations` on these rows); :func:`_settle` applies them row by row,
+    mediator by mediator, then relation by relation.
+    """
+    speaks, active = relations(P, registry) if terms is None else terms
+    lead = np.array([registry.index(j.lead) for j in registry.joints], dtype=np.int64)
+    partner = np.array([registry.index(j.partner) for j in registry.joints], dtype=np.int64)
+    return _settle(engaged, offered, accepted, timing, today, speaks, lead, partner, active)
+
+
+_OUTCOMES = np.array([MediatorAction.DECLINED_BY_BOTH, MediatorAction.DECLINED_BY_TJ, MediatorAction.DECLINED_BY_KG,
+                      MediatorAction.ACCEPTED], dtype=np.int64)   # by 2 x Tajikistan's answer + Kyrgyzstan's
+
+
+@njit(cache=True)
+def _settle(engaged, offered, accepted, timing, today, speaks, lead, partner, active):
+    n, n_med = engaged.shape
+    engaged, timing = engaged.copy(), timing.copy()
+    action = np.empty((n, n_med), dtype=np.int64)
+    agreed = np.empty((n, n_med), dtype=np.bool_)
+    for i in range(n):
+        for m in range(n_med):
+            tj, kg = accepted[i, m, 0], accepted[i, m, 1]
+            agreed[i, m] = offered[i, m] and tj and kg
+            if offered[i, m]:            # offers come only from mediators not yet mediating
+                action[i, m] = _OUTCOMES[2 * tj + kg]
+            elif engaged[i, m]:
+                action[i, m] = MEDIATING
+            else:
+                action[i, m] = STATEMENT if speaks[i, m] else NONE
+            if agreed[i, m]:
+                engaged[i, m] = True
+                timing[i, m] = today[i, 0]
+        for k in range(lead.size):
+            p = partner[k]
+            if agreed[i, lead[k]] and active[i, k] and not engaged[i, p]:
+                engaged[i, p] = True
+                action[i, p] = ACCEPTED
+                timing[i, p] = today[i, 0]
+    return engaged, action, timing, agreed
