@@ -14,10 +14,9 @@ from borderSim.experiments import outcomes as shown
 from borderSim.model import BorderModel
 from borderSim.outputs import outcomes, summary
 from borderSim.outputs.outcomes import Outcome, Tally
-from borderSim.rules import mediators
 from borderSim.rules.ladder import CLASH
 from borderSim.scenarios import load_scenario
-from tests.helpers import GHOST
+from tests.helpers import ghost_registered
 
 DAYS = 120
 
@@ -68,7 +67,7 @@ def test_a_registered_mediators_outcomes_pass_compares_metric_check(tmp_path):
     missing = tmp_path / "no-sweep"
     with pytest.raises(InputError, match=r"--metrics.*ghost_offers"):
         compare.run(missing, metrics=metrics)
-    with mediators.registered(GHOST):
+    with ghost_registered():
         assert compare.check_metrics(metrics) == metrics
         assert compare.label("ghost_offers") == "Mediation offers by the Ghost"
         with pytest.raises(InputError) as refused:   # past the metric check: the folder is what is missing
