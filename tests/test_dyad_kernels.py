@@ -245,7 +245,7 @@ def resolve_reference(s, ctx, today):
         p_break=ladder.break_probability(P, s.cf_strength, s.cf_fragility, s.local_max, day - 1 - s.cf_start),
         u_invol=uniform(keys, day, Stream.INVOLUNTARY, 0)[:, None],
         u_cf=uniform(keys, day, Stream.CEASEFIRE, 0)[:, None],
-        p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation, s.unrest))
+        p_cf=ladder.ceasefire_probability(P, s.hurt, s.audience, mediation, s.unrest), readiness=s.readiness)
     strength, fragility = mediation_terms.ceasefire_terms(P, ctx.terms, s.mediator_engaged, s.agreement)
     strength = np.minimum(1.0, strength + ladder.cost_durability(P, s.hurt))
     s.cf_strength = np.where(cf.agreed, strength, s.cf_strength)

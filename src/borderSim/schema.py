@@ -124,9 +124,12 @@ class BorderParams(_Group):
         source="brief (border guards turn incidents into gunfire); calibrated")
     involuntary_escalation: float = param(
         0.0588149, ge=0, le=0.5, unit="probability/day",
-        description="Chance per day at rungs 3-4 that the ladder rises one rung unchosen.",
+        description="Chance per day at rungs 3-4 that the ladder rises one rung unchosen; from a clash (rung 4) "
+                    "to a major clash only as far as forces are massed (times the readiness of "
+                    "border.mobilisation_days): without them fighting stays limited.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
-               "Schelling 1966 (competition in risk-taking); calibrated (episode frequencies)")
+               "Schelling 1966 (competition in risk-taking); article (the Kyrgyz MFA called the Sept 2022 "
+               "aggression premeditated and prepared); calibrated (episode frequencies)")
     origin_incident_weight: float = param(
         1.0, ge=0, le=100, unit="expected incidents per rung",
         description="Weight of today's worst incident on a segment (per rung: 1 incident, 2 gunfire) against "

@@ -361,7 +361,9 @@ def resolve(keys, day, t, segment_water, level_base, local_max, move, ceasefire,
             back = reentry(cf_from[i, 0], day - cf_start[i, 0], p.ceasefire_memory_days)
             base = back if back > base else base
         holding = cf and not broken
-        if not holding and _STANDOFF <= base <= _CLASH and to_uniform(key, c_invol) < p.involuntary_escalation:
+        # a major clash slips out of control only as far as forces are massed (ladder.resolve)
+        invol = p.involuntary_escalation * (readiness[i, 0] if base == _CLASH else 1.0)
+        if not holding and _STANDOFF <= base <= _CLASH and to_uniform(key, c_invol) < invol:
             base += 1
         agreed = False
         if not holding and not broken and base >= _STANDOFF:

@@ -137,15 +137,19 @@ class Settled(NamedTuple):
 
 
 def resolve(P: ParamArrays, *, day, level_base, level_eff, local_max, moves, ceasefire, cf_from, cf_start,
-            u_break, p_break, u_invol, u_cf, p_cf) -> Settled:
-    """Settle the day's rung and ceasefire (updated dyad arrays and event flags)."""
+            u_break, p_break, u_invol, u_cf, p_cf, readiness) -> Settled:
+    """Settle the day's rung and ceasefire (updated dyad arrays and event flags); ``readiness`` is the forces
+    massed before the day (:func:`mass_forces`)."""
     b = P.border
     escalated = (moves == UP).any(axis=1, keepdims=True)
     broken = ceasefire & (escalated | (u_break < p_break))
     stepped = step_base(level_base, level_eff, moves)
     base = np.where(broken, np.maximum(reentry(P, cf_from, day - cf_start), stepped), stepped)
     holding = ceasefire & ~broken
-    drift = ~holding & (base >= STANDOFF) & (base <= CLASH) & (u_invol < b.involuntary_escalation)
+    # unchosen escalation (Schelling): a standoff slips into a clash, a clash into a major clash only as far as
+    # forces are massed on the line (readiness): without them fighting stays limited
+    invol = b.involuntary_escalation * np.where(base == CLASH, readiness, 1.0)
+    drift = ~holding & (base >= STANDOFF) & (base <= CLASH) & (u_invol < invol)
     base = base + drift
     agreed = ~holding & ~broken & (base >= STANDOFF) & (u_cf < p_cf)
     cf_from = np.where(agreed, base, cf_from)
