@@ -106,14 +106,14 @@ class BorderParams(_Group):
         description="Incident hazard multiplier for villages in or next to an exclave.",
         source="Lim et al. 2007 (violence where groups are poorly separated); article (exclaves)")
     season_amplitude: float = param(
-        0.557213, ge=0, le=1, unit="share",
+        0.526203, ge=0, le=1, unit="share",
         description="Amplitude of the farming and grazing season's rhythm in every village's incident hazard.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (disputes over irrigation, pasture and fields; both major episodes (April, September) and "
                "three of five smaller clashes of 2021-22 (Jun 2021, Jun 2022 twice; not Jan, Mar 2022) fell in "
                "April-September: Anadolu, Kloop, Reuters, RFE/RL)")
     season_peak_day: int = param(
-        246, ge=1, le=366, unit="day of year",
+        219, ge=1, le=366, unit="day of year",
         description="Day of year at which the season's incident hazard peaks.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (spring-summer irrigation and grazing; clashes of 2021-22 centre on mid-May to "
@@ -123,7 +123,7 @@ class BorderParams(_Group):
         description="Rise of the village incident hazard with the dyad rung (troops on the line).",
         source="brief (border guards turn incidents into gunfire); calibrated")
     involuntary_escalation: float = param(
-        0.0588149, ge=0, le=0.5, unit="probability/day",
+        0.150405, ge=0, le=0.5, unit="probability/day",
         description="Chance per day at rungs 3-4 that the ladder rises one rung unchosen; from a clash (rung 4) "
                     "to a major clash only as far as forces are massed (times the readiness of "
                     "border.mobilisation_days): without them fighting stays limited.",
@@ -137,7 +137,7 @@ class BorderParams(_Group):
         source="record (April 2021 grew from stone-throwing, then gunfire, at the Golovnoi intake: 24.kg 4 May "
                "2021, Anadolu 5 Jun 2021)")
     front_spread_rate: float = param(
-        0.372602, ge=0, le=1, unit="probability/day",
+        0.274246, ge=0, le=1, unit="probability/day",
         description="Daily chance at rung 5 that fighting on a segment spreads to a neighbouring segment "
                     "(times the rung's harm intensity at rungs 4 and 6).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -163,7 +163,7 @@ class BorderParams(_Group):
         2.0, ge=1, le=5, unit="multiple of rung 5",
         description="Intensity of harm at rung 6 (sustained war) relative to rung 5.", source="brief")
     military_death_rate: float = param(
-        0.377208, ge=0, le=50, unit="deaths/side/segment-day",
+        0.578879, ge=0, le=50, unit="deaths/side/segment-day",
         description="Mean military deaths per side per front segment per day at rung 5.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (Tajik military dead 6 in 2021; deaths by side in both episodes); calibrated")
@@ -194,12 +194,12 @@ class BorderParams(_Group):
         description="Share of dyad capability above which local superiority tempts escalation.",
         source="Cederman 1997 (GeoSim superiority threshold)")
     ceasefire_rate: float = param(
-        0.250189, ge=0, le=1, unit="probability/day",
+        0.302513, ge=0, le=1, unit="probability/day",
         description="Daily chance of a bilateral ceasefire at rung 3+ before ripeness and mediation.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (April 2021 ceasefire within days, agreed bilaterally); calibrated (clash durations)")
     ceasefire_unrest_lock: float = param(
-        14.8596, ge=0, le=50, unit="factor per unit unrest",
+        17.5712, ge=0, le=50, unit="factor per unit unrest",
         description="Division of the ceasefire hazard per unit of each government's unrest above the midpoint "
                     "0.5: a leader in trouble at home holds out against a ceasefire that ends the rally (0: off).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -207,7 +207,7 @@ class BorderParams(_Group):
                "2022, after the Gorno-Badakhshan crackdown: a first ceasefire broke within a day, 7 days of "
                "fighting, against 4 in April 2021); calibrated")
     mobilisation_days: float = param(
-        33.2488, ge=1, le=730, unit="day",
+        10.9484, ge=1, le=730, unit="day",
         description="Time constant over which forces are massed on the line while the dyad stands at rung 3+ "
                     "(reinforcements): readiness for a major offensive rises by (1 - readiness) / this a day.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -216,19 +216,20 @@ class BorderParams(_Group):
                "(mobilisation in crises); record (both major episodes grew out of months of standoffs and "
                "smaller clashes: the Vorukh row of Mar-Apr 2021; Jan, Mar and Jun 2022); calibrated")
     demobilisation_days: float = param(
-        180.0, ge=1, le=3_650, unit="day",
+        62.2098, ge=1, le=3_650, unit="day",
         description="Time constant over which massed forces are stood down below rung 3: readiness falls by "
                     "readiness / this a day.",
-        source="article (fortifications with military and civilian personnel stay); estimate; calibrated")
+        source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
+               "article (fortifications with military and civilian personnel stay); calibrated")
     unprepared_cost: float = param(
-        4.02728, ge=0, le=20, unit="utility",
+        3.22186, ge=0, le=20, unit="utility",
         description="Cost of escalating to a major clash (rung 5+) without forces massed on the line (readiness "
                     "0; none at readiness 1): without preparation fighting stays a limited clash.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "article (premeditated and prepared); record (four deadly clashes in the year before Sept 2022 "
                "stayed limited, then a prepared offensive); calibrated")
     ripeness_threshold: float = param(
-        1.57549, ge=0, le=5, unit="hurt",
+        1.63016, ge=0, le=5, unit="hurt",
         description="Mutual hurt (the lesser side's) a war must leave before it ripens the demarcation talks: "
                     "only the part above it raises a round's chance of success (border.talks_ripeness).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -236,7 +237,7 @@ class BorderParams(_Group):
                "2021, 36 Kyrgyz and 19 Tajik dead, the agreed line grew from 504 to 519 km in 17 months; after "
                "September 2022, about 60 and 41 dead, it was all agreed within 27 months); calibrated")
     firepower_elasticity: float = param(
-        1.68817, ge=0, le=5, unit="-",
+        2.05498, ge=0, le=5, unit="-",
         description="Elasticity of the harm a rung does (fire on the front, military and civilian losses) with "
                     "the two sides' combined capability (relative to two forces of index 1).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -244,7 +245,7 @@ class BorderParams(_Group):
                "May 2022: the 2022 war killed about twice and displaced three times as many as April 2021); "
                "brief (drones and armour); calibrated")
     ceasefire_cost_durability: float = param(
-        2.16765, ge=0, le=5, unit="strength per unit hurt",
+        1.98116, ge=0, le=5, unit="strength per unit hurt",
         description="Strength a ceasefire gains per unit of the mutual hurt (the lesser side's) when it is "
                     "agreed: ceasefires after costlier fighting hold better.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -256,7 +257,7 @@ class BorderParams(_Group):
                     "hurt (talks: border.talks_ripeness).",
         source="Zartman 2000")
     war_weariness: float = param(
-        2.18266, ge=0, le=20, unit="utility per unit hurt",
+        2.59996, ge=0, le=20, unit="utility per unit hurt",
         description="Fall in a government's utility of escalating per unit of its own hurt (recent losses): "
                     "after a major war the next one is less likely for a while.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -269,7 +270,7 @@ class BorderParams(_Group):
         180.0, ge=1, le=3_650, unit="day", description="Half-life of the memory of hurt.",
         source="record (demarcation accelerated for two years after Sept 2022)")
     ceasefire_break_rate: float = param(
-        0.0292314, ge=0, le=1, unit="probability/day",
+        0.0319158, ge=0, le=1, unit="probability/day",
         description="Breakdown hazard on a ceasefire's first day with no enforcement (strength 0).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "Fortna 2003; record (the first Sept 2022 ceasefire broke within a day)")
@@ -304,7 +305,7 @@ class BorderParams(_Group):
                     "(the status quo's pace).",
         source="record (504 km agreed March 2021, 519 km Sept 2022: about a fifth of a segment a year)")
     talks_ripeness: float = param(
-        33.6642, ge=0, le=500, unit="factor per unit hurt",
+        44.6249, ge=0, le=500, unit="factor per unit hurt",
         description="Rise of a round's chance of success per unit of the lesser side's hurt (a mutually "
                     "hurting stalemate).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -382,7 +383,7 @@ class CommunityParams(_Group):
         description="Chance that border guards turn an incident into gunfire at rung 0.",
         source="record (four deadly clashes in the year before Sept 2022)")
     gunfire_lethality: float = param(
-        0.322696, ge=0, le=5, unit="deaths/incident",
+        0.273037, ge=0, le=5, unit="deaths/incident",
         description="Mean deaths in a border-guard shoot-out (an incident turned to gunfire): soldiers of the "
                     "village's side, killed without either capital choosing to escalate.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -398,19 +399,19 @@ class CommunityParams(_Group):
                     "side's exposure and its share of the fire).",
         source="record (incursions into villages, Sept 2022)")
     civilian_death_rate: float = param(
-        0.0675619, ge=0, le=100, unit="deaths per 1,000 residents per shelled day",
+        0.077361, ge=0, le=100, unit="deaths per 1,000 residents per shelled day",
         description="Mean civilians killed per shelled village-day at full rung-5 fire, per 1,000 residents at home.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (civilians killed 37-51 in Sept 2022, HRW; most of the 36 Kyrgyz dead in April 2021); "
                "calibrated (both episodes)")
     homes_per_shelling: float = param(
-        0.6038, ge=0, le=1_000, unit="homes per 1,000 residents per shelled day",
+        0.729029, ge=0, le=1_000, unit="homes per 1,000 residents per shelled day",
         description="Mean homes destroyed per shelled village-day at full rung-5 fire, per 1,000 of the "
                     "village's census population.",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                "record (KG ~120 homes 2021, 613 homes 2022)")
     flight_rate: float = param(
-        0.852568, ge=0, le=10, unit="/day",
+        1.14692, ge=0, le=10, unit="/day",
         description="Daily hazard that a household of a front village flees, at shelling chance 1 and civil "
                     "society 1 (times both).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
@@ -511,7 +512,7 @@ class TajikistanParams(_Group):
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
     unrest_shock: float = gov("unrest_shock", 0.10, "article (opposition removed; Gorno-Badakhshan the last place "
                               "of civic resistance); the dated crackdowns of Nov 2021 and May 2022 are shocks")
-    escalation_intercept: float = gov("escalation_intercept", -6.4226,
+    escalation_intercept: float = gov("escalation_intercept", -6.0978,
                                       "ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
@@ -571,7 +572,7 @@ class KyrgyzstanParams(_Group):
     legitimacy: float = gov("legitimacy", 0.6, "record (Japarov elected Jan 2021 with 79 %); calibrated")
     legitimacy_recovery: float = gov("legitimacy_recovery", 0.01, "calibrated")
     unrest_shock: float = gov("unrest_shock", 0.05, "article (corruption, repression of opponents)")
-    escalation_intercept: float = gov("escalation_intercept", -4.76351,
+    escalation_intercept: float = gov("escalation_intercept", -5.37042,
                                       "ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
                                       "calibrated (episode frequencies in the record)")
     deescalation_intercept: float = gov("deescalation_intercept", 0.50,
@@ -641,7 +642,7 @@ class KyrgyzstanParams(_Group):
         source="article (neutral on Ukraine, protesters call for leaving the CSTO); record (CSTO exercise "
                "cancelled Oct 2022)")
     protest_unrest: float = param(
-        0.493703, ge=0, le=1, unit="unrest per unit pressure",
+        0.382913, ge=0, le=1, unit="unrest per unit pressure",
         description="Unrest that protest pressure adds to the Kyrgyz government's: a government facing protest "
                     "is in trouble at home (it diverts and holds out like any other).",
         source="ABC posterior median (experiments/calibration.toml; data/posterior.parquet); "
