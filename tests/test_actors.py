@@ -50,15 +50,34 @@ def test_china_restrains_variant_is_what_the_bound_rules_out(baseline):
 
 
 # -- Russia -----------------------------------------------------------------------------------------
+def _without_russian_leverage(baseline):
+    """Tajik escalations into fighting without Moscow's leverage, at the attention it had before the war in
+    Ukraine (0.6, as in april_2021), paired on 3,000 replicates."""
+    before_ukraine = baseline.with_updates({"russia.attention": 0.6})
+    return paired(before_ukraine, {"russia.remittance_leverage": 0.0, "russia.arms_leverage": 0.0},
+                  "clash_escalations_TJ", n=3000)
+
+
 @pytest.mark.slow
 def test_russian_leverage_changes_tajik_escalation(baseline):
     """Remittances (a third to a half of Tajik GDP) and arms give Moscow leverage it uses against
-    escalation into fighting on its flank: at the attention it had before the war in Ukraine (0.6, as in
-    april_2021) switching the leverage off makes Tajikistan escalate into fighting at least 3 % more
-    (measured +4.9 %, z 3.7 on 1,200 replicates in the issue-16 calibration; +8 % or more before)."""
-    before_ukraine = baseline.with_updates({"russia.attention": 0.6})
-    ref, new, z = paired(before_ukraine, {"russia.remittance_leverage": 0.0, "russia.arms_leverage": 0.0},
-                         "clash_escalations_TJ", n=1200)
+    escalation into fighting on its flank: switching the leverage off makes Tajikistan escalate into
+    fighting more, three paired standard errors from zero (measured +2.6 %, 2.50 -> 2.56 a replicate, z 3.4
+    on 3,000 replicates, after the recalibration of 5 December 2026; +4.9 % in the issue-16 calibration).
+    Its size is tested in the strict xfail below."""
+    ref, new, z = _without_russian_leverage(baseline)
+    assert new > ref and z >= 3, (ref, new, z)
+
+
+@pytest.mark.validation
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="known shortfall of the calibrated model (docs/validation.md): without Moscow's "
+                   "leverage Tajik escalations into fighting rise by only 2.6 % (z 3.4), below 3 %")
+def test_russian_leverage_moves_tajik_escalation_by_at_least_three_per_cent(baseline):
+    """The leverage's effect was at least 3 % of Tajik escalations into fighting (+8 % or more before issue
+    16); the recalibrated model gives 2.6 %."""
+    ref, new, z = _without_russian_leverage(baseline)
     assert_effect(ref, new, z, sign=1, margin=0.03)
 
 
@@ -98,7 +117,7 @@ def test_each_western_mediator_has_an_effect_of_its_own(baseline):
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="known shortfall of the calibrated model (docs/validation.md): "
-                   "manipulative US mediation lowers the baseline's deaths (-31 %, z -6.5) instead of raising them")
+                   "manipulative US mediation lowers the baseline's deaths (-33 %: 164.1 -> 110.3) instead of raising them")
 def test_the_manipulative_us_raises_deaths(baseline):
     """The manipulative US's pressed deals break more often (Beardsley 2008), so its mediation raises deaths."""
     ref, new, z = paired(baseline, {"us.willingness": 0.3}, "deaths_total")
@@ -124,7 +143,7 @@ def test_us_mediation_saves_lives_at_low_fragility(baseline):
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="known shortfall of the calibrated model (docs/validation.md): at fragility 3 US "
-                          "mediation saves about as many lives as at 0 (-47.4 against -48.7 deaths, z 1.3)")
+                          "mediation saves about as many lives as at 0 (-53.5 against -53.4 deaths)")
 def test_manipulative_fragility_shrinks_what_us_mediation_saves(baseline):
     """The mechanism behind the sign turn: at the top of its documented range (3, Beardsley 2008: pressed
     deals do not last) the reduction is smaller than at 0, by at least a tenth of it, the difference of
@@ -141,7 +160,7 @@ def test_manipulative_fragility_shrinks_what_us_mediation_saves(baseline):
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="known shortfall of the calibrated model (docs/validation.md): at "
                    "manipulative_fragility 3.0, the top of its documented range, US mediation still lowers "
-                   "deaths (-20 %, z -4.0), so the sign does not turn within the range")
+                   "deaths (-33 %: 164.1 -> 110.6), so the sign does not turn within the range")
 def test_manipulative_mediation_sign_turns_within_its_documented_range(baseline):
     """At the low end of mediation.manipulative_fragility (Beardsley et al. 2006: manipulation abates crises)
     US mediation lowers deaths; at the high end (Beardsley 2008: pressed deals do not last) it raises them."""
@@ -211,7 +230,7 @@ def test_mediation_timing_early_entry_beats_mid_span():
 @pytest.mark.validation
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="known shortfall of the calibrated model (docs/validation.md): a late entry "
-                   "(19.1 %) brings no more ceasefires within five days than a mid-span one (20.0 %)")
+                   "(16.5 %) brings no more ceasefires within five days than a mid-span one (19.5 %)")
 def test_mediation_timing_late_entry_beats_mid_span():
     """Regan & Stam 2000's other arm: entering late (at the end of border.timing_span_days) beats mid-span,
     as above (three binomial standard errors over 40,000 replicates). Strict xfail: a model that meets it

@@ -96,7 +96,7 @@ def test_protest_restrains_kyrgyz_escalation(baseline):
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="known shortfall of the calibrated model (docs/validation.md): on balance the two protest "
-                          "terms move Kyrgyz escalations by -0.4 % (z -1.7), not significantly")
+                          "terms move Kyrgyz escalations by -0.4 % (-0.016 of 4.21), short of the test's bar")
 def test_protest_on_balance_restrains_kyrgyz_escalation(baseline):
     """On balance with the pull to be seen defending, protest restrains Kyrgyz escalation to a standoff or
     into fighting by 1 % and three standard errors (900 replicates). Strict xfail until it does."""
@@ -109,16 +109,18 @@ def test_protest_on_balance_restrains_kyrgyz_escalation(baseline):
 
 @functools.cache
 def _without_the_pull():
-    """Kyrgyz escalations without the pull to be seen defending, paired on 2,000 replicates."""
+    """Kyrgyz escalations without the pull to be seen defending, paired on 4,000 replicates (2,000 before
+    the recalibration of 5 December 2026, when the effect was larger)."""
     baseline = load_scenario("baseline").params
-    return paired(baseline, {"kyrgyzstan.protest_hawkishness": 0.0}, "escalations_KG", n=2000)
+    return paired(baseline, {"kyrgyzstan.protest_hawkishness": 0.0}, "escalations_KG", n=4000)
 
 
 @pytest.mark.slow
 def test_the_pull_to_be_seen_defending_has_an_effect_of_its_own():
     """The pull to be seen defending (protest_hawkishness) raises Kyrgyz escalation on its own: without it
-    the Kyrgyz escalate less, three paired standard errors from zero (measured -0.029 of 3.50 escalations
-    a replicate, -0.8 %, z -7.7 on 2,000 replicates). Its size is tested in the strict xfail below."""
+    the Kyrgyz escalate less, three paired standard errors from zero (measured -0.028 of 9.55 escalations
+    a replicate, -0.3 %, z -3.9 on 4,000 replicates; -0.8 %, z -7.7 on 2,000 in the issue-16 calibration).
+    Its size is tested in the strict xfail below."""
     ref, new, z = _without_the_pull()
     assert new < ref and z <= -3, (ref, new, z)
 
@@ -127,9 +129,9 @@ def test_the_pull_to_be_seen_defending_has_an_effect_of_its_own():
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="known shortfall of the calibrated model (docs/validation.md): without "
-                   "the pull to be seen defending Kyrgyz escalations fall by only 0.8 % (z -7.7), below 1 %")
+                   "the pull to be seen defending Kyrgyz escalations fall by only 0.3 % (z -3.9), below 1 %")
 def test_the_pull_to_be_seen_defending_moves_kyrgyz_escalation_by_at_least_one_per_cent():
-    """The pull's effect was at least 1 % of Kyrgyz escalations; the calibrated model gives 0.8 %."""
+    """The pull's effect was at least 1 % of Kyrgyz escalations; the calibrated model gives 0.3 %."""
     ref, new, z = _without_the_pull()
     assert_effect(ref, new, z, sign=-1, margin=0.01)
 
