@@ -117,7 +117,8 @@ def test_each_western_mediator_has_an_effect_of_its_own(baseline):
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="known shortfall of the calibrated model (docs/validation.md): "
-                   "manipulative US mediation lowers the baseline's deaths (-33 %: 164.1 -> 110.3) instead of raising them")
+                   "manipulative US mediation lowers the baseline's deaths (-33 %: 164.1 -> 110.3) instead of "
+                   "raising them")
 def test_the_manipulative_us_raises_deaths(baseline):
     """The manipulative US's pressed deals break more often (Beardsley 2008), so its mediation raises deaths."""
     ref, new, z = paired(baseline, {"us.willingness": 0.3}, "deaths_total")
