@@ -66,6 +66,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m borderSim.paramdocs docs/ODD.md
+	$(BIN)/python tools/param_groups.py
 
 clean:
 	rm -rf $(VENV) .venv312 .pytest_cache .ruff_cache

@@ -126,3 +126,23 @@ def test_a_dated_change_of_a_day_0_value_or_out_of_range_is_refused(baseline):
         baseline.with_updates({"calendar.changes": [{**change, "parameter": "russia.attention", "value": 2.0}]})
     with pytest.raises(InputError, match=r"did you mean russia\.attention"):
         baseline.with_updates({"calendar.changes": [{**change, "parameter": "russia.atention", "value": 0.1}]})
+
+
+def test_the_rules_typed_groups_are_generated_from_the_schema():
+    """``rules/groups.py`` (the typed containers of the parameter arrays) is ``tools/param_groups.py``'s output, and
+    a compiled run's groups are those containers, each with every array its group's parameters become."""
+    import runpy
+
+    from borderSim.geography import load_geography
+    from borderSim.rules import groups
+    from borderSim.rules.params import compile_params
+
+    tool = runpy.run_path(str(ROOT / "tools" / "param_groups.py"))
+    assert (ROOT / "src" / "borderSim" / "rules" / "groups.py").read_text(encoding="utf-8") == tool["source"](), (
+        "src/borderSim/rules/groups.py differs from the schema: run `PYTHONPATH=src python tools/param_groups.py`")
+    P = compile_params(Parameters(), load_geography(), batch=3)
+    for name, cls in groups.CONTAINERS.items():
+        assert type(getattr(P, name)) is cls, name
+    for s in specs():
+        if not s.is_list and s.key != "warm_start":
+            assert getattr(getattr(P, s.group), s.key).shape == (3, 1), s.name

@@ -24,6 +24,7 @@ import numpy as np
 
 from borderSim.rules import fmath
 from borderSim.rules.draws import choose3
+from borderSim.rules.groups import GovernmentArrays, ShockArrays
 from borderSim.rules.ladder import STANDOFF
 
 #: Rungs a table by rung covers: 0 .. 6 and the "next rung" 7 of a government at war (it cannot escalate).
@@ -65,7 +66,7 @@ PUBLIC = RUNGS >= STANDOFF
 PUBLIC.flags.writeable = False
 
 
-def shock_levels(d, day: int) -> np.ndarray:
+def shock_levels(d: ShockArrays, day: int) -> np.ndarray:
     """(b, 2) net unrest the dated domestic shocks add on ``day``, by side (Tajikistan, Kyrgyzstan): each
     shock's signed size (legitimacy shocks lower unrest) halved every half-life since its day, zero before
     it. ``d`` holds the ``(B, K)`` shock arrays (:func:`borderSim.rules.params.shock_arrays`); where they
@@ -97,8 +98,8 @@ def diversion(weight: np.ndarray, peak: np.ndarray, unrest_: np.ndarray) -> np.n
 
 
 
-def casualty_cost(g, scale: np.ndarray, profile: np.ndarray, capability: np.ndarray, opp_capability: np.ndarray,
-                  sensitivity: np.ndarray) -> np.ndarray:
+def casualty_cost(g: GovernmentArrays, scale: np.ndarray, profile: np.ndarray, capability: np.ndarray,
+                  opp_capability: np.ndarray, sensitivity: np.ndarray) -> np.ndarray:
     """Utility cost of the legitimacy that the next rung's expected own deaths would cost (Gartner & Segura
     1998; Weeks 2008): ``anticipated_deaths`` at a major clash (rung 5), scaled to rung k by ``profile`` =
     (k/5) ** the cost convexity (a standoff carries the risk of a clash, a war about twice a major clash's
@@ -173,9 +174,9 @@ def local_share(capability: np.ndarray, opp_capability: np.ndarray, fortificatio
     return own / (own + other)
 
 
-def utilities(g, *, level_eff, level_base, unrest_, provoked, share, threshold, backing, pressure, pull, ceasefire,
-              cf_strength, violation_cost, audience, weariness, next_cost, base_cost, rally_ahead, casualties,
-              unready=0.0):
+def utilities(g: GovernmentArrays, *, level_eff, level_base, unrest_, provoked, share, threshold, backing, pressure,
+              pull, ceasefire, cf_strength, violation_cost, audience, weariness, next_cost, base_cost, rally_ahead,
+              casualties, unready=0.0):
     """Utilities of escalating and of stepping down (hold = 0). ``g`` holds the side's parameters.
 
     ``share`` is the side's share of the force at the contested segment (:func:`local_share`).
@@ -244,7 +245,7 @@ def decay_factor(half_life: np.ndarray) -> np.ndarray:
     return fmath.power(0.5, 1.0 / half_life)
 
 
-def rally(g, rally_: np.ndarray, half_life: np.ndarray, escalated_public: np.ndarray) -> np.ndarray:
+def rally(g: GovernmentArrays, rally_: np.ndarray, half_life: np.ndarray, escalated_public: np.ndarray) -> np.ndarray:
     """Rally decays with its half-life and jumps when the government escalates to rung 3+."""
     return rally_ * decay_factor(half_life) + g.rally_jump * escalated_public
 
@@ -259,7 +260,7 @@ def hurt(hurt_: np.ndarray, half_life: np.ndarray, deaths: np.ndarray, scale: np
     return hurt_ * decay_factor(half_life) + deaths / scale
 
 
-def legitimacy(g, legit: np.ndarray, anchor: np.ndarray, deaths: np.ndarray, protest_cost: np.ndarray
+def legitimacy(g: GovernmentArrays, legit: np.ndarray, anchor: np.ndarray, deaths: np.ndarray, protest_cost: np.ndarray
                ) -> np.ndarray:
     """Relaxes to its anchor; falls with own deaths and (Kyrgyzstan) days of protest."""
     new = legit + g.legitimacy_recovery * (anchor - legit) - g.death_cost * deaths - protest_cost

@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit
 
 from borderSim.rules.draws import logistic
+from borderSim.rules.groups import GovernmentArrays
 from borderSim.rules.mediation_terms import relations
 from borderSim.rules.mediator import (
     ACCEPTED,
@@ -79,8 +80,8 @@ def discouraged(P: ParamArrays, registry: Registry, m: int, sign: np.ndarray) ->
     return alone * r.keep_out_pressure * r.attention * np.maximum(0.0, -r.bias * sign)
 
 
-def acceptance(g, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray, unrest: np.ndarray,
-               bias_protest: np.ndarray, patron: np.ndarray) -> np.ndarray:
+def acceptance(g: GovernmentArrays, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray,
+               unrest: np.ndarray, bias_protest: np.ndarray, patron: np.ndarray) -> np.ndarray:
     """Chance a government accepts an offer from a mediator with ``bias`` (+ toward Tajikistan): less the more
     the mediator leans against it (Kydd 2003), and more so under protest (``bias_protest``: the Kyrgyz
     protest term); more the more it hurts (Zartman 2000) and the higher its unrest (political cover for
@@ -90,8 +91,8 @@ def acceptance(g, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign
                     + g.accept_unrest * (unrest - ACCEPT_REFERENCE_UNREST) - patron)
 
 
-def answers(P: ParamArrays, registry: Registry, g, keys: np.ndarray, day: int, hurt: np.ndarray, m: int,
-            cols: slice, unrest: np.ndarray, bias_protest: np.ndarray) -> np.ndarray:
+def answers(P: ParamArrays, registry: Registry, g: GovernmentArrays, keys: np.ndarray, day: int, hurt: np.ndarray,
+            m: int, cols: slice, unrest: np.ndarray, bias_protest: np.ndarray) -> np.ndarray:
     """(n, k) whether the governments in columns ``cols`` (``g`` their parameters; ``hurt``, ``unrest`` and
     ``bias_protest`` theirs) accept the offers of the mediator ``m`` of ``registry`` on the rows of ``P``."""
     sign = SIDE_SIGN[:, cols]

@@ -19,12 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
-from types import SimpleNamespace
+from dataclasses import dataclass, fields, make_dataclass, replace
+from typing import Any
 
 import numpy as np
 
 from borderSim.geography import Geography
+from borderSim.rules.groups import CONTAINERS, GovernmentArrays, Groups
 from borderSim.schema import GOVERNMENT_FIELDS, Parameters
 
 
@@ -67,13 +68,29 @@ class Dated:
 NEVER = np.iinfo(np.int64).max // 4   # a day no run reaches
 
 
-class ParamArrays:
-    """Parameters of a batch of rows; ``P.<group>.<key>`` is a ``(B, 1)`` array, ``P.gov.<key>`` ``(B, 2)``.
+@functools.cache
+def _container(group: str, keys: tuple[str, ...]) -> type:
+    """The typed container of a group's arrays (:mod:`borderSim.rules.groups`); for a group it does not know (a
+    schema with more groups: a registered mediator's), a frozen dataclass of its keys."""
+    known = CONTAINERS.get(group)
+    if known is not None and {f.name for f in fields(known)} == set(keys):
+        return known
+    return make_dataclass(f"{group.title()}Arrays", keys, frozen=True)
+
+
+def container(group: str, arrays: dict[str, np.ndarray]) -> Any:
+    """A group's arrays (``key`` -> array) in its typed container."""
+    return _container(group, tuple(arrays))(**arrays)
+
+
+class ParamArrays(Groups):
+    """Parameters of a batch of rows; ``P.<group>.<key>`` is a ``(B, 1)`` array, ``P.gov.<key>`` ``(B, 2)``; each
+    group a typed, frozen container (:mod:`borderSim.rules.groups`).
 
     ``dated`` holds the calendar's dated changes (:mod:`borderSim.rules.calendar` applies them) and
     ``warm_start`` the scenario whose replay gives day 0 (``"none"``)."""
 
-    def __init__(self, groups: dict[str, SimpleNamespace], batch: int, dated: tuple[Dated, ...] = (),
+    def __init__(self, groups: dict[str, Any], batch: int, dated: tuple[Dated, ...] = (),
                  warm_start: str = "none", start: dt.date | None = None):
         self.batch = batch
         self._groups = groups
@@ -88,16 +105,18 @@ class ParamArrays:
                      ) -> ParamArrays:
         """A copy whose parameters ``columns`` (``"group.key"`` -> ``(B, 1)`` arrays, encoded; ``domestic``
         arrays by their own keys) are replaced; the government side arrays follow their sides' columns."""
-        groups = {g: SimpleNamespace(**vars(ns)) for g, ns in self._groups.items()}
-        sides_changed = set()
+        changed: dict[str, dict[str, np.ndarray]] = {}
         for name, arr in columns.items():
             group, key = name.split(".", 1)
-            setattr(groups[group], key, arr)
-            if group in ("tajikistan", "kyrgyzstan") and key in GOVERNMENT_FIELDS:
-                sides_changed.add(key)
-        for key in sides_changed:
-            tj, kg = (np.broadcast_to(getattr(groups[g], key), (self.batch, 1)) for g in ("tajikistan", "kyrgyzstan"))
-            setattr(groups["gov"], key, sides(tj, kg))
+            changed.setdefault(group, {})[key] = arr
+        groups = {g: replace(ns, **changed[g]) if g in changed else ns for g, ns in self._groups.items()}
+        sides_changed = [key for g in ("tajikistan", "kyrgyzstan") for key in changed.get(g, ())
+                         if key in GOVERNMENT_FIELDS]
+        if sides_changed:
+            tj, kg = groups["tajikistan"], groups["kyrgyzstan"]
+            groups["gov"] = replace(groups["gov"], **{
+                key: sides(np.broadcast_to(getattr(tj, key), (self.batch, 1)),
+                           np.broadcast_to(getattr(kg, key), (self.batch, 1))) for key in dict.fromkeys(sides_changed)})
         return ParamArrays(groups, self.batch, self.dated if dated is None else dated, self.warm_start, self.start)
 
     def column(self, name: str) -> np.ndarray:
@@ -132,9 +151,9 @@ class _Taken(ParamArrays):
         return view
 
 
-def columns(gov, cols: slice):
+def columns(gov: GovernmentArrays, cols: slice) -> GovernmentArrays:
     """The government parameters ``gov`` (``(B, 2)`` arrays) restricted to the side columns ``cols``."""
-    return _View(gov, (slice(None), cols))
+    return _View(gov, (slice(None), cols))   # type: ignore[return-value]   # a view reads like its group
 
 
 @functools.cache
@@ -189,8 +208,8 @@ def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, ba
                     np.broadcast_to(groups["kyrgyzstan"][k], (rows, 1))) for k in GOVERNMENT_FIELDS}
     groups["domestic"] = shock_arrays([f["domestic.shocks"] for f in flats],
                                       [f["simulation.start_date"] for f in flats], rows)
-    namespaces = {g: SimpleNamespace(**d) for g, d in groups.items()}
-    namespaces["gov"] = SimpleNamespace(**gov)
+    namespaces = {g: container(g, d) for g, d in groups.items()}
+    namespaces["gov"] = GovernmentArrays(**gov)
     warm = {f["simulation.warm_start"] for f in flats}
     if len(warm) > 1:
         raise ValueError(f"simulation.warm_start must be the same for every row of a batch: {sorted(warm)}")
@@ -267,25 +286,21 @@ def compile_rows(base: Parameters, values: dict[str, Sequence | np.ndarray], geo
     if "domestic.shocks" in values or "calendar.changes" in values:
         raise ValueError("domestic.shocks and calendar.changes cannot differ between the rows of a design; scale "
                          "the shocks with tajikistan.shock_scale / kyrgyzstan.shock_scale")
+    columns: dict[str, np.ndarray] = {}
+    dated, start = None, P.start
     if "simulation.start_date" in values:   # the shocks' days count from each row's start date
         starts = list(values["simulation.start_date"])
         if not all(isinstance(d, dt.date) for d in starts):
             raise ValueError("simulation.start_date must be given as dates when it varies (the shocks' days)")
-        for key, a in shock_arrays([base.domestic.shocks] * batch, starts, batch).items():
-            setattr(P._groups["domestic"], key, a)
-        P.dated = dated_arrays([base.calendar.changes] * batch, starts, batch)
-        P.start = starts[0] if len(set(starts)) == 1 else None
-    sides_changed = set()
+        columns |= {f"domestic.{key}": a for key, a in shock_arrays([base.domestic.shocks] * batch, starts,
+                                                                     batch).items()}
+        dated = dated_arrays([base.calendar.changes] * batch, starts, batch)
+        start = starts[0] if len(set(starts)) == 1 else None
     for name, column in values.items():
-        group, key = name.split(".", 1)
-        like = getattr(P._groups[group], key)
-        arr = _encode_column(name, column, geo, like, type(base))
+        arr = _encode_column(name, column, geo, P.column(name), type(base))
         if arr.shape[0] != batch:
             raise ValueError(f"{name}: {arr.shape[0]} values for {batch} rows")
-        setattr(P._groups[group], key, arr)
-        if group in ("tajikistan", "kyrgyzstan") and key in GOVERNMENT_FIELDS:
-            sides_changed.add(key)
-    for key in sides_changed:
-        tj, kg = (np.broadcast_to(getattr(P._groups[g], key), (batch, 1)) for g in ("tajikistan", "kyrgyzstan"))
-        setattr(P._groups["gov"], key, sides(tj, kg))
-    return P
+        columns[name] = arr
+    out = P.with_columns(columns, dated=dated)
+    out.start = start
+    return out

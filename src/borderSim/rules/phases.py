@@ -20,6 +20,7 @@ from borderSim.geography import Geography
 from borderSim.rules import communities, dyad, governments, kernels, mediation, mediator
 from borderSim.rules.context import Context
 from borderSim.rules.day import Today
+from borderSim.rules.groups import GovernmentArrays
 from borderSim.rules.mediator import Situation
 from borderSim.rules.params import ParamArrays, columns, sides
 from borderSim.rules.state import State
@@ -38,7 +39,7 @@ class Sides:
     index: tuple[int, ...]
     array: np.ndarray = field(compare=False)   # ``index`` as an array, for the compiled kernels
 
-    def params(self, gov):
+    def params(self, gov: GovernmentArrays) -> GovernmentArrays:
         """Their parameters, from the ``(B, 2)`` government parameters ``gov``."""
         return gov if len(self.index) == 2 else columns(gov, self.col)
 
@@ -180,8 +181,8 @@ def _protest_unrest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
     return P.kyrgyzstan.protest_unrest * protest
 
 
-def _unrest(P: ParamArrays, g, legitimacy: np.ndarray, rally: np.ndarray, shocks: np.ndarray, col: slice,
-            protest: np.ndarray) -> np.ndarray:
+def _unrest(P: ParamArrays, g: GovernmentArrays, legitimacy: np.ndarray, rally: np.ndarray, shocks: np.ndarray,
+            col: slice, protest: np.ndarray) -> np.ndarray:
     """Unrest of the governments in columns ``col`` (``g`` their parameters): the day's dated shocks (``shocks``,
     (1 or n, 2): :func:`shocks_today`) and (Kyrgyz) protest included."""
     return governments.unrest(legitimacy, rally, g.unrest_shock + protest, shocks[:, col] * g.shock_scale)

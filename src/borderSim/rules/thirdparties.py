@@ -16,6 +16,7 @@ from enum import IntEnum
 import numpy as np
 
 from borderSim.rules import mediation_terms
+from borderSim.rules.groups import RussiaArrays
 from borderSim.rules.ladder import STANDOFF
 from borderSim.rules.mediation_terms import Terms
 from borderSim.rules.mediator import SIDE_SIGN
@@ -59,7 +60,7 @@ def pressure(P: ParamArrays, terms: Terms, engaged: np.ndarray, timing: np.ndarr
     return total
 
 
-def russian_leverage(r, leverage: np.ndarray, flank: np.ndarray) -> np.ndarray:
+def russian_leverage(r: RussiaArrays, leverage: np.ndarray, flank: np.ndarray) -> np.ndarray:
     """Restraint Russia's leverage puts on governments against escalating into fighting, whether or not Russia
     mediates: ``leverage`` is their remittance share and share of arms from Russia, weighted
     (:class:`borderSim.rules.governments.Fixed`); ``flank`` Russia's concern with the next rung (none up to
