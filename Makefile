@@ -65,7 +65,7 @@ bench: $(STAMP)
 	$(BIN)/borderSim bench --out benchmarks/results
 
 docs: $(STAMP)
-	$(BIN)/python -m borderSim.paramdocs docs/ODD.md
+	$(BIN)/python -m borderSim.schema.tables docs/ODD.md
 	$(BIN)/python tools/param_groups.py
 
 clean:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from borderSim.core.run import run_rows
-from borderSim.scenarios import load_scenario, shipped_names
+from borderSim.schema.scenarios import load_scenario, shipped_names
 
 SEED, DAYS = 20221114, 730
 SUMMARY_REPLICATES, SERIES_REPLICATES = 1000, 300

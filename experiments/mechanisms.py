@@ -24,8 +24,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from borderSim.core.run import run_rows
-from borderSim.scenarios import load_scenario
 from borderSim.schema import Shock
+from borderSim.schema.scenarios import load_scenario
 
 BASE = load_scenario("baseline").params
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from borderSim.core.run import run_rows
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
 BEGIN, END = "<!-- BEGIN GENERATED (experiments/validation.py) -->", "<!-- END GENERATED -->"

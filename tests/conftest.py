@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from borderSim.geography import load_geography
-from borderSim.scenarios import load_scenario
+from borderSim.inputs.geography import load_geography
 from borderSim.schema import Parameters
+from borderSim.schema.scenarios import load_scenario
 
 settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])

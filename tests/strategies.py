@@ -6,7 +6,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from borderSim.geography import segment_ids
+from borderSim.inputs.geography import segment_ids
 from borderSim.schema import MAX_CHANGES, MAX_SHOCKS, Change, Parameters, Shock, specs
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from borderSim.rules.mediator import MediatorAction
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 from tests.helpers import SEED, N, assert_effect, paired, run_rows
 
 DAYS = 730

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from borderSim.geography import load_geography
+from borderSim.inputs.geography import load_geography
 from borderSim.rules import ladder
 from borderSim.rules.params import compile_params
 from tests.helpers import assert_effect, run_rows
@@ -123,7 +123,7 @@ def test_after_a_major_war_the_next_one_is_less_likely_for_a_while(baseline):
 
 
 def load_scenario_params(name: str):
-    from borderSim.scenarios import load_scenario
+    from borderSim.schema.scenarios import load_scenario
 
     return load_scenario(name).params.with_updates({"simulation.days": DAYS}, "test")
 

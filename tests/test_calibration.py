@@ -29,7 +29,7 @@ from borderSim.calibration.simulate import statistic
 from borderSim.cli.main import main
 from borderSim.experiments.evaluate import evaluate_rows
 from borderSim.experiments.posterior import weighted_quantile
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 
 # the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
 pytestmark = pytest.mark.xdist_group("calibration")

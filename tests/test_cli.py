@@ -205,7 +205,7 @@ def test_output_piped_into_a_closed_reader_is_not_an_error():
 
 
 def test_interrupted_run_leaves_nothing(tmp_path, monkeypatch):
-    from borderSim import runner
+    from borderSim.run import runner
 
     def boom(*a, **k):
         raise KeyboardInterrupt
@@ -295,7 +295,7 @@ def _one_line_error(capsys, needle: str) -> str:
 
 
 def test_a_chunk_that_cannot_fit_in_memory_is_refused_before_running(tmp_path, monkeypatch, capsys):
-    from borderSim import budget
+    from borderSim.run import budget
 
     monkeypatch.setattr(budget, "available_memory", lambda: 4_000_000_000)
     out = tmp_path / "r"
@@ -312,7 +312,7 @@ def test_a_chunk_that_cannot_fit_in_memory_is_refused_before_running(tmp_path, m
 def test_series_that_cannot_fit_on_the_disk_are_refused_before_running(tmp_path, monkeypatch, capsys):
     import shutil
 
-    from borderSim import budget
+    from borderSim.run import budget
 
     monkeypatch.setattr(budget.shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10**12, 10**12 - 10**9,
                                                                                        10**9))
@@ -326,7 +326,7 @@ def test_series_that_cannot_fit_on_the_disk_are_refused_before_running(tmp_path,
 
 
 def test_out_of_memory_is_one_line_and_writes_nothing(tmp_path, monkeypatch, capsys):
-    from borderSim import runner
+    from borderSim.run import runner
 
     def oom(*a, **k):
         raise MemoryError
@@ -370,7 +370,7 @@ def test_series_recorded_in_blocks_match_the_engine_snapshots(tmp_path):
     """The written series equal the core's own daily snapshots, across staging blocks (70 days = 2 blocks
     and a remainder) and a partial last chunk (5 replicates in chunks of 2)."""
     from borderSim.core.run import run_rows
-    from borderSim.scenarios import load_scenario
+    from borderSim.schema.scenarios import load_scenario
 
     assert main(["run", "september_2022", "--replicates", "5", "--days", "70", "--seed", "9", "--chunk-size", "2",
                  "--quiet", "--out", str(tmp_path / "r")]) == 0

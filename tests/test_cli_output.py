@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from borderSim import scenarios as scenarios_module
 from borderSim.cli.commands import pooled_share
 from borderSim.cli.main import build_parser, main
+from borderSim.schema import scenarios as scenarios_module
 
 COMMANDS = ("run", "validate", "params", "scenarios", "bench", "viz", "sweep", "compare", "sensitivity", "discover",
             "calibrate", "report")
@@ -53,7 +53,7 @@ def test_shipped_list_matches_the_repository():
         pytest.skip("needs a git checkout")
     tracked = subprocess.run([git, "ls-files", "scenarios/*.toml"], cwd=root, capture_output=True, text=True)
     names = sorted(Path(p).stem for p in tracked.stdout.split())
-    assert names == sorted(scenarios_module.SHIPPED), "add a new shipped scenario to borderSim.scenarios.SHIPPED"
+    assert names == sorted(scenarios_module.SHIPPED), "add a new shipped scenario to borderSim.schema.scenarios.SHIPPED"
 
 
 def test_run_summary_says_why_a_365_day_outcome_is_missing_and_pools_ceasefires(tmp_path, capsys):

@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from borderSim.core.run import run_rows
-from borderSim.geography import load_geography
+from borderSim.inputs.geography import load_geography
 from borderSim.rules.communities import housing_stock
-from borderSim.scenarios import load_scenario
 from borderSim.schema import Change, Parameters, specs
+from borderSim.schema.scenarios import load_scenario
 from tests.strategies import extreme_list
 
 BASE = load_scenario("september_2022").params     # starts at a standoff: every mechanism is exercised

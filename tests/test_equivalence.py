@@ -15,9 +15,9 @@ import pytest
 
 from borderSim import schema
 from borderSim.core.run import iter_chunks, run_rows
-from borderSim.geography import segment_ids
+from borderSim.inputs.geography import segment_ids
 from borderSim.model import BorderModel
-from borderSim.scenarios import load_scenario, shipped_names
+from borderSim.schema.scenarios import load_scenario, shipped_names
 from tests.strategies import extreme_shocks
 
 # one worker (--dist loadgroup) runs the module, so eventful_seed's search (up to 800 core runs a scenario) is done

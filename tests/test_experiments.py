@@ -24,8 +24,8 @@ from borderSim.experiments import executors
 from borderSim.experiments.design import build_design, read_experiment
 from borderSim.experiments.store import open_results
 from borderSim.rules.params import compile_params, compile_rows
-from borderSim.scenarios import load_scenario
 from borderSim.schema import GROUPS
+from borderSim.schema.scenarios import load_scenario
 
 # the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
 pytestmark = pytest.mark.xdist_group("experiments")

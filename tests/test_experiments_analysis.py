@@ -277,7 +277,7 @@ def test_mesa_batch_run_over_border_model():
     import mesa
 
     from borderSim.model import BorderModel
-    from borderSim.scenarios import load_scenario
+    from borderSim.schema.scenarios import load_scenario
 
     params = load_scenario("september_2022").params
     rows = mesa.batch_run(BorderModel, parameters={"params": [params], "replicate": [0, 1], "rng": [5]},

@@ -43,7 +43,7 @@ def test_the_page_map_draws_the_international_border():
     """The border comes from the packaged WDBII extract: lines in the villages' region, all sent to the page's
     map, projected so that the villages sit where they are on the border."""
     pytest.importorskip("solara")
-    from borderSim.geography import load_geography
+    from borderSim.inputs.geography import load_geography
     from borderSim.viz.map import Projection, border_lines, geometry, on_map
     from borderSim.viz.model import VizModel
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from borderSim import runner
 from borderSim.cli.main import main
 from borderSim.outputs import folder
+from borderSim.run import runner
 
 SHORT = ["--replicates", "2", "--days", "5", "--quiet"]
 

@@ -12,10 +12,10 @@ import collections
 import numpy as np
 import pytest
 
-from borderSim.geography import load_geography
+from borderSim.inputs.geography import load_geography
 from borderSim.rules import ladder
 from borderSim.rules.params import compile_params
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 from tests.helpers import assert_effect, run_rows
 
 N, DAYS, SEED = 300, 730, 4242

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from borderSim.rules import governments
-from borderSim.scenarios import load_scenario
 from borderSim.schema import Shock
+from borderSim.schema.scenarios import load_scenario
 from tests.helpers import assert_effect, paired
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 
 from borderSim.core.engine import Context, step
-from borderSim.geography import load_geography
+from borderSim.inputs.geography import load_geography
 from borderSim.outputs.summary import Recorder
 from borderSim.rules.params import compile_params
 from borderSim.rules.state import State, initial_state

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from borderSim.core.engine import EVERYONE, step
-from borderSim.geography import load_geography
+from borderSim.inputs.geography import load_geography
 from borderSim.rules import (
     communities,
     draws,

@@ -29,7 +29,7 @@ def module(path: Path) -> str:
 
 
 RULES = sorted((PACKAGE / "rules").glob("*.py"))
-ALLOWED_BELOW_RULES = ("borderSim.rules", "borderSim.geography", "borderSim.schema")
+ALLOWED_BELOW_RULES = ("borderSim.rules", "borderSim.inputs.geography", "borderSim.schema")
 
 
 @pytest.mark.parametrize("path", RULES, ids=lambda p: p.name)
@@ -44,7 +44,7 @@ def test_the_engines_day_code_imports_no_output(name):
     assert not bad, f"{name} imports {sorted(bad)}"
 
 
-ABOVE_OUTPUTS = ("borderSim.core", "borderSim.model", "borderSim.runner", "borderSim.viz", "borderSim.cli")
+ABOVE_OUTPUTS = ("borderSim.core", "borderSim.model", "borderSim.run", "borderSim.viz", "borderSim.cli")
 
 
 def test_outputs_sit_below_the_engines():

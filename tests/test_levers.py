@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 from tests.helpers import assert_effect, paired
 
 

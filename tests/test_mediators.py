@@ -10,16 +10,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from borderSim import paramdocs, schema
+from borderSim import schema
 from borderSim.cli.main import main
+from borderSim.common.errors import InputError
 from borderSim.core.run import run_rows
-from borderSim.errors import InputError
 from borderSim.model import BorderModel, Mediator
 from borderSim.outputs import summary, variables
 from borderSim.rules import mediator_entries, mediators
 from borderSim.rules.mediator import Joint, Style
 from borderSim.rules.streams import Stream
-from borderSim.scenarios import load_scenario
+from borderSim.schema import tables
+from borderSim.schema.scenarios import load_scenario
 from tests.helpers import GHOST, WithGhost, ghost_registered
 
 DAYS = 120
@@ -73,9 +74,9 @@ def test_its_group_is_validated_and_documented_like_any_other(tmp_path, capsys):
     assert main(["params", "--group", "ghost"]) == 2   # not a group of the model's schema
     odd = tmp_path / "ODD.md"
     odd.write_text(ODD.read_text(encoding="utf-8"), encoding="utf-8")
-    paramdocs.write_into(odd, WithGhost)
-    table = paramdocs.table_in(odd.read_text(encoding="utf-8"))
-    assert table == paramdocs.markdown(schema=WithGhost) and table.startswith(paramdocs.markdown())
+    tables.write_into(odd, WithGhost)
+    table = tables.table_in(odd.read_text(encoding="utf-8"))
+    assert table == tables.markdown(schema=WithGhost) and table.startswith(tables.markdown())
     assert f"**{TITLE}**" in table and "| `ghost.style` | ghostly | gentle / ghostly | category |" in table
 
 

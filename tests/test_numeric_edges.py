@@ -7,7 +7,7 @@ import pytest
 
 from borderSim.core.run import run_rows
 from borderSim.rules.governments import choose
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 
 
 def old_choose(u, u_up, u_down):

@@ -7,15 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from borderSim.common.errors import InputError
 from borderSim.core.run import run_rows
-from borderSim.errors import InputError
 from borderSim.experiments import compare
 from borderSim.experiments import outcomes as shown
 from borderSim.model import BorderModel
 from borderSim.outputs import outcomes, summary
 from borderSim.outputs.outcomes import Outcome, Tally
 from borderSim.rules.ladder import CLASH
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 from tests.helpers import ghost_registered
 
 DAYS = 120

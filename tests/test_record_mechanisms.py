@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from borderSim.model import BorderModel
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 from tests.helpers import assert_effect, paired, run_rows
 
 HINDCAST = load_scenario("hindcast_2021").params

@@ -22,7 +22,7 @@ _SCRIPT = """
 import hashlib, json, sys
 import numpy as np
 from borderSim.core.run import run_rows
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 r = run_rows(load_scenario("september_2022").params, np.arange(64), seed=5, days=120, record=True)
 h = {c: hashlib.sha256(np.ascontiguousarray(r.series[:, :, j]).tobytes()).hexdigest() for j, c in enumerate(r.columns)}
 h["summary"] = hashlib.sha256(r.summary.to_numpy(dtype=float).tobytes()).hexdigest()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from borderSim.errors import InputError
-from borderSim.scenarios import load_scenario, parse_assignment, shipped_dir, shipped_names, with_overrides
+from borderSim.common.errors import InputError
 from borderSim.schema import Parameters
+from borderSim.schema.scenarios import load_scenario, parse_assignment, shipped_dir, shipped_names, with_overrides
 
 SHIPPED = {"baseline", "csto_mediation", "china_pressure", "china_restrains", "osce_facilitative",
            "us_eu_manipulative", "multiparty", "demarcation_treaty", "april_2021", "september_2022"}

@@ -7,10 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from borderSim import paramdocs
-from borderSim.references import REFERENCES
+from borderSim.inputs.references import REFERENCES
 from borderSim.rules.mediator_entries import REGISTRY
-from borderSim.schema import GOVERNMENT_FIELDS, GROUPS, KyrgyzstanParams, Parameters, TajikistanParams, specs, titles
+from borderSim.schema import (
+    GOVERNMENT_FIELDS,
+    GROUPS,
+    KyrgyzstanParams,
+    Parameters,
+    TajikistanParams,
+    specs,
+    tables,
+    titles,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,8 +71,8 @@ def test_parameters_are_immutable_and_updates_validate():
 ])
 def test_one_update_path_for_files_flags_and_the_page(updates, key, needle):
     """``with_updates`` is the one path that checks names and values; every caller gets its message."""
-    from borderSim.errors import InputError
-    from borderSim.scenarios import load_scenario, with_overrides
+    from borderSim.common.errors import InputError
+    from borderSim.schema.scenarios import load_scenario, with_overrides
     from borderSim.viz.model import VizModel
 
     with pytest.raises(InputError) as direct:
@@ -81,17 +89,17 @@ def test_one_update_path_for_files_flags_and_the_page(updates, key, needle):
 
 def test_odd_parameter_table_is_generated_from_the_schema():
     odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
-    assert paramdocs.table_in(odd) == paramdocs.markdown(), (
+    assert tables.table_in(odd) == tables.markdown(), (
         "docs/ODD.md's parameter table differs from the schema: run `make docs`")
 
 
 def test_odd_reference_list_is_generated_from_the_bibliography():
     odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
-    assert paramdocs.table_in(odd, paramdocs.REF_BEGIN, paramdocs.REF_END) == paramdocs.references()
+    assert tables.table_in(odd, tables.REF_BEGIN, tables.REF_END) == tables.references()
 
 
 def test_markdown_table_lists_every_parameter_once():
-    table = paramdocs.markdown()
+    table = tables.markdown()
     for s in specs():
         assert table.count(f"`{s.name}`") == 1
 
@@ -116,7 +124,7 @@ def test_every_parameter_has_a_role_and_the_levers_are_the_outside_postures():
 def test_a_dated_change_of_a_day_0_value_or_out_of_range_is_refused(baseline):
     import datetime as dt
 
-    from borderSim.errors import InputError
+    from borderSim.common.errors import InputError
 
     change = {"date": dt.date(2022, 3, 1), "parameter": "border.initial_level", "value": 2.0, "event": "x",
               "source": "y"}
@@ -133,7 +141,7 @@ def test_the_rules_typed_groups_are_generated_from_the_schema():
     a compiled run's groups are those containers, each with every array its group's parameters become."""
     import runpy
 
-    from borderSim.geography import load_geography
+    from borderSim.inputs.geography import load_geography
     from borderSim.rules import groups
     from borderSim.rules.params import compile_params
 

@@ -27,9 +27,9 @@ import pytest
 
 from borderSim import schema
 from borderSim.core.run import run_rows
-from borderSim.geography import load_geography
+from borderSim.inputs.geography import load_geography
 from borderSim.outputs import variables
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 from borderSim.viz import firstlook
 
 CHROMIUM = Path("/usr/bin/chromium")

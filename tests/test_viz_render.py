@@ -21,12 +21,12 @@ pytest.importorskip("mesa.visualization")
 
 from borderSim import schema  # noqa: E402
 from borderSim.cli.main import main as cli_main  # noqa: E402
+from borderSim.common.errors import InputError  # noqa: E402
 from borderSim.core.run import run_rows  # noqa: E402
-from borderSim.errors import InputError  # noqa: E402
-from borderSim.geography import SIDES, load_geography  # noqa: E402
+from borderSim.inputs.geography import SIDES, load_geography  # noqa: E402
 from borderSim.outputs import variables  # noqa: E402
 from borderSim.rules import mediators  # noqa: E402
-from borderSim.scenarios import load_scenario  # noqa: E402
+from borderSim.schema.scenarios import load_scenario  # noqa: E402
 from borderSim.viz import app, controls, ensemble, events, launch  # noqa: E402
 from borderSim.viz.model import VizModel, parse_seed  # noqa: E402
 from borderSim.viz.serve import serve  # noqa: E402

@@ -53,7 +53,7 @@ def _timed_run(engine: str, batch: int, days: int, after_warm_up=None) -> tuple[
 
 def _measure(engine: str, batch: int, days: int) -> dict:
     """Run one configuration in this process and return its figures (called in a child process)."""
-    from borderSim.geography import load_geography
+    from borderSim.inputs.geography import load_geography
 
     geo = load_geography()
     cpu, wall = _timed_run(engine, batch, days)
@@ -92,7 +92,7 @@ def _measure_phases(engine: str, batch: int, days: int) -> dict:
     import mesa
 
     from borderSim.core import engine as core_engine
-    from borderSim.geography import load_geography
+    from borderSim.inputs.geography import load_geography
     from borderSim.model import agents
     from borderSim.model import model as mesa_model
     from borderSim.outputs.summary import Recorder

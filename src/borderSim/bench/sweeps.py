@@ -84,7 +84,7 @@ def mesa_batch(replicates: int, days: int) -> dict:
     import mesa
 
     from borderSim.model import BorderModel
-    from borderSim.scenarios import load_scenario
+    from borderSim.schema.scenarios import load_scenario
 
     names = re.findall(r'"([a-z_0-9]+)"', _experiment_text().split("scenarios =")[1].split("]")[0])
     params = [load_scenario(n).params for n in names]

@@ -16,7 +16,7 @@ from borderSim.calibration.abc import Generation, Sampler, ScheduleError
 from borderSim.calibration.distance import Distance, scales, unreachable
 from borderSim.calibration.problem import Calibration, read_calibration
 from borderSim.calibration.simulate import Evaluator
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.experiments.executors import make_executor
 from borderSim.outputs import folder
 

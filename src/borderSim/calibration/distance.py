@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from borderSim.calibration.problem import Calibration
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 
 MAD_TO_SD = 1.4826
 

@@ -16,7 +16,7 @@ A calibration file (TOML, see docs/calibration.md) names
   optional ``scale`` and ``held_out``;
 * ``[abc]``: the method, the tolerance schedule and an optional regression adjustment.
 
-Every problem is one :class:`~borderSim.errors.InputError` naming the file and key.
+Every problem is one :class:`~borderSim.common.errors.InputError` naming the file and key.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 
 from borderSim import schema
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
+from borderSim.common.tomlcheck import is_number, known_keys, nearest, read_toml, subtable, whole
 from borderSim.outputs.summary import columns as summary_columns
-from borderSim.scenarios import Scenario, load_scenario, referenced
-from borderSim.tomlcheck import is_number, known_keys, nearest, read_toml, subtable, whole
+from borderSim.schema.scenarios import Scenario, load_scenario, referenced
 
 TOP_LEVEL = ("description", "base", "seed", "parameters", "runs", "targets", "abc")
 PRIORS = {"uniform": ("low", "high"), "loguniform": ("low", "high"), "normal": ("mean", "sd"),

@@ -32,7 +32,7 @@ from borderSim.calibration import figures, store
 from borderSim.calibration.abc import effective_sample_size
 from borderSim.calibration.problem import Calibration, read_calibration
 from borderSim.calibration.simulate import Evaluator, statistic, target_days
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.experiments.executors import make_executor
 from borderSim.experiments.posterior import Posterior, draw_indices, read_posterior, weighted_quantile
 from borderSim.outputs import folder

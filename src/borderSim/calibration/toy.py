@@ -23,7 +23,7 @@ from borderSim.calibration.abc import Sampler, effective_sample_size
 from borderSim.calibration.adjust import linear
 from borderSim.calibration.distance import Distance
 from borderSim.calibration.problem import Calibration, Prior, Run, Settings, Target
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 
 RANGES = {"tajikistan.escalation_intercept": (-9.0, -3.5), "kyrgyzstan.escalation_intercept": (-9.0, -3.5),
           "border.ceasefire_rate": (0.05, 1.0), "border.ceasefire_unrest_lock": (0.0, 30.0),

@@ -6,8 +6,8 @@ import argparse
 import sys
 import time
 
-from borderSim import paramdocs
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
+from borderSim.schema import tables
 
 #: summary columns printed after a run: (column, label, kind); kind says how the values are shown:
 #: "share" yes/no (% of replicates), "percent" a share per replicate, "count" persons or events,
@@ -37,8 +37,8 @@ NEEDS_DAYS = (("legitimacy_change_365", 365), ("legitimacy_change_90", 90))
 
 def _resolve(args: argparse.Namespace):
     """The scenario with --replicates/--days/--seed and --set applied; a key given twice is an error."""
-    from borderSim.paramspec import shown
-    from borderSim.scenarios import assignments, load_scenario, with_overrides
+    from borderSim.schema.paramspec import shown
+    from borderSim.schema.scenarios import assignments, load_scenario, with_overrides
 
     scenario = load_scenario(args.scenario)
     sets = assignments(list(args.assignments))
@@ -55,7 +55,7 @@ def _resolve(args: argparse.Namespace):
 
 def _check_resources(args: argparse.Namespace, scenario, out) -> int | None:
     """The chunk size to use, after checking that the run fits in memory and on disk (one-line errors)."""
-    from borderSim import budget
+    from borderSim.run import budget
 
     sim = scenario.params.simulation
     if args.chunk_size is not None and args.engine != "core":
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = _resolve(args)
     with _status(args, f"{scenario.name}: loading the model (numpy, numba kernels, pandas, pyarrow)…"):
-        from borderSim import runner
+        from borderSim.run import runner
 
         if args.out is not None:
             runner.check_out(args.out)
@@ -192,7 +192,7 @@ def headline_table(summary, scenario, engine: str, seconds: float) -> str:
 
 
 def validate(args: argparse.Namespace) -> int:
-    from borderSim.scenarios import load_scenario
+    from borderSim.schema.scenarios import load_scenario
 
     failed = 0
     for f in args.files:   # every file is checked and reported, whatever happened to the ones before
@@ -220,17 +220,17 @@ def params(args: argparse.Namespace) -> int:
         raise InputError("--group", args.group, f"unknown group; expected one of {', '.join(groups)}")
     groups = groups if args.group is None else (args.group,)
     if args.format == "markdown":
-        text = paramdocs.markdown(groups, schema)
+        text = tables.markdown(groups, schema)
     elif args.format == "json":
-        text = paramdocs.as_json(groups, schema)
+        text = tables.as_json(groups, schema)
     else:
-        text = paramdocs.text_table(groups, schema=schema)
+        text = tables.text_table(groups, schema=schema)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
 def scenarios(args: argparse.Namespace) -> int:
-    from borderSim.scenarios import load_scenario, other_names, shipped_dir, shipped_names
+    from borderSim.schema.scenarios import load_scenario, other_names, shipped_dir, shipped_names
 
     for name in shipped_names():
         print(f"{name:22s} {load_scenario(name).description}")

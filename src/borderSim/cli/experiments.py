@@ -159,7 +159,7 @@ def sweep(args: argparse.Namespace) -> int:
 
 
 def compare(args: argparse.Namespace) -> int:
-    from borderSim.errors import InputError
+    from borderSim.common.errors import InputError
     from borderSim.experiments import compare as cmp_
 
     if args.posterior is None and (args.workers is not None or args.scheduler is not None):

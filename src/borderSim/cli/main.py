@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from borderSim.bench.engines import BATCHES
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.schema import GROUPS
 
 EXIT_INPUT = 2

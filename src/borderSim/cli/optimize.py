@@ -123,7 +123,7 @@ def optimize(args: argparse.Namespace) -> int:
 
 
 def pareto(args: argparse.Namespace) -> int:
-    from borderSim.errors import InputError
+    from borderSim.common.errors import InputError
     from borderSim.optimize import pareto as par
 
     if args.compare is None and args.discover is None:

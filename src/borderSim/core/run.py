@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 from borderSim.core.engine import Context, step
-from borderSim.geography import Geography, load_geography
+from borderSim.inputs.geography import Geography, load_geography
 from borderSim.outputs import variables
 from borderSim.outputs.chunk import Chunk
 from borderSim.outputs.summary import Periods, Recorder
@@ -20,8 +20,8 @@ from borderSim.rules.params import ParamArrays, compile_params
 from borderSim.rules.state import State, initial_state
 from borderSim.rules.streams import replicate_keys
 from borderSim.rules.warm import Course, switch
-from borderSim.scenarios import warm_start_params
 from borderSim.schema import Parameters
+from borderSim.schema.scenarios import warm_start_params
 
 ChunkResult = Chunk   # the core's name for it, from before both engines shared one chunk type
 

@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
+from borderSim.common.tomlcheck import nearest
 from borderSim.experiments.outcomes import OUTCOMES, check_metrics, label, side, unit  # noqa: F401 (re-exported)
 from borderSim.experiments.store import Results, open_results
 from borderSim.outputs import folder
-from borderSim.tomlcheck import nearest
 
 MARKER = "compare.json"
 

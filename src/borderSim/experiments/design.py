@@ -18,7 +18,7 @@ replicates, days and seed, and what to keep (see docs/experiments.md)::
 The problem (SALib's word: the axes' names and bounds) comes from the schema's specs; ranges must lie
 inside the schema's bounds. Sampling is done by the samplers of :mod:`borderSim.experiments.samplers`
 (scipy's Latin hypercube, SALib's Saltelli scheme and Morris trajectories); this module only checks, crosses
-and labels. Every problem is an :class:`~borderSim.errors.InputError` naming the file and key.
+and labels. Every problem is an :class:`~borderSim.common.errors.InputError` naming the file and key.
 """
 
 from __future__ import annotations
@@ -35,14 +35,14 @@ import numpy as np
 import pandas as pd
 
 from borderSim import schema
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
+from borderSim.common.tomlcheck import known_keys, nearest, read_toml, whole
 from borderSim.experiments.samplers import KINDS, SAMPLERS, sampler_names
-from borderSim.geography import load_geography
+from borderSim.inputs.geography import load_geography
 from borderSim.outputs import variables
-from borderSim.paramspec import ParamSpec
-from borderSim.scenarios import Scenario, load_scenario, referenced
 from borderSim.schema import Parameters
-from borderSim.tomlcheck import known_keys, nearest, read_toml, whole
+from borderSim.schema.paramspec import ParamSpec
+from borderSim.schema.scenarios import Scenario, load_scenario, referenced
 
 TOP_LEVEL = ("description", "scenarios", "reference", "replicates", "days", "seed", "chunk_rows", "design",
              "axes", "keep")

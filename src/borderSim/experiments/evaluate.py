@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from borderSim.core.run import ChunkResult, run_rows
-from borderSim.geography import Geography, load_geography
+from borderSim.inputs.geography import Geography, load_geography
 from borderSim.outputs.variables import all_variables
 from borderSim.rules.params import compile_rows
 from borderSim.schema import Parameters

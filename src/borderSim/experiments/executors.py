@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.experiments.evaluate import ChunkOutput, Task, run_task
 
 Result = tuple[Task, ChunkOutput | Any | None, BaseException | None]

@@ -24,7 +24,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from borderSim.experiments.outcomes import label, side, unit
 from borderSim.experiments.series import kaplan_meier, read_spells, rung_shares
 from borderSim.experiments.store import Results
-from borderSim.geography import SIDE_NAMES, SIDES
+from borderSim.inputs.geography import SIDE_NAMES, SIDES
 from borderSim.outputs.palette import SIDE_COLOURS
 
 COLOUR = dict(zip(SIDES, SIDE_COLOURS, strict=True))

@@ -7,9 +7,9 @@ mediator's outcomes are labelled and accepted as any other.
 
 from __future__ import annotations
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
+from borderSim.common.tomlcheck import nearest
 from borderSim.outputs.outcomes import Outcome, by_name
-from borderSim.tomlcheck import nearest
 
 #: the outcomes ``compare`` shows by default, in this order
 OUTCOMES: tuple[str, ...] = ("reached_rung5", "deaths_KG", "deaths_TJ", "displaced_peak_KG", "displaced_peak_TJ",

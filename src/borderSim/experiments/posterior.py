@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 
 META_KEY = b"borderSim_posterior"
 DRAW_SALT = 0x9E3779B97F4A7C15 >> 8          # the posterior draws' seed differs from the runs' seed
@@ -109,7 +109,7 @@ def write_posterior(frame, meta: dict, path: Path) -> None:
 def _check_name(name, flag: str, where: str):
     """The spec of a posterior's parameter: a model parameter that takes a number."""
     from borderSim import schema
-    from borderSim.tomlcheck import did_you_mean
+    from borderSim.common.tomlcheck import did_you_mean
 
     if not isinstance(name, str) or not name:
         raise InputError(flag, where, f"its metadata's names hold {name!r}; expected parameter names like "
@@ -175,7 +175,7 @@ def read_posterior(path: Path | str, flag: str = "--posterior") -> Posterior:
     if not isinstance(base, str) or not base:
         raise InputError(flag, where, f"its metadata's base scenario is {base!r}; expected a scenario name")
     try:
-        from borderSim.scenarios import resolve_path
+        from borderSim.schema.scenarios import resolve_path
 
         resolve_path(base)
     except InputError:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.experiments.outcomes import check_metrics, label
 from borderSim.experiments.store import Results, open_results
 from borderSim.outputs import folder

@@ -39,12 +39,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.experiments.design import Design
 from borderSim.experiments.evaluate import ChunkOutput, ChunkSpec, Task, point_quantiles
-from borderSim.geography import load_geography
+from borderSim.inputs.geography import load_geography
 from borderSim.outputs import folder, tables
-from borderSim.paramspec import plain
+from borderSim.schema.paramspec import plain
 
 FORMAT = 2            # 2: every file's SHA-256 in the manifest
 SUBFOLDERS = ("summary", "series", "failed", ".scratch")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.experiments.design import Design, build_design, read_experiment
 from borderSim.experiments.evaluate import ChunkSpec, Task, plan
 from borderSim.experiments.executors import make_executor

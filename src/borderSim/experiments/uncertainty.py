@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.experiments import compare as cmp_
 from borderSim.experiments.posterior import read_posterior
 from borderSim.experiments.store import open_results

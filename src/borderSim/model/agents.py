@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import mesa
 
-from borderSim.geography import KG, SIDE_NAMES, SIDES, TJ
+from borderSim.inputs.geography import KG, SIDE_NAMES, SIDES, TJ
 from borderSim.rules import phases
 from borderSim.rules.day import Today
 from borderSim.rules.mediator import MediatorAction

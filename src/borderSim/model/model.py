@@ -11,7 +11,7 @@ import mesa
 import numpy as np
 
 from borderSim.core.engine import step
-from borderSim.geography import Geography, load_geography
+from borderSim.inputs.geography import Geography, load_geography
 from borderSim.model.agents import China, Kyrgyzstan, Mediator, Tajikistan, Village
 from borderSim.outputs import variables
 from borderSim.outputs.summary import Recorder
@@ -22,8 +22,8 @@ from borderSim.rules.schedule import DAY, new_day
 from borderSim.rules.state import initial_state
 from borderSim.rules.streams import replicate_keys
 from borderSim.rules.warm import Course, switch
-from borderSim.scenarios import warm_start_params
 from borderSim.schema import Parameters
+from borderSim.schema.scenarios import warm_start_params
 
 
 class BorderModel(mesa.Model):

@@ -79,7 +79,7 @@ class ModelEvaluator:
     """Runs candidates on the core through an executor: ``evaluate(X, block)`` -> :class:`Outcomes`."""
 
     def __init__(self, opt: Optimization, executor, progress: Callable[[int], None] | None = None):
-        from borderSim.scenarios import load_scenario
+        from borderSim.schema.scenarios import load_scenario
 
         self.opt, self.executor, self.progress = opt, executor, progress
         self.base = opt.scenario.params.with_updates({"simulation.days": opt.days, "simulation.seed": opt.seed})

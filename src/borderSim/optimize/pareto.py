@@ -21,7 +21,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.experiments.design import Design, Experiment, Keep
 from borderSim.optimize.problem import EFFORT, Optimization, read_optimization
 from borderSim.optimize.store import OptimizationResults, open_optimization

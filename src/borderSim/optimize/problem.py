@@ -26,7 +26,7 @@ An optimisation file (TOML, docs/experiments.md) names
   ``population``, ``generations``, ``seed``, NSGA-III's ``partitions``, and when to stop early
   (hypervolume change below ``tolerance`` over ``window`` generations).
 
-Every problem is one :class:`~borderSim.errors.InputError` naming the file and key.
+Every problem is one :class:`~borderSim.common.errors.InputError` naming the file and key.
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ from typing import Any
 import numpy as np
 
 from borderSim import schema
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
+from borderSim.common.tomlcheck import known_keys, nearest, number, read_toml, subtable, whole
 from borderSim.outputs.summary import columns as summary_columns
-from borderSim.scenarios import Scenario, load_scenario, referenced
-from borderSim.tomlcheck import known_keys, nearest, number, read_toml, subtable, whole
+from borderSim.schema.scenarios import Scenario, load_scenario, referenced
 
 TOP_LEVEL = ("description", "scenario", "days", "replicates", "seed", "chunk_rows", "levers", "objectives",
              "constraints", "effort", "posterior", "robustness", "optimizer")

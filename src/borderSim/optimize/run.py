@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.experiments.executors import make_executor
 from borderSim.optimize import store
 from borderSim.optimize.evaluate import ModelEvaluator, Outcomes

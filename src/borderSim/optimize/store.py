@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.optimize.evaluate import Outcomes, intervals, lever_values, objectives, reported, stats
 from borderSim.optimize.problem import Measure, Optimization
 from borderSim.optimize.search import SearchResult, base_row

@@ -16,7 +16,7 @@ Every command that writes results (``borderSim run``, ``borderSim sweep``) goes 
    under their destination's lock, so a live run's folder is never touched.
 
 Bad destinations (``.``, an empty name, a name too long for the file system, a path under a file, a
-non-empty folder), a full disk and an unwritable parent raise :class:`~borderSim.errors.InputError`:
+non-empty folder), a full disk and an unwritable parent raise :class:`~borderSim.common.errors.InputError`:
 one line, and nothing that existed before is changed. The standard library has the pieces (``fcntl``,
 ``tempfile``, ``os.replace``) but no claim-and-publish protocol, hence this module.
 """
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 
 MARKER = ".borderSim-tmp"          # inside every temporary folder this module creates
 TMP_INFIX, PARTIAL_SUFFIX, LOCK_SUFFIX = ".tmp-", ".partial", ".lock"

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from borderSim.geography import KG, TJ
+from borderSim.inputs.geography import KG, TJ
 from borderSim.outputs import variables
 from borderSim.rules import mediators
 from borderSim.rules.ladder import CLASH, GUNFIRE, MAJOR_CLASH, STANDOFF, UP, WAR

@@ -8,7 +8,7 @@ stays distinct for the common colour-vision deficiencies; the rung scale is Colo
 
 from __future__ import annotations
 
-#: Tajikistan, Kyrgyzstan (indexed like ``borderSim.geography.SIDES``).
+#: Tajikistan, Kyrgyzstan (indexed like ``borderSim.inputs.geography.SIDES``).
 SIDE_COLOURS = ("#1b7837", "#762a83")
 #: The same colours by side code.
 BY_SIDE = {"TJ": SIDE_COLOURS[0], "KG": SIDE_COLOURS[1]}

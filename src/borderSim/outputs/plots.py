@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from borderSim.geography import SIDE_NAMES, SIDES
+from borderSim.inputs.geography import SIDE_NAMES, SIDES
 from borderSim.outputs.palette import BY_SIDE, DYAD, RUNG_COLOURS, SIDE_TINTS
 
 #: series drawn in the overview (kept in memory even when time series are not written)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from borderSim.geography import Geography
+from borderSim.inputs.geography import Geography
 from borderSim.outputs import outcomes
 from borderSim.outputs.outcomes import EPISODE_RUNGS
 from borderSim.rules.day import DayRecord

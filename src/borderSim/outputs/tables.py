@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from borderSim.geography import Geography, load_geography
+from borderSim.inputs.geography import Geography, load_geography
 from borderSim.outputs import variables
 
 KEY_COLUMNS = ("scenario", "replicate", "day")

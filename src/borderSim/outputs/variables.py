@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.geography import SIDES, Geography
+from borderSim.inputs.geography import SIDES, Geography
 from borderSim.rules import mediators
 from borderSim.rules.state import State
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from borderSim.geography import Geography
+from borderSim.inputs.geography import Geography
 from borderSim.rules import fmath
 from borderSim.rules.draws import poisson, stochastic_round
 from borderSim.rules.ladder import WAR

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.geography import Geography
+from borderSim.inputs.geography import Geography
 from borderSim.rules import governments, mediation_terms, mediators, rowtable, thirdparties
 from borderSim.rules.mediator import Registry
 from borderSim.rules.params import ParamArrays

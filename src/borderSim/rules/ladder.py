@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from borderSim.geography import Geography
+from borderSim.inputs.geography import Geography
 from borderSim.rules import fmath, kernels
 from borderSim.rules.params import ParamArrays
 

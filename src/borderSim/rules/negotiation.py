@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from borderSim.geography import Geography
+from borderSim.inputs.geography import Geography
 from borderSim.rules.ladder import GUNFIRE, STANDOFF
 from borderSim.rules.params import ParamArrays
 

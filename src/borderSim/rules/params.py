@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from borderSim.geography import Geography
+from borderSim.inputs.geography import Geography
 from borderSim.rules.groups import CONTAINERS, GovernmentArrays, Groups
 from borderSim.schema import GOVERNMENT_FIELDS, Parameters
 

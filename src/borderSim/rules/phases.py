@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from borderSim.geography import Geography
+from borderSim.inputs.geography import Geography
 from borderSim.rules import communities, dyad, governments, kernels, mediation, mediator
 from borderSim.rules.context import Context
 from borderSim.rules.day import Today

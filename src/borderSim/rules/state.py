@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from borderSim.geography import Geography
+from borderSim.inputs.geography import Geography
 from borderSim.rules import communities, governments, ladder
 from borderSim.rules.params import ParamArrays
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from borderSim.geography import Geography
+from borderSim.inputs.geography import Geography
 from borderSim.rules import calendar, communities
 from borderSim.rules.params import NEVER, ParamArrays
 from borderSim.rules.state import State

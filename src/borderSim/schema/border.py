@@ -9,7 +9,7 @@ from borderSim.schema.fields import Group, param
 
 def segment_choices() -> tuple[str, ...]:
     """The values ``border.trigger_segment`` takes: ``"none"`` and the geography's segment ids."""
-    from borderSim.geography import segment_ids
+    from borderSim.inputs.geography import segment_ids
 
     return ("none", *segment_ids())
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from borderSim.paramspec import ParamTable
+from borderSim.common.tomlcheck import did_you_mean
 from borderSim.schema.fields import Group, param
-from borderSim.tomlcheck import did_you_mean
+from borderSim.schema.paramspec import ParamTable
 
 
 class Change(BaseModel):

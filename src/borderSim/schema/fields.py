@@ -3,7 +3,7 @@
 every Western mediator).
 
 Every field carries its type, default, allowed range, unit, a one-line description and its source
-(keys of :mod:`borderSim.references`; ``record`` = the shared facts, ``article`` = the seed article,
+(keys of :mod:`borderSim.inputs.references`; ``record`` = the shared facts, ``article`` = the seed article,
 ``calibrated`` = set against the record as documented in ``docs/validation.md``) and its role (:data:`ROLES`).
 """
 

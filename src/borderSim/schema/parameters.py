@@ -8,7 +8,6 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from borderSim.paramspec import ParamTable
 from borderSim.schema.border import BorderParams, segment_choices
 from borderSim.schema.calendar import CalendarParams, check_change
 from borderSim.schema.china import ChinaParams
@@ -18,6 +17,7 @@ from borderSim.schema.eu import EuParams
 from borderSim.schema.fields import Group
 from borderSim.schema.kyrgyzstan import KyrgyzstanParams
 from borderSim.schema.osce import OsceParams
+from borderSim.schema.paramspec import ParamTable
 from borderSim.schema.russia import RussiaParams
 from borderSim.schema.simulation import SimulationParams
 from borderSim.schema.tajikistan import TajikistanParams
@@ -68,7 +68,7 @@ class Parameters(Group):
     def with_updates(self, updates: dict[str, Any], where: str = "parameters") -> Parameters:
         """A validated copy with dotted-name updates applied: the one path for changing parameters.
 
-        Raises :class:`~borderSim.errors.InputError` (a ``ValueError``) naming ``where``, the parameter,
+        Raises :class:`~borderSim.common.errors.InputError` (a ``ValueError``) naming ``where``, the parameter,
         the value and what is allowed, for an unknown name, a wrong type or a value out of range.
         """
         return type(self).table().update(self, updates, where)
@@ -91,6 +91,6 @@ def titles(schema: type[Parameters] = Parameters) -> dict[str, str]:
 
 #: The groups, in schema order (the fields of :class:`Parameters`).
 GROUPS = tuple(Parameters.model_fields)
-#: The parameters' metadata and the one validation path (:mod:`borderSim.paramspec`).
+#: The parameters' metadata and the one validation path (:mod:`borderSim.schema.paramspec`).
 TABLE = Parameters.table()
 specs, spec, suggest = TABLE.specs, TABLE.spec, TABLE.suggest

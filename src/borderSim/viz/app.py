@@ -14,7 +14,7 @@ from __future__ import annotations
 import solara
 from mesa.visualization import SolaraViz
 
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 from borderSim.viz import controls, panels
 from borderSim.viz.launch import Launch
 from borderSim.viz.model import VizModel

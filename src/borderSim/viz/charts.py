@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from borderSim.geography import SIDE_NAMES, SIDES
+from borderSim.inputs.geography import SIDE_NAMES, SIDES
 from borderSim.outputs import palette
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.geography import SIDES
+from borderSim.inputs.geography import SIDES
 from borderSim.schema import Parameters
 
 REPLICATES = 200

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from borderSim.geography import SIDE_NAMES, SIDES
+from borderSim.inputs.geography import SIDE_NAMES, SIDES
 from borderSim.rules.ladder import STANDOFF, UP, Move, Rung
 from borderSim.rules.mediator import Mediator, MediatorAction, Registry
 from borderSim.rules.thirdparties import ChinaAction

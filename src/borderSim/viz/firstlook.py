@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 
 SCENARIO = "september_2022"
 DAYS = 10                 # the day the first look shows

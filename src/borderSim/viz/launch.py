@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from borderSim.scenarios import load_scenario, shipped_dir, shipped_names
+from borderSim.schema.scenarios import load_scenario, shipped_dir, shipped_names
 from borderSim.viz.model import parse_seed
 
 ENV_SCENARIO = "BORDERSIM_VIZ_SCENARIO"

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from borderSim.geography import SIDE_NAMES, SIDES, Geography
+from borderSim.inputs.geography import SIDE_NAMES, SIDES, Geography
 from borderSim.outputs import palette
 from borderSim.rules.ladder import Rung
 from borderSim.viz.events import rung

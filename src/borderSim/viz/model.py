@@ -12,10 +12,10 @@ import itertools
 from typing import Any
 
 from borderSim import schema
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.model.model import BorderModel
 from borderSim.rules.mediators import registry
-from borderSim.scenarios import load_scenario
+from borderSim.schema.scenarios import load_scenario
 from borderSim.viz import controls, events
 
 WHERE = "viz"

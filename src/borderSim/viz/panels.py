@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import solara
 
-from borderSim.geography import SIDE_NAMES, SIDES
+from borderSim.inputs.geography import SIDE_NAMES, SIDES
 from borderSim.rules.ladder import Move
 from borderSim.viz import charts, ensemble, events
 from borderSim.viz.events import rung, status

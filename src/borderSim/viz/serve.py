@@ -23,7 +23,7 @@ import warnings
 import webbrowser
 from urllib.parse import urlsplit
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 from borderSim.viz.launch import ENV_SCENARIO, ENV_SEED, environment
 
 APP = "borderSim.viz.app"

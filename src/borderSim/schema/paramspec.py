@@ -3,7 +3,7 @@
 :class:`ParamSpec` is one parameter's metadata (type, default, range, unit, description, source);
 :class:`ParamTable` reads them from a model of groups and is the single place where dotted-name
 updates are checked and applied (scikit-learn's ``set_params`` / ``_validate_params`` idea): an unknown
-name, a wrong type or a value out of range is one :class:`~borderSim.errors.InputError` naming where
+name, a wrong type or a value out of range is one :class:`~borderSim.common.errors.InputError` naming where
 it came from, the parameter, the value and what is allowed. Scenario files, ``--set``, the viz inputs
 and ``Parameters.with_updates`` all go through :meth:`ParamTable.update`.
 """
@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from borderSim.errors import InputError
-from borderSim.tomlcheck import closest, did_you_mean
+from borderSim.common.errors import InputError
+from borderSim.common.tomlcheck import closest, did_you_mean
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ after the parameter groups::
     [russia]
     mediation_propensity = 0.5
 
-Every problem is raised as :class:`~borderSim.errors.InputError` naming the file, the key, the value and
+Every problem is raised as :class:`~borderSim.common.errors.InputError` naming the file, the key, the value and
 what is allowed. ``extends`` never opens a file outside the scenario's folder (no absolute paths, no
 ``..``), so a scenario cannot make borderSim read, or reveal the keys of, other files.
 """
@@ -26,10 +26,10 @@ from importlib import resources
 from pathlib import Path, PurePath
 from typing import Any
 
-from borderSim.errors import InputError
-from borderSim.paramspec import shown
+from borderSim.common.errors import InputError
+from borderSim.common.tomlcheck import did_you_mean, nearest, read_toml
 from borderSim.schema import GROUPS, TABLE, Parameters
-from borderSim.tomlcheck import did_you_mean, nearest, read_toml
+from borderSim.schema.paramspec import shown
 
 TOP_LEVEL = ("description", "extends")
 MAX_DESCRIPTION = 200          # characters of the one-line description
@@ -52,7 +52,7 @@ def shipped_dir() -> Path:
     packaged = resources.files("borderSim").joinpath("scenarios")
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "scenarios"
+    return Path(__file__).resolve().parents[3] / "scenarios"
 
 
 #: the scenarios borderSim ships; other files in the same folder (a user's, e.g. scenarios/my_russia.toml

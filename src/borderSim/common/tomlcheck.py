@@ -1,6 +1,6 @@
 """TOML files, read and checked in one place: scenario, experiment, calibration and optimisation files.
 
-Every check raises :class:`~borderSim.errors.InputError`: one line naming the file, the key, the value and what
+Every check raises :class:`~borderSim.common.errors.InputError`: one line naming the file, the key, the value and what
 is allowed (the command line prints it and exits with status 2). :func:`nearest` is the one "did you mean"
 hint of the project.
 """
@@ -12,7 +12,7 @@ import math
 import tomllib
 from pathlib import Path
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 
 MAX_FILE_BYTES = 1_000_000     # input files are a few hundred bytes to a few kB; refuse anything absurd
 

@@ -22,15 +22,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from borderSim import budget
+from borderSim.common.errors import InputError
 from borderSim.core.run import iter_chunks
-from borderSim.errors import InputError
-from borderSim.geography import load_geography
+from borderSim.inputs.geography import load_geography
 from borderSim.outputs import folder, plots, tables
 from borderSim.outputs.chunk import Chunk
 from borderSim.outputs.variables import series_names
-from borderSim.paramspec import plain
-from borderSim.scenarios import Scenario
+from borderSim.run import budget
+from borderSim.schema.paramspec import plain
+from borderSim.schema.scenarios import Scenario
 
 ENGINES = ("core", "mesa")
 OVERVIEW_REPLICATES = 1000   # the overview is drawn from at most this many replicates

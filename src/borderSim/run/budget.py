@@ -15,7 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
-from borderSim.errors import InputError
+from borderSim.common.errors import InputError
 
 ROW_BYTES = 8_192
 SERIES_DISK_BYTES = 64
@@ -39,7 +39,7 @@ def available_memory() -> int | None:
 
 def series_bytes() -> int:
     """Bytes of one replicate-day of every daily series in the recording buffer."""
-    from borderSim.geography import load_geography
+    from borderSim.inputs.geography import load_geography
     from borderSim.outputs.variables import VARIABLES, keys
 
     geo = load_geography()
