@@ -302,7 +302,7 @@ def test_compare_over_the_posterior_reports_both_effects(tiny, tmp_path):
 def test_statistics_of_a_run(record):
     table = pd.DataFrame({"deaths_KG": [1.0, 5.0, 9.0, 2.0, 4.0, 6.0], "reached_rung5": [True, False, True] * 2,
                           "major_episodes": [1, 0, 2, 0, 0, 1]})
-    from borderSim.calibration.problem import Target
+    from borderSim.calibration.targets import Target
 
     def t(stat, column="deaths_KG", where=None):
         return Target("x", "r", column, stat, (0.0, 0.0), "s", where)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.calibration.problem import Prior
+from borderSim.calibration.priors import Prior
 
 EDGE = 1e-9          # values on the support's edge are moved this far inside before the logit
 SCALES = ("linear", "logit")

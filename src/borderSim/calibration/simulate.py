@@ -23,7 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from borderSim.calibration.problem import DAY_COLUMNS, Calibration, Run, Target, as_parameter_values
+from borderSim.calibration.priors import as_parameter_values
+from borderSim.calibration.problem import Calibration
+from borderSim.calibration.runs import Run
+from borderSim.calibration.targets import DAY_COLUMNS, Target
 from borderSim.experiments.evaluate import ChunkSpec, RowsTask, evaluate_rows
 
 

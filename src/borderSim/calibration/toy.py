@@ -22,7 +22,10 @@ import numpy as np
 from borderSim.calibration.abc import Sampler, effective_sample_size
 from borderSim.calibration.adjust import linear
 from borderSim.calibration.distance import Distance
-from borderSim.calibration.problem import Calibration, Prior, Run, Settings, Target
+from borderSim.calibration.priors import Prior
+from borderSim.calibration.problem import Calibration, Settings
+from borderSim.calibration.runs import Run
+from borderSim.calibration.targets import Target
 from borderSim.schema.scenarios import load_scenario
 
 RANGES = {"tajikistan.escalation_intercept": (-9.0, -3.5), "kyrgyzstan.escalation_intercept": (-9.0, -3.5),
