@@ -26,8 +26,8 @@ import pandas as pd
 from borderSim.calibration.distance import Distance
 from borderSim.calibration.report import load
 from borderSim.calibration.simulate import Evaluator
-from borderSim.experiments.executors import make_executor
-from borderSim.experiments.posterior import weighted_quantile
+from borderSim.experiments.evaluate.executors import make_executor
+from borderSim.experiments.evaluate.posterior import weighted_quantile
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,8 +27,8 @@ import borderSim
 from borderSim.calibration.problem import read_calibration
 from borderSim.calibration.simulate import statistic
 from borderSim.cli.main import main
-from borderSim.experiments.evaluate import evaluate_rows
-from borderSim.experiments.posterior import weighted_quantile
+from borderSim.experiments.evaluate.posterior import weighted_quantile
+from borderSim.experiments.evaluate.tasks import evaluate_rows
 from borderSim.schema.scenarios import load_scenario
 
 # the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
@@ -257,8 +257,8 @@ def test_resume_runs_only_the_missing_batches_and_ends_with_the_same_posterior(t
 def test_posterior_sweep_draws_the_same_parameters_for_a_replicate_in_every_scenario(tiny, tmp_path):
     """Each row of a --posterior sweep equals a run of that scenario with the posterior sample that
     draw_indices gives its replicate index: the same sample at both points (paired)."""
-    from borderSim.experiments.posterior import draw_indices, read_posterior
-    from borderSim.experiments.store import open_results
+    from borderSim.experiments.evaluate.posterior import draw_indices, read_posterior
+    from borderSim.experiments.evaluate.store import open_results
 
     _, cal_out = tiny
     exp = tmp_path / "exp.toml"
@@ -370,8 +370,8 @@ def test_the_shipped_posterior_draws_over_the_calibrated_baseline(tmp_path):
     """The baseline has adopted the calibrated values, so its values differ from those the calibration
     started from; the shipped posterior must still be drawn at the baseline and at the scenarios that
     extend it (a point keeps its own value only where it differs from the base scenario as it is now)."""
-    from borderSim.experiments.posterior import draw_indices, read_posterior
-    from borderSim.experiments.store import open_results
+    from borderSim.experiments.evaluate.posterior import draw_indices, read_posterior
+    from borderSim.experiments.evaluate.store import open_results
 
     shipped = Path(borderSim.__file__).parent / "data" / "posterior.parquet"
     exp = tmp_path / "exp.toml"

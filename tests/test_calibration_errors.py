@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from borderSim.cli.main import main
-from borderSim.experiments.posterior import META_KEY
+from borderSim.experiments.evaluate.posterior import META_KEY
 
 GOOD = """description = "bad-input test"
 seed = 3

@@ -15,9 +15,9 @@ import pytest
 from borderSim.calibration.problem import read_calibration
 from borderSim.calibration.simulate import Evaluator
 from borderSim.cli.main import main
-from borderSim.experiments.evaluate import evaluate_rows
-from borderSim.experiments.executors import make_executor
-from borderSim.experiments.posterior import META_KEY, read_posterior
+from borderSim.experiments.evaluate.executors import make_executor
+from borderSim.experiments.evaluate.posterior import META_KEY, read_posterior
+from borderSim.experiments.evaluate.tasks import evaluate_rows
 
 # Per-year majors, the record's sequence (share_all), the day of the year of the first major, deadly clashes
 # in the year before 14 September 2022, the agreed share on 13 September 2022 (held out).

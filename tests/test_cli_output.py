@@ -88,7 +88,7 @@ def test_pooled_share_interval_matches_a_bootstrap_over_replicates():
 
 
 def test_out_of_memory_names_the_experiment_file_s_keys_for_a_sweep(tmp_path, monkeypatch, capsys):
-    from borderSim.experiments import sweep
+    from borderSim.experiments.evaluate import sweep
 
     def oom(*a, **k):
         raise MemoryError

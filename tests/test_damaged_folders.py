@@ -19,8 +19,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from borderSim.cli.main import main
-from borderSim.experiments import executors
-from borderSim.experiments.store import open_results
+from borderSim.experiments.evaluate import executors
+from borderSim.experiments.evaluate.store import open_results
 
 # the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
 pytestmark = pytest.mark.xdist_group("damaged_folders")

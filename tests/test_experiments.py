@@ -20,9 +20,9 @@ import pytest
 
 from borderSim.cli.main import main
 from borderSim.core.run import run_rows
-from borderSim.experiments import executors
-from borderSim.experiments.design import build_design, read_experiment
-from borderSim.experiments.store import open_results
+from borderSim.experiments.design.experiment import build_design, read_experiment
+from borderSim.experiments.evaluate import executors
+from borderSim.experiments.evaluate.store import open_results
 from borderSim.rules.params import compile_params, compile_rows
 from borderSim.schema import GROUPS
 from borderSim.schema.scenarios import load_scenario

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 from borderSim.cli.main import main
-from borderSim.experiments import compare, discover, figures, sensitivity
-from borderSim.experiments.series import ceasefire_spells, kaplan_meier, rung_shares
-from borderSim.experiments.store import open_results
-from borderSim.experiments.sweep import run_sweep
+from borderSim.experiments.analyse import compare, discover, figures, sensitivity
+from borderSim.experiments.analyse.series import ceasefire_spells, kaplan_meier, rung_shares
+from borderSim.experiments.evaluate.store import open_results
+from borderSim.experiments.evaluate.sweep import run_sweep
 
 # the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
 pytestmark = pytest.mark.xdist_group("experiments_analysis")

@@ -33,7 +33,7 @@ def results(tmp: Path, name: str = "done", text: str = GOOD) -> str:
 
 def interrupted(tmp: Path, monkeypatch) -> str:
     """A sweep whose second chunk failed: its partial folder is waiting for --resume."""
-    from borderSim.experiments import executors
+    from borderSim.experiments.evaluate import executors
 
     real = executors.run_task
 

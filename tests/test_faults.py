@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from borderSim.cli.main import main
-from borderSim.experiments import design as design_module
-from borderSim.experiments.design import build_design, read_experiment
+from borderSim.experiments.design import experiment as design_module
+from borderSim.experiments.design.experiment import build_design, read_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -173,7 +173,7 @@ def test_labels_of_points_that_3_digits_would_merge_keep_every_digit(tmp_path):
 def test_ctrl_c_shows_only_kept_chunks_and_resumes_with_the_same_flags(tmp_path, monkeypatch, capsys, flags):
     import tqdm
 
-    from borderSim.experiments import store
+    from borderSim.experiments.evaluate import store
 
     exp = tmp_path / "e.toml"
     exp.write_text('description = "x"\nscenarios = ["baseline", "osce_facilitative", "multiparty"]\n'

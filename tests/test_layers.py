@@ -72,12 +72,25 @@ def test_the_rules_import_each_other_without_a_circle():
 def test_calibration_sits_above_the_experiment_layer():
     """Calibration builds on the experiments (evaluation, executors, posterior draws), never the reverse;
     neither imports the command line (nor calibration the browser page)."""
-    for path in sorted((PACKAGE / "experiments").glob("*.py")):
+    for path in sorted((PACKAGE / "experiments").rglob("*.py")):
         bad = {m for m in imports(path) if m.startswith(("borderSim.calibration", "borderSim.cli"))}
-        assert not bad, f"experiments/{path.name} imports {sorted(bad)}"
+        assert not bad, f"{module(path)} imports {sorted(bad)}"
     for path in sorted((PACKAGE / "calibration").glob("*.py")):
         bad = {m for m in imports(path) if m.startswith(("borderSim.cli", "borderSim.viz"))}
         assert not bad, f"calibration/{path.name} imports {sorted(bad)}"
+
+
+STAGES = ("design", "evaluate", "analyse")
+
+
+def test_the_experiments_stages_import_only_the_stages_before_them():
+    """design -> evaluate -> analyse: a stage of borderSim.experiments imports only itself and those before it."""
+    for i, stage in enumerate(STAGES):
+        for path in sorted((PACKAGE / "experiments" / stage).glob("*.py")):
+            later = tuple(f"borderSim.experiments.{s}" for s in STAGES[i + 1:])
+            bad = {m for m in imports(path) if m.startswith(later)}
+            assert not bad, f"{module(path)} imports {sorted(bad)}"
+    assert {p.stem for p in (PACKAGE / "experiments").glob("*.py")} == {"__init__"}, "a module outside the stages"
 
 
 def _architecture_rows() -> list[list[str]]:

@@ -326,8 +326,8 @@ def test_reevaluation_runs_on_fresh_replicates_and_draws(reference):
 
 def test_a_candidate_runs_its_levers_on_each_draw_and_replicate(reference):
     """One candidate's outcomes equal direct runs of the base with its levers and each draw's posterior values."""
-    from borderSim.experiments.evaluate import evaluate_rows
-    from borderSim.experiments.executors import InProcess
+    from borderSim.experiments.evaluate.executors import InProcess
+    from borderSim.experiments.evaluate.tasks import evaluate_rows
 
     f, _ = reference
     opt = read_optimization(f)

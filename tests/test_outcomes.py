@@ -9,8 +9,8 @@ import pytest
 
 from borderSim.common.errors import InputError
 from borderSim.core.run import run_rows
-from borderSim.experiments import compare
-from borderSim.experiments import outcomes as shown
+from borderSim.experiments.analyse import compare
+from borderSim.experiments.analyse import outcomes as shown
 from borderSim.model import BorderModel
 from borderSim.outputs import outcomes, summary
 from borderSim.outputs.outcomes import Outcome, Tally

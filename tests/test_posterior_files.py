@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from borderSim.cli.main import main
-from borderSim.experiments.posterior import META_KEY, model_version, read_posterior, write_posterior
+from borderSim.experiments.evaluate.posterior import META_KEY, model_version, read_posterior, write_posterior
 
 # the module's fixtures are built once: its tests run on one worker (--dist loadgroup)
 pytestmark = pytest.mark.xdist_group("posterior_files")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from borderSim.cli.main import main
-from borderSim.experiments.posterior import read_posterior
-from borderSim.experiments.store import open_results
+from borderSim.experiments.evaluate.posterior import read_posterior
+from borderSim.experiments.evaluate.store import open_results
 
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 FILES = sorted(EXPERIMENTS.glob("*.toml"))

@@ -68,7 +68,7 @@ def throughput(path: Path, candidates: int, workers: int) -> dict:
 
     from borderSim.calibration.problem import read_calibration
     from borderSim.calibration.simulate import Evaluator
-    from borderSim.experiments.executors import make_executor
+    from borderSim.experiments.evaluate.executors import make_executor
 
     cal = read_calibration(path)
     rng = np.random.default_rng(1)

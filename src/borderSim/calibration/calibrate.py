@@ -17,7 +17,7 @@ from borderSim.calibration.distance import Distance, scales, unreachable
 from borderSim.calibration.problem import Calibration, read_calibration
 from borderSim.calibration.simulate import Evaluator
 from borderSim.common.errors import InputError
-from borderSim.experiments.executors import make_executor
+from borderSim.experiments.evaluate.executors import make_executor
 from borderSim.outputs import folder
 
 PILOT_PURPOSE = 1     # the pilot's seed: SeedSequence([seed, PILOT_PURPOSE])

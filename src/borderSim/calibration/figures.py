@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from borderSim import schema
 from borderSim.calibration.problem import Calibration
-from borderSim.experiments.posterior import Posterior
+from borderSim.experiments.evaluate.posterior import Posterior
 from borderSim.outputs.palette import BY_SIDE, DYAD
 
 DPI = 150

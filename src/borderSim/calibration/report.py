@@ -33,8 +33,8 @@ from borderSim.calibration.abc import effective_sample_size
 from borderSim.calibration.problem import Calibration, read_calibration
 from borderSim.calibration.simulate import Evaluator, statistic, target_days
 from borderSim.common.errors import InputError
-from borderSim.experiments.executors import make_executor
-from borderSim.experiments.posterior import Posterior, draw_indices, read_posterior, weighted_quantile
+from borderSim.experiments.evaluate.executors import make_executor
+from borderSim.experiments.evaluate.posterior import Posterior, draw_indices, read_posterior, weighted_quantile
 from borderSim.outputs import folder
 
 MARKER = "report.json"
@@ -166,9 +166,9 @@ def sobol(loaded: Loaded, samples: int, replicates: int, workers, scheduler) -> 
     """First-order and total Sobol indices of each fitted target over the priors' supports."""
     from SALib.analyze import sobol as salib
 
-    from borderSim.experiments.design import Axis, Experiment, build_design
-    from borderSim.experiments.store import open_results
-    from borderSim.experiments.sweep import run_design
+    from borderSim.experiments.design.experiment import Axis, Experiment, build_design
+    from borderSim.experiments.evaluate.store import open_results
+    from borderSim.experiments.evaluate.sweep import run_design
 
     cal = loaded.calibration
     rows = []

@@ -1,7 +1,7 @@
 """Evaluation: a batch of candidate parameter vectors -> the target statistics of each, on the core.
 
 A batch of ``n`` candidates is, for each run of the calibration (a scenario on a window), one set of
-``n x replicates`` rows of the vectorised core (:func:`borderSim.experiments.evaluate.evaluate_rows`),
+``n x replicates`` rows of the vectorised core (:func:`borderSim.experiments.evaluate.tasks.evaluate_rows`),
 cut into chunks of ``chunk_rows`` rows and run by the experiment layer's executors (in this process,
 local processes or Dask). Every row's random streams are keyed by ``(seed, replicate)``, where the
 seed and the replicate index are derived from the batch's key (:func:`replicates_of`), never from a
@@ -27,7 +27,7 @@ from borderSim.calibration.priors import as_parameter_values
 from borderSim.calibration.problem import Calibration
 from borderSim.calibration.runs import Run
 from borderSim.calibration.targets import DAY_COLUMNS, Target
-from borderSim.experiments.evaluate import ChunkSpec, RowsTask, evaluate_rows
+from borderSim.experiments.evaluate.tasks import ChunkSpec, RowsTask, evaluate_rows
 
 
 @dataclass(frozen=True)

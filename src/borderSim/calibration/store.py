@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from borderSim.calibration.abc import Generation
 from borderSim.calibration.problem import Calibration
 from borderSim.common.errors import InputError
-from borderSim.experiments.posterior import model_version, weighted_quantile, write_posterior
+from borderSim.experiments.evaluate.posterior import model_version, weighted_quantile, write_posterior
 from borderSim.outputs import folder
 
 FORMAT = 1

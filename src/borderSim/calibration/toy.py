@@ -131,7 +131,7 @@ class Outcome:
 
 
 def _wq(x: np.ndarray, w: np.ndarray, q) -> np.ndarray:
-    from borderSim.experiments.posterior import weighted_quantile
+    from borderSim.experiments.evaluate.posterior import weighted_quantile
 
     return weighted_quantile(x, w, q)
 

@@ -113,7 +113,7 @@ def kept(out: Path) -> tuple[int, int, int, int]:
 def sweep(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from borderSim.experiments.sweep import SweepFailedError, run_sweep
+    from borderSim.experiments.evaluate.sweep import SweepFailedError, run_sweep
 
     bar, out, todo = None, args.out, 0
 
@@ -160,12 +160,12 @@ def sweep(args: argparse.Namespace) -> int:
 
 def compare(args: argparse.Namespace) -> int:
     from borderSim.common.errors import InputError
-    from borderSim.experiments import compare as cmp_
+    from borderSim.experiments.analyse import compare as cmp_
 
     if args.posterior is None and (args.workers is not None or args.scheduler is not None):
         raise InputError("--workers/--scheduler", None, "only with --posterior (compare itself runs no model)")
     if args.posterior is not None:      # checked before RESULTS/compare is written
-        from borderSim.experiments.posterior import read_posterior
+        from borderSim.experiments.evaluate.posterior import read_posterior
 
         read_posterior(args.posterior)
     report = cmp_.run(args.results, reference=args.reference, metrics=args.metrics, out=args.out,
@@ -173,7 +173,7 @@ def compare(args: argparse.Namespace) -> int:
     print(report.markdown)
     print(f"tables and figures: {report.out}/")
     if args.posterior is not None:
-        from borderSim.experiments import uncertainty
+        from borderSim.experiments.analyse import uncertainty
 
         both = uncertainty.run(args.results, args.posterior, reference=args.reference, metrics=args.metrics,
                                n_boot=args.bootstrap, workers=args.workers, scheduler=args.scheduler)
@@ -183,7 +183,7 @@ def compare(args: argparse.Namespace) -> int:
 
 
 def sensitivity(args: argparse.Namespace) -> int:
-    from borderSim.experiments import sensitivity as sens
+    from borderSim.experiments.analyse import sensitivity as sens
 
     report = sens.run(args.results, metrics=args.metrics, out=args.out)
     print(report.markdown)
@@ -192,7 +192,7 @@ def sensitivity(args: argparse.Namespace) -> int:
 
 
 def discover(args: argparse.Namespace) -> int:
-    from borderSim.experiments import discover as disc
+    from borderSim.experiments.analyse import discover as disc
 
     report = disc.run(args.results, outcome=args.outcome, absent=args.absent, min_coverage=args.min_coverage,
                       out=args.out)

@@ -1,9 +1,9 @@
 """Candidates -> outcomes per (candidate, posterior draw, replicate) -> robust objectives and intervals.
 
 A batch of ``n`` candidates is one set of ``n x draws x replicates`` rows of the vectorised core, cut
-into chunks of ``chunk_rows`` rows (:class:`borderSim.experiments.evaluate.RowsTask`) and run by the
+into chunks of ``chunk_rows`` rows (:class:`borderSim.experiments.evaluate.tasks.RowsTask`) and run by the
 experiment layer's executors. Every candidate runs the same rows (common random numbers): draw ``d``
-is the posterior sample :func:`borderSim.experiments.posterior.draw_indices` picks for ``d`` (the
+is the posterior sample :func:`borderSim.experiments.evaluate.posterior.draw_indices` picks for ``d`` (the
 optimisation's seed), and its replicate ``k`` is replicate index ``d x replicates + k``. A *block*
 shifts both: block 1 (the re-evaluation on fresh indices) runs draws ``draws .. 2 x draws - 1`` and the
 replicate indices after those of block 0. A lever that is also a posterior parameter keeps the
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.experiments.evaluate import RowsTask, plan, run_rows_task
+from borderSim.experiments.evaluate.tasks import RowsTask, plan, run_rows_task
 from borderSim.optimize.problem import EFFORT, Measure, Optimization
 
 
@@ -85,7 +85,7 @@ class ModelEvaluator:
         self.base = opt.scenario.params.with_updates({"simulation.days": opt.days, "simulation.seed": opt.seed})
         self.draws = self.keep = None
         if opt.posterior_path is not None:
-            from borderSim.experiments.posterior import read_posterior
+            from borderSim.experiments.evaluate.posterior import read_posterior
 
             post = read_posterior(opt.posterior_path)
             self.draws = post.draws(opt.seed)

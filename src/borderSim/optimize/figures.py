@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from borderSim.experiments.figures import DPI
+from borderSim.experiments.analyse.figures import DPI
 from borderSim.optimize.problem import Optimization
 from borderSim.outputs.palette import CEASEFIRE, DYAD, SHELLED
 

@@ -1,14 +1,14 @@
 """``borderSim pareto``: chosen Pareto designs against the baseline, and where a design fails.
 
-Both run as sweeps of the experiment layer (:func:`borderSim.experiments.sweep.run_design`: any
+Both run as sweeps of the experiment layer (:func:`borderSim.experiments.evaluate.sweep.run_design`: any
 executor, resumable, reused when already there), over the optimisation's posterior: replicate ``r``
 of every design runs the same posterior draw, so the contrasts are paired over the parameters'
-uncertainty and the model's noise together (:mod:`borderSim.experiments.posterior`).
+uncertainty and the model's noise together (:mod:`borderSim.experiments.evaluate.posterior`).
 
 * ``--compare``: the base scenario unmodified (the reference) and the chosen designs; paired differences
-  with bootstrap intervals, tables and figures by :func:`borderSim.experiments.compare.run`.
+  with bootstrap intervals, tables and figures by :func:`borderSim.experiments.analyse.compare.run`.
 * ``--discover``: one design; each replicate is a case whose inputs are its posterior draw's values and
-  whose outcome is whether the design failed there; PRIM (:func:`borderSim.experiments.discover.prim_box`)
+  whose outcome is whether the design failed there; PRIM (:func:`borderSim.experiments.analyse.discover.prim_box`)
   finds the region of the posterior where failures concentrate.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from borderSim.common.errors import InputError
-from borderSim.experiments.design import Design, Experiment, Keep
+from borderSim.experiments.design.experiment import Design, Experiment, Keep
 from borderSim.optimize.problem import EFFORT, Optimization, read_optimization
 from borderSim.optimize.store import OptimizationResults, open_optimization
 from borderSim.outputs import folder
@@ -76,7 +76,7 @@ def design_of(opt: Optimization, chosen: pd.DataFrame, replicates: int, *, refer
     controls = {"simulation.days": opt.days, "simulation.replicates": replicates, "simulation.seed": opt.seed}
     design = Design(exp, points, base.with_updates(controls), tuple(levers))
     if opt.posterior_path is not None:
-        from borderSim.experiments.posterior import read_posterior
+        from borderSim.experiments.evaluate.posterior import read_posterior
 
         design.posterior = read_posterior(opt.posterior_path)
     return design
@@ -86,7 +86,7 @@ def _sweep(design: Design, out: Path, workers, scheduler) -> Path:
     """Run (or resume, or reuse) the sweep of a design into ``out``."""
     import json
 
-    from borderSim.experiments.sweep import run_design
+    from borderSim.experiments.evaluate.sweep import run_design
 
     if (out / "manifest.json").is_file():
         man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -117,7 +117,7 @@ def compare_designs(results: Path | str, designs: list[int], *, replicates: int 
                     metrics: list[str] | None = None, workers: int | None = None, scheduler: str | None = None
                     ) -> CompareReport:
     """Paired differences of the chosen designs from the base scenario, over the posterior."""
-    from borderSim.experiments import compare
+    from borderSim.experiments.analyse import compare
 
     r = open_optimization(results)
     opt = _optimization(r)
@@ -149,10 +149,10 @@ def discover_failure(results: Path | str, design: int, *, fails: str = "reached_
                      workers: int | None = None, scheduler: str | None = None, min_coverage: float = 0.5
                      ) -> DiscoverReport:
     """PRIM over the posterior draws of the replicates of one design: where does it fail?"""
-    from borderSim.experiments import analysis_figures as figures
-    from borderSim.experiments.discover import outcome_values, prim_box
-    from borderSim.experiments.posterior import draw_indices
-    from borderSim.experiments.store import open_results
+    from borderSim.experiments.analyse import analysis_figures as figures
+    from borderSim.experiments.analyse.discover import outcome_values, prim_box
+    from borderSim.experiments.evaluate.posterior import draw_indices
+    from borderSim.experiments.evaluate.store import open_results
 
     r = open_optimization(results)
     opt = _optimization(r)

@@ -242,7 +242,7 @@ def read_optimization(path: Path | str) -> Optimization:
         if not isinstance(samples, str):
             raise InputError(where, "posterior.samples", "expected \"shipped\" or the path of a posterior.parquet")
         posterior_path = SHIPPED_POSTERIOR if samples == "shipped" else (path.parent / samples).resolve()
-        from borderSim.experiments.posterior import read_posterior
+        from borderSim.experiments.evaluate.posterior import read_posterior
 
         read_posterior(posterior_path, f"{where}: posterior.samples")
     draws = whole(post, "draws", where, 20, 1, 100_000, "posterior.") if post else 1

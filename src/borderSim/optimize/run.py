@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from borderSim.common.errors import InputError
-from borderSim.experiments.executors import make_executor
+from borderSim.experiments.evaluate.executors import make_executor
 from borderSim.optimize import store
 from borderSim.optimize.evaluate import ModelEvaluator, Outcomes
 from borderSim.optimize.problem import Optimization, read_optimization

@@ -1,6 +1,6 @@
 """Where chunks run: in this process, on local processes, or on a Dask cluster.
 
-Each executor maps :func:`borderSim.experiments.evaluate.run_task` (or another picklable function of
+Each executor maps :func:`borderSim.experiments.evaluate.tasks.run_task` (or another picklable function of
 a task with ``chunk`` and ``days``, e.g. a calibration's candidates) over tasks and yields
 ``(task, output, error)`` as chunks finish, in any order (the store keys everything by design point
 and replicate, never by position). A chunk that raises yields its exception; the others go on.
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from borderSim.common.errors import InputError
-from borderSim.experiments.evaluate import ChunkOutput, Task, run_task
+from borderSim.experiments.evaluate.tasks import ChunkOutput, Task, run_task
 
 Result = tuple[Task, ChunkOutput | Any | None, BaseException | None]
 

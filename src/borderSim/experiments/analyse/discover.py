@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from borderSim.common.errors import InputError
-from borderSim.experiments.outcomes import check_metrics
-from borderSim.experiments.store import Results, open_results
+from borderSim.experiments.analyse.outcomes import check_metrics
+from borderSim.experiments.evaluate.store import Results, open_results
 from borderSim.outputs import folder
 
 MARKER = "discover.json"
@@ -88,7 +88,7 @@ class Report:
 
 def run(path: Path | str, *, outcome: str = "reached_rung5", absent: bool = False, min_coverage: float = 0.5,
         out: Path | None = None) -> Report:
-    from borderSim.experiments import analysis_figures as figures
+    from borderSim.experiments.analyse import analysis_figures as figures
 
     if not 0 < min_coverage <= 1:
         raise InputError("--min-coverage", str(min_coverage), "must be a share above 0 and at most 1")

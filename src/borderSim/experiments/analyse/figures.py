@@ -6,7 +6,7 @@ matplotlib ``Figure`` objects (no pyplot state), each drawn once; one colour per
 taken from :mod:`borderSim.outputs.palette`; calendar dates on time axes (day 0 is the scenario's start
 date). The compare figures are laid out by hand (margins from the longest label): a layout engine would
 draw each figure twice. What the daily series say (rung shares,
-ceasefire spells and their Kaplan-Meier survival) is computed in :mod:`borderSim.experiments.series`.
+ceasefire spells and their Kaplan-Meier survival) is computed in :mod:`borderSim.experiments.analyse.series`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from matplotlib import __version__ as mpl_version
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from borderSim.experiments.outcomes import label, side, unit
-from borderSim.experiments.series import kaplan_meier, read_spells, rung_shares
-from borderSim.experiments.store import Results
+from borderSim.experiments.analyse.outcomes import label, side, unit
+from borderSim.experiments.analyse.series import kaplan_meier, read_spells, rung_shares
+from borderSim.experiments.evaluate.store import Results
 from borderSim.inputs.geography import SIDE_NAMES, SIDES
 from borderSim.outputs.palette import SIDE_COLOURS
 

@@ -1,5 +1,5 @@
 """What a sweep's kept daily series say: the daily share of replicates at or above each rung, the ceasefire
-spells of each replicate and their Kaplan-Meier survival (drawn by :mod:`borderSim.experiments.figures`).
+spells of each replicate and their Kaplan-Meier survival (drawn by :mod:`borderSim.experiments.analyse.figures`).
 
 Ceasefire durations are derived from the recorded daily ``ceasefire`` series of each replicate (a spell that
 ends before the durable mark ends by breakdown; one that reaches it, or the horizon, is censored), read one
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from borderSim.experiments.store import Results
+from borderSim.experiments.evaluate.store import Results
 
 Z95 = 1.959963984540054
 

@@ -23,8 +23,8 @@ import pandas as pd
 
 from borderSim.common.errors import InputError
 from borderSim.common.tomlcheck import nearest
-from borderSim.experiments.outcomes import OUTCOMES, check_metrics, label, side, unit  # noqa: F401 (re-exported)
-from borderSim.experiments.store import Results, open_results
+from borderSim.experiments.analyse.outcomes import OUTCOMES, check_metrics, label, side, unit  # noqa: F401 (re-exported)
+from borderSim.experiments.evaluate.store import Results, open_results
 from borderSim.outputs import folder
 
 MARKER = "compare.json"
@@ -252,7 +252,7 @@ class Progress:
 def run(path: Path | str, *, reference: str | None = None, metrics: list[str] | None = None,
         out: Path | None = None, n_boot: int = 2000, quiet: bool = True) -> Report:
     """Tables and figures of a finished sweep, written to ``out`` (default ``RESULTS/compare``)."""
-    from borderSim.experiments import figures
+    from borderSim.experiments.analyse import figures
 
     if n_boot < 100:
         raise InputError("--bootstrap", str(n_boot), "must be at least 100 resamples")

@@ -16,7 +16,7 @@ replicates, days and seed, and what to keep (see docs/experiments.md)::
     "eu.delay_days" = [0, 7, 30]
 
 The problem (SALib's word: the axes' names and bounds) comes from the schema's specs; ranges must lie
-inside the schema's bounds. Sampling is done by the samplers of :mod:`borderSim.experiments.samplers`
+inside the schema's bounds. Sampling is done by the samplers of :mod:`borderSim.experiments.design.samplers`
 (scipy's Latin hypercube, SALib's Saltelli scheme and Morris trajectories); this module only checks, crosses
 and labels. Every problem is an :class:`~borderSim.common.errors.InputError` naming the file and key.
 """
@@ -37,7 +37,7 @@ import pandas as pd
 from borderSim import schema
 from borderSim.common.errors import InputError
 from borderSim.common.tomlcheck import known_keys, nearest, read_toml, whole
-from borderSim.experiments.samplers import KINDS, SAMPLERS, sampler_names
+from borderSim.experiments.design.samplers import KINDS, SAMPLERS, sampler_names
 from borderSim.inputs.geography import load_geography
 from borderSim.outputs import variables
 from borderSim.schema import Parameters
@@ -105,7 +105,7 @@ class Design:
     points: pd.DataFrame                 # point, label, scenario, then the varying parameters
     base: Parameters                     # the parameters every point shares except the varying ones
     varying: tuple[str, ...]
-    posterior: Any = None                # a Posterior (borderSim.experiments.posterior): replicates draw from it
+    posterior: Any = None                # a Posterior (experiments.evaluate.posterior): replicates draw from it
 
     @property
     def n_points(self) -> int:

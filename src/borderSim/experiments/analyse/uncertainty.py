@@ -2,7 +2,7 @@
 
 RESULTS is a sweep of the model at its point estimate (the scenarios' values). The same experiment
 (same file, seed, replicates and days) is swept again with every replicate drawing its parameter
-vector from the posterior (:mod:`.posterior`; into ``RESULTS/posterior``, resumable and reused when
+vector from the posterior (:mod:`..evaluate.posterior`; into ``RESULTS/posterior``, resumable and reused when
 it is there already), and both sweeps are compared with the same paired bootstrap. Over the
 posterior, replicate ``r`` runs the same draw in every scenario, so each contrast is still paired:
 its interval covers the model's noise and the parameters' uncertainty together.
@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from borderSim.common.errors import InputError
-from borderSim.experiments import compare as cmp_
-from borderSim.experiments.posterior import read_posterior
-from borderSim.experiments.store import open_results
+from borderSim.experiments.analyse import compare as cmp_
+from borderSim.experiments.evaluate.posterior import read_posterior
+from borderSim.experiments.evaluate.store import open_results
 from borderSim.outputs import folder
 
 MARKER = "uncertainty.json"
@@ -55,7 +55,7 @@ def posterior_sweep(results: Path, samples: Path | str, workers: int | None, sch
     if not exp.is_file():
         raise InputError("RESULTS", str(results), f"its experiment file {exp} is gone; compare over the posterior "
                          "reruns that experiment")
-    from borderSim.experiments.sweep import run_sweep
+    from borderSim.experiments.evaluate.sweep import run_sweep
 
     out = results / "posterior"
     if (out / "manifest.json").is_file():

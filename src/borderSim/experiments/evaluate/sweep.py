@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from borderSim.common.errors import InputError
-from borderSim.experiments.design import Design, build_design, read_experiment
-from borderSim.experiments.evaluate import ChunkSpec, Task, plan
-from borderSim.experiments.executors import make_executor
-from borderSim.experiments.store import SweepStore, file_sha256, problems
+from borderSim.experiments.design.experiment import Design, build_design, read_experiment
+from borderSim.experiments.evaluate.executors import make_executor
+from borderSim.experiments.evaluate.store import SweepStore, file_sha256, problems
+from borderSim.experiments.evaluate.tasks import ChunkSpec, Task, plan
 from borderSim.outputs import folder
 
 
@@ -124,7 +124,7 @@ def run_sweep(experiment: Path | str, out: Path | None, *, workers: int | None =
     (a calibration's posterior file) each replicate runs its posterior draw (:mod:`.posterior`)."""
     design = build_design(read_experiment(experiment))
     if posterior is not None:
-        from borderSim.experiments.posterior import read_posterior
+        from borderSim.experiments.evaluate.posterior import read_posterior
 
         design.posterior = read_posterior(posterior)
     return run_design(design, out, workers=workers, scheduler=scheduler, resume=resume, chunk_rows=chunk_rows,

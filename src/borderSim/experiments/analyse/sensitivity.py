@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from borderSim.common.errors import InputError
-from borderSim.experiments.outcomes import check_metrics, label
-from borderSim.experiments.store import Results, open_results
+from borderSim.experiments.analyse.outcomes import check_metrics, label
+from borderSim.experiments.evaluate.store import Results, open_results
 from borderSim.outputs import folder
 
 DEFAULT_METRICS = ("reached_rung5", "deaths_total")
@@ -87,7 +87,7 @@ class Report:
 
 
 def run(path: Path | str, *, metrics: list[str] | None = None, out: Path | None = None) -> Report:
-    from borderSim.experiments import analysis_figures as figures
+    from borderSim.experiments.analyse import analysis_figures as figures
 
     metrics = check_metrics(metrics or list(DEFAULT_METRICS))
     results = open_results(path)

@@ -40,8 +40,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from borderSim.common.errors import InputError
-from borderSim.experiments.design import Design
-from borderSim.experiments.evaluate import ChunkOutput, ChunkSpec, Task, point_quantiles
+from borderSim.experiments.design.experiment import Design
+from borderSim.experiments.evaluate.tasks import ChunkOutput, ChunkSpec, Task, point_quantiles
 from borderSim.inputs.geography import load_geography
 from borderSim.outputs import folder, tables
 from borderSim.schema.paramspec import plain

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from borderSim.experiments.figures import save
-from borderSim.experiments.outcomes import label
+from borderSim.experiments.analyse.figures import save
+from borderSim.experiments.analyse.outcomes import label
 
 
 def sensitivity_bars(table: pd.DataFrame, method: str, path: Path) -> str:

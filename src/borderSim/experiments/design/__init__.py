@@ -1,0 +1,2 @@
+"""Design: experiment files and their design points (:mod:`.experiment`), the samplers of ranged axes
+(:mod:`.samplers`)."""
