@@ -4,7 +4,7 @@
 
 Every case runs the same replicate indices as the baseline (common random numbers), so each cell is a
 mean paired difference with its size in standard errors of that difference. The cases are those of the
-audit of issue 12 (mapped to the current parameter names: the one Western mediator became the OSCE, the
+first audit of the mechanisms (mapped to the current parameter names: the one Western mediator became the OSCE, the
 EU and the US) plus the mechanisms added since. A case that only acts when something the baseline lacks is
 under way (a mediator mediating) is a pair (context, updates): its reference is the baseline with the
 context, and the row says so. The baseline starts from the replay of 2021 (a warm start): a model
@@ -63,7 +63,7 @@ CASES: dict[str, dict | tuple[dict, dict]] = {
     "EU facilitative (w 0.5)": {"eu.willingness": 0.5},
     "US manipulative (w 0.5)": {"us.willingness": 0.5},
     "EU facilitative, timing dip off": {"eu.willingness": 0.5, "border.timing_dip": 0.0},
-    # added in issue 12
+    # added with the dated shocks and the mediators' styles
     "dated shocks off": both("shock_scale", 0.0),
     "a Tajik crackdown shock (day 200)": {"domestic.shocks": (*BASE.domestic.shocks, CRACKDOWN)},
     "diversion peak 0.5 (old hump's peak)": both("diversion_peak", 0.5),
@@ -89,14 +89,14 @@ CASES: dict[str, dict | tuple[dict, dict]] = {
     "US manipulative, fragility 0 (w 0.5)": {"us.willingness": 0.5, "mediation.manipulative_fragility": 0.0},
     "US manipulative, fragility 3 (w 0.5)": {"us.willingness": 0.5, "mediation.manipulative_fragility": 3.0},
     "US facilitative (w 0.5)": {"us.willingness": 0.5, "us.style": "facilitative"},
-    # added in issue 12 (fronts, ceasefires, the status quo)
+    # added with the fronts, the ceasefires and the status quo
     "war-weariness off": {"border.war_weariness": 0.0},
     "talks' ripeness off": {"border.talks_ripeness": 0.0},
     "ceasefire ageing off (a break returns to the rung it stopped)": {"border.ceasefire_memory_days": 3650.0},
     "front spread off (the origin segment only)": {"border.front_spread_rate": 0.0, "border.second_front_rate": 0.0},
     "second front off": {"border.second_front_rate": 0.0},
     "hold-out under unrest off": {"border.ceasefire_unrest_lock": 0.0},
-    # added in issue 16 (the record replayed)
+    # added with the record replayed
     "any war ripens the talks (ripeness threshold 0)": {"border.ripeness_threshold": 0.0},
     "firepower off (harm does not grow with capability)": {"border.firepower_elasticity": 0.0},
     "shoot-outs harmless": {"communities.gunfire_lethality": 0.0},

@@ -1,4 +1,4 @@
-"""The outside actors act as the article and the record show them (issue 12, item 6).
+"""The outside actors act as the article and the record show them.
 
 Paired runs on common random numbers (the same replicate indices under both settings), as in
 ``test_levers.py``: the mean paired difference must have the expected sign, be at least ``margin`` of
@@ -40,8 +40,8 @@ def test_chinese_pressure_exists_but_its_effect_is_bounded(baseline):
 @pytest.mark.slow
 def test_china_restrains_variant_is_what_the_bound_rules_out(baseline):
     """In the variant where China presses early and hard, major clashes become at least 10 % rarer, ten
-    times the bounded scenario's effect or more (measured -17 %, 0.88 -> 0.73, z -6.4, in the issue-16
-    calibration, whose two-year baseline has a major clash in most replicates; -30 % or more before)."""
+    times the bounded scenario's effect or more (measured -17 %, 0.88 -> 0.73, z -6.4, in the calibration
+    of 4 December 2026, whose two-year baseline has a major clash in most replicates; -30 % or more before)."""
     ref, new, z = paired(baseline, {"china.pressure_propensity": 0.8, "china.pressure_threshold": 4,
                                     "china.pressure_strength": 3.0}, "reached_rung5")
     assert_effect(ref, new, z, sign=-1, margin=0.10)
@@ -63,7 +63,7 @@ def test_russian_leverage_changes_tajik_escalation(baseline):
     """Remittances (a third to a half of Tajik GDP) and arms give Moscow leverage it uses against
     escalation into fighting on its flank: switching the leverage off makes Tajikistan escalate into
     fighting more, three paired standard errors from zero (measured +2.6 %, 2.50 -> 2.56 a replicate, z 3.4
-    on 3,000 replicates, after the recalibration of 5 December 2026; +4.9 % in the issue-16 calibration).
+    on 3,000 replicates, after the recalibration of 5 December 2026; +4.9 % in the calibration of 4 December 2026).
     Its size is tested in the strict xfail below."""
     ref, new, z = _without_russian_leverage(baseline)
     assert new > ref and z >= 3, (ref, new, z)
@@ -148,8 +148,9 @@ def test_us_mediation_saves_lives_at_low_fragility(baseline):
 def test_manipulative_fragility_shrinks_what_us_mediation_saves(baseline):
     """The mechanism behind the sign turn: at the top of its documented range (3, Beardsley 2008: pressed
     deals do not last) the reduction is smaller than at 0, by at least a tenth of it, the difference of
-    paired differences three standard errors from zero (measured before issue 16: -56.4 deaths at 0, -29.7
-    at 3; difference +26.7). Strict xfail: a model that meets it turns this test red until it is unmarked."""
+    paired differences three standard errors from zero (measured before the calibration of 4 December 2026:
+    -56.4 deaths at 0, -29.7 at 3; difference +26.7). Strict xfail: a model that meets it turns this test red until
+    it is unmarked."""
     effect = {f: _us_saves(baseline, f)[0] for f in (0.0, 3.0)}
     dd = effect[3.0] - effect[0.0]
     z = dd.mean() / (dd.std(ddof=1) / np.sqrt(N))
@@ -204,7 +205,7 @@ def test_mediation_timing_early_entry_beats_mid_span():
     """Regan & Stam 2000: the same mediator (the EU, willing every day, from the September 2022 standoff)
     entering at the start of an episode brings a ceasefire within five days of its entry more often than
     one entering mid-span. Entries are pooled over 40,000 replicates of 90 days (margin three binomial
-    standard errors): measured 28.6 % early, 20.0 % mid-span (issue-16 calibration). Part of the shape is the
+    standard errors): measured 28.6 % early, 20.0 % mid-span (calibration of 4 December 2026). Part of the shape is the
     episodes' own course (mid-span entries meet the stickiest standoffs); the timing factor's share is
     checked on common random numbers over 20,000 replicates: with it, mid-span entries bring fewer
     ceasefires than without it (three paired standard errors; measured -1.5 points, z -10.7), early entries

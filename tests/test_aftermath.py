@@ -1,5 +1,4 @@
-"""After the fighting: ceasefires that age, a status quo that holds, war-weariness, and the season
-(issue 12, items 4, 5 and 7b).
+"""After the fighting: ceasefires that age, a status quo that holds, war-weariness, and the season.
 
 Model-level tests run the same replicates with a mechanism on and off (fixed seed, common random
 numbers) and compare per-replicate outcomes pairwise: the mean paired difference must have the
@@ -79,7 +78,8 @@ def test_the_status_quo_demarcates_at_the_record_pace_not_on_its_own(baseline):
     """With no fighting (neither government ever escalates; incidents and gunfire only), talks agree
     little (record: 504 km in March 2021, 519 km in September 2022, 1.5 points of the line): after two
     years the demarcated share has risen on average by less than the smallest piece of line a round agrees
-    (5.6 points; measured 3.3 in the issue-16 calibration; it rose by 33 before issue 12)."""
+    (5.6 points; measured 3.3 in the calibration of 4 December 2026; it rose by 33 before the status quo was
+    modelled)."""
     calm = baseline.with_updates({"tajikistan.escalation_intercept": -20.0,
                                   "kyrgyzstan.escalation_intercept": -20.0}, "test")
     s = run_rows(calm, np.arange(N), seed=SEED, days=DAYS).summary
@@ -134,7 +134,7 @@ def test_the_season_moves_clashes_into_spring_and_summer(baseline):
     fell in April-September: record) moves the baseline's fighting (days at rung 4+) from October-March
     into April-September: paired over the same replicates, the excess of spring-summer over autumn-winter
     days of fighting rises by three standard errors and by at least a tenth of the replicate's days of
-    fighting (measured +5.4 days of 29.6, z 5.6, in the issue-16 calibration, whose season peaks on day 246,
+    fighting (measured +5.4 days of 29.6, z 5.6, in the calibration of 4 December 2026, whose season peaks on day 246,
     early September, so part of its weight falls in October; +7.0 of 25.6 with the earlier peak on day
     160). Days, not entries into rung 4+: governments under unrest hold out against ceasefires
     (border.ceasefire_unrest_lock), so clashes are fewer and longer and their count understates the shift.

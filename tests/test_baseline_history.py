@@ -1,4 +1,4 @@
-"""The baseline shows a recognisable history (issue 2: 200 replicates over 730 days)."""
+"""The baseline shows a recognisable history (200 replicates over 730 days)."""
 
 from __future__ import annotations
 

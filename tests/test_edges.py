@@ -1,6 +1,6 @@
 """The schema's full ranges, edges included: no NaN or infinity anywhere in a run, no edge value that
-switches off the governments' choices (issue 10: threshold 1 made every move 0 through 0/0), and no
-village losing more homes than it has (issue 10: up to 212 times the side's population at the edges).
+switches off the governments' choices (once, threshold 1 made every move 0 through 0/0), and no
+village losing more homes than it has (once up to 212 times the side's population at the edges).
 
 Runs are small (a few replicates, tens of days) so that the whole schema is covered in about a minute.
 """

@@ -1,4 +1,4 @@
-"""Where episodes start, how the front grows and how people flee (issue 12, items 2 and 3).
+"""Where episodes start, how the front grows and how people flee.
 
 Statistical tests run the same replicates (fixed seed, common random numbers) and state their
 tolerance: a share or a paired difference must clear its bound by three standard errors, so a pass
@@ -217,8 +217,8 @@ def test_each_episode_covers_its_records_displacement():
 def test_september_2022_displaces_more_than_april_2021():
     """September 2022 displaced more Kyrgyz than April 2021 (record: ~136,000 against ~40,600): the
     difference of the means exceeds three standard errors (independent replicates: the scenarios
-    differ in their start). A strict xfail until issue 16's mechanisms (firepower, forces massed on the line,
-    the hold-out under unrest) and calibration; the record's threefold ratio is still not reached."""
+    differ in their start). A strict xfail: with the record's mechanisms (firepower, forces massed on the
+    line, the hold-out under unrest) and the calibration, the record's threefold ratio is still not reached."""
     a, b = _episode_displacement("april_2021"), _episode_displacement("september_2022")
     se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
     assert b.mean() - a.mean() >= 3 * se, (a.mean(), b.mean(), se)

@@ -1,4 +1,4 @@
-"""Domestic politics drives escalation in the direction the literature gives (issue 12, items 1 and 7a).
+"""Domestic politics drives escalation in the direction the literature gives.
 
 Paired runs on common random numbers, as in ``test_levers.py``: the mean paired difference must have the
 expected sign, be at least ``margin`` of the reference mean and at least three standard errors from
@@ -85,7 +85,7 @@ def test_protest_restrains_kyrgyz_escalation(baseline):
     protest still restrains its escalation to a standoff or into fighting (effects of a few per cent:
     protest runs high only during and just after fighting, so both are checked on many replicates). The
     casualty cost is convex in the rung, so its restraint is measured on escalations into fighting (rung
-    4+): -1.5 % (z -3.6, 2,000 replicates, issue-16 calibration; -2.8 % before)."""
+    4+): -1.5 % (z -3.6, 2,000 replicates, calibration of 4 December 2026; -2.8 % before)."""
     ref, new, z = paired(baseline.with_updates({"kyrgyzstan.protest_casualty": 0.0}),
                          {"kyrgyzstan.protest_casualty": baseline.kyrgyzstan.protest_casualty},
                          "clash_escalations_KG", n=2000)
@@ -119,7 +119,7 @@ def _without_the_pull():
 def test_the_pull_to_be_seen_defending_has_an_effect_of_its_own():
     """The pull to be seen defending (protest_hawkishness) raises Kyrgyz escalation on its own: without it
     the Kyrgyz escalate less, three paired standard errors from zero (measured -0.028 of 9.55 escalations
-    a replicate, -0.3 %, z -3.9 on 4,000 replicates; -0.8 %, z -7.7 on 2,000 in the issue-16 calibration).
+    a replicate, -0.3 %, z -3.9 on 4,000 replicates; -0.8 %, z -7.7 on 2,000 in the calibration of 4 December 2026).
     Its size is tested in the strict xfail below."""
     ref, new, z = _without_the_pull()
     assert new < ref and z <= -3, (ref, new, z)

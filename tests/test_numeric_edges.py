@@ -1,4 +1,4 @@
-"""Edge values the schema allows give finite, meaningful numbers (issue 10: silent wrong results)."""
+"""Edge values the schema allows give finite, meaningful numbers (no silent wrong results)."""
 
 from __future__ import annotations
 

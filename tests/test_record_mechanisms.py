@@ -1,4 +1,4 @@
-"""The mechanisms that mend what the model missed of the record (issue 16) move outcomes, paired.
+"""The mechanisms that mend what the model missed of the record move outcomes, paired.
 
 Paired runs on common random numbers as in ``test_levers.py`` (300 replicates, fixed seed): the mean paired
 difference has the expected sign, is at least ``margin`` of the reference and at least three standard errors

@@ -19,7 +19,7 @@ from borderSim.experiments.evaluate.store import open_results
 
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 FILES = sorted(EXPERIMENTS.glob("*.toml"))
-#: the reduced size: enough cases that PRIM pastes on the integer axes (the pandas 3 crash of issue 19)
+#: the reduced size: enough cases that PRIM pastes on the integer axes (where PRIM crashed under pandas 3)
 SIZE = {"replicates": 8, "days": 300}
 SAMPLES = {"lhs": 60, "sobol": 4, "morris": 4}
 ABC = {"population": "8", "batch": "32", "quantiles": "[0.5, 0.5]", "max_candidates": "2000", "pilot": "32"}

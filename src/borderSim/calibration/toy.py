@@ -34,7 +34,7 @@ RANGES = {"tajikistan.escalation_intercept": (-9.0, -3.5), "kyrgyzstan.escalatio
           "border.talks_ripeness": (10.0, 500.0), "communities.civilian_death_rate": (0.03, 1.5),
           "border.military_death_rate": (0.1, 3.0), "communities.flight_rate": (0.1, 5.0),
           "communities.homes_per_shelling": (0.2, 8.0)}
-#: The project's calibration file's priors (experiments/calibration.toml, issue 11): eight log-uniform.
+#: The project's calibration file's priors (an earlier experiments/calibration.toml): eight log-uniform.
 LOG = ("border.ceasefire_rate", "border.front_spread_rate", "border.involuntary_escalation", "border.talks_ripeness",
        "communities.civilian_death_rate", "border.military_death_rate", "communities.flight_rate",
        "communities.homes_per_shelling")

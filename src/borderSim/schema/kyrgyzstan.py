@@ -20,7 +20,7 @@ class KyrgyzstanParams(Group):
     diversion_weight: float = gov("diversion_weight", 1.5, "Tir 2010; Zhang 2024; article (promise to "
                                   "settle the border)")
     diversion_peak: float = gov("diversion_peak", 0.8, "Tir 2010 (diversion likeliest at high unrest short of "
-                                "collapse); to be fitted to episode timing after dated shocks (issue 11)")
+                                "collapse); to be fitted to episode timing after dated shocks")
     audience_weight: float = gov("audience_weight", 1.5, "Fearon 1994 (public audience, free media)")
     reaction_weight: float = gov("reaction_weight", 3.90, "Richardson 1960; calibrated (episode frequencies)")
     retaliation_weight: float = gov("retaliation_weight", 3.39, "Richardson 1960; calibrated (episode frequencies)")
@@ -51,8 +51,8 @@ class KyrgyzstanParams(Group):
     bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
     accept_unrest: float = gov("accept_unrest", 2.0, "Beardsley 2011 (mediation as political cover for "
                                "concessions a weak government cannot make alone)")
-    shock_scale: float = gov("shock_scale", 1.0, "record (dated events: data/domestic_events.toml); calibrated "
-                             "later (issue 11)")
+    shock_scale: float = gov("shock_scale", 1.0, "record (dated events: data/domestic_events.toml); not "
+                             "calibrated yet")
     protest_per_death: float = param(
         0.005, ge=0, le=1, unit="per death", description="Protest pressure per Kyrgyz death.",
         source="article (government seen to fail in defence); calibrated (no protest wave after Sept 2022)")

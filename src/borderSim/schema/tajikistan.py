@@ -21,7 +21,7 @@ class TajikistanParams(Group):
     diversion_weight: float = gov("diversion_weight", 2.0, "Tir 2010; Zhang 2024; article (expansionist "
                                   "rhetoric, diversion from Gorno-Badakhshan)")
     diversion_peak: float = gov("diversion_peak", 0.8, "Tir 2010 (diversion likeliest at high unrest short of "
-                                "collapse); to be fitted to episode timing after dated shocks (issue 11)")
+                                "collapse); to be fitted to episode timing after dated shocks")
     audience_weight: float = gov("audience_weight", 0.6, "Weeks 2008 (elite audience only)")
     reaction_weight: float = gov("reaction_weight", 3.90, "Richardson 1960; calibrated (episode frequencies)")
     retaliation_weight: float = gov("retaliation_weight", 3.39, "Richardson 1960; calibrated (episode frequencies)")
@@ -52,8 +52,8 @@ class TajikistanParams(Group):
     bias_aversion: float = gov("bias_aversion", 3.0, "Kydd 2003")
     accept_unrest: float = gov("accept_unrest", 2.0, "Beardsley 2011 (mediation as political cover for "
                                "concessions a weak government cannot make alone)")
-    shock_scale: float = gov("shock_scale", 1.0, "record (dated events: data/domestic_events.toml); calibrated "
-                             "later (issue 11)")
+    shock_scale: float = gov("shock_scale", 1.0, "record (dated events: data/domestic_events.toml); not "
+                             "calibrated yet")
     succession_effect: float = param(
         0.5, ge=-5, le=5, unit="utility",
         description="Effect of unfinished dynastic succession on risk-taking (sign contested).",
