@@ -83,6 +83,8 @@ CASES = [
     ("compare nothing", lambda t, m: ["compare", str(t / "nothing")], "no such results folder"),
     ("sensitivity of a grid", lambda t, m: ["sensitivity", results(t)], "sobol or morris"),
     ("discover without axes", lambda t, m: ["discover", results(t)], "no parameter axes"),
+    ("discover over choices", lambda t, m: ["discover", results(t, text=axis('"eu.style" = ["facilitative", '
+                                                                           '"manipulative"]'))], "takes choices"),
 ]
 
 

@@ -1,20 +1,16 @@
-"""``borderSim discover``: scenario discovery with PRIM (EMA Workbench's ``analysis.prim``).
+"""``borderSim discover``: scenario discovery with PRIM (:mod:`borderSim.experiments.analyse.prim`).
 
 Each replicate of each design point is a case: x = the point's values of the design's axes, y = the
 outcome (a yes/no summary column, or ``COLUMN>VALUE``). PRIM peels the parameter space toward boxes
 where y is frequent (density) while keeping many of the cases (coverage); the box reported is the
-densest one on the peeling trajectory with at least ``min_coverage``. Integer axes go to PRIM as
-floats (its pasting sets limits between values, which pandas 3 refuses in an integer column). EMA
-Workbench 2.5 (Python 3.11)
-takes a density ``threshold`` argument that 3.0 (Python 3.12) dropped; both run here.
+densest one on the peeling trajectory with at least ``min_coverage``. Integer and yes/no axes go to PRIM
+as floats (its pasting sets limits between values); an axis of choices (text) is refused.
 """
 
 from __future__ import annotations
 
-import inspect
 import operator
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from borderSim.common.errors import InputError
+from borderSim.experiments.analyse import prim
 from borderSim.experiments.analyse.outcomes import check_metrics
 from borderSim.experiments.evaluate.store import Results, open_results
 from borderSim.outputs import folder
@@ -53,23 +50,22 @@ def cases(results: Results) -> pd.DataFrame:
     d = results.design.set_index("point")
     x = d.loc[results.summary["point"], axes].reset_index(drop=True)
     for c in x.columns:     # PRIM pastes limits halfway between values: an integer column must take 2.5
-        if pd.api.types.is_integer_dtype(x[c]):
+        if pd.api.types.is_bool_dtype(x[c]) or pd.api.types.is_integer_dtype(x[c]):
             x[c] = x[c].astype(np.float64)
+        elif not pd.api.types.is_numeric_dtype(x[c]):
+            values = ", ".join(map(str, x[c].unique()))
+            raise InputError("RESULTS", str(results.path), f"axis {c} takes choices ({values}); PRIM here needs "
+                             "numeric or yes/no axes")
     return x
 
 
 def prim_box(x: pd.DataFrame, y: np.ndarray, min_coverage: float):
     """PRIM's peeling trajectory and the chosen box (index, limits of the restricted parameters)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from ema_workbench.analysis import prim
-
-        kwargs = {"threshold": 0.5} if "threshold" in inspect.signature(prim.Prim).parameters else {}
-        box = prim.Prim(x, y.astype(int), peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05, **kwargs).find_box()
-    traj = box.peeling_trajectory.reset_index(drop=True)
+    box = prim.find_box(x, y, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05)
+    traj = box.stats
     ok = traj[traj["coverage"] >= min_coverage]
     chosen = int(ok["density"].idxmax()) if len(ok) else 0
-    lims, full = box.box_lims[chosen], box.box_lims[0]
+    lims, full = box.limits[chosen], box.limits[0]
     restricted = [c for c in x.columns if not np.isclose(lims.loc[0, c], full.loc[0, c])
                   or not np.isclose(lims.loc[1, c], full.loc[1, c])]
     limits = pd.DataFrame({"min": [float(lims.loc[0, c]) for c in restricted],
