@@ -464,6 +464,54 @@ def test_settle_kernel_equals_the_numpy_rules(seed, ghost, baseline):
     assert all(np.array_equal(g, e) and g.dtype == e.dtype for g, e in zip(got, expected, strict=True))
 
 
+
+@given(span=st.floats(1, 365), dip=st.floats(0, 1), seed=st.integers(0, 2**40))
+def test_the_timing_twin_is_the_rule(span, dip, seed, baseline):
+    rng = np.random.default_rng(seed)
+    days_in = np.concatenate([rng.integers(-5, 800, 200), [0, 1, int(span), int(span) + 1]])[:, None]
+    P = compile_params(baseline.with_updates({"border.timing_span_days": span, "border.timing_dip": dip}), GEO,
+                       batch=days_in.shape[0])
+    expected = mediation.timing_factor(P, days_in)
+    got = np.array([mediation.timing_of(d, span, dip) for d in days_in[:, 0]])
+    assert np.array_equal(got.view(np.uint64), expected[:, 0].view(np.uint64))
+
+
+@pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
+@given(seed=st.integers(0, 2**40))
+def test_settle_in_place_equals_settle(seed, ghost, baseline):
+    """The day's settling on the rows in an episode, written into the state (the phase's kernel), is
+    :func:`mediation.settle` with :func:`mediation.timing_factor` on those rows; other rows are left alone."""
+    from tests.helpers import ghost_registered
+
+    rng = np.random.default_rng(seed)
+    b = 200
+    values = {f"{g}.willingness": rng.uniform(0, 1, b) * (rng.random(b) < 0.6) for g in ("osce", "eu", "us")}
+    values |= {f"{g}.joint_with_russia": rng.random(b) < 0.5 for g in ("osce", "eu", "us")}
+    values |= {"border.timing_span_days": rng.uniform(1, 365, b), "border.timing_dip": rng.uniform(0, 1, b)}
+    P = compile_rows(baseline, values, GEO, b)
+    with ghost_registered(ghost) as registry:
+        m = len(registry.mediators)
+        rows = np.flatnonzero(rng.random(b) < 0.4)
+        Pr, n = P.take(rows), rows.size
+        engaged = rng.random((n, m)) < 0.3
+        offered = ~engaged & (rng.random((n, m)) < 0.5)
+        accepted = rng.random((n, m, 2)) < 0.6
+        days_in = rng.integers(0, 400, (n, 1))
+        timing = rng.random((b, m))
+        expected = mediation.settle(Pr, registry, engaged, offered, accepted, timing[rows],
+                                    mediation.timing_factor(Pr, days_in))
+        speaks, active = mediation.relations(P, registry)
+        state = (np.zeros((b, m), dtype=bool), np.full((b, m), -1, dtype=np.int64), timing.copy())
+        record = (np.zeros((b, m), dtype=bool), np.zeros((b, m), dtype=bool))
+        mediation.settle_rows(rows, days_in, P.border.timing_span_days, P.border.timing_dip, engaged, offered,
+                              accepted, speaks, active, *mediation.joint_columns(registry), *state, *record)
+    got = (*(a[rows] for a in state), record[1][rows])
+    assert all(np.array_equal(g, e) for g, e in zip(got, expected, strict=True))
+    assert np.array_equal(record[0][rows], offered)
+    others = np.setdiff1d(np.arange(b), rows)
+    assert not state[0][others].any() and (state[1][others] == -1).all()
+    assert np.array_equal(state[2][others], timing[others]) and not record[0][others].any()
+
 def pressure_reference(terms, engaged, timing):
     total = 0.0
     for m in np.flatnonzero(engaged.any(axis=0)):

@@ -82,19 +82,19 @@ def shootouts(s: State, ctx: Context, today: Today) -> None:
 
 def settle_mediation(s: State, ctx: Context, today: Today) -> None:
     """Mediations begin where both governments accepted an offer (a joint partner's too) and end with the
-    episode; outside an episode each mediator does what it does between episodes."""
+    episode; outside an episode each mediator does what it does between episodes
+    (:func:`~borderSim.rules.mediation.settle` with :func:`~borderSim.rules.mediation.timing_factor`, run by
+    :func:`borderSim.rules.mediation.settle_rows`)."""
     o, rec = today.offers, today.record
     s.mediator_engaged[:] = False
     s.mediator_action[:] = ctx.terms.idle
     if o is None:
         return
-    entry = mediation.timing_factor(o.P, o.days_in)
     speaks, active = ctx.terms.relations
-    engaged, action, timing, agreed = mediation.settle(o.P, ctx.registry, o.engaged, o.offered, o.accepted,
-                                                       s.mediator_timing[o.rows], entry,
-                                                       (speaks[o.rows], active[o.rows]))
-    s.mediator_engaged[o.rows], s.mediator_action[o.rows], s.mediator_timing[o.rows] = engaged, action, timing
-    rec.offered[o.rows], rec.agreed[o.rows] = o.offered, agreed
+    b = ctx.P.border
+    mediation.settle_rows(o.rows, o.days_in, b.timing_span_days, b.timing_dip, o.engaged, o.offered, o.accepted,
+                          speaks, active, *ctx.terms.joints, s.mediator_engaged, s.mediator_action,
+                          s.mediator_timing, rec.offered, rec.agreed)
 
 
 def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
