@@ -23,6 +23,8 @@ from borderSim.outputs.summary import Recorder
 from borderSim.rules import (
     communities,
     dyad,
+    dyad_twins,
+    fmath,
     governments,
     ladder,
     mediation_terms,
@@ -137,6 +139,27 @@ def test_the_governments_arithmetic_is_the_rules(seed, baseline):
     assert same(twin(dyad.choose, draws, u_up, u_down), governments.choose(draws, u_up, u_down))
     big = np.concatenate([u_up[:20] * 200.0, np.full((5, 1), -np.inf), np.full((5, 1), np.nan)])
     assert same(twin(dyad.choose, draws[:30], big, big[::-1]), governments.choose(draws[:30], big, big[::-1]))
+
+
+@given(seed=st.integers(0, 2**40), scale=st.sampled_from([1e-6, 0.1, 1.0, 10.0, 800.0]))
+def test_the_choice_holds_without_exponentials_only_where_the_rule_holds(seed, scale):
+    """The choice's shortcut (hold where the draw is above a bound of the chance to move, no ``exp``) gives the
+    rule's move for non-positive utilities of any size (``-inf``: a move that is barred), draws spread over
+    [0, 1) and draws at the rule's own thresholds and a few ulps either side of them."""
+    rng = np.random.default_rng(seed)
+    n = 2000
+    u_up, u_down = -rng.exponential(scale, (n, 1)), -rng.exponential(scale, (n, 1))
+    u_up[rng.random((n, 1)) < 0.1], u_down[rng.random((n, 1)) < 0.3] = -np.inf, -np.inf
+    e_up, e_down = fmath.exp(u_up), fmath.exp(u_down)
+    total = 1.0 + e_up + e_down
+    p_down, p_up = e_down / total, e_up / total
+    edge = np.where(rng.random((n, 1)) < 0.5, p_down + p_up, p_down)
+    for draws in (rng.random((n, 1)), rng.random((n, 1)) * (p_down + p_up) * 3.0, edge,
+                  np.nextafter(edge, 1.0), np.nextafter(edge, 0.0), np.nextafter(np.nextafter(edge, 1.0), 1.0)):
+        draws = np.clip(draws, 0.0, np.nextafter(1.0, 0.0))
+        assert same(twin(dyad.choose, draws, u_up, u_down), governments.choose(draws, u_up, u_down))
+    y = np.concatenate([[0.0, 1e-300, 1e-12, 0.5, 1.0, 30.0, 700.0, 1e300, np.inf], rng.exponential(scale, n)])
+    assert (dyad_twins.SURE * np.array([dyad_twins.exp_above(-v) for v in y]) >= fmath.exp(-y)).all()  # with the margin
 
 
 @given(seed=st.integers(0, 2**40))
