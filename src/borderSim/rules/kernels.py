@@ -250,9 +250,8 @@ def apply_returns(keys, day, rows, slots, displaced, residents, displaced_now, s
     village: its own column), ``side`` their (v,) sides and ``rate`` the rows' (len(rows), 1) return rates.
     In each village ``floor(displaced * rate + u)`` (at most all of them) return, with
     ``u = uniform(keys, day, RETURN, slot)``: the same numbers as :func:`borderSim.rules.communities.returns`;
-    the per-side totals in ``displaced_now`` (B, 2) follow. A village with no one displaced returns no one and
-    makes no draw (draws are keyed, so skipping one changes no other): most villages of a row with displaced
-    residents have none, and their hash was most of the phase's time.
+    the per-side totals in ``displaced_now`` (B, 2) follow. A village with no one displaced returns no one
+    (its draw is made and ignored, so that the loop has no branch and runs vectorised).
     """
     counters = _counters(day, _RETURN, slots)
     for k in range(rows.size):        # row-major: one pass over each row's villages
@@ -263,16 +262,13 @@ def apply_returns(keys, day, rows, slots, displaced, residents, displaced_now, s
         back_kg = 0
         for j in range(slots.size):
             d = displaced[i, j]
-            if d <= 0:
-                continue
             back = stochastic_round(d * r, to_uniform(key, counters[j]))
             back = back if back < d else d
+            back = back if d > 0 else 0
             displaced[i, j] = d - back
             residents[i, j] += back
-            if side[j]:
-                back_kg += back
-            else:
-                back_tj += back
+            back_kg += back * side[j]
+            back_tj += back - back * side[j]
         displaced_now[i, 0] -= back_tj
         displaced_now[i, 1] -= back_kg
 
