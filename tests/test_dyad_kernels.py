@@ -9,6 +9,8 @@ numpy's edge cases (signed zeros, NaN, infinities).
 
 from __future__ import annotations
 
+import inspect
+import re
 from dataclasses import fields
 from types import SimpleNamespace
 
@@ -30,6 +32,7 @@ from borderSim.rules import (
     mediation_terms,
     negotiation,
     phases,
+    rowtable,
     schedule,
     thirdparties,
 )
@@ -420,3 +423,20 @@ def test_the_shock_levels_kernel_is_the_rule(seed, k, day):
                         shock_side=rng.integers(0, 2, (n, k)))
     got = dyad.shock_levels(d.shock_day, d.shock_signed, d.shock_factor, d.shock_side, float(day))
     assert same(got, governments.shock_levels(d, day))
+
+
+def test_each_kernel_reads_its_own_table_and_the_same_values(baseline):
+    """Each dyad kernel's table (``rowtable.KERNELS``) holds exactly the fields the kernel reads, with the values of
+    the run's whole table, whether the rows share their parameters (one record) or not."""
+    for kernel, names in rowtable.KERNELS.items():
+        assert set(re.findall(r"\bp\.(\w+)", inspect.getsource(getattr(dyad, kernel).py_func))) == set(names), kernel
+    for batch, varied in ((5, False), (5, True)):
+        P = compile_params(baseline, GEO, batch=batch)
+        if varied:
+            P = P.with_columns({"border.ceasefire_rate": np.linspace(0.1, 0.5, batch)[:, None]})
+        ctx = Context.build(P, GEO, replicate_keys(1, np.arange(batch)))
+        assert ctx.table.shape == (batch if varied else 1,)
+        for kernel, names in rowtable.KERNELS.items():
+            t = getattr(ctx.tables, kernel)
+            assert t.dtype.names == names and t.shape == ctx.table.shape and not t.flags.writeable
+            assert all(same(t[n], ctx.table[n]) for n in names)

@@ -32,7 +32,7 @@ def begin_day(s: State, ctx: Context, today: Today) -> None:
     common incident factor (:func:`~borderSim.rules.communities.daily_factor`: tension, agreement, season) and the
     rows in an episode, where mediators may offer; run by :func:`borderSim.rules.dyad.begin`."""
     today.level_prev, today.daily = np.empty_like(s.level), np.empty((s.batch, 1))
-    dyad.begin(ctx.table, communities.season(ctx.P, today.day), s.level, s.level_base, s.agreement, s.move,
+    dyad.begin(ctx.tables.begin, communities.season(ctx.P, today.day), s.level, s.level_base, s.agreement, s.move,
                s.move_prev, s.deaths_today, s.fled_today, today.level_prev, today.daily)
     today.offers = _offers_today(s, ctx, today.day)
 
@@ -108,8 +108,8 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
     (:func:`~borderSim.rules.ladder.episodes`, an origin drawn by :func:`_pick_origin`);
     run by :func:`borderSim.rules.dyad.resolve`."""
     rec, t = today.record, ctx.terms.stacked
-    rows = dyad.resolve(ctx.keys, today.day, ctx.table, ctx.geo.segment_water, s.level_base, s.local_max, s.move,
-                        s.ceasefire, s.cf_from, s.cf_start, s.cf_strength, s.cf_fragility, s.hurt, s.audience,
+    rows = dyad.resolve(ctx.keys, today.day, ctx.tables.resolve, ctx.geo.segment_water, s.level_base, s.local_max,
+                        s.move, s.ceasefire, s.cf_from, s.cf_start, s.cf_strength, s.cf_fragility, s.hurt, s.audience,
                         s.unrest, s.mediator_engaged, s.mediator_timing, t.effect, t.strength, t.strength_cols,
                         t.fragility, t.fragility_cols, s.agreement, s.china_until, s.level, s.days_since_fight,
                         s.readiness, s.episode, s.episode_onset, s.calm_days, s.origin, s.origin_hint, s.front,
@@ -165,8 +165,8 @@ def talks(s: State, ctx: Context, today: Today) -> None:
     :func:`borderSim.rules.dyad.negotiate`); a conceded segment stops most of its villages' incident hazard and
     costs the Kyrgyz government protest pressure."""
     geo = ctx.geo
-    changed = dyad.negotiate(ctx.keys, today.day, ctx.table, geo.demarcation_rank, s.level, s.episode, s.hurt,
-                             s.agreement, s.protest, s.demarcated)
+    changed = dyad.negotiate(ctx.keys, today.day, ctx.tables.negotiate, geo.demarcation_rank, s.level, s.episode,
+                             s.hurt, s.agreement, s.protest, s.demarcated)
     if changed.size:
         s.hazard_base[changed] = communities.hazard_base(ctx.P.take(changed), geo, s.demarcated[changed])
 
