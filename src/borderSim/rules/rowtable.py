@@ -5,11 +5,13 @@ per row. Passed one ``(B, 1)`` array each, a kernel call would spend more time h
 than computing at batch 1,000 (about 0.1 microseconds per array); packed as a numpy record array, a row's
 parameters are one argument, read by name (``p.ceasefire_rate``, ``p.cost_weight[side]``). Where every row
 shares its parameters (the usual case) the table holds one record, which every row reads; otherwise one per
-row. Each kernel gets a table of the fields it reads (:func:`split`): with one record per row (a design or a
-calibration's candidates) a kernel then streams some 20-300 bytes a row instead of the whole record of about 1 KB,
-which cost more than the kernels' arithmetic. The values are the parameter arrays' own (and the parameter-only terms of
+row. The values are the parameter arrays' own (and the parameter-only terms of
 :class:`borderSim.rules.governments.Fixed`, :class:`borderSim.rules.mediation_terms.Terms` and
 :func:`borderSim.rules.thirdparties.backing`, computed by their rules): packing changes no number.
+
+Each kernel reads a table of its own fields (:func:`split`): with one record per row (a design, a calibration's
+candidates) a kernel streams some 20-300 bytes a row instead of the whole record of about 1 KB, which cost more
+than the kernels' arithmetic; a kernel whose fields every row shares reads one record.
 """
 
 from __future__ import annotations
@@ -114,7 +116,9 @@ class Tables(NamedTuple):
 
 
 def split(table: np.ndarray) -> Tables:
-    """The kernels' tables of ``table`` (:func:`build`): the same values, one table per kernel."""
+    """The kernels' tables of ``table`` (:func:`build`): the same values, one table per kernel, each of one record
+    where every row holds the same values of its fields (a calibration varying two of the ladder's parameters gives
+    the ladder one record per row and every other kernel one record)."""
     return Tables(**{kernel: _select(table, names) for kernel, names in KERNELS.items()})
 
 
@@ -122,5 +126,7 @@ def _select(table: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
     out = np.empty(table.shape, dtype=np.dtype([(name, table.dtype.fields[name][0]) for name in names]))
     for name in names:
         out[name] = table[name]
+    if out.shape[0] > 1 and _same_rows(out):      # the rows differ only in fields this kernel does not read
+        out = out[:1].copy()
     out.flags.writeable = False
     return out
