@@ -27,7 +27,7 @@ from borderSim.rules.dyad_twins import (  # noqa: F401  (the twins are dyad's to
     choose,
     clip01,
     diversion,
-    exp_above,
+    exp_neg_below,
     local_share,
     mass_forces,
     maximum,

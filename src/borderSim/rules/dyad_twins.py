@@ -2,7 +2,9 @@
 elementwise semantics (NaN propagates; on a tie the second argument), compiled inline into the kernels of
 :mod:`borderSim.rules.dyad` and tested bit for bit against its rule over the parameters' whole ranges
 (``tests/test_dyad_kernels.py``). No fast-math; ``exp`` and ``pow`` are the C library's, as in
-:mod:`borderSim.rules.fmath`.
+:mod:`borderSim.rules.fmath`. numba's cache keys a kernel on its own file only: after changing a twin here, clear
+``rules/__pycache__`` (or touch ``dyad.py``) so that the cached kernels of :mod:`borderSim.rules.dyad` are compiled
+again (as for :mod:`borderSim.rules.streams` and the kernels that inline it).
 """
 
 from __future__ import annotations
@@ -97,11 +99,12 @@ def utilities(diversion_weight, diversion_peak, reaction_weight, retaliation_wei
 
 
 @njit(cache=True, inline="always")
-def exp_above(x):
-    """An upper bound of ``exp(x)`` for ``x <= 0`` without ``exp``: ``1 / T(-x)``, ``T`` the Taylor polynomial of
-    degree 4 of ``e**y``, which is below ``e**y`` for ``y >= 0`` (0 at ``x = -inf``)."""
+def exp_neg_below(x):
+    """A lower bound of ``exp(-x)`` for ``x <= 0`` without ``exp`` (so ``1 / exp_neg_below(x)`` is an upper bound of
+    ``exp(x)``): the Taylor polynomial of degree 4 of ``e**y`` at ``y = -x``, below ``e**y`` for ``y >= 0`` (inf at
+    ``x = -inf``)."""
     y = -x
-    return 1.0 / (1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0 + y / 24.0))))
+    return 1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0 + y / 24.0)))
 
 
 SURE = 1.001   # margin over the bound: covers every rounding (the C library's exp, the sums, the divisions)
@@ -110,12 +113,13 @@ SURE = 1.001   # margin over the bound: covers every rounding (the C library's e
 @njit(cache=True, inline="always")
 def choose(u, u_up, u_down):
     """:func:`borderSim.rules.governments.choose` of one government: -1, 0 or +1 (the overflow branch as the
-    rule's). Where both utilities are at most 0 and the draw is above a bound of the rule's chance to move
-    (:func:`exp_above` of each, with a margin), the government holds, as the rule would: ``total >= 1``, so the
-    rule's ``p_down + p_up`` is at most its ``e_down + e_up`` (correctly rounded sums and quotients are monotone)
-    and each ``exp`` is within an ulp of the true value, below the bound; the exponentials are then not needed
-    (most rows on most days), and where they are, they are the rule's."""
-    if u_up <= 0.0 and u_down <= 0.0 and u >= SURE * (exp_above(u_up) + exp_above(u_down)):
+    rule's). Where both utilities are at most 0 and the draw is above a bound of the rule's chance to move, the
+    government holds, as the rule would: ``total >= 1``, so the rule's ``p_down + p_up`` is at most its
+    ``e_down + e_up`` (correctly rounded sums and quotients are monotone), each ``exp`` is within an ulp of the true
+    value, below ``1 / exp_neg_below``, and the two together below ``2 / min`` of those; the draw is compared with
+    that bound, with a margin (:data:`SURE`), by one product. The exponentials are then not needed (most rows on
+    most days), and where they are, they are the rule's."""
+    if u_up <= 0.0 and u_down <= 0.0 and u * min(exp_neg_below(u_up), exp_neg_below(u_down)) >= 2.0 * SURE:
         return 0
     e_up, e_down = math.exp(u_up), math.exp(u_down)
     total = 1.0 + e_up + e_down
