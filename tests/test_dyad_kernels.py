@@ -9,6 +9,8 @@ numpy's edge cases (signed zeros, NaN, infinities).
 
 from __future__ import annotations
 
+import inspect
+import re
 from dataclasses import fields
 from types import SimpleNamespace
 
@@ -23,11 +25,14 @@ from borderSim.outputs.summary import Recorder
 from borderSim.rules import (
     communities,
     dyad,
+    dyad_twins,
+    fmath,
     governments,
     ladder,
     mediation_terms,
     negotiation,
     phases,
+    rowtable,
     schedule,
     thirdparties,
 )
@@ -137,6 +142,27 @@ def test_the_governments_arithmetic_is_the_rules(seed, baseline):
     assert same(twin(dyad.choose, draws, u_up, u_down), governments.choose(draws, u_up, u_down))
     big = np.concatenate([u_up[:20] * 200.0, np.full((5, 1), -np.inf), np.full((5, 1), np.nan)])
     assert same(twin(dyad.choose, draws[:30], big, big[::-1]), governments.choose(draws[:30], big, big[::-1]))
+
+
+@given(seed=st.integers(0, 2**40), scale=st.sampled_from([1e-6, 0.1, 1.0, 10.0, 800.0]))
+def test_the_choice_holds_without_exponentials_only_where_the_rule_holds(seed, scale):
+    """The choice's shortcut (hold where the draw is above a bound of the chance to move, no ``exp``) gives the
+    rule's move for non-positive utilities of any size (``-inf``: a move that is barred), draws spread over
+    [0, 1) and draws at the rule's own thresholds and a few ulps either side of them."""
+    rng = np.random.default_rng(seed)
+    n = 2000
+    u_up, u_down = -rng.exponential(scale, (n, 1)), -rng.exponential(scale, (n, 1))
+    u_up[rng.random((n, 1)) < 0.1], u_down[rng.random((n, 1)) < 0.3] = -np.inf, -np.inf
+    e_up, e_down = fmath.exp(u_up), fmath.exp(u_down)
+    total = 1.0 + e_up + e_down
+    p_down, p_up = e_down / total, e_up / total
+    edge = np.where(rng.random((n, 1)) < 0.5, p_down + p_up, p_down)
+    for draws in (rng.random((n, 1)), rng.random((n, 1)) * (p_down + p_up) * 3.0, edge,
+                  np.nextafter(edge, 1.0), np.nextafter(edge, 0.0), np.nextafter(np.nextafter(edge, 1.0), 1.0)):
+        draws = np.clip(draws, 0.0, np.nextafter(1.0, 0.0))
+        assert same(twin(dyad.choose, draws, u_up, u_down), governments.choose(draws, u_up, u_down))
+    y = np.concatenate([[0.0, 1e-300, 1e-12, 0.5, 1.0, 30.0, 700.0, 1e300, np.inf], rng.exponential(scale, n)])
+    assert (dyad_twins.SURE / np.array([dyad_twins.exp_neg_below(-v) for v in y]) >= fmath.exp(-y)).all()  # margin
 
 
 @given(seed=st.integers(0, 2**40))
@@ -397,3 +423,22 @@ def test_the_shock_levels_kernel_is_the_rule(seed, k, day):
                         shock_side=rng.integers(0, 2, (n, k)))
     got = dyad.shock_levels(d.shock_day, d.shock_signed, d.shock_factor, d.shock_side, float(day))
     assert same(got, governments.shock_levels(d, day))
+
+
+def test_each_kernel_reads_its_own_table_and_the_same_values(baseline):
+    """Each dyad kernel's table (``rowtable.KERNELS``) holds exactly the fields the kernel reads, with the values of
+    the run's whole table, whether the rows share their parameters (one record) or not."""
+    for kernel, names in rowtable.KERNELS.items():
+        assert set(re.findall(r"\bp\.(\w+)", inspect.getsource(getattr(dyad, kernel).py_func))) == set(names), kernel
+    for batch, varied in ((5, False), (5, True)):
+        P = compile_params(baseline, GEO, batch=batch)
+        if varied:
+            P = P.with_columns({"border.ceasefire_rate": np.linspace(0.1, 0.5, batch)[:, None]})
+        ctx = Context.build(P, GEO, replicate_keys(1, np.arange(batch)))
+        assert ctx.table.shape == (batch if varied else 1,)
+        for kernel, names in rowtable.KERNELS.items():
+            t = getattr(ctx.tables, kernel)
+            rows = batch if varied and "ceasefire_rate" in names else 1    # one record where its fields are shared
+            assert t.dtype.names == names and t.shape == (rows,) and not t.flags.writeable
+            assert all(same(t[n], ctx.table[n][:rows]) for n in names)
+            assert all((t[n][-1] == ctx.table[n]).all() for n in names) if rows == 1 else True

@@ -26,6 +26,7 @@ class Context:
     presence: np.ndarray      # (S + 1, 2) each side's share of a segment's residents (row -1: no segment)
     fixed: governments.Fixed  # the governments' parameter-only factors
     table: np.ndarray         # the dyad kernels' parameters, one record per row (or one shared)
+    tables: rowtable.Tables   # ``table`` split by kernel: each kernel's fields (rowtable.KERNELS)
 
     @classmethod
     def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray, registry: Registry | None = None) -> Context:
@@ -42,8 +43,9 @@ class Context:
         presence = governments.presence(geo)
         presence.flags.writeable = False
         backing, fixed = thirdparties.backing(P, terms.assistance), governments.Fixed.of(P)
+        table = rowtable.build(P, fixed, terms, backing)
         return cls(P=P, geo=geo, keys=keys, backing=backing, registry=registry, terms=terms, village_slots=slots,
-                   presence=presence, fixed=fixed, table=rowtable.build(P, fixed, terms, backing))
+                   presence=presence, fixed=fixed, table=table, tables=rowtable.split(table))
 
     def with_params(self, P: ParamArrays) -> Context:
         """The context of the same batch under other parameters (a dated change, a warm start's switch)."""

@@ -13,7 +13,7 @@ from numba import njit
 
 from borderSim.rules.draws import logistic
 from borderSim.rules.groups import GovernmentArrays
-from borderSim.rules.mediation_terms import relations
+from borderSim.rules.mediation_terms import joint_columns, relations
 from borderSim.rules.mediator import (
     ACCEPTED,
     MEDIATING,
@@ -123,13 +123,36 @@ def settle(P: ParamArrays, registry: Registry, engaged: np.ndarray, offered: np.
     mediator by mediator, then relation by relation.
     """
     speaks, active = relations(P, registry) if terms is None else terms
-    lead = np.array([registry.index(j.lead) for j in registry.joints], dtype=np.int64)
-    partner = np.array([registry.index(j.partner) for j in registry.joints], dtype=np.int64)
+    lead, partner = joint_columns(registry)
     return _settle(engaged, offered, accepted, timing, today, speaks, lead, partner, active)
 
 
 _OUTCOMES = np.array([MediatorAction.DECLINED_BY_BOTH, MediatorAction.DECLINED_BY_TJ, MediatorAction.DECLINED_BY_KG,
                       MediatorAction.ACCEPTED], dtype=np.int64)   # by 2 x Tajikistan's answer + Kyrgyzstan's
+
+
+@njit(cache=True, inline="always")
+def _settle_row(engaged, offered, accepted, timing, today, speaks, lead, partner, active, action, agreed):
+    """One row of :func:`settle`, in place: ``engaged`` and ``timing`` (M,) updated, ``action`` and ``agreed`` (M,)
+    written; ``today`` the row's timing factor, ``speaks`` (M,) and ``active`` (J,) its relations."""
+    for m in range(engaged.size):
+        tj, kg = accepted[m, 0], accepted[m, 1]
+        agreed[m] = offered[m] and tj and kg
+        if offered[m]:            # offers come only from mediators not yet mediating
+            action[m] = _OUTCOMES[2 * tj + kg]
+        elif engaged[m]:
+            action[m] = MEDIATING
+        else:
+            action[m] = STATEMENT if speaks[m] else NONE
+        if agreed[m]:
+            engaged[m] = True
+            timing[m] = today
+    for k in range(lead.size):
+        p = partner[k]
+        if agreed[lead[k]] and active[k] and not engaged[p]:
+            engaged[p] = True
+            action[p] = ACCEPTED
+            timing[p] = today
 
 
 @njit(cache=True)
@@ -139,22 +162,39 @@ def _settle(engaged, offered, accepted, timing, today, speaks, lead, partner, ac
     action = np.empty((n, n_med), dtype=np.int64)
     agreed = np.empty((n, n_med), dtype=np.bool_)
     for i in range(n):
-        for m in range(n_med):
-            tj, kg = accepted[i, m, 0], accepted[i, m, 1]
-            agreed[i, m] = offered[i, m] and tj and kg
-            if offered[i, m]:            # offers come only from mediators not yet mediating
-                action[i, m] = _OUTCOMES[2 * tj + kg]
-            elif engaged[i, m]:
-                action[i, m] = MEDIATING
-            else:
-                action[i, m] = STATEMENT if speaks[i, m] else NONE
-            if agreed[i, m]:
-                engaged[i, m] = True
-                timing[i, m] = today[i, 0]
-        for k in range(lead.size):
-            p = partner[k]
-            if agreed[i, lead[k]] and active[i, k] and not engaged[i, p]:
-                engaged[i, p] = True
-                action[i, p] = ACCEPTED
-                timing[i, p] = today[i, 0]
+        _settle_row(engaged[i], offered[i], accepted[i], timing[i], today[i, 0], speaks[i], lead, partner, active[i],
+                    action[i], agreed[i])
     return engaged, action, timing, agreed
+
+
+@njit(cache=True, inline="always")
+def timing_of(days_in, span, dip):
+    """:func:`timing_factor` of one row (``np.clip`` as numpy's: a NaN stays NaN)."""
+    x = days_in / span
+    x = x if (x >= 0.0 or x != x) else 0.0
+    x = x if (x <= 1.0 or x != x) else 1.0
+    return 1.0 - dip * 4.0 * x * (1.0 - x)
+
+
+@njit(cache=True)
+def settle_rows(rows, days_in, span, dip, engaged, offered, accepted, speaks, active, lead, partner,
+                state_engaged, state_action, state_timing, offered_out, agreed_out):
+    """:func:`settle` of the rows in an episode ``rows``, written into the (B, M) state arrays ``state_*`` and the
+    day's record (``offered_out``, ``agreed_out``) in place, with the timing factor of an entry today
+    (:func:`timing_factor` of ``days_in`` and the (B, 1) parameters ``span``, ``dip``) and the relations ``speaks``
+    (B, M) and ``active`` (B, J): what :func:`borderSim.rules.schedule.settle_mediation` states. ``engaged``,
+    ``offered`` (n, M) and ``accepted`` (n, M, 2) are the offers' rows'."""
+    n_med = engaged.shape[1]
+    row_engaged, row_timing = np.empty(n_med, dtype=np.bool_), np.empty(n_med)
+    action, agreed = np.empty(n_med, dtype=np.int64), np.empty(n_med, dtype=np.bool_)
+    for k in range(rows.size):
+        i = rows[k]
+        for m in range(n_med):
+            row_engaged[m], row_timing[m] = engaged[k, m], state_timing[i, m]
+        today = timing_of(days_in[k, 0], span[i, 0], dip[i, 0])
+        _settle_row(row_engaged, offered[k], accepted[k], row_timing, today, speaks[i], lead, partner, active[i],
+                    action, agreed)
+        for m in range(n_med):
+            state_engaged[i, m], state_action[i, m], state_timing[i, m] = row_engaged[m], action[m], row_timing[m]
+            offered_out[i, m], agreed_out[i, m] = offered[k, m], agreed[m]
+

@@ -29,6 +29,7 @@ class Terms:
     facilitation: np.ndarray        # (B, 1) multiplier on demarcation rounds
     assistance: np.ndarray          # (B, 1) security assistance each side receives (capability/year)
     relations: tuple[np.ndarray, np.ndarray]   # (B, M) who speaks, (B, J) which joint mediations are active
+    joints: tuple[np.ndarray, np.ndarray]      # (J,) the columns of each joint mediation's lead and partner
 
     @functools.cached_property
     def stacked(self) -> Stacked:
@@ -63,7 +64,8 @@ class Terms:
                    monitors=_optional(ms, "monitors", P), guarantee=_optional(ms, "guarantee", P),
                    fragility=_optional(ms, "fragility", P), idle=idle,
                    facilitation=np.broadcast_to(facilitation, (P.batch, 1)),
-                   assistance=np.broadcast_to(assistance, (P.batch, 1)), relations=relations(P, registry))
+                   assistance=np.broadcast_to(assistance, (P.batch, 1)), relations=relations(P, registry),
+                   joints=joint_columns(registry))
 
 
 def relations(P: ParamArrays, registry: Registry) -> tuple[np.ndarray, np.ndarray]:
@@ -77,6 +79,13 @@ def relations(P: ParamArrays, registry: Registry) -> tuple[np.ndarray, np.ndarra
     for k, j in enumerate(registry.joints):
         active[:, k:k + 1] = j.active(P)
     return speaks, active
+
+
+def joint_columns(registry: Registry) -> tuple[np.ndarray, np.ndarray]:
+    """The columns of each joint mediation's lead and partner in ``registry`` (in the order of its joints)."""
+    lead = np.array([registry.index(j.lead) for j in registry.joints], dtype=np.int64)
+    partner = np.array([registry.index(j.partner) for j in registry.joints], dtype=np.int64)
+    return lead, partner
 
 
 def _optional(ms: tuple[Mediator, ...], rule: str, P: ParamArrays) -> list[tuple[int, np.ndarray]]:

@@ -129,7 +129,8 @@ def china_acts(s: State, ctx: Context, today: Today, who: None = None) -> None:
     """China, on yesterday's rung: a bout of quiet economic pressure when fighting threatens its assets
     (:func:`~borderSim.rules.thirdparties.china_step`, run by :func:`borderSim.rules.dyad.china_step`)."""
     started = today.record.china_pressure_started
-    dyad.china_step(ctx.keys, today.day, ctx.table, today.level_prev, s.china_until, s.china_action, started)
+    dyad.china_step(ctx.keys, today.day, ctx.tables.china_step, today.level_prev, s.china_until, s.china_action,
+                    started)
 
 
 def offer(s: State, ctx: Context, today: Today, who: slice) -> None:
@@ -210,7 +211,7 @@ def decide(s: State, ctx: Context, today: Today, who: Sides) -> None:
     (:func:`~borderSim.rules.governments.local_share`) and the utilities
     (:func:`~borderSim.rules.governments.utilities`) drawn by :func:`~borderSim.rules.governments.choose`; run by
     :func:`borderSim.rules.dyad.decide`."""
-    dyad.decide(ctx.keys, today.day, who.array, ctx.table, shocks_today(ctx, today), s.level_base, s.local_max,
+    dyad.decide(ctx.keys, today.day, who.array, ctx.tables.decide, shocks_today(ctx, today), s.level_base, s.local_max,
                 s.move_prev, s.legitimacy, s.rally, s.hurt, s.audience, s.capability, s.readiness, s.protest,
                 s.succession, s.ceasefire, s.cf_strength, s.episode, s.origin, s.segment_local, ctx.presence,
                 s.mediator_engaged, s.mediator_timing, ctx.terms.stacked.pressure, s.china_until, s.unrest, s.move)
@@ -223,6 +224,6 @@ def update_domestic(s: State, ctx: Context, today: Today, who: Sides) -> None:
     :func:`~borderSim.rules.governments.capability`); Tajikistan its succession
     (:func:`~borderSim.rules.governments.succession`), Kyrgyzstan its protest pressure
     (:func:`~borderSim.rules.governments.protest`); run by :func:`borderSim.rules.dyad.update_domestic`."""
-    dyad.update_domestic(who.array, ctx.table, s.level, s.move, s.deaths_today, s.fled_today,
+    dyad.update_domestic(who.array, ctx.tables.update_domestic, s.level, s.move, s.deaths_today, s.fled_today,
                          ctx.geo.side_population[1], s.rally, s.audience, s.hurt, s.legitimacy, s.legitimacy0,
                          s.capability, s.protest, s.succession)

@@ -8,9 +8,15 @@ shares its parameters (the usual case) the table holds one record, which every r
 row. The values are the parameter arrays' own (and the parameter-only terms of
 :class:`borderSim.rules.governments.Fixed`, :class:`borderSim.rules.mediation_terms.Terms` and
 :func:`borderSim.rules.thirdparties.backing`, computed by their rules): packing changes no number.
+
+Each kernel reads a table of its own fields (:func:`split`): with one record per row (a design, a calibration's
+candidates) a kernel streams some 20-300 bytes a row instead of the whole record of about 1 KB, which cost more
+than the kernels' arithmetic; a kernel whose fields every row shares reads one record.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -71,3 +77,56 @@ def build(P, fixed, terms, backing) -> np.ndarray:
         table[name] = a.reshape((rows, *shape)).astype(np.float64, copy=False)
     table.flags.writeable = False
     return table
+
+
+#: The fields each dyad kernel reads (``p.<field>`` in :mod:`borderSim.rules.dyad`), in the order it first reads them.
+KERNELS: dict[str, tuple[str, ...]] = {
+    "begin": ("agreement_incident_effect", "tension_incidents"),
+    "china_step": ("china_threshold", "china_propensity", "china_duration"),
+    "decide": ("unrest_shock", "succession_effect", "protest_unrest", "protest_casualty", "protest_hawkishness",
+               "shock_scale", "china_strength", "china_debt_share", "attention", "leverage", "anticipated_deaths",
+               "casualty_scale", "death_profile", "fortification", "diversion_weight", "diversion_peak",
+               "reaction_weight", "retaliation_weight", "superiority_weight", "mediator_weight", "escalation_intercept",
+               "deescalation_intercept", "patron_weight", "audience_weight", "superiority_threshold", "backing",
+               "war_weariness", "violation_cost", "ripeness_weight", "cost_weight", "cost_power", "rally_value",
+               "unprepared_cost"),
+    "resolve": ("ceasefire_break_rate", "ceasefire_settling_days", "ceasefire_memory_days", "involuntary_escalation",
+                "mediation_regime_factor", "resource_issue_bonus", "china_debt_share", "china_strength",
+                "ceasefire_rate", "ripeness_weight", "ceasefire_unrest_lock", "audience_weight",
+                "ceasefire_strength_bilateral", "ceasefire_cost_durability", "ceasefire_durable_days",
+                "mobilisation_days", "demobilisation_days", "episode_gap_days"),
+    "update_domestic": ("rally_decay", "rally_jump", "audience_accrual", "audience_decay", "hurt_decay", "hurt_scale",
+                        "protest_threshold", "protest_legitimacy_cost", "legitimacy_recovery", "death_cost",
+                        "arms_inflow", "assistance", "kg_civil_society", "protest_per_death", "protest_displaced",
+                        "protest_decay", "succession_rate"),
+    "negotiate": ("negotiation_rate", "facilitation", "negotiation_success", "talks_ripeness", "ripeness_threshold",
+                  "agreement_step", "agreement_erosion", "protest_concession"),
+}
+
+
+class Tables(NamedTuple):
+    """Each dyad kernel's own table (:data:`KERNELS`): the same records, restricted to its fields."""
+
+    begin: np.ndarray
+    china_step: np.ndarray
+    decide: np.ndarray
+    resolve: np.ndarray
+    update_domestic: np.ndarray
+    negotiate: np.ndarray
+
+
+def split(table: np.ndarray) -> Tables:
+    """The kernels' tables of ``table`` (:func:`build`): the same values, one table per kernel, each of one record
+    where every row holds the same values of its fields (a calibration varying two of the ladder's parameters gives
+    the ladder one record per row and every other kernel one record)."""
+    return Tables(**{kernel: _select(table, names) for kernel, names in KERNELS.items()})
+
+
+def _select(table: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    out = np.empty(table.shape, dtype=np.dtype([(name, table.dtype.fields[name][0]) for name in names]))
+    for name in names:
+        out[name] = table[name]
+    if out.shape[0] > 1 and _same_rows(out):      # the rows differ only in fields this kernel does not read
+        out = out[:1].copy()
+    out.flags.writeable = False
+    return out

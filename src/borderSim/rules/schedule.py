@@ -32,7 +32,7 @@ def begin_day(s: State, ctx: Context, today: Today) -> None:
     common incident factor (:func:`~borderSim.rules.communities.daily_factor`: tension, agreement, season) and the
     rows in an episode, where mediators may offer; run by :func:`borderSim.rules.dyad.begin`."""
     today.level_prev, today.daily = np.empty_like(s.level), np.empty((s.batch, 1))
-    dyad.begin(ctx.table, communities.season(ctx.P, today.day), s.level, s.level_base, s.agreement, s.move,
+    dyad.begin(ctx.tables.begin, communities.season(ctx.P, today.day), s.level, s.level_base, s.agreement, s.move,
                s.move_prev, s.deaths_today, s.fled_today, today.level_prev, today.daily)
     today.offers = _offers_today(s, ctx, today.day)
 
@@ -82,19 +82,19 @@ def shootouts(s: State, ctx: Context, today: Today) -> None:
 
 def settle_mediation(s: State, ctx: Context, today: Today) -> None:
     """Mediations begin where both governments accepted an offer (a joint partner's too) and end with the
-    episode; outside an episode each mediator does what it does between episodes."""
+    episode; outside an episode each mediator does what it does between episodes
+    (:func:`~borderSim.rules.mediation.settle` with :func:`~borderSim.rules.mediation.timing_factor`, run by
+    :func:`borderSim.rules.mediation.settle_rows`)."""
     o, rec = today.offers, today.record
     s.mediator_engaged[:] = False
     s.mediator_action[:] = ctx.terms.idle
     if o is None:
         return
-    entry = mediation.timing_factor(o.P, o.days_in)
     speaks, active = ctx.terms.relations
-    engaged, action, timing, agreed = mediation.settle(o.P, ctx.registry, o.engaged, o.offered, o.accepted,
-                                                       s.mediator_timing[o.rows], entry,
-                                                       (speaks[o.rows], active[o.rows]))
-    s.mediator_engaged[o.rows], s.mediator_action[o.rows], s.mediator_timing[o.rows] = engaged, action, timing
-    rec.offered[o.rows], rec.agreed[o.rows] = o.offered, agreed
+    b = ctx.P.border
+    mediation.settle_rows(o.rows, o.days_in, b.timing_span_days, b.timing_dip, o.engaged, o.offered, o.accepted,
+                          speaks, active, *ctx.terms.joints, s.mediator_engaged, s.mediator_action,
+                          s.mediator_timing, rec.offered, rec.agreed)
 
 
 def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
@@ -108,8 +108,8 @@ def resolve_ladder(s: State, ctx: Context, today: Today) -> None:
     (:func:`~borderSim.rules.ladder.episodes`, an origin drawn by :func:`_pick_origin`);
     run by :func:`borderSim.rules.dyad.resolve`."""
     rec, t = today.record, ctx.terms.stacked
-    rows = dyad.resolve(ctx.keys, today.day, ctx.table, ctx.geo.segment_water, s.level_base, s.local_max, s.move,
-                        s.ceasefire, s.cf_from, s.cf_start, s.cf_strength, s.cf_fragility, s.hurt, s.audience,
+    rows = dyad.resolve(ctx.keys, today.day, ctx.tables.resolve, ctx.geo.segment_water, s.level_base, s.local_max,
+                        s.move, s.ceasefire, s.cf_from, s.cf_start, s.cf_strength, s.cf_fragility, s.hurt, s.audience,
                         s.unrest, s.mediator_engaged, s.mediator_timing, t.effect, t.strength, t.strength_cols,
                         t.fragility, t.fragility_cols, s.agreement, s.china_until, s.level, s.days_since_fight,
                         s.readiness, s.episode, s.episode_onset, s.calm_days, s.origin, s.origin_hint, s.front,
@@ -165,8 +165,8 @@ def talks(s: State, ctx: Context, today: Today) -> None:
     :func:`borderSim.rules.dyad.negotiate`); a conceded segment stops most of its villages' incident hazard and
     costs the Kyrgyz government protest pressure."""
     geo = ctx.geo
-    changed = dyad.negotiate(ctx.keys, today.day, ctx.table, geo.demarcation_rank, s.level, s.episode, s.hurt,
-                             s.agreement, s.protest, s.demarcated)
+    changed = dyad.negotiate(ctx.keys, today.day, ctx.tables.negotiate, geo.demarcation_rank, s.level, s.episode,
+                             s.hurt, s.agreement, s.protest, s.demarcated)
     if changed.size:
         s.hazard_base[changed] = communities.hazard_base(ctx.P.take(changed), geo, s.demarcated[changed])
 

@@ -48,8 +48,16 @@ def _reclocked(P: ParamArrays, replay: ParamArrays, days: int) -> ParamArrays:
     dom = P._groups["domestic"]
     return P.with_columns({"simulation.start_date": np.broadcast_to(replay.column("simulation.start_date"),
                                                                     (P.batch, 1)),
-                           "domestic.shock_day": dom.shock_day + days},
+                           "domestic.shock_day": _later(dom.shock_day, days)},
                           dated=tuple(replace(d, start=shift(d.start), end=shift(d.end)) for d in P.dated))
+
+
+def _later(when: np.ndarray, days: int) -> np.ndarray:
+    """``when + days``; where ``when`` is one row broadcast along the batch (every row shares the shocks), so is the
+    result, and the day's shock levels are computed once for the batch instead of once per row."""
+    if when.shape[0] > 1 and when.strides[0] == 0:
+        return np.broadcast_to(when[:1] + days, when.shape)
+    return when + days
 
 
 @dataclass

@@ -1,0 +1,176 @@
+"""The scalar twins of the dyad-level rules: each the arithmetic of one numpy rule for one row or side, with numpy's
+elementwise semantics (NaN propagates; on a tie the second argument), compiled inline into the kernels of
+:mod:`borderSim.rules.dyad` and tested bit for bit against its rule over the parameters' whole ranges
+(``tests/test_dyad_kernels.py``). No fast-math; ``exp`` and ``pow`` are the C library's, as in
+:mod:`borderSim.rules.fmath`. numba's cache keys a kernel on its own file only: after changing a twin here, clear
+``rules/__pycache__`` (or touch ``dyad.py``) so that the cached kernels of :mod:`borderSim.rules.dyad` are compiled
+again (as for :mod:`borderSim.rules.streams` and the kernels that inline it).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+# borderSim.rules.ladder's rungs (ladder imports the kernels, not the reverse)
+_INCIDENT, _STANDOFF = 1, 3
+
+
+# -- numpy's elementwise semantics for one number (NaN propagates; on a tie the second argument, as numpy) ----
+@njit(cache=True, inline="always")
+def maximum(a, b):
+    """``np.maximum(a, b)``."""
+    return a if (a > b or a != a) else b
+
+
+@njit(cache=True, inline="always")
+def minimum(a, b):
+    """``np.minimum(a, b)``."""
+    return a if (a < b or a != a) else b
+
+
+@njit(cache=True, inline="always")
+def clip01(x):
+    """``np.clip(x, 0.0, 1.0)``."""
+    m = x if (x >= 0.0 or x != x) else 0.0
+    return m if (m <= 1.0 or m != m) else 1.0
+
+
+@njit(cache=True, inline="always")
+def row(t, i):
+    """Row ``i``'s parameters in the table ``t``."""
+    return t[0] if t.shape[0] == 1 else t[i]
+
+
+# -- the rules' arithmetic for one row or side: each the twin of a numpy rule, tested against it -----------
+@njit(cache=True, inline="always")
+def unrest(legitimacy, rally, standing, shocks):
+    """:func:`borderSim.rules.governments.unrest` of one government."""
+    return clip01(1.0 - legitimacy - rally + standing + shocks)
+
+
+@njit(cache=True, inline="always")
+def diversion(weight, peak, unrest_):
+    """:func:`borderSim.rules.governments.diversion` of one government."""
+    x = unrest_ / peak
+    return weight * x * math.exp(1.0 - x)
+
+
+@njit(cache=True, inline="always")
+def casualty_cost(anticipated_deaths, scale, profile, capability, opp_capability, sensitivity):
+    """:func:`borderSim.rules.governments.casualty_cost` of one government."""
+    exposure = 2.0 * opp_capability / (capability + opp_capability)
+    deaths = anticipated_deaths * profile * exposure
+    return scale * deaths * sensitivity
+
+
+@njit(cache=True, inline="always")
+def local_share(capability, opp_capability, fortification, opp_fortification, presence, opp_presence):
+    """:func:`borderSim.rules.governments.local_share` of one government (``presence``: its people's share of the
+    contested segment's residents, ``opp_presence`` the opponent's)."""
+    own = capability * (1.0 + fortification * presence)
+    other = opp_capability * (1.0 + opp_fortification * opp_presence)
+    return own / (own + other)
+
+
+@njit(cache=True, inline="always")
+def utilities(diversion_weight, diversion_peak, reaction_weight, retaliation_weight, superiority_weight,
+              mediator_weight, escalation_intercept, deescalation_intercept, patron_weight, audience_weight,
+              level_eff, level_base, unrest_, provoked, share, threshold, backing, pressure, pull, ceasefire,
+              cf_strength, violation_cost, audience, weariness, next_cost, base_cost, rally_ahead, casualties, unready):
+    """:func:`borderSim.rules.governments.utilities` of one government: (escalate, step down)."""
+    diverted = diversion(diversion_weight, diversion_peak, unrest_)
+    reaction = reaction_weight * level_eff / 6.0 + retaliation_weight * (provoked and level_eff <= 3)
+    room = 1.0 - threshold
+    superiority = superiority_weight * maximum(0.0, share - threshold) / (room if room > 0.0 else 1.0)
+    restraint = mediator_weight * pressure
+    breach = ceasefire * violation_cost * cf_strength
+    u_up = (escalation_intercept + diverted + reaction + superiority + patron_weight * backing + pull
+            + rally_ahead - weariness * next_cost - casualties - restraint - breach - unready)
+    u_down = (deescalation_intercept + base_cost - reaction_weight * level_eff / 6.0
+              - audience_weight * audience + restraint)
+    if level_eff >= 6:
+        u_up = -np.inf
+    if level_base <= 0:
+        u_down = -np.inf
+    return u_up, u_down
+
+
+@njit(cache=True, inline="always")
+def exp_neg_below(x):
+    """A lower bound of ``exp(-x)`` for ``x <= 0`` without ``exp`` (so ``1 / exp_neg_below(x)`` is an upper bound of
+    ``exp(x)``): the Taylor polynomial of degree 4 of ``e**y`` at ``y = -x``, below ``e**y`` for ``y >= 0`` (inf at
+    ``x = -inf``)."""
+    y = -x
+    return 1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0 + y / 24.0)))
+
+
+SURE = 1.001   # margin over the bound: covers every rounding (the C library's exp, the sums, the divisions)
+
+
+@njit(cache=True, inline="always")
+def choose(u, u_up, u_down):
+    """:func:`borderSim.rules.governments.choose` of one government: -1, 0 or +1 (the overflow branch as the
+    rule's). Where both utilities are at most 0 and the draw is above a bound of the rule's chance to move, the
+    government holds, as the rule would: ``total >= 1``, so the rule's ``p_down + p_up`` is at most its
+    ``e_down + e_up`` (correctly rounded sums and quotients are monotone), each ``exp`` is within an ulp of the true
+    value, below ``1 / exp_neg_below``, and the two together below ``2 / min`` of those; the draw is compared with
+    that bound, with a margin (:data:`SURE`), by one product. The exponentials are then not needed (most rows on
+    most days), and where they are, they are the rule's."""
+    if u_up <= 0.0 and u_down <= 0.0 and u * min(exp_neg_below(u_up), exp_neg_below(u_down)) >= 2.0 * SURE:
+        return 0
+    e_up, e_down = math.exp(u_up), math.exp(u_down)
+    total = 1.0 + e_up + e_down
+    p_down, p_up = e_down / total, e_up / total
+    if not math.isfinite(total):
+        top = maximum(maximum(u_up, u_down), 0.0)
+        s_up, s_down = math.exp(u_up - top), math.exp(u_down - top)
+        rest = math.exp(-top) + s_up + s_down
+        p_up, p_down = s_up / rest, s_down / rest
+    if u < p_down:
+        return -1
+    if u < p_down + p_up:
+        return 1
+    return 0
+
+
+@njit(cache=True, inline="always")
+def break_probability(rate, strength, fragility, local_max, age, settling_days):
+    """:func:`borderSim.rules.ladder.break_probability` of one ceasefire."""
+    hazard = rate * (1.0 - strength) * (1.0 + fragility)
+    return minimum(1.0, hazard * (1.0 + local_max) / (1.0 + age / settling_days))
+
+
+@njit(cache=True, inline="always")
+def ceasefire_probability(rate, ripeness_weight, unrest_lock, hurt_tj, hurt_kg, audience_tj, audience_kg,
+                          weight_tj, weight_kg, unrest_tj, unrest_kg, mediation):
+    """:func:`borderSim.rules.ladder.ceasefire_probability` of one row."""
+    mutual = minimum(hurt_tj, hurt_kg)
+    locked_in = weight_tj * audience_tj + weight_kg * audience_kg
+    locked_in = locked_in + unrest_lock * (maximum(unrest_tj - 0.5, 0.0) + maximum(unrest_kg - 0.5, 0.0))
+    hazard = rate * (1.0 + ripeness_weight * mutual) * mediation / (1.0 + locked_in)
+    return 1.0 - math.exp(-hazard)
+
+
+@njit(cache=True, inline="always")
+def reentry(cf_from, age, memory_days):
+    """:func:`borderSim.rules.ladder.reentry` of one broken ceasefire."""
+    above = (cf_from - _INCIDENT) * math.pow(0.5, age / memory_days)
+    return _INCIDENT + np.int64(math.floor(above + 0.5))
+
+
+@njit(cache=True, inline="always")
+def mass_forces(readiness, level, mobilisation_days, demobilisation_days):
+    """:func:`borderSim.rules.ladder.mass_forces` of one row."""
+    if level >= _STANDOFF:
+        return readiness + (1.0 - readiness) / mobilisation_days
+    return readiness * (1.0 - 1.0 / demobilisation_days)
+
+
+@njit(cache=True, inline="always")
+def success_probability(success, talks_ripeness, threshold, hurt_tj, hurt_kg, facilitation, protest):
+    """:func:`borderSim.rules.negotiation.success_probability` of one row."""
+    mutual = maximum(minimum(hurt_tj, hurt_kg) - threshold, 0.0)
+    return clip01(success * (1.0 + talks_ripeness * mutual) * facilitation * (1.0 - protest))

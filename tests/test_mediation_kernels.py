@@ -1,0 +1,168 @@
+"""The mediators' compiled kernels compute exactly what the numpy rules state, number for number: the day's settling
+(offers answered, mediations begun) and the engaged mediators' terms (pressure, the ceasefire hazard's factor, a
+ceasefire's strength and fragility)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from borderSim.rules import mediation, mediation_terms, mediator, mediators
+from borderSim.rules.params import compile_params, compile_rows
+from borderSim.rules.streams import replicate_keys
+from tests.test_kernels import GEO, same
+
+
+# -- the mediators' day --------------------------------------------------------------------------------
+def settle_reference(P, engaged, offered, accepted, timing, today):
+    """:func:`borderSim.rules.mediation.settle` as numpy operations over the registry in force (before its kernel)."""
+    engaged, action, timing = engaged.copy(), np.empty(engaged.shape, dtype=np.int64), timing.copy()
+    agreed = offered & accepted[:, :, 0] & accepted[:, :, 1]
+    for m, spec in enumerate(mediators.MEDIATORS):
+        was = engaged[:, m:m + 1]
+        action[:, m:m + 1] = np.where(was, mediator.MEDIATING, np.where(spec.speaks(P), mediator.STATEMENT,
+                                                                          mediator.NONE))
+        i = np.flatnonzero(offered[:, m])
+        if i.size:
+            action[i, m] = mediation.offer_outcome(accepted[i, m])[:, 0]
+        engaged[:, m:m + 1] = was | agreed[:, m:m + 1]
+        timing[:, m:m + 1] = np.where(agreed[:, m:m + 1], today, timing[:, m:m + 1])
+    for j in mediators.JOINTS:
+        lead, partner = mediators.index(j.lead), mediators.index(j.partner)
+        joins = agreed[:, lead:lead + 1] & j.active(P) & ~engaged[:, partner:partner + 1]
+        engaged[:, partner:partner + 1] |= joins
+        action[:, partner:partner + 1] = np.where(joins, mediator.ACCEPTED, action[:, partner:partner + 1])
+        timing[:, partner:partner + 1] = np.where(joins, today, timing[:, partner:partner + 1])
+    return engaged, action, timing, agreed
+
+
+@pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
+@given(seed=st.integers(0, 2**40))
+def test_settle_kernel_equals_the_numpy_rules(seed, ghost, baseline):
+    from tests.helpers import ghost_registered
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    values = {f"{g}.willingness": rng.uniform(0, 1, n) * (rng.random(n) < 0.6) for g in ("osce", "eu", "us")}
+    values |= {f"{g}.joint_with_russia": rng.random(n) < 0.5 for g in ("osce", "eu", "us")}
+    P = compile_rows(baseline, values, GEO, n)
+    with ghost_registered(ghost) as registry:
+        m = len(registry.mediators)
+        engaged = rng.random((n, m)) < 0.3
+        offered = ~engaged & (rng.random((n, m)) < 0.5)
+        accepted = rng.random((n, m, 2)) < 0.6
+        timing, today = rng.random((n, m)), rng.random((n, 1))
+        got = mediation.settle(P, registry, engaged, offered, accepted, timing, today)
+        expected = settle_reference(P, engaged, offered, accepted, timing, today)
+    assert all(np.array_equal(g, e) and g.dtype == e.dtype for g, e in zip(got, expected, strict=True))
+
+
+
+@given(span=st.floats(1, 365), dip=st.floats(0, 1), seed=st.integers(0, 2**40))
+def test_the_timing_twin_is_the_rule(span, dip, seed, baseline):
+    rng = np.random.default_rng(seed)
+    days_in = np.concatenate([rng.integers(-5, 800, 200), [0, 1, int(span), int(span) + 1]])[:, None]
+    P = compile_params(baseline.with_updates({"border.timing_span_days": span, "border.timing_dip": dip}), GEO,
+                       batch=days_in.shape[0])
+    expected = mediation.timing_factor(P, days_in)
+    got = np.array([mediation.timing_of(d, span, dip) for d in days_in[:, 0]])
+    assert np.array_equal(got.view(np.uint64), expected[:, 0].view(np.uint64))
+
+
+@pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
+@given(seed=st.integers(0, 2**40))
+def test_settle_in_place_equals_settle(seed, ghost, baseline):
+    """The day's settling on the rows in an episode, written into the state (the phase's kernel), is
+    :func:`mediation.settle` with :func:`mediation.timing_factor` on those rows; other rows are left alone."""
+    from tests.helpers import ghost_registered
+
+    rng = np.random.default_rng(seed)
+    b = 200
+    values = {f"{g}.willingness": rng.uniform(0, 1, b) * (rng.random(b) < 0.6) for g in ("osce", "eu", "us")}
+    values |= {f"{g}.joint_with_russia": rng.random(b) < 0.5 for g in ("osce", "eu", "us")}
+    values |= {"border.timing_span_days": rng.uniform(1, 365, b), "border.timing_dip": rng.uniform(0, 1, b)}
+    P = compile_rows(baseline, values, GEO, b)
+    with ghost_registered(ghost) as registry:
+        m = len(registry.mediators)
+        rows = np.flatnonzero(rng.random(b) < 0.4)
+        Pr, n = P.take(rows), rows.size
+        engaged = rng.random((n, m)) < 0.3
+        offered = ~engaged & (rng.random((n, m)) < 0.5)
+        accepted = rng.random((n, m, 2)) < 0.6
+        days_in = rng.integers(0, 400, (n, 1))
+        timing = rng.random((b, m))
+        expected = mediation.settle(Pr, registry, engaged, offered, accepted, timing[rows],
+                                    mediation.timing_factor(Pr, days_in))
+        speaks, active = mediation.relations(P, registry)
+        state = (np.zeros((b, m), dtype=bool), np.full((b, m), -1, dtype=np.int64), timing.copy())
+        record = (np.zeros((b, m), dtype=bool), np.zeros((b, m), dtype=bool))
+        mediation.settle_rows(rows, days_in, P.border.timing_span_days, P.border.timing_dip, engaged, offered,
+                              accepted, speaks, active, *mediation.joint_columns(registry), *state, *record)
+    got = (*(a[rows] for a in state), record[1][rows])
+    assert all(np.array_equal(g, e) for g, e in zip(got, expected, strict=True))
+    assert np.array_equal(record[0][rows], offered)
+    others = np.setdiff1d(np.arange(b), rows)
+    assert not state[0][others].any() and (state[1][others] == -1).all()
+    assert np.array_equal(state[2][others], timing[others]) and not record[0][others].any()
+
+def pressure_reference(terms, engaged, timing):
+    total = 0.0
+    for m in np.flatnonzero(engaged.any(axis=0)):
+        total = total + (engaged[:, m:m + 1] * timing[:, m:m + 1]) * terms.pressure[m]
+    return total
+
+
+def mediation_factor_reference(P, terms, engaged, timing, water_origin):
+    b = P.border
+    context = b.mediation_regime_factor * (1.0 + b.resource_issue_bonus * water_origin)
+    total = engaged[:, :1] * (terms.effect[0] * timing[:, :1])
+    for m in range(1, len(terms.effect)):
+        total = total + engaged[:, m:m + 1] * (terms.effect[m] * timing[:, m:m + 1])
+    return 1.0 + context * total
+
+
+def ceasefire_terms_reference(P, terms, engaged, agreement):
+    strength = P.border.ceasefire_strength_bilateral + agreement
+    for m, term in terms.monitors + terms.guarantee:
+        strength = strength + engaged[:, m:m + 1] * term
+    fragility = np.zeros_like(agreement)
+    for m, term in terms.fragility:
+        fragility = np.maximum(fragility, engaged[:, m:m + 1] * term)
+    return np.minimum(1.0, strength), fragility
+
+
+@pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
+@given(seed=st.integers(0, 2**40))
+def test_mediation_term_kernels_equal_the_numpy_rules(seed, ghost, baseline):
+    """The mediators' pressure, their factor on the ceasefire hazard and a ceasefire's strength and fragility,
+    bit for bit, with every term's parameters varying over their ranges."""
+    from borderSim.rules.context import Context
+    from tests.helpers import ghost_registered
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    names = ["border.mediation_regime_factor", "border.resource_issue_bonus", "border.ceasefire_strength_bilateral",
+             "mediation.ceasefire_effect", "mediation.pressure", "mediation.manipulative_fragility",
+             "mediation.manipulative_boost", "russia.guarantor_strength", "russia.attention", "russia.restraint"]
+    names += [f"{g}.{k}" for g in ("osce", "eu", "us") for k in ("resources", "monitoring")]
+    names += [f"ghost.{k}" for k in ("pressure", "ceasefire_effect", "monitoring")] if ghost else []
+    with ghost_registered(ghost) as registry:
+        spec = registry.schema.table().spec
+        values = {name: rng.uniform(spec(name).ge, spec(name).le, n) for name in names}
+        values |= {f"{g}.style": rng.choice(["facilitative", "manipulative"], n) for g in ("osce", "eu", "us")}
+        P = compile_rows(registry.parameters(baseline), values, GEO, n)
+        terms = Context.build(P, GEO, replicate_keys(1, np.arange(n))).terms
+        m = len(registry.mediators)
+        engaged = rng.random((n, m)) < 0.3
+        engaged[:, rng.integers(0, m)] = False                   # a mediator engaged nowhere is skipped
+        timing, agreement = rng.random((n, m)), rng.random((n, 1))
+        water = rng.random((n, 1)) < 0.5
+        pairs = [(mediation_terms.pressure(terms, engaged, timing), pressure_reference(terms, engaged, timing)),
+                 (mediation_terms.mediation_factor(P, terms, engaged, timing, water),
+                  mediation_factor_reference(P, terms, engaged, timing, water)),
+                 *zip(mediation_terms.ceasefire_terms(P, terms, engaged, agreement),
+                      ceasefire_terms_reference(P, terms, engaged, agreement), strict=True)]
+        assert mediation_terms.pressure(terms, np.zeros_like(engaged), timing) == 0.0
+    assert all(same(np.ascontiguousarray(got), np.ascontiguousarray(expected)) for got, expected in pairs)
