@@ -83,18 +83,8 @@ def run_calibration(path: Path | str, out: Path | None, *, workers: int | None =
 
 def _run(cal, claim, executor, resume, progress, on_start, warn, t0) -> CalibrationResult:
     partial = claim.partial
-    if resume:
-        if not partial.exists():
-            raise InputError("--resume", str(claim.out), "no interrupted calibration there (nothing to resume); "
-                             "run without --resume to start one")
-        manifest = store.reopen(partial, cal)
-        manifest["resumed"] = [*manifest.get("resumed", []), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]
-        manifest["status"] = "running"
-    elif partial.exists():
-        raise InputError("--out", str(claim.out), f"an interrupted calibration is in {partial}; add --resume to "
-                         "finish it, or remove that folder")
-    else:
-        manifest = store.start_manifest(cal, executor.name)
+    claim.check_resume(resume, "calibration")
+    manifest = folder.resumed(store.reopen(partial, cal)) if resume else store.start_manifest(cal, executor.name)
     with folder.disk_errors("--out", claim.out, f"the finished batches are kept in {partial}: make room, then "
                             "finish with --resume"):
         partial.mkdir(exist_ok=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 from pathlib import Path
 
@@ -94,11 +93,7 @@ def start_manifest(cal: Calibration, executor: str) -> dict:
 
 
 def reopen(partial: Path, cal: Calibration) -> dict:
-    try:
-        man = json.loads((partial / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise InputError("--resume", str(partial), "has no readable manifest.json; it is not a calibration's "
-                         "folder") from None
+    man = folder.read_manifest(partial, "a calibration's")
     if man.get("calibration_sha256") != cal.digest():
         raise InputError("--resume", str(partial), f"holds another calibration ({man['calibration']['name']!r}, "
                          "a different file or scenarios); resume it with its own file, or choose a new --out")

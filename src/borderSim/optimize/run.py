@@ -65,18 +65,8 @@ def run_optimization(path: Path | str, out: Path | None, *, workers: int | None 
 
 def _run(opt, claim, executor, resume, progress: Progress, on_start, evaluator, t0) -> OptimizationResult:
     partial = claim.partial
-    if resume:
-        if not partial.exists():
-            raise InputError("--resume", str(claim.out), "no interrupted optimisation there (nothing to resume); "
-                             "run without --resume to start one")
-        manifest = store.reopen(partial, opt)
-        manifest["resumed"] = [*manifest.get("resumed", []), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]
-        manifest["status"] = "running"
-    elif partial.exists():
-        raise InputError("--out", str(claim.out), f"an interrupted optimisation is in {partial}; add --resume to "
-                         "finish it, or remove that folder")
-    else:
-        manifest = store.start_manifest(opt, executor.name)
+    claim.check_resume(resume, "optimisation")
+    manifest = folder.resumed(store.reopen(partial, opt)) if resume else store.start_manifest(opt, executor.name)
     with folder.disk_errors("--out", claim.out):
         partial.mkdir(exist_ok=True)
         manifest["executor"] = executor.name

@@ -61,11 +61,7 @@ def start_manifest(opt: Optimization, executor: str) -> dict:
 
 
 def reopen(partial: Path, opt: Optimization) -> dict:
-    try:
-        man = json.loads((partial / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise InputError("--resume", str(partial), "has no readable manifest.json; it is not an optimisation's "
-                         "folder") from None
+    man = folder.read_manifest(partial, "an optimisation's")
     if man.get("optimization_sha256") != opt.digest():
         raise InputError("--resume", str(partial), f"holds another optimisation ({man['optimization']['name']!r}, "
                          "a different file, scenario or posterior); resume it with its own file, or choose a new "

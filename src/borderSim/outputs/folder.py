@@ -71,6 +71,26 @@ def command_line() -> str:
     return " ".join(["borderSim", *sys.argv[1:]]) if sys.argv else ""
 
 
+def read_manifest(root: Path, whose: str, flag: str = "--resume") -> dict:
+    """The manifest of a resumable job's folder ``root``; one line if it is missing or unreadable (``whose``: "a
+    sweep's", "a calibration's", ...)."""
+    try:
+        man = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        man = None
+    if not isinstance(man, dict):
+        raise InputError(flag, str(root), f"has no readable manifest.json; it is not {whose} folder, or its "
+                         "manifest is damaged")
+    return man
+
+
+def resumed(manifest: dict) -> dict:
+    """``manifest`` marked as running again, with the time of this resumption added to its list."""
+    manifest["resumed"] = [*manifest.get("resumed", []), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]
+    manifest["status"] = "running"
+    return manifest
+
+
 def write_json(path: Path, obj) -> None:
     """Write JSON atomically (a reader sees the old or the new file, never half of one)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -173,6 +193,16 @@ class Claim:
     def partial(self) -> Path:
         """Where a resumable job keeps its work until it is complete."""
         return self.out.with_name(f".{self.out.name}{PARTIAL_SUFFIX}")
+
+    def check_resume(self, resume: bool, job: str) -> None:
+        """A resumable ``job``'s one rule: ``--resume`` finishes an interrupted one here, and an interrupted one
+        is never started over without it (one line each)."""
+        if resume and not self.partial.exists():
+            raise InputError("--resume", str(self.out), f"no interrupted {job} there (nothing to resume); run "
+                             "without --resume to start one")
+        if not resume and self.partial.exists():
+            raise InputError("--out", str(self.out), f"an interrupted {job} is in {self.partial}; add --resume to "
+                             "finish it, or remove that folder")
 
     def publish(self, tmp: Path) -> Path:
         """Rename the complete temporary folder to the destination (replacing a replaceable one)."""

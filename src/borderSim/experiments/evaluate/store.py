@@ -147,13 +147,9 @@ class SweepStore:
     def reopen(cls, root: Path, design: Design, flag: str = "--resume", check_only: bool = False) -> SweepStore | bool:
         """The store of an interrupted sweep of this design (refused for another design's folder).
         With ``check_only``, only check and return True."""
-        try:
-            man = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise InputError(flag, str(root), "has no readable manifest.json; it is not a sweep's folder, or its "
-                             "manifest is damaged") from None
-        if not isinstance(man, dict) or man.get("design_sha256") != design.digest():
-            name = man.get("experiment", {}).get("name") if isinstance(man, dict) else None
+        man = folder.read_manifest(root, "a sweep's", flag)
+        if man.get("design_sha256") != design.digest():
+            name = man.get("experiment", {}).get("name")
             raise InputError(flag, str(root), f"holds another experiment ({name!r}, different design); resume it "
                              "with its own experiment file, or choose a new --out")
         problem = _manifest_problem(man)

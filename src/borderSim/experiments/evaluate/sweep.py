@@ -66,10 +66,8 @@ def _run(design: Design, claim: folder.Claim, executor, resume: bool, chunk_rows
     if repair:              # a finished folder with damaged files: back to partial, its damaged chunks run again
         with folder.disk_errors("--out", claim.out):
             claim.out.rename(partial)
+    claim.check_resume(resume, "sweep")
     if resume:
-        if not partial.exists():
-            raise InputError("--resume", str(claim.out), "no interrupted sweep there (nothing to resume); "
-                             "run without --resume to start one")
         store = SweepStore.reopen(partial, design)
         if repair and e.keep.quantiles:
             sha = store.manifest["files"].get("quantiles.parquet")
@@ -79,9 +77,6 @@ def _run(design: Design, claim: folder.Claim, executor, resume: bool, chunk_rows
                 for entry in store.manifest["chunks"]:
                     entry["status"] = "pending"
         store.sync_statuses()
-    elif partial.exists():
-        raise InputError("--out", str(claim.out), f"an interrupted sweep is in {partial}; add --resume to finish "
-                         "it, or remove that folder")
     chunks = store.chunks if resume else plan(design.n_points, e.replicates, chunk_rows or e.chunk_rows)
     done = store.done() if resume else set()
     todo = [t for t in tasks(design, chunks) if t.chunk.id not in done]
