@@ -369,7 +369,7 @@ def test_bench_calibration_reports_throughput_and_end_to_end(tmp_path):
 def test_the_shipped_posterior_draws_over_the_calibrated_baseline(tmp_path):
     """The baseline has adopted the calibrated values, so its values differ from those the calibration
     started from; the shipped posterior must still be drawn at the baseline and at the scenarios that
-    extend it (a point keeps its own value only where it differs from the base scenario as it is now)."""
+    extend it (a point keeps its own value only where it declares it: an axis, or a scenario file's key)."""
     from borderSim.experiments.evaluate.posterior import draw_indices, read_posterior
     from borderSim.experiments.evaluate.store import open_results
 
@@ -387,3 +387,44 @@ def test_the_shipped_posterior_draws_over_the_calibrated_baseline(tmp_path):
         expected = evaluate_rows(load_scenario(name).params, values, np.arange(8), seed=5, days=30).summary
         got = r.summary[r.summary.point == point].drop(columns="point").reset_index(drop=True)
         pd.testing.assert_frame_equal(got, expected.reset_index(drop=True), check_exact=True, check_dtype=False)
+
+
+def test_a_point_keeps_what_it_declares_whatever_its_value(tmp_path):
+    """Levers are declared, not inferred from values (EMA Workbench's split of levers and uncertainties):
+    over the shipped posterior, an axis over a posterior parameter keeps its value at every point, the
+    one equal to the baseline's value included (before, that point alone took the draws), and so does a
+    scenario file that sets a posterior parameter to the baseline's own value; a scenario that sets
+    nothing of the posterior takes every draw. Checked on the design and on the rows a sweep runs."""
+    from borderSim.experiments.design.experiment import build_design, read_experiment
+    from borderSim.experiments.evaluate.posterior import draw_indices, read_posterior
+    from borderSim.experiments.evaluate.store import open_results
+
+    shipped = Path(borderSim.__file__).parent / "data" / "posterior.parquet"
+    post = read_posterior(shipped)
+    rate = load_scenario("baseline").params.border.ceasefire_rate
+    (tmp_path / "same_rate.toml").write_text('description = "the baseline, its ceasefire rate set"\n'
+                                             f'extends = "baseline"\n[border]\nceasefire_rate = {rate}\n')
+    axis = tmp_path / "axis.toml"
+    axis.write_text('description = "an axis over a posterior parameter"\nscenarios = ["baseline"]\n'
+                    f'replicates = 8\ndays = 30\nseed = 5\n[axes]\n"border.ceasefire_rate" = [0.1, {rate}]\n')
+    scen = tmp_path / "scen.toml"
+    scen.write_text('description = "a scenario that sets a posterior parameter"\n'
+                    'scenarios = ["baseline", "same_rate.toml"]\nreplicates = 8\ndays = 30\nseed = 5\n')
+    d = build_design(read_experiment(axis))
+    d.posterior = post
+    keeps = d.posterior_keeps()
+    assert keeps["border.ceasefire_rate"].tolist() == [True, True]
+    assert not any(keeps[n].any() for n in post.names if n != "border.ceasefire_rate")
+    d = build_design(read_experiment(scen))
+    d.posterior = post
+    assert d.posterior_keeps()["border.ceasefire_rate"].tolist() == [False, True]
+
+    out = tmp_path / "swept"
+    assert main(["sweep", str(axis), "--out", str(out), "--posterior", str(shipped), "--quiet"]) == 0
+    idx = draw_indices(np.cumsum(post.weights), 5, np.arange(8))
+    values = {n: post.samples[idx, j] for j, n in enumerate(post.names)}
+    values["border.ceasefire_rate"] = np.full(8, rate)
+    expected = evaluate_rows(load_scenario("baseline").params, values, np.arange(8), seed=5, days=30).summary
+    got = open_results(out).summary
+    got = got[got.point == 1].drop(columns="point").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected.reset_index(drop=True), check_exact=True, check_dtype=False)

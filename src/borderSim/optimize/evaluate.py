@@ -7,7 +7,8 @@ is the posterior sample :func:`borderSim.experiments.evaluate.posterior.draw_ind
 optimisation's seed), and its replicate ``k`` is replicate index ``d x replicates + k``. A *block*
 shifts both: block 1 (the re-evaluation on fresh indices) runs draws ``draws .. 2 x draws - 1`` and the
 replicate indices after those of block 0. A lever that is also a posterior parameter keeps the
-lever's value, as does a parameter the base scenario sets apart from the calibration's base.
+lever's value, as does a parameter the scenario's files set beyond the calibration's base scenario
+(declared, :meth:`borderSim.schema.scenarios.Scenario.declared`, not inferred from values).
 
 Each measure's statistic (mean, quantile or P(outcome > threshold)) is taken over each draw's
 replicates, then made robust over the draws by its rule. Values are kept in minimising orientation
@@ -89,9 +90,9 @@ class ModelEvaluator:
 
             post = read_posterior(opt.posterior_path)
             self.draws = post.draws(opt.seed)
-            calibrated = load_scenario(post.meta.get("base", "baseline")).params
-            levers = {lv.name for lv in opt.levers}
-            self.keep = {n: n in levers or self.base.get(n) != calibrated.get(n) for n in post.names}
+            declared = {lv.name for lv in opt.levers} | opt.scenario.declared(
+                beyond=load_scenario(post.meta.get("base", "baseline")))
+            self.keep = {n: n in declared for n in post.names}
         self.candidates = 0
 
     def rows(self, n: int, block: int) -> tuple[np.ndarray, np.ndarray]:

@@ -55,13 +55,15 @@ def design_of(opt: Optimization, chosen: pd.DataFrame, replicates: int, *, refer
     """A sweep's design: the base scenario unmodified (point 0, with ``reference``) and the chosen designs."""
     levers = [lv.name for lv in opt.levers]
     base = opt.scenario.params
-    rows = []
+    rows, sources = [], []
     if reference:
         rows.append({"label": opt.scenario.name, "scenario": opt.scenario.name, "reference": True,
                      **{k: base.get(k) for k in levers}})
+        sources.append((opt.scenario, frozenset()))
     for d, row in chosen.iterrows():
         values = {k: row[k].item() if isinstance(row[k], np.generic) else row[k] for k in levers}
         rows.append({"label": f"design {d}", "scenario": opt.scenario.name, "reference": False, **values})
+        sources.append((opt.scenario, frozenset(levers)))
     points = pd.DataFrame(rows)
     for lv in opt.levers:
         if lv.kind == "choice":
@@ -74,7 +76,7 @@ def design_of(opt: Optimization, chosen: pd.DataFrame, replicates: int, *, refer
                      replicates=replicates, days=opt.days, seed=opt.seed,
                      reference=opt.scenario.name if reference else None, chunk_rows=opt.chunk_rows, keep=Keep())
     controls = {"simulation.days": opt.days, "simulation.replicates": replicates, "simulation.seed": opt.seed}
-    design = Design(exp, points, base.with_updates(controls), tuple(levers))
+    design = Design(exp, points, base.with_updates(controls), tuple(levers), tuple(sources))
     if opt.posterior_path is not None:
         from borderSim.experiments.evaluate.posterior import read_posterior
 

@@ -45,6 +45,15 @@ class Scenario:
     path: Path | None = None
     chain: tuple[str, ...] = field(default_factory=tuple)   # base scenarios, outermost last
     overrides: dict[str, Any] = field(default_factory=dict)  # what the file itself sets
+    #: what each file of the chain sets, by the file's resolved path ("--set" for the command line's)
+    sets: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def declared(self, beyond: Scenario | None = None) -> frozenset[str]:
+        """The parameters this scenario sets on purpose (its levers, in EMA Workbench's terms): the keys its
+        file, the files it extends and ``--set`` name; with ``beyond``, only those of files ``beyond`` does
+        not itself consist of (a scenario extending a calibration's base declares what it adds)."""
+        skip = {f for f, _ in beyond.sets} if beyond is not None else set()
+        return frozenset().union(*(keys for f, keys in self.sets if f not in skip))
 
 
 def shipped_dir() -> Path:
@@ -162,6 +171,7 @@ def load_scenario(ref: str | Path, *, _seen: tuple[Path, ...] = ()) -> Scenario:
     _check_top_level(data, where)
     description = _description(data, where)
     chain: tuple[str, ...] = ()
+    sets: tuple[tuple[str, frozenset[str]], ...] = ()
     base = Parameters()
     if "extends" in data:
         parent_ref = data["extends"]
@@ -169,7 +179,7 @@ def load_scenario(ref: str | Path, *, _seen: tuple[Path, ...] = ()) -> Scenario:
             raise InputError(where, "extends", f"{shown(parent_ref)} is not allowed; expected the name of a "
                              "scenario in quotes, like extends = \"baseline\"")
         parent = load_scenario(referenced(parent_ref, path, where), _seen=(*_seen, path))
-        base, chain = parent.params, (parent.name, *parent.chain)
+        base, chain, sets = parent.params, (parent.name, *parent.chain), parent.sets
     updates = updates_from_table(data, where)
     params = base.with_updates(updates, where)
     if "simulation.warm_start" in updates and params.simulation.warm_start != "none":
@@ -178,7 +188,7 @@ def load_scenario(ref: str | Path, *, _seen: tuple[Path, ...] = ()) -> Scenario:
     if params.simulation.warm_start != "none" and not _seen:   # checked once, for the scenario being run
         warm_start_params(params.simulation.warm_start, params.simulation.start_date, where)
     return Scenario(name=path.stem, description=description, params=params, path=path,
-                    chain=chain, overrides=updates)
+                    chain=chain, overrides=updates, sets=((str(path), frozenset(updates)), *sets))
 
 
 @functools.cache
@@ -244,4 +254,4 @@ def with_overrides(scenario: Scenario, texts: list[str] | dict[str, Any], where:
         return scenario
     params = scenario.params.with_updates(updates, where)
     return Scenario(scenario.name, scenario.description, params, scenario.path, scenario.chain,
-                    {**scenario.overrides, **updates})
+                    {**scenario.overrides, **updates}, (*scenario.sets, (where, frozenset(updates))))

@@ -105,6 +105,8 @@ class Design:
     points: pd.DataFrame                 # point, label, scenario, then the varying parameters
     base: Parameters                     # the parameters every point shares except the varying ones
     varying: tuple[str, ...]
+    #: per point, its scenario and the axes (an optimisation's levers) it sets: what it declares on purpose
+    sources: tuple[tuple[Scenario, frozenset[str]], ...] = ()
     posterior: Any = None                # a Posterior (experiments.evaluate.posterior): replicates draw from it
 
     @property
@@ -125,17 +127,15 @@ class Design:
         return self.base.with_updates({k: _python(row[k]) for k in self.varying})
 
     def posterior_keeps(self) -> dict[str, np.ndarray]:
-        """Per point, for each posterior parameter: does the point set its own value (a scenario or axis
-        that differs from the calibration's base scenario as it is now), which the posterior draw then
-        leaves alone? The base as it is now, not as it was when calibrated: once the baseline adopts the
-        calibrated values, the scenarios that extend it still take the draws."""
+        """Per point, for each posterior parameter: does the point declare its own value, which the posterior
+        draw then leaves alone? A point declares what an axis of the experiment (a lever of an optimisation)
+        sets and what its scenario's file, the files it extends and ``--set`` set, except the files the
+        calibration's base scenario itself consists of: those are the model the posterior is of. Declared,
+        not inferred from values: an axis value that happens to equal the base's is still the point's own."""
         post = self.posterior
-        base = load_scenario(post.meta.get("base", "baseline")).params
-        out = {}
-        for name in post.names:
-            here = self.points[name].to_numpy() if name in self.varying else np.full(self.n_points, self.base.get(name))
-            out[name] = np.asarray(here != base.get(name), dtype=bool)
-        return out
+        base = load_scenario(post.meta.get("base", "baseline"))
+        declared = [sc.declared(beyond=base) | axes for sc, axes in self.sources]
+        return {name: np.array([name in d for d in declared], dtype=bool) for name in post.names}
 
     def problem(self) -> dict:
         """SALib's problem: the sampled axes' names and bounds."""
@@ -151,6 +151,7 @@ class Design:
                                                             list(e.keep.series), e.keep.series_replicates]}
         if self.posterior is not None:
             payload["posterior"] = self.posterior.sha256
+            payload["posterior_keeps"] = {k: v.tolist() for k, v in self.posterior_keeps().items()}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -382,11 +383,13 @@ def build_design(exp: Experiment) -> Design:
     names = [s.name for s in exp.scenarios]
     axis_names = [a.name for a in exp.axes]
     rows: list[tuple[dict, dict]] = []       # (labels, flat parameters)
+    sources: list[tuple[Scenario, frozenset[str]]] = []
     if exp.reference is not None and (exp.axes or exp.reference not in names):
         if exp.kind != "grid" and SAMPLERS[exp.kind].one_scenario:
             raise InputError(str(exp.path), "reference", f"a {exp.kind} design has no reference point; remove it")
         ref = _scenario(exp.reference, exp.path or Path("."), str(exp.path))
         rows.append(({"scenario": ref.name, "label": ref.name, "reference": True}, ref.params.flat()))
+        sources.append((ref, frozenset()))
     shown = _axis_labels(axis_names)
     records = axis_table.to_dict(orient="records")
     full = len({tuple(_short(_python(ax[k])) for k in axis_names) for ax in records}) < len(records)
@@ -399,6 +402,7 @@ def build_design(exp: Experiment) -> Design:
                 label = f"{sc.name}: {label}" if label else sc.name
             rows.append(({"scenario": sc.name, "label": label,
                           "reference": not exp.axes and sc.name == exp.reference}, {**flat, **values}))
+            sources.append((sc, frozenset(axis_names)))
     first = rows[0][1]
     varying = axis_names + [k for k in first if k not in axis_names and not _run_control(k)
                             and any(f[k] != first[k] for _, f in rows)]
@@ -410,7 +414,7 @@ def build_design(exp: Experiment) -> Design:
         table[name] = pd.Series([f[name] for _, f in rows], dtype=object if _categorical(name) else None)
     table.insert(0, "point", np.arange(len(table), dtype=np.int64))
     controls = {"simulation.days": exp.days, "simulation.replicates": exp.replicates, "simulation.seed": exp.seed}
-    return Design(exp, table, exp.scenarios[0].params.with_updates(controls), tuple(varying))
+    return Design(exp, table, exp.scenarios[0].params.with_updates(controls), tuple(varying), tuple(sources))
 
 
 def _run_control(name: str) -> bool:

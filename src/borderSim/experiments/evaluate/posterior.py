@@ -15,9 +15,11 @@ depends on the replicate index only, so every scenario and design point runs the
 vector at the same replicate index and paired contrasts stay paired; and it is the same whatever
 the chunking or executor.
 
-A posterior parameter overrides a design point's value only where the point keeps the value of the
-calibration's base scenario (as it is now, so also after the baseline adopts calibrated values): a
-scenario or axis that sets the parameter on purpose (a policy lever) keeps it.
+A posterior parameter overrides a design point's value unless the point declares the parameter
+(:meth:`borderSim.experiments.design.experiment.Design.posterior_keeps`): an axis of the experiment, or a
+key its scenario file, the files it extends or ``--set`` set beyond the files of the calibration's base
+scenario. The posterior's parameters are the uncertainties, what a point declares its levers (EMA
+Workbench's split); a value that happens to equal the base's is still the point's own.
 """
 
 from __future__ import annotations
