@@ -361,6 +361,8 @@ def test_bench_calibration_reports_throughput_and_end_to_end(tmp_path):
     report = benchmark.run(candidates=6, workers=1, population=4, batch=10)
     t, e = report["throughput"], report["end_to_end"]
     assert t["candidates"] == 6 and t["candidates_per_second"] > 0 and t["seconds_for_500000"] > 0
+    cold = report["throughput_cold"]            # the shipped baseline replays 2021 first; cold-started, it does not
+    assert (t["replay_days"], cold["replay_days"]) == (365, 0) and cold["candidates"] == 6
     assert e["candidates"] == sum(g["candidates"] for g in e["generations"]) >= 3 * 10
     files = benchmark.write(report, tmp_path)
     assert "500,000 candidates would take" in files[1].read_text()

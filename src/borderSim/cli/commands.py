@@ -260,7 +260,7 @@ def bench(args: argparse.Namespace) -> int:
     elif args.calibration:
         from borderSim.bench import calibration as benchmark
 
-        with tqdm(total=2, desc="bench --calibration", unit="part", file=sys.stderr) as bar:
+        with tqdm(total=3, desc="bench --calibration", unit="part", file=sys.stderr) as bar:
             report = benchmark.run(args.candidates, args.workers, progress=bar.update)
     elif args.sweeps:
         from borderSim.bench import sweeps as benchmark
