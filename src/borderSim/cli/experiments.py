@@ -68,8 +68,9 @@ def add_parsers(sub) -> None:
     sen.set_defaults(func=sensitivity)
 
     dis = sub.add_parser("discover", help="scenario discovery (PRIM): where in the parameter space an outcome happens",
-                         description="PRIM (EMA Workbench) over the design's axes: boxes of parameter values where "
-                         "the outcome is frequent, with coverage and density.")
+                         description="PRIM (Friedman & Fisher 1999; EMA Workbench's algorithm, written here) over "
+                         "the design's axes: boxes of parameter values where the outcome is frequent, with coverage "
+                         "and density.")
     dis.add_argument("results", metavar="RESULTS", type=Path, help="a sweep's results folder")
     dis.add_argument("--outcome", default="reached_rung5", metavar="EXPR",
                      help="a yes/no summary column, or COLUMN>VALUE (or <, >=, <=); default reached_rung5")
