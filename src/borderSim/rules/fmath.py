@@ -23,39 +23,41 @@ import llvmlite.binding
 from numba import types, vectorize
 from numba.extending import get_cython_function_address
 
-__all__ = ["cos", "exp", "expm1", "ndtri", "power"]
+__all__ = ["cos", "exp", "expm1", "ndtri", "power"]  # noqa: F822 -- the ufuncs are made on first use (__getattr__)
 
 
-@vectorize(["float64(float64)"], cache=True)
 def _exp(x):
     return math.exp(x)
 
 
-@vectorize(["float64(float64)"], cache=True)
 def _expm1(x):
     return math.expm1(x)
 
 
-@vectorize(["float64(float64, float64)"], cache=True)
 def _power(x, y):
     return math.pow(x, y)
 
 
-@vectorize(["float64(float64)"], cache=True)
 def _cos(x):
     return math.cos(x)
 
 
-# The plain numpy ufuncs behind numba's wrappers (its DUFunc adds several microseconds of Python to each call,
-# more than the C library's work on the arrays of a Mesa agent or a small batch).
-#: ``e ** x`` (C library ``exp``).
-exp = _exp.ufunc
-#: ``e ** x - 1`` (C library ``expm1``).
-expm1 = _expm1.ufunc
-#: ``x ** y`` (C library ``pow``).
-power = _power.ufunc
-#: ``cos(x)`` (C library ``cos``).
-cos = _cos.ufunc
+#: The ufuncs, made on first use (:func:`__getattr__`): building them loads numba's compiler, some 0.3 s that a
+#: command which runs no rule (``compare``, ``params``) would otherwise pay at import. Each is the plain numpy
+#: ufunc behind numba's wrapper (its DUFunc adds several microseconds of Python to each call, more than the C
+#: library's work on the arrays of a Mesa agent or a small batch): ``exp`` is ``e ** x`` (C library ``exp``),
+#: ``expm1`` is ``e ** x - 1``, ``power`` is ``x ** y`` (``pow``), ``cos`` is ``cos(x)``.
+_UFUNCS = {"exp": (_exp, "float64(float64)"), "expm1": (_expm1, "float64(float64)"),
+           "power": (_power, "float64(float64, float64)"), "cos": (_cos, "float64(float64)")}
+
+
+def __getattr__(name: str):
+    if name not in _UFUNCS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    fn, signature = _UFUNCS[name]
+    ufunc = vectorize([signature], cache=True)(fn).ufunc
+    globals()[name] = ufunc
+    return ufunc
 
 
 # scipy's own ndtri (scipy.special.cython_special), registered under a fixed symbol name so that kernels calling it
