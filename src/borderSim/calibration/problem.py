@@ -31,7 +31,7 @@ from borderSim.calibration.priors import Prior, read_prior
 from borderSim.calibration.runs import Run, read_run
 from borderSim.calibration.targets import Target, read_target
 from borderSim.common.errors import InputError
-from borderSim.common.tomlcheck import is_number, known_keys, nearest, read_toml, subtable, whole
+from borderSim.common.tomlcheck import file_description, is_number, known_keys, nearest, read_toml, subtable, whole
 from borderSim.schema.scenarios import Scenario, load_scenario, referenced
 
 TOP_LEVEL = ("description", "base", "seed", "parameters", "runs", "targets", "abc")
@@ -138,9 +138,7 @@ def read_calibration(path: Path | str) -> Calibration:
     where = str(path)
     data = read_toml(path, where, "calibration file")
     known_keys(data, TOP_LEVEL, where, "")
-    description = data.get("description")
-    if not isinstance(description, str) or not description.strip():
-        raise InputError(where, "description", "missing: every calibration needs a one-line description")
+    description = file_description(data, where, "every calibration")
     base_ref = data.get("base", "baseline")
     if not isinstance(base_ref, str):
         raise InputError(where, "base", "must be the name of the scenario the calibrated values extend")
@@ -168,5 +166,5 @@ def read_calibration(path: Path | str) -> Calibration:
             if t.scale is None:
                 raise InputError(where, f"targets.{t.name}.scale", "missing, and abc.pilot = 0: state a scale, or "
                                  "let a pilot from the prior measure the spread (abc.pilot = 1000)")
-    return Calibration(path.stem, description.strip(), path.resolve(), path.read_text(encoding="utf-8"), base,
+    return Calibration(path.stem, description, path.resolve(), path.read_text(encoding="utf-8"), base,
                        seed, priors, tuple(runs.values()), targets, settings)

@@ -79,6 +79,15 @@ def known_keys(table: dict, allowed, where: str, prefix: str = "") -> None:
                              f"allowed: {', '.join(allowed)}")
 
 
+def file_description(data: dict, where: str, what: str) -> str:
+    """The file's one-line ``description`` (stripped); one line if it is missing or empty (``what``: "every
+    experiment", ...)."""
+    d = data.get("description")
+    if not isinstance(d, str) or not d.strip():
+        raise InputError(where, "description", f"missing: {what} needs a one-line description")
+    return d.strip()
+
+
 def subtable(data: dict, key: str, where: str, example: str | None = None) -> dict:
     """The sub-table ``key`` of ``data`` (empty if absent); ``example`` shows what one looks like (``[key]``)."""
     t = data.get(key, {})

@@ -42,7 +42,7 @@ import numpy as np
 
 from borderSim import schema
 from borderSim.common.errors import InputError
-from borderSim.common.tomlcheck import known_keys, nearest, number, read_toml, subtable, whole
+from borderSim.common.tomlcheck import file_description, known_keys, nearest, number, read_toml, subtable, whole
 from borderSim.outputs.summary import columns as summary_columns
 from borderSim.schema.scenarios import Scenario, load_scenario, referenced
 
@@ -206,9 +206,7 @@ def read_optimization(path: Path | str) -> Optimization:
     where = str(path)
     data = read_toml(path, where, "optimisation file")
     known_keys(data, TOP_LEVEL, where)
-    description = data.get("description")
-    if not isinstance(description, str) or not description.strip():
-        raise InputError(where, "description", "missing: every optimisation file needs a one-line description")
+    description = file_description(data, where, "every optimisation file")
     ref = data.get("scenario", "baseline")
     if not isinstance(ref, str):
         raise InputError(where, "scenario", f"{ref!r} is not allowed; expected a scenario name or file in quotes")
@@ -264,7 +262,7 @@ def read_optimization(path: Path | str) -> Optimization:
         window=whole(opt, "window", where, 10, 1, 100_000, "optimizer."),
         tolerance=number(opt, "tolerance", where, "optimizer.", 0, 1, 0.01))
     o = Optimization(
-        name=path.stem, description=description.strip(), path=path.resolve(), text=path.read_text(encoding="utf-8"),
+        name=path.stem, description=description, path=path.resolve(), text=path.read_text(encoding="utf-8"),
         scenario=scenario, days=whole(data, "days", where, sim.days, 1, 36_500),
         replicates=whole(data, "replicates", where, 20, 1, 10_000_000), seed=whole(data, "seed", where, sim.seed, 0,
                                                                                    2**63 - 1),

@@ -36,7 +36,7 @@ import pandas as pd
 
 from borderSim import schema
 from borderSim.common.errors import InputError
-from borderSim.common.tomlcheck import known_keys, nearest, read_toml, whole
+from borderSim.common.tomlcheck import file_description, known_keys, nearest, read_toml, whole
 from borderSim.experiments.design.samplers import KINDS, SAMPLERS, sampler_names
 from borderSim.inputs.geography import load_geography
 from borderSim.outputs import variables
@@ -187,9 +187,7 @@ def read_experiment(path: Path | str) -> Experiment:
     where = str(path)
     data = read_toml(path, where, "experiment file")
     known_keys(data, TOP_LEVEL, where)
-    description = data.get("description")
-    if not isinstance(description, str) or not description.strip():
-        raise InputError(where, "description", "missing: every experiment needs a one-line description")
+    description = file_description(data, where, "every experiment")
 
     refs = data.get("scenarios", ["baseline"])
     if isinstance(refs, str):
@@ -228,7 +226,7 @@ def read_experiment(path: Path | str) -> Experiment:
     keep = _keep(data.get("keep", {}), where)
     _check_size(axes, kind, samples, scenarios, reference, where)
     exp = Experiment(
-        name=path.stem, description=description.strip(), path=path.resolve(), text=path.read_text(encoding="utf-8"),
+        name=path.stem, description=description, path=path.resolve(), text=path.read_text(encoding="utf-8"),
         scenarios=scenarios,
         axes=axes, kind=kind, samples=samples, design_seed=whole(design, "seed", f"{where}: design", 1, 0, 2**32 - 1),
         levels=whole(design, "levels", f"{where}: design", 4, 2, 100),
