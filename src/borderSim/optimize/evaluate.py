@@ -80,8 +80,6 @@ class ModelEvaluator:
     """Runs candidates on the core through an executor: ``evaluate(X, block)`` -> :class:`Outcomes`."""
 
     def __init__(self, opt: Optimization, executor, progress: Callable[[int], None] | None = None):
-        from borderSim.schema.scenarios import load_scenario
-
         self.opt, self.executor, self.progress = opt, executor, progress
         self.base = opt.scenario.params.with_updates({"simulation.days": opt.days, "simulation.seed": opt.seed})
         self.draws = self.keep = None
@@ -90,9 +88,8 @@ class ModelEvaluator:
 
             post = read_posterior(opt.posterior_path)
             self.draws = post.draws(opt.seed)
-            declared = {lv.name for lv in opt.levers} | opt.scenario.declared(
-                beyond=load_scenario(post.meta.get("base", "baseline")))
-            self.keep = {n: n in declared for n in post.names}
+            kept = post.kept([(opt.scenario, frozenset(lv.name for lv in opt.levers))])
+            self.keep = {n: bool(k[0]) for n, k in kept.items()}
         self.candidates = 0
 
     def rows(self, n: int, block: int) -> tuple[np.ndarray, np.ndarray]:

@@ -128,14 +128,8 @@ class Design:
 
     def posterior_keeps(self) -> dict[str, np.ndarray]:
         """Per point, for each posterior parameter: does the point declare its own value, which the posterior
-        draw then leaves alone? A point declares what an axis of the experiment (a lever of an optimisation)
-        sets and what its scenario's file, the files it extends and ``--set`` set, except the files the
-        calibration's base scenario itself consists of: those are the model the posterior is of. Declared,
-        not inferred from values: an axis value that happens to equal the base's is still the point's own."""
-        post = self.posterior
-        base = load_scenario(post.meta.get("base", "baseline"))
-        declared = [sc.declared(beyond=base) | axes for sc, axes in self.sources]
-        return {name: np.array([name in d for d in declared], dtype=bool) for name in post.names}
+        draw then leaves alone? (:meth:`~borderSim.experiments.evaluate.posterior.Posterior.kept`)"""
+        return self.posterior.kept(self.sources)
 
     def problem(self) -> dict:
         """SALib's problem: the sampled axes' names and bounds."""

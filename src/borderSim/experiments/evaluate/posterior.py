@@ -74,6 +74,18 @@ class Posterior:
     meta: dict
     sha256: str
 
+    def kept(self, points) -> dict[str, np.ndarray]:
+        """For each of this posterior's parameters, per point (its scenario and the axes or levers it sets): does
+        the point declare its own value, which the draws then leave alone? A point declares what its axes or
+        levers set and what its scenario's file, the files it extends and ``--set`` set, except the files the
+        calibration's base scenario itself consists of: those are the model the posterior is of. Declared, not
+        inferred from values: an axis value that happens to equal the base's is still the point's own."""
+        from borderSim.schema.scenarios import load_scenario
+
+        base = load_scenario(self.meta.get("base", "baseline"))
+        declared = [scenario.declared(beyond=base) | own for scenario, own in points]
+        return {name: np.array([name in d for d in declared], dtype=bool) for name in self.names}
+
     def draws(self, seed: int) -> Draws:
         from borderSim import schema
 
