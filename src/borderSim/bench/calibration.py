@@ -32,7 +32,7 @@ seed = 11
 "border.ceasefire_rate" = {{ prior = "uniform", low = 0.05, high = 0.8 }}
 
 [runs.status_quo]
-scenario = "baseline"
+scenario = "{scenario}"
 days = 730
 replicates = 1
 
@@ -133,13 +133,14 @@ def run(candidates: int = 40_000, workers: int = 2, population: int = 5_000, bat
         progress=None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.toml"
-        path.write_text(PROBLEM.format(population=population, batch=batch, chunk_rows=10_000))
+        settings = {"population": population, "batch": batch, "chunk_rows": 10_000}
+        path.write_text(PROBLEM.format(scenario="baseline", **settings))
         report = {"throughput": throughput(path, candidates, workers)}
         if progress:
             progress(1)
         (Path(tmp) / "cold.toml").write_text(COLD)
         cold = Path(tmp) / "bench_cold.toml"
-        cold.write_text(path.read_text().replace('scenario = "baseline"', 'scenario = "cold.toml"'))
+        cold.write_text(PROBLEM.format(scenario="cold.toml", **settings))
         report["throughput_cold"] = throughput(cold, candidates, workers)
         if progress:
             progress(1)
