@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from numba import njit
 
+from borderSim.common.jit import kernel
 from borderSim.inputs.geography import Geography
 from borderSim.outputs import outcomes
 from borderSim.outputs.outcomes import EPISODE_RUNGS
@@ -104,7 +104,7 @@ class Recorder:
         return summarise(self, s, replicates)
 
 
-@njit(cache=True)
+@kernel
 def _record(day, level, level_base, episode, incidents, deaths_today, agreement, durable_threshold, protest,
             protest_threshold, engaged, move, displaced_now, fled_today, front, started, ended, cf_agreed, cf_broken,
             cf_survived, offered, agreed, china_started, episode_peak, episodes, max_level, days_ge2, days_ge3,

@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from borderSim.common.jit import kernel
 from borderSim.rules.dyad_twins import (  # noqa: F401  (the twins are dyad's too: dyad.choose, ...)
     break_probability,
     casualty_cost,
@@ -53,7 +53,7 @@ _CHINA_STATEMENT, _CHINA_PRESSURE = 1, 2
 
 
 # -- the dated shocks ----------------------------------------------------------------------------------------
-@njit(cache=True)
+@kernel
 def shock_levels(when, signed, factor, side, day):
     """:func:`borderSim.rules.governments.shock_levels` of the (b, K) shock arrays (b: 1 where every row shares
     them): a new (b, 2) array."""
@@ -74,7 +74,7 @@ def shock_levels(when, signed, factor, side, day):
 
 
 # -- the day begins; China ------------------------------------------------------------------------------
-@njit(cache=True)
+@kernel
 def begin(t, season, level, level_base, agreement, move, move_prev, deaths_today, fled_today, level_prev, daily):
     """Roll yesterday's moves, clear the day's counts, note yesterday's rung (``level_prev``) and the villages'
     common incident factor (``daily``: :func:`borderSim.rules.communities.daily_factor`), in place."""
@@ -89,7 +89,7 @@ def begin(t, season, level, level_base, agreement, move, move_prev, deaths_today
         daily[i, 0] = calm * (1.0 + p.tension_incidents * level_base[i, 0] / _WAR) * season[i, 0]
 
 
-@njit(cache=True)
+@kernel
 def china_step(keys, day, t, level_prev, until, action, started):
     """:func:`borderSim.rules.thirdparties.china_step` of every row, in place (``until``, ``action``, ``started``);
     the draw only where a bout could start."""
@@ -110,7 +110,7 @@ def china_step(keys, day, t, level_prev, until, action, started):
 
 
 # -- governments decide ------------------------------------------------------------------------------------
-@njit(cache=True)
+@kernel
 def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legitimacy, rally, hurt, audience,
            capability, readiness, protest, succession, ceasefire, cf_strength, episode, origin, segment_local,
            presence, engaged, timing, pressure_terms, china_until, unrest_out, move_out):
@@ -193,7 +193,7 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
 
 
 # -- the ladder resolves ---------------------------------------------------------------------------------------
-@njit(cache=True)
+@kernel
 def resolve(keys, day, t, segment_water, level_base, local_max, move, ceasefire, cf_from, cf_start, cf_strength,
             cf_fragility, hurt, audience, unrest_, engaged, timing, effect, strength_terms, strength_cols,
             fragility_terms, fragility_cols, agreement, china_until, level, days_since_fight, readiness, episode,
@@ -307,7 +307,7 @@ def resolve(keys, day, t, segment_water, level_base, local_max, move, ceasefire,
 
 
 # -- governments update ----------------------------------------------------------------------------------------
-@njit(cache=True)
+@kernel
 def update_domestic(sides, t, level, move, deaths_today, fled_today, kg_population, rally, audience, hurt,
                     legitimacy, legitimacy0, capability, protest, succession):
     """The governments ``sides`` update rally, audience costs, hurt, legitimacy and capability, Tajikistan its
@@ -341,7 +341,7 @@ def update_domestic(sides, t, level, move, deaths_today, fled_today, kg_populati
 
 
 # -- talks -------------------------------------------------------------------------------------------------
-@njit(cache=True)
+@kernel
 def negotiate(keys, day, t, rank, level, episode, hurt, agreement, protest, demarcated):
     """A day of demarcation talks on every row, in place (``agreement``, ``protest``, ``demarcated``): what
     :func:`borderSim.rules.negotiation.negotiate` and :func:`borderSim.rules.schedule.talks` state (a round's draw

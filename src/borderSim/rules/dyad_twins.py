@@ -12,53 +12,54 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from borderSim.common.jit import kernel
 
 # borderSim.rules.ladder's rungs (ladder imports the kernels, not the reverse)
 _INCIDENT, _STANDOFF = 1, 3
 
 
 # -- numpy's elementwise semantics for one number (NaN propagates; on a tie the second argument, as numpy) ----
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def maximum(a, b):
     """``np.maximum(a, b)``."""
     return a if (a > b or a != a) else b
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def minimum(a, b):
     """``np.minimum(a, b)``."""
     return a if (a < b or a != a) else b
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def clip01(x):
     """``np.clip(x, 0.0, 1.0)``."""
     m = x if (x >= 0.0 or x != x) else 0.0
     return m if (m <= 1.0 or m != m) else 1.0
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def row(t, i):
     """Row ``i``'s parameters in the table ``t``."""
     return t[0] if t.shape[0] == 1 else t[i]
 
 
 # -- the rules' arithmetic for one row or side: each the twin of a numpy rule, tested against it -----------
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def unrest(legitimacy, rally, standing, shocks):
     """:func:`borderSim.rules.governments.unrest` of one government."""
     return clip01(1.0 - legitimacy - rally + standing + shocks)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def diversion(weight, peak, unrest_):
     """:func:`borderSim.rules.governments.diversion` of one government."""
     x = unrest_ / peak
     return weight * x * math.exp(1.0 - x)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def casualty_cost(anticipated_deaths, scale, profile, capability, opp_capability, sensitivity):
     """:func:`borderSim.rules.governments.casualty_cost` of one government."""
     exposure = 2.0 * opp_capability / (capability + opp_capability)
@@ -66,7 +67,7 @@ def casualty_cost(anticipated_deaths, scale, profile, capability, opp_capability
     return scale * deaths * sensitivity
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def local_share(capability, opp_capability, fortification, opp_fortification, presence, opp_presence):
     """:func:`borderSim.rules.governments.local_share` of one government (``presence``: its people's share of the
     contested segment's residents, ``opp_presence`` the opponent's)."""
@@ -75,7 +76,7 @@ def local_share(capability, opp_capability, fortification, opp_fortification, pr
     return own / (own + other)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def utilities(diversion_weight, diversion_peak, reaction_weight, retaliation_weight, superiority_weight,
               mediator_weight, escalation_intercept, deescalation_intercept, patron_weight, audience_weight,
               level_eff, level_base, unrest_, provoked, share, threshold, backing, pressure, pull, ceasefire,
@@ -98,7 +99,7 @@ def utilities(diversion_weight, diversion_peak, reaction_weight, retaliation_wei
     return u_up, u_down
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def exp_neg_below(x):
     """A lower bound of ``exp(-x)`` for ``x <= 0`` without ``exp`` (so ``1 / exp_neg_below(x)`` is an upper bound of
     ``exp(x)``): the Taylor polynomial of degree 4 of ``e**y`` at ``y = -x``, below ``e**y`` for ``y >= 0`` (inf at
@@ -110,7 +111,7 @@ def exp_neg_below(x):
 SURE = 1.001   # margin over the bound: covers every rounding (the C library's exp, the sums, the divisions)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def choose(u, u_up, u_down):
     """:func:`borderSim.rules.governments.choose` of one government: -1, 0 or +1 (the overflow branch as the
     rule's). Where both utilities are at most 0 and the draw is above a bound of the rule's chance to move, the
@@ -136,14 +137,14 @@ def choose(u, u_up, u_down):
     return 0
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def break_probability(rate, strength, fragility, local_max, age, settling_days):
     """:func:`borderSim.rules.ladder.break_probability` of one ceasefire."""
     hazard = rate * (1.0 - strength) * (1.0 + fragility)
     return minimum(1.0, hazard * (1.0 + local_max) / (1.0 + age / settling_days))
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def ceasefire_probability(rate, ripeness_weight, unrest_lock, hurt_tj, hurt_kg, audience_tj, audience_kg,
                           weight_tj, weight_kg, unrest_tj, unrest_kg, mediation):
     """:func:`borderSim.rules.ladder.ceasefire_probability` of one row."""
@@ -154,14 +155,14 @@ def ceasefire_probability(rate, ripeness_weight, unrest_lock, hurt_tj, hurt_kg, 
     return 1.0 - math.exp(-hazard)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def reentry(cf_from, age, memory_days):
     """:func:`borderSim.rules.ladder.reentry` of one broken ceasefire."""
     above = (cf_from - _INCIDENT) * math.pow(0.5, age / memory_days)
     return _INCIDENT + np.int64(math.floor(above + 0.5))
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def mass_forces(readiness, level, mobilisation_days, demobilisation_days):
     """:func:`borderSim.rules.ladder.mass_forces` of one row."""
     if level >= _STANDOFF:
@@ -169,7 +170,7 @@ def mass_forces(readiness, level, mobilisation_days, demobilisation_days):
     return readiness * (1.0 - 1.0 / demobilisation_days)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def success_probability(success, talks_ripeness, threshold, hurt_tj, hurt_kg, facilitation, protest):
     """:func:`borderSim.rules.negotiation.success_probability` of one row."""
     mutual = maximum(minimum(hurt_tj, hurt_kg) - threshold, 0.0)

@@ -63,5 +63,5 @@ def __getattr__(name: str):
 # scipy's own ndtri (scipy.special.cython_special), registered under a fixed symbol name so that kernels calling it
 # can be cached: the cached code names the symbol, which is resolved to this process's address when loaded.
 llvmlite.binding.add_symbol("borderSim_ndtri", get_cython_function_address("scipy.special.cython_special", "ndtri"))
-#: ``scipy.special.ndtri`` for one float64, callable inside ``@njit`` kernels (not from Python).
+#: ``scipy.special.ndtri`` for one float64, callable inside compiled kernels (``common.jit.kernel``) (not from Python).
 ndtri = types.ExternalFunction("borderSim_ndtri", types.float64(types.float64))

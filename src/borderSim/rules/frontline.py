@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from borderSim.common.jit import kernel
 from borderSim.rules.kernels import capped, poisson
 from borderSim.rules.streams import Stream, counter, to_uniform
 
@@ -27,7 +27,7 @@ _CLASH, _MAJOR_CLASH, _WAR = 4, 5, 6   # borderSim.rules.ladder.Rung (ladder imp
 
 
 # -- the rules' arithmetic for one row or segment: each the twin of a numpy rule, tested against it ---------
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def rung_intensity(level, clash_intensity, war_intensity):
     """:func:`borderSim.rules.ladder.intensity` of one row."""
     if level >= _WAR:
@@ -39,44 +39,44 @@ def rung_intensity(level, clash_intensity, war_intensity):
     return 0.0
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def spread_probability(rate, intens):
     """:func:`borderSim.rules.ladder.spread_probability` of one row (and, with ``second_front_rate``, the chance
     of a second front in :func:`~borderSim.rules.ladder.second_front`)."""
     return capped(rate * intens)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def join_probability(p, tries):
     """:func:`borderSim.rules.ladder.join_probability` of one segment."""
     return 1.0 - math.pow(1.0 - p, tries)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def fire_share(decay, steps):
     """:func:`borderSim.rules.ladder.fire` of a segment on the front ``steps`` from the origin."""
     return math.pow(decay, float(steps if steps > 0 else 0))
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def soldier_exposure(opponent, total):
     """One side's soldiers' :func:`~borderSim.rules.communities.exposure` (``total``: both sides' capability)."""
     return 2.0 * opponent / total
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def village_exposure(opponent, total, incursion):
     """One side's villages' :func:`~borderSim.rules.communities.village_exposure`."""
     return math.pow(soldier_exposure(opponent, total), incursion)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def military_mean(death_rate, intens, extent, expo):
     """:func:`borderSim.rules.military.mean_deaths` of one side."""
     return death_rate * intens * extent * expo
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def segment_hazards(cum, i, segment, hazard_base, grievance, daily):
     """Row ``i``'s incident hazard of each segment into ``cum`` (S,): its villages' ``hazard_base x grievance x
     daily``, added in village order (:func:`~borderSim.rules.communities.segment_hazard`)."""
@@ -87,7 +87,7 @@ def segment_hazards(cum, i, segment, hazard_base, grievance, daily):
         cum[segment[v]] += hazard_base[i, v] * grievance[i, v] * d
 
 
-@njit(cache=True)
+@kernel
 def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_intensity, war_intensity,
           second_rate, decay, incursion, capability, hazard_base, grievance, daily, segment,
           front_state, segment_level, segment_local, on_front, fire, intensity, exposure):
@@ -171,7 +171,7 @@ def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_in
         exposure[k, 1] = village_exposure(capability[i, 0], total, incursion[i, 0])
 
 
-@njit(cache=True)
+@kernel
 def origins(rows, hazard_base, grievance, daily, segment, weight, segment_local, u):
     """(n, 1) origin segments of the episodes starting on ``rows``: the numbers of
     :func:`borderSim.rules.ladder.origin` with :func:`~borderSim.rules.communities.segment_hazard` of the rows'
@@ -197,7 +197,7 @@ def origins(rows, hazard_base, grievance, daily, segment, weight, segment_local,
     return out
 
 
-@njit(cache=True)
+@kernel
 def military_losses(keys, day, rows, intensity, extent, capability, death_rate, wounded_per_death,
                     deaths_military, wounded_military, deaths_today):
     """Each side's soldiers killed and wounded today on the fighting ``rows``, added in place: the numbers

@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from borderSim.common.jit import kernel
 from borderSim.rules.fmath import ndtri
 from borderSim.rules.streams import Stream, counter, to_uniform
 
@@ -28,7 +28,7 @@ _NORMAL_FROM = 30.0   # Poisson means above this use the rounded normal approxim
 _MAX_SEARCH = 200
 
 
-@njit(cache=True)
+@kernel
 def _counters(day, stream, cols):
     out = np.empty(cols.size, dtype=np.uint64)
     for m in range(cols.size):
@@ -36,58 +36,58 @@ def _counters(day, stream, cols):
     return out
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def capped(p):
     """``np.minimum(p, 1.0)`` (a NaN stays NaN)."""
     return 1.0 if p > 1.0 else p
 
 
 # -- the rules' arithmetic for one element: each the twin of a numpy rule, tested against it ----------------
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def incident_probability(hazard, grievance, daily):
     """:func:`borderSim.rules.communities.incident_probability` of one village-day."""
     p = hazard * grievance
     return capped(p * daily)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def gunfire_probability(rate, militarisation, level_base):
     """:func:`borderSim.rules.communities.gunfire_probability` of one row."""
     return capped(rate * (1.0 + militarisation * level_base / _WAR))
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def shelling_probability(rate, intens, expo):
     """:func:`borderSim.rules.communities.shelling_probability` of one village-day."""
     return capped(rate * intens * expo)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def harm_means(death_rate, wounded_per_death, homes_rate, intens, residents, population):
     """:func:`borderSim.rules.communities.harm_means` of one shelled village."""
     mean_deaths = death_rate * intens * residents / 1000.0
     return mean_deaths, wounded_per_death * mean_deaths, homes_rate * intens * population / 1000.0
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def grievance_after_losses(grievance, loss, homes_weight, deaths, homes):
     """:func:`borderSim.rules.communities.grievance_after_losses` of one shelled village."""
     return capped(grievance + loss * deaths + homes_weight * homes)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def flight_share(flight_rate, civil_society, danger):
     """:func:`borderSim.rules.communities.flight_share` of one village-day."""
     return -math.expm1(-flight_rate * civil_society * danger)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def stochastic_round(x, u):
     """:func:`borderSim.rules.draws.stochastic_round` of one number."""
     return np.int64(math.floor(x + u))
 
 
-@njit(cache=True)
+@kernel
 def poisson(u, lam):
     """One Poisson count by inversion, as :func:`borderSim.rules.draws.poisson`: the least ``k`` with
     ``u < F(k)`` (at most 200) for means up to 30, else ``max(0, floor(lam + sqrt(lam) ndtri(u) + 0.5))``."""
@@ -105,7 +105,7 @@ def poisson(u, lam):
 
 
 # -- villages observe --------------------------------------------------------------------------------
-@njit(cache=True)
+@kernel
 def observe(keys, day, slots, hazard, grievance, daily, gunfire_rate, militarisation, level_base, incident,
             gunfire):
     """Today's incidents and gunfire in the villages ``slots`` (global indices) of every row, in place.
@@ -155,7 +155,7 @@ def observe(keys, day, slots, hazard, grievance, daily, gunfire_rate, militarisa
 
 
 # -- villages endure ---------------------------------------------------------------------------------
-@njit(cache=True)
+@kernel
 def endure(keys, day, rows, fire, intensity, exposure, slots, segment, side, population, stock,
            shelling, death_rate, wounded_per_death, homes_rate, grievance_loss, grievance_homes, flight_rate,
            civil_society, residents, displaced, dead, wounded, homes, grievance, dirty,
@@ -242,7 +242,7 @@ def nonzero_2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.divmod(np.flatnonzero(mask), mask.shape[1])
 
 
-@njit(cache=True)
+@kernel
 def apply_returns(keys, day, rows, slots, displaced, residents, displaced_now, side, rate):
     """Move today's returning displaced home, in place, in the villages ``slots`` (global indices) of ``rows``.
 
@@ -273,7 +273,7 @@ def apply_returns(keys, day, rows, slots, displaced, residents, displaced_now, s
         displaced_now[i, 1] -= back_kg
 
 
-@njit(cache=True)
+@kernel
 def poisson_search(u, lam, p0):
     """Poisson counts by sequential search of the CDF: the least ``k`` with ``u < F(k)``, at most 200.
 
@@ -295,7 +295,7 @@ def poisson_search(u, lam, p0):
     return out
 
 
-@njit(cache=True)
+@kernel
 def relax_grievance(rows, grievance, baseline, row_grievance, row_baseline, factor, snap, dirty):
     """A week of relaxation of the villages' grievance on ``rows``, in place.
 
@@ -319,7 +319,7 @@ def relax_grievance(rows, grievance, baseline, row_grievance, row_baseline, fact
         dirty[i] = away
 
 
-@njit(cache=True)
+@kernel
 def local_levels(rows, segs, gunfire, seg, worst, incidents, shots):
     """Per-row worst local rung per segment ``seg`` (1 incident, 2 gunfire), worst overall ``worst``, and counts
     of ``incidents`` and of gunfire ``shots``, from the day's incidents at (``rows``, ``segs``), in place.

@@ -9,8 +9,8 @@ held by the run's context), never a module-level one.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from borderSim.common.jit import kernel
 from borderSim.rules.draws import logistic
 from borderSim.rules.groups import GovernmentArrays
 from borderSim.rules.mediation_terms import joint_columns, relations
@@ -131,7 +131,7 @@ _OUTCOMES = np.array([MediatorAction.DECLINED_BY_BOTH, MediatorAction.DECLINED_B
                       MediatorAction.ACCEPTED], dtype=np.int64)   # by 2 x Tajikistan's answer + Kyrgyzstan's
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def _settle_row(engaged, offered, accepted, timing, today, speaks, lead, partner, active, action, agreed):
     """One row of :func:`settle`, in place: ``engaged`` and ``timing`` (M,) updated, ``action`` and ``agreed`` (M,)
     written; ``today`` the row's timing factor, ``speaks`` (M,) and ``active`` (J,) its relations."""
@@ -155,7 +155,7 @@ def _settle_row(engaged, offered, accepted, timing, today, speaks, lead, partner
             timing[p] = today
 
 
-@njit(cache=True)
+@kernel
 def _settle(engaged, offered, accepted, timing, today, speaks, lead, partner, active):
     n, n_med = engaged.shape
     engaged, timing = engaged.copy(), timing.copy()
@@ -167,7 +167,7 @@ def _settle(engaged, offered, accepted, timing, today, speaks, lead, partner, ac
     return engaged, action, timing, agreed
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def timing_of(days_in, span, dip):
     """:func:`timing_factor` of one row (``np.clip`` as numpy's: a NaN stays NaN)."""
     x = days_in / span
@@ -176,7 +176,7 @@ def timing_of(days_in, span, dip):
     return 1.0 - dip * 4.0 * x * (1.0 - x)
 
 
-@njit(cache=True)
+@kernel
 def settle_rows(rows, days_in, span, dip, engaged, offered, accepted, speaks, active, lead, partner,
                 state_engaged, state_action, state_timing, offered_out, agreed_out):
     """:func:`settle` of the rows in an episode ``rows``, written into the (B, M) state arrays ``state_*`` and the

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
 
+from borderSim.common.jit import kernel
 from borderSim.rules.mediator import NONE, Mediator, Registry
 from borderSim.rules.params import ParamArrays
 
@@ -137,7 +137,7 @@ def ceasefire_terms(P: ParamArrays, terms: Terms, engaged: np.ndarray, agreement
                             t.fragility, t.fragility_cols)
 
 
-@njit(cache=True)
+@kernel
 def _pressure(engaged, timing, pressure, present):
     out = np.empty((2, engaged.shape[0])).T          # column-major, like the side arrays
     for i in range(engaged.shape[0]):
@@ -149,7 +149,7 @@ def _pressure(engaged, timing, pressure, present):
     return out
 
 
-@njit(cache=True)
+@kernel
 def _mediation_factor(engaged, timing, effect, regime, bonus, water_origin):
     out = np.empty((engaged.shape[0], 1))
     for i in range(engaged.shape[0]):
@@ -161,7 +161,7 @@ def _mediation_factor(engaged, timing, effect, regime, bonus, water_origin):
     return out
 
 
-@njit(cache=True)
+@kernel
 def _ceasefire_terms(engaged, bilateral, agreement, strength_terms, strength_cols, fragility_terms, fragility_cols):
     strength = np.empty((engaged.shape[0], 1))
     fragility = np.empty((engaged.shape[0], 1))

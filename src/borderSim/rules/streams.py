@@ -17,7 +17,8 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
-from numba import njit
+
+from borderSim.common.jit import kernel
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -60,7 +61,7 @@ class Stream(IntEnum):
     SHOOTOUT_DEATHS = 24
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def mix(x):
     """SplitMix64 finaliser of one uint64."""
     x ^= x >> _S30
@@ -71,20 +72,20 @@ def mix(x):
     return x
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def counter(day, stream, slot):
     """The mixed counter of (day, stream, slot): 6 bits of stream, 16 bits of slot."""
     base = ((np.uint64(day) << _S6) | np.uint64(stream)) << _S16
     return mix((base + np.uint64(slot)) * _GOLDEN)
 
 
-@njit(cache=True, inline="always")
+@kernel(inline=True)
 def to_uniform(key, mixed_counter):
     """A uniform in [0, 1) from a replicate key and a mixed counter (53 random bits)."""
     return np.float64(mix(key ^ mixed_counter) >> _S11) * TO_UNIT
 
 
-@njit(cache=True)
+@kernel
 def _keys(seed, replicates):
     root = mix(np.uint64(seed) ^ _SEED_SALT)
     out = np.empty(replicates.size, dtype=np.uint64)
@@ -93,7 +94,7 @@ def _keys(seed, replicates):
     return out
 
 
-@njit(cache=True)
+@kernel
 def _grid(keys, day, stream, slots):
     out = np.empty((slots.size, keys.size))   # slot-major; returned transposed (column-major)
     for j in range(slots.size):
@@ -103,7 +104,7 @@ def _grid(keys, day, stream, slots):
     return out
 
 
-@njit(cache=True)
+@kernel
 def _column(keys, day, stream, slot):
     out = np.empty(keys.size)
     c = counter(day, stream, slot)
@@ -112,7 +113,7 @@ def _column(keys, day, stream, slot):
     return out
 
 
-@njit(cache=True)
+@kernel
 def _pairs(keys, day, stream, slots):
     out = np.empty(keys.size)
     for i in range(keys.size):
