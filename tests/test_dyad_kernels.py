@@ -142,6 +142,22 @@ def test_the_governments_arithmetic_is_the_rules(seed, baseline):
     assert same(twin(dyad.choose, draws, u_up, u_down), governments.choose(draws, u_up, u_down))
     big = np.concatenate([u_up[:20] * 200.0, np.full((5, 1), -np.inf), np.full((5, 1), np.nan)])
     assert same(twin(dyad.choose, draws[:30], big, big[::-1]), governments.choose(draws[:30], big, big[::-1]))
+    # the escalation utility's bound (no diversion exp, no division by the forces) is never below it, also where
+    # the diversion and the superiority are at their greatest (unrest at the peak, the whole local force, no
+    # casualties), and where the draw holds under the bound the rule holds
+    peak_terms = dict(terms, unrest_=g.diversion_peak, share=np.ones((n, 1)), threshold=np.zeros((n, 1)),
+                      casualties=np.zeros((n, 1)))
+    for t in (terms, peak_terms):
+        u_up_t, u_down_t = governments.utilities(g, **t)
+        bound = twin(dyad.up_bound, g.diversion_weight, g.reaction_weight, g.retaliation_weight,
+                     g.superiority_weight, g.mediator_weight, g.escalation_intercept, g.patron_weight,
+                     *(t[k] for k in ("level_eff", "provoked", "backing", "pressure", "pull", "ceasefire",
+                                      "cf_strength", "violation_cost")),
+                     t["weariness"], t["next_cost"], t["rally_ahead"], t["unready"])
+        assert (bound >= u_up_t).all()
+        for d in (draws, 1.0 - draws * 0.05):
+            held = twin(dyad.holds, d, bound, u_down_t).astype(bool)
+            assert (governments.choose(d, u_up_t, u_down_t)[held] == 0).all()
 
 
 @given(seed=st.integers(0, 2**40), scale=st.sampled_from([1e-6, 0.1, 1.0, 10.0, 800.0]))

@@ -88,15 +88,48 @@ def utilities(diversion_weight, diversion_peak, reaction_weight, retaliation_wei
     superiority = superiority_weight * maximum(0.0, share - threshold) / (room if room > 0.0 else 1.0)
     restraint = mediator_weight * pressure
     breach = ceasefire * violation_cost * cf_strength
-    u_up = (escalation_intercept + diverted + reaction + superiority + patron_weight * backing + pull
-            + rally_ahead - weariness * next_cost - casualties - restraint - breach - unready)
-    u_down = (deescalation_intercept + base_cost - reaction_weight * level_eff / 6.0
-              - audience_weight * audience + restraint)
+    u_up = up_sum(escalation_intercept, diverted, reaction, superiority, patron_weight * backing, pull, rally_ahead,
+                  weariness * next_cost, casualties, restraint, breach, unready, level_eff)
+    return u_up, down_utility(deescalation_intercept, base_cost, reaction_weight, audience_weight, level_eff,
+                              level_base, audience, restraint)
+
+
+@kernel(inline=True)
+def up_sum(intercept, diverted, reaction, superiority, backed, pull, rally_ahead, next_cost, casualties, restraint,
+           breach, unready, level_eff):
+    """The escalation utility of :func:`utilities` from its terms, summed in the rule's order (``-inf`` at rung 6)."""
     if level_eff >= 6:
-        u_up = -np.inf
+        return -np.inf
+    return (intercept + diverted + reaction + superiority + backed + pull + rally_ahead - next_cost - casualties
+            - restraint - breach - unready)
+
+
+@kernel(inline=True)
+def down_utility(intercept, base_cost, reaction_weight, audience_weight, level_eff, level_base, audience, restraint):
+    """The step-down utility of :func:`utilities` (``-inf`` at base rung 0)."""
     if level_base <= 0:
-        u_down = -np.inf
-    return u_up, u_down
+        return -np.inf
+    return intercept + base_cost - reaction_weight * level_eff / 6.0 - audience_weight * audience + restraint
+
+
+#: Above 1 by far more than the few roundings by which a computed diversion or superiority can exceed its weight
+#: (each is its weight times a factor that is at most 1 before rounding).
+ABOVE = 1.0 + 1e-9
+
+
+@kernel(inline=True)
+def up_bound(diversion_weight, reaction_weight, retaliation_weight, superiority_weight, mediator_weight,
+             escalation_intercept, patron_weight, level_eff, provoked, backing, pressure, pull, ceasefire, cf_strength,
+             violation_cost, weariness, next_cost, rally_ahead, unready):
+    """An upper bound of :func:`utilities`' escalation utility that needs neither the diversion's ``exp`` nor a
+    division by the forces: the diversion (``weight x u/peak x exp(1 - u/peak)``, at most its weight) and the
+    superiority (at most its weight) at their greatest, the casualty cost (never below 0) at 0, every other term
+    as :func:`utilities` has it, summed in the same order. Rounded sums and products are monotone, so the bound is
+    at least the utility, bit for bit (the weights are never negative: the schema's ranges)."""
+    reaction = reaction_weight * level_eff / 6.0 + retaliation_weight * (provoked and level_eff <= 3)
+    return up_sum(escalation_intercept, diversion_weight * ABOVE, reaction, superiority_weight * ABOVE,
+                  patron_weight * backing, pull, rally_ahead, weariness * next_cost, 0.0, mediator_weight * pressure,
+                  ceasefire * violation_cost * cf_strength, unready, level_eff)
 
 
 @kernel(inline=True)
@@ -112,15 +145,22 @@ SURE = 1.001   # margin over the bound: covers every rounding (the C library's e
 
 
 @kernel(inline=True)
+def holds(u, u_up, u_down):
+    """Whether the draw ``u`` surely holds (0) under :func:`choose` without its exponentials: both utilities are at
+    most 0 and the draw is above a bound of the rule's chance to move. Then ``total >= 1``, so the rule's ``p_down +
+    p_up`` is at most its ``e_down + e_up`` (correctly rounded sums and quotients are monotone), each ``exp`` is
+    within an ulp of the true value, below ``1 / exp_neg_below``, and the two together below ``2 / min`` of those;
+    the draw is compared with that bound, with a margin (:data:`SURE`), by one product. The bound only grows with
+    either utility, so it may be given upper bounds of them (:func:`up_bound`)."""
+    return u_up <= 0.0 and u_down <= 0.0 and u * min(exp_neg_below(u_up), exp_neg_below(u_down)) >= 2.0 * SURE
+
+
+@kernel(inline=True)
 def choose(u, u_up, u_down):
     """:func:`borderSim.rules.governments.choose` of one government: -1, 0 or +1 (the overflow branch as the
-    rule's). Where both utilities are at most 0 and the draw is above a bound of the rule's chance to move, the
-    government holds, as the rule would: ``total >= 1``, so the rule's ``p_down + p_up`` is at most its
-    ``e_down + e_up`` (correctly rounded sums and quotients are monotone), each ``exp`` is within an ulp of the true
-    value, below ``1 / exp_neg_below``, and the two together below ``2 / min`` of those; the draw is compared with
-    that bound, with a margin (:data:`SURE`), by one product. The exponentials are then not needed (most rows on
-    most days), and where they are, they are the rule's."""
-    if u_up <= 0.0 and u_down <= 0.0 and u * min(exp_neg_below(u_up), exp_neg_below(u_down)) >= 2.0 * SURE:
+    rule's). Where the draw surely holds (:func:`holds`: most rows on most days) the exponentials are not needed;
+    where they are, they are the rule's."""
+    if holds(u, u_up, u_down):
         return 0
     e_up, e_down = math.exp(u_up), math.exp(u_down)
     total = 1.0 + e_up + e_down
