@@ -25,8 +25,8 @@ class Context:
     village_slots: np.ndarray
     presence: np.ndarray      # (S + 1, 2) each side's share of a segment's residents (row -1: no segment)
     fixed: governments.Fixed  # the governments' parameter-only factors
-    table: np.ndarray         # the dyad kernels' parameters, one record per row (or one shared)
-    tables: rowtable.Tables   # ``table`` split by kernel: each kernel's fields (rowtable.KERNELS)
+    tables: rowtable.Tables   # the dyad kernels' parameters, each kernel's fields (rowtable.KERNELS), one record
+                              # per row (or one shared)
 
     @classmethod
     def build(cls, P: ParamArrays, geo: Geography, keys: np.ndarray, registry: Registry | None = None) -> Context:
@@ -43,9 +43,14 @@ class Context:
         presence = governments.presence(geo)
         presence.flags.writeable = False
         backing, fixed = thirdparties.backing(P, terms.assistance), governments.Fixed.of(P)
-        table = rowtable.build(P, fixed, terms, backing)
         return cls(P=P, geo=geo, keys=keys, backing=backing, registry=registry, terms=terms, village_slots=slots,
-                   presence=presence, fixed=fixed, table=table, tables=rowtable.split(table))
+                   presence=presence, fixed=fixed, tables=rowtable.tables(P, fixed, terms, backing))
+
+    @property
+    def table(self) -> np.ndarray:
+        """The dyad kernels' parameters in one table (every field; one record per row, or one shared), which each
+        kernel's table (:attr:`tables`) holds a part of."""
+        return rowtable.build(self.P, self.fixed, self.terms, self.backing)
 
     def with_params(self, P: ParamArrays) -> Context:
         """The context of the same batch under other parameters (a dated change, a warm start's switch)."""

@@ -9,7 +9,7 @@ row. The values are the parameter arrays' own (and the parameter-only terms of
 :class:`borderSim.rules.governments.Fixed`, :class:`borderSim.rules.mediation_terms.Terms` and
 :func:`borderSim.rules.thirdparties.backing`, computed by their rules): packing changes no number.
 
-Each kernel reads a table of its own fields (:func:`split`): with one record per row (a design, a calibration's
+Each kernel reads a table of its own fields (:func:`tables`): with one record per row (a design, a calibration's
 candidates) a kernel streams some 20-300 bytes a row instead of the whole record of about 1 KB, which cost more
 than the kernels' arithmetic; a kernel whose fields every row shares reads one record.
 """
@@ -61,22 +61,33 @@ def _same_rows(a: np.ndarray) -> bool:
     return bool((bits == bits[:1]).all())
 
 
-def build(P, fixed, terms, backing) -> np.ndarray:
-    """The record array of the batch ``P`` (one record if every row shares every value, else one per row)."""
+def _fields(P, fixed, terms, backing) -> dict[str, tuple[np.ndarray, tuple[int, ...]]]:
+    """Every field of the table: field -> (array with a leading batch axis, shape of one row's value)."""
     fields: dict[str, tuple[np.ndarray, tuple[int, ...]]] = {}
     for name, source in DYAD.items():
         fields[name] = (P.column(source), ())
     for key in SIDE:
         fields[key] = (getattr(P.gov, key), (2,))
-    fields |= _derived(P, fixed, terms, backing)
-    rows = 1 if all(_same_rows(a) for a, _ in fields.values()) else P.batch
-    dtype = np.dtype([(name, np.float64, shape) for name, (_, shape) in fields.items()])
-    table = np.empty(rows, dtype=dtype)
-    for name, (a, shape) in fields.items():
-        a = np.broadcast_to(a, (P.batch, *(shape or (1,))))[:rows]
+    return fields | _derived(P, fixed, terms, backing)
+
+
+def _pack(fields: dict[str, tuple[np.ndarray, tuple[int, ...]]], names, rows: int, batch: int) -> np.ndarray:
+    """The read-only record array of the fields ``names``, ``rows`` records (1: the first row's, shared)."""
+    table = np.empty(rows, dtype=np.dtype([(name, np.float64, fields[name][1]) for name in names]))
+    for name in names:
+        a, shape = fields[name]
+        a = np.broadcast_to(a, (batch, *(shape or (1,))))[:rows]
         table[name] = a.reshape((rows, *shape)).astype(np.float64, copy=False)
     table.flags.writeable = False
     return table
+
+
+def build(P, fixed, terms, backing) -> np.ndarray:
+    """The record array of the batch ``P`` with every field (one record if every row shares every value, else one
+    per row): what the kernels' tables (:func:`tables`) are cut from."""
+    fields = _fields(P, fixed, terms, backing)
+    rows = 1 if all(_same_rows(a) for a, _ in fields.values()) else P.batch
+    return _pack(fields, tuple(fields), rows, P.batch)
 
 
 #: The fields each dyad kernel reads (``p.<field>`` in :mod:`borderSim.rules.dyad`), in the order it first reads them.
@@ -115,18 +126,13 @@ class Tables(NamedTuple):
     negotiate: np.ndarray
 
 
-def split(table: np.ndarray) -> Tables:
-    """The kernels' tables of ``table`` (:func:`build`): the same values, one table per kernel, each of one record
-    where every row holds the same values of its fields (a calibration varying two of the ladder's parameters gives
-    the ladder one record per row and every other kernel one record)."""
-    return Tables(**{kernel: _select(table, names) for kernel, names in KERNELS.items()})
-
-
-def _select(table: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
-    out = np.empty(table.shape, dtype=np.dtype([(name, table.dtype.fields[name][0]) for name in names]))
-    for name in names:
-        out[name] = table[name]
-    if out.shape[0] > 1 and _same_rows(out):      # the rows differ only in fields this kernel does not read
-        out = out[:1].copy()
-    out.flags.writeable = False
-    return out
+def tables(P, fixed, terms, backing) -> Tables:
+    """Each kernel's table of the batch ``P``: the fields of :func:`build`'s table that it reads, in one record where
+    every row holds the same values of those fields (a calibration varying two of the ladder's parameters gives the
+    ladder one record per row and every other kernel one record). Packed straight from the parameter arrays, each
+    field checked once: no table of every field per row is made (about 10 MB at 10,000 rows, made again at every
+    dated change of a calibration's runs)."""
+    fields = _fields(P, fixed, terms, backing)
+    varies = {name: not _same_rows(a) for name, (a, _) in fields.items()}
+    return Tables(**{kernel: _pack(fields, names, P.batch if any(varies[n] for n in names) else 1, P.batch)
+                     for kernel, names in KERNELS.items()})
