@@ -60,6 +60,7 @@ class Recorder:
         self.tallies = outcomes.tallies(self.outcomes)
         for t in self.tallies:
             setattr(self, t.name, t.new(s))
+        _rows_together(self, [t.name for t in self.tallies if t.name in COMPILED], s.batch)
         rest = [t for t in self.tallies if t.kind not in ("start", "aux") and t.name not in COMPILED]
         self._numpy = tuple(t for t in rest if t.kind != "at")   # daily, what the compiled pass does not hold
         self._at: dict[int, list] = {}   # the snapshots, by day
@@ -171,6 +172,25 @@ def _record(day, level, level_base, episode, incidents, deaths_today, agreement,
                 n_front += front[i, j]
             if n_front > front_peak[i, 0]:
                 front_peak[i, 0] = n_front
+
+
+def _rows_together(r: Recorder, names: list[str], batch: int) -> None:
+    """Make the tallies ``names`` of ``r`` columns of one row-major block per dtype (same values, views): the
+    compiled pass updates some thirty tallies of a row, and as arrays of their own each was a stream of memory
+    of its own; side by side, a row's tallies are a cache line or two (the pass takes a quarter less time at
+    10,000 rows, ``borderSim bench --phases``)."""
+    by_dtype: dict[np.dtype, list[str]] = {}
+    for name in names:
+        by_dtype.setdefault(getattr(r, name).dtype, []).append(name)
+    for dtype, group in by_dtype.items():
+        block = np.empty((batch, sum(getattr(r, name).shape[1] for name in group)), dtype=dtype)
+        k = 0
+        for name in group:
+            a = getattr(r, name)
+            view = block[:, k:k + a.shape[1]]
+            view[...] = a
+            setattr(r, name, view)
+            k += a.shape[1]
 
 
 def summarise(r: Recorder, s: State, replicates: np.ndarray) -> pd.DataFrame:
