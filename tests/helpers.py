@@ -91,7 +91,8 @@ class GhostParams(BaseModel):
 
 
 class WithGhost(Parameters):
-    """The schema with the throwaway mediator's group (as its group would be registered in the schema)."""
+    """The schema with the throwaway mediator's group, for a test's duration (a built-in mediator's group is
+    declared in its own module of the schema instead: ``tests/test_mediators.py``)."""
 
     ghost: GhostParams = group(GhostParams, "The Ghost (a throwaway mediator)")
 

@@ -10,11 +10,13 @@ import pytest
 from borderSim.inputs.references import REFERENCES
 from borderSim.rules.mediator_entries import REGISTRY
 from borderSim.schema import (
+    DECLARED,
     GOVERNMENT_FIELDS,
     GROUPS,
     KyrgyzstanParams,
     Parameters,
     TajikistanParams,
+    WesternGroup,
     specs,
     tables,
     titles,
@@ -151,6 +153,8 @@ def test_the_rules_typed_groups_are_generated_from_the_schema():
     P = compile_params(Parameters(), load_geography(), batch=3)
     for name, cls in groups.CONTAINERS.items():
         assert type(getattr(P, name)) is cls, name
+    western = [g.key for g in DECLARED if issubclass(g, WesternGroup)]
+    assert western and all(type(getattr(P, key)) is groups.WesternArrays for key in western)
     for s in specs():
         if not s.is_list and s.key != "warm_start":
             assert getattr(getattr(P, s.group), s.key).shape == (3, 1), s.name

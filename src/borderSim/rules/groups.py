@@ -1,10 +1,13 @@
-"""Typed containers of the parameter arrays (:class:`borderSim.rules.params.ParamArrays`), one per group.
+"""Typed containers of the parameter arrays (:class:`borderSim.rules.params.ParamArrays`), one per fixed
+group of the schema and one for every Western mediator's group.
 
 Generated from the schema by ``tools/param_groups.py`` (``tests/test_schema.py`` checks it is current): a rule
 that reads ``P.border.ceasefire_rate`` reads a field a type checker, an IDE and ``farm-studio walk`` can follow.
 Each field of a group is its parameter as a ``(B, 1)`` array (a choice as its position among the choices, a date
 as its day of year; names and lists are not arrays); ``P.gov`` holds the governments' shared fields as ``(B, 2)``
-arrays in side order and ``P.domestic`` the dated shocks as ``(B, K)`` arrays. The unit follows each field.
+arrays in side order and ``P.domestic`` the dated shocks as ``(B, K)`` arrays. The unit follows each field. A
+mediator's group is read through its registry entry (:mod:`borderSim.rules.mediator_entries`), not typed here:
+a Western mediator's is a :class:`WesternArrays` (:data:`FAMILIES`), any other untyped.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from borderSim.schema.western import WesternGroup
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ class GovernmentArrays:
 @dataclass(frozen=True)
 class WesternArrays:
     """The fields every Western mediator has (:data:`borderSim.schema.WESTERN_FIELDS`), as
-    ``(B, 1)`` arrays."""
+    ``(B, 1)`` arrays: the group of each mediator declared a :class:`~borderSim.schema.WesternGroup`."""
 
     willingness: np.ndarray           # probability/day
     delay_days: np.ndarray            # day
@@ -231,21 +236,6 @@ class MediationArrays:
 
 
 @dataclass(frozen=True)
-class OsceArrays(WesternArrays):
-    """``P.osce``: :class:`borderSim.schema.OsceParams` as ``(B, 1)`` arrays (the shared fields)."""
-
-
-@dataclass(frozen=True)
-class EuArrays(WesternArrays):
-    """``P.eu``: :class:`borderSim.schema.EuParams` as ``(B, 1)`` arrays (the shared fields)."""
-
-
-@dataclass(frozen=True)
-class UsArrays(WesternArrays):
-    """``P.us``: :class:`borderSim.schema.UsParams` as ``(B, 1)`` arrays (the shared fields)."""
-
-
-@dataclass(frozen=True)
 class ShockArrays:
     """``P.domestic``: the dated shocks (``domestic.shocks``) as ``(B, K)`` arrays."""
 
@@ -256,8 +246,8 @@ class ShockArrays:
 
 
 class Groups:
-    """The groups of :class:`~borderSim.rules.params.ParamArrays`, typed (a schema with more groups adds its
-    own, untyped)."""
+    """The fixed groups of :class:`~borderSim.rules.params.ParamArrays`, typed (a mediator's group is read
+    through its registry entry: :data:`FAMILIES`)."""
 
     simulation: SimulationArrays
     border: BorderArrays
@@ -269,9 +259,6 @@ class Groups:
     russia: RussiaArrays
     china: ChinaArrays
     mediation: MediationArrays
-    osce: OsceArrays
-    eu: EuArrays
-    us: UsArrays
     gov: GovernmentArrays
 
 
@@ -287,8 +274,9 @@ CONTAINERS: dict[str, type] = {
     "russia": RussiaArrays,
     "china": ChinaArrays,
     "mediation": MediationArrays,
-    "osce": OsceArrays,
-    "eu": EuArrays,
-    "us": UsArrays,
     "gov": GovernmentArrays,
 }
+
+#: The container of every declared group of a family (:class:`borderSim.schema.DeclaredGroup`), by the
+#: family's base in the schema; a declared group of no family is untyped.
+FAMILIES: dict[type, type] = {WesternGroup: WesternArrays}

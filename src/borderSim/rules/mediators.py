@@ -8,8 +8,10 @@ the registry in force: :func:`registry`, or ``MEDIATORS`` and ``JOINTS`` (its en
 called, never copied at import).
 
 An outside actor is one entry (:class:`~borderSim.rules.mediator.Mediator`, in
-:mod:`borderSim.rules.mediator_entries`) plus its parameter group in the schema; its state column, summary
-columns, daily series, Mesa agent and event-log phrases follow from the entry.
+:mod:`borderSim.rules.mediator_entries`) plus its parameter group in the schema (declared in its own module,
+:class:`borderSim.schema.DeclaredGroup`, or for a ``registered`` block's duration in a subclass of
+:class:`~borderSim.schema.Parameters`); its state column, summary columns, daily series, Mesa agent and event-log
+phrases follow from the entry.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from borderSim.inputs.geography import Geography
-from borderSim.rules.groups import CONTAINERS, GovernmentArrays, Groups
+from borderSim.rules.groups import CONTAINERS, FAMILIES, GovernmentArrays, Groups
 from borderSim.schema import GOVERNMENT_FIELDS, Parameters
 
 
@@ -69,18 +69,20 @@ NEVER = np.iinfo(np.int64).max // 4   # a day no run reaches
 
 
 @functools.cache
-def _container(group: str, keys: tuple[str, ...]) -> type:
-    """The typed container of a group's arrays (:mod:`borderSim.rules.groups`); for a group it does not know (a
-    schema with more groups: a registered mediator's), a frozen dataclass of its keys."""
-    known = CONTAINERS.get(group)
+def _container(group: str, model: type | None, keys: tuple[str, ...]) -> type:
+    """The typed container of a group's arrays (:mod:`borderSim.rules.groups`): a fixed group's by its name, a
+    declared group's (``model``, its schema class) by its family (a Western mediator's: ``WesternArrays``); for
+    any other group (a registered mediator's, a declared group of no family), a frozen dataclass of its keys."""
+    known = CONTAINERS.get(group) or next(
+        (typed for base, typed in FAMILIES.items() if isinstance(model, type) and issubclass(model, base)), None)
     if known is not None and {f.name for f in fields(known)} == set(keys):
         return known
     return make_dataclass(f"{group.title()}Arrays", keys, frozen=True)
 
 
-def container(group: str, arrays: dict[str, np.ndarray]) -> Any:
-    """A group's arrays (``key`` -> array) in its typed container."""
-    return _container(group, tuple(arrays))(**arrays)
+def container(group: str, arrays: dict[str, np.ndarray], model: type | None = None) -> Any:
+    """A group's arrays (``key`` -> array) in its typed container (``model``: the group's class in the schema)."""
+    return _container(group, model, tuple(arrays))(**arrays)
 
 
 class ParamArrays(Groups):
@@ -208,7 +210,7 @@ def compile_params(points: Parameters | Sequence[Parameters], geo: Geography, ba
                     np.broadcast_to(groups["kyrgyzstan"][k], (rows, 1))) for k in GOVERNMENT_FIELDS}
     groups["domestic"] = shock_arrays([f["domestic.shocks"] for f in flats],
                                       [f["simulation.start_date"] for f in flats], rows)
-    namespaces = {g: container(g, d) for g, d in groups.items()}
+    namespaces = {g: container(g, d, schema.model_fields[g].annotation) for g, d in groups.items()}
     namespaces["gov"] = GovernmentArrays(**gov)
     warm = {f["simulation.warm_start"] for f in flats}
     if len(warm) > 1:

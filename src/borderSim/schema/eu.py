@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from borderSim.schema.fields import Group
-from borderSim.schema.western import NO_WESTERN_OFFER, west
+from borderSim.schema.western import NO_WESTERN_OFFER, WesternGroup, west
 
 
-class EuParams(Group):
+class EuParams(WesternGroup):
     """EU: border-management money (BOMCA), statements within days, facilitative and technical."""
+
+    key = "eu"
+    title = "European Union (mediator)"
+    place = 20
 
     willingness: float = west("willingness", 0.0, NO_WESTERN_OFFER)
     delay_days: int = west("delay_days", 1, "record (EU statements within 1-2 days of the 2021 and 2022 "

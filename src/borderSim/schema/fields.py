@@ -1,6 +1,7 @@
 """The machinery every parameter group uses: a field with its metadata (:func:`param`), a group's base
-(:class:`Group`) and fields shared by a family of groups (:class:`Shared`, :func:`shared`: both governments,
-every Western mediator).
+(:class:`Group`), a group that declares its own place in :class:`~borderSim.schema.Parameters`
+(:class:`DeclaredGroup`: an outside actor's) and fields shared by a family of groups (:class:`Shared`,
+:func:`shared`: both governments, every Western mediator).
 
 Every field carries its type, default, allowed range, unit, a one-line description and its source
 (keys of :mod:`borderSim.inputs.references`; ``record`` = the shared facts, ``article`` = the seed article,
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,6 +39,18 @@ class Group(BaseModel):
     """A group of parameters (one actor's): immutable, validated on assignment, no unknown keys."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=True)
+
+
+class DeclaredGroup(Group):
+    """A group that declares itself (an outside actor's: a mediator's): a subclass in a module of
+    :mod:`borderSim.schema` that sets ``key`` (its name in :class:`~borderSim.schema.Parameters` and in dotted
+    parameter names), ``title`` (its heading in the parameter tables) and ``place`` (its order among the declared
+    groups, which follow the model's fixed ones; numbered with gaps, so a new group can go between two) is a group
+    of :class:`~borderSim.schema.Parameters`, found there (:data:`borderSim.schema.parameters.DECLARED`)."""
+
+    key: ClassVar[str]
+    title: ClassVar[str]
+    place: ClassVar[int]
 
 
 @dataclass(frozen=True)

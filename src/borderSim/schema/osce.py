@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from borderSim.schema.fields import Group
-from borderSim.schema.western import NO_WESTERN_OFFER, west
+from borderSim.schema.western import NO_WESTERN_OFFER, WesternGroup, west
 
 
-class OsceParams(Group):
+class OsceParams(WesternGroup):
     """OSCE: programme offices in Bishkek and Dushanbe, facilitative, little leverage, more welcome in Bishkek."""
+
+    key = "osce"
+    title = "OSCE (mediator)"
+    place = 10
 
     willingness: float = west("willingness", 0.0, NO_WESTERN_OFFER)
     delay_days: int = west("delay_days", 3, "record (the OSCE's expertise was invoked after the 16 Sep 2022 "

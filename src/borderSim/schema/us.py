@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from borderSim.schema.fields import Group
-from borderSim.schema.western import NO_WESTERN_OFFER, west
+from borderSim.schema.western import NO_WESTERN_OFFER, WesternGroup, west
 
 
-class UsParams(Group):
+class UsParams(WesternGroup):
     """US: the one outsider with a large security lever, tied to the Tajik border guards (double-edged)."""
+
+    key = "us"
+    title = "United States (mediator)"
+    place = 30
 
     willingness: float = west("willingness", 0.0, NO_WESTERN_OFFER)
     delay_days: int = west("delay_days", 7, "record (statements and foreign-minister meetings days to weeks "

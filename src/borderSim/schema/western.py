@@ -1,12 +1,13 @@
 """What the Western mediators share: how Western-style mediation works, whoever mediates (the literature's
-constants, :class:`MediationParams`), and the fields every Western mediator has (:data:`WESTERN_FIELDS`), each
-with its own defaults and sources (:mod:`.osce`, :mod:`.eu`, :mod:`.us`) through :func:`west`."""
+constants, :class:`MediationParams`), the fields every Western mediator has (:data:`WESTERN_FIELDS`), each
+with its own defaults and sources (:mod:`.osce`, :mod:`.eu`, :mod:`.us`) through :func:`west`, and the base of
+their groups (:class:`WesternGroup`), each declared in its own module."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from borderSim.schema.fields import Group, Shared, param, shared
+from borderSim.schema.fields import DeclaredGroup, Group, Shared, param, shared
 
 
 class MediationParams(Group):
@@ -64,5 +65,11 @@ WESTERN_FIELDS: dict[str, Shared] = {
 
 #: A Western mediator's field: shared range, unit and description; its own default and source.
 west = shared(WESTERN_FIELDS)
+
+
+class WesternGroup(DeclaredGroup):
+    """A Western mediator's group: the fields of :data:`WESTERN_FIELDS` (each through :func:`west`), its ``key``,
+    ``title`` and ``place`` declared in its own module (:class:`~borderSim.schema.fields.DeclaredGroup`). The
+    rules read every such group as one typed container (``rules/groups.py``, ``WesternArrays``)."""
 
 NO_WESTERN_OFFER = "record (no Western mediation offer taken up in 2021-22; statements only)"
