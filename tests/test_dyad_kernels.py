@@ -149,11 +149,12 @@ def test_the_governments_arithmetic_is_the_rules(seed, baseline):
                       casualties=np.zeros((n, 1)))
     for t in (terms, peak_terms):
         u_up_t, u_down_t = governments.utilities(g, **t)
-        bound = twin(dyad.up_bound, g.diversion_weight, g.reaction_weight, g.retaliation_weight,
-                     g.superiority_weight, g.mediator_weight, g.escalation_intercept, g.patron_weight,
-                     *(t[k] for k in ("level_eff", "provoked", "backing", "pressure", "pull", "ceasefire",
-                                      "cf_strength", "violation_cost")),
-                     t["weariness"], t["next_cost"], t["rally_ahead"], t["unready"])
+        shared = twin(dyad.shared_terms, g.reaction_weight, g.retaliation_weight, g.mediator_weight,
+                      *(t[k] for k in ("level_eff", "provoked", "pressure", "ceasefire", "violation_cost",
+                                       "cf_strength")))
+        bound = twin(dyad.up_bound, g.diversion_weight, g.superiority_weight, g.escalation_intercept,
+                     g.patron_weight * t["backing"], t["pull"], t["rally_ahead"], t["weariness"] * t["next_cost"],
+                     *shared, t["unready"], t["level_eff"])
         assert (bound >= u_up_t).all()
         for d in (draws, 1.0 - draws * 0.05):
             held = twin(dyad.holds, d, bound, u_down_t).astype(bool)

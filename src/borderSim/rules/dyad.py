@@ -36,9 +36,12 @@ from borderSim.rules.dyad_twins import (  # noqa: F401  (the twins are dyad's to
     minimum,
     reentry,
     row,
+    shared_terms,
     success_probability,
+    superiority,
     unrest,
     up_bound,
+    up_sum,
     utilities,
 )
 from borderSim.rules.governments import FLANK, MAJOR, PUBLIC
@@ -177,22 +180,21 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
             if china_any:
                 pressure = pressure + china_on * p.china_strength * p.china_debt_share[sd]
             pressure = pressure + p.attention * FLANK[up] * p.leverage[sd]
-            provoked = move_prev[i, op] == _UP or lm >= _GUNFIRE
             h = hurt[i, sd]
-            pulled = pull - p.war_weariness * h
-            weariness = 1.0 + p.ripeness_weight * h
-            next_cost = p.cost_weight[sd] * 4.0 * p.cost_power[up]
+            reaction, restraint, breach = shared_terms(
+                p.reaction_weight[sd], p.retaliation_weight[sd], p.mediator_weight[sd], level_eff,
+                move_prev[i, op] == _UP or lm >= _GUNFIRE, pressure, ceasefire[i, 0], p.violation_cost,
+                cf_strength[i, 0])
+            backed, pulled = p.patron_weight[sd] * p.backing[sd], pull - p.war_weariness * h
+            next_cost = (1.0 + p.ripeness_weight * h) * (p.cost_weight[sd] * 4.0 * p.cost_power[up])
             rally_ahead = p.rally_value[sd] * unrest_ * PUBLIC[up]
             unready = p.unprepared_cost * (1.0 - readiness[i, 0]) * MAJOR[up]
             u = to_uniform(keys[i], c_choice[sd])
             u_down = down_utility(p.deescalation_intercept[sd], p.cost_weight[sd] * 4.0 * p.cost_power[lb],
                                   p.reaction_weight[sd], p.audience_weight[sd], level_eff, lb, audience[i, sd],
-                                  p.mediator_weight[sd] * pressure)
-            bound = up_bound(p.diversion_weight[sd], p.reaction_weight[sd], p.retaliation_weight[sd],
-                             p.superiority_weight[sd], p.mediator_weight[sd], p.escalation_intercept[sd],
-                             p.patron_weight[sd], level_eff, provoked, p.backing[sd], pressure, pulled,
-                             ceasefire[i, 0], cf_strength[i, 0], p.violation_cost, weariness, next_cost, rally_ahead,
-                             unready)
+                                  restraint)
+            bound = up_bound(p.diversion_weight[sd], p.superiority_weight[sd], p.escalation_intercept[sd], backed,
+                             pulled, rally_ahead, next_cost, reaction, restraint, breach, unready, level_eff)
             if holds(u, bound, u_down):    # holds whatever the diversion, superiority and casualties (most rows)
                 move_out[i, sd] = 0
                 continue
@@ -201,14 +203,10 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
                                        opp_cap, sensitivity)
             share = local_share(cap, opp_cap, p.fortification[sd], p.fortification[op], presence[seg, sd],
                                 presence[seg, op])
-            u_up, u_down = utilities(
-                p.diversion_weight[sd], p.diversion_peak[sd], p.reaction_weight[sd], p.retaliation_weight[sd],
-                p.superiority_weight[sd], p.mediator_weight[sd], p.escalation_intercept[sd],
-                p.deescalation_intercept[sd], p.patron_weight[sd], p.audience_weight[sd], level_eff, lb, unrest_,
-                provoked, share, p.superiority_threshold, p.backing[sd], pressure, pulled, ceasefire[i, 0],
-                cf_strength[i, 0], p.violation_cost, audience[i, sd], weariness, next_cost,
-                p.cost_weight[sd] * 4.0 * p.cost_power[lb], rally_ahead, casualties, unready)
-            move_out[i, sd] = choose(u, u_up, u_down)
+            u_up = up_sum(p.escalation_intercept[sd], diversion(p.diversion_weight[sd], p.diversion_peak[sd], unrest_),
+                          reaction, superiority(p.superiority_weight[sd], share, p.superiority_threshold), backed,
+                          pulled, rally_ahead, next_cost, casualties, restraint, breach, unready, level_eff)
+            move_out[i, sd] = choose(u, u_up, u_down)   # u_up and u_down: dyad_twins.utilities, terms computed once
 
 
 # -- the ladder resolves ---------------------------------------------------------------------------------------

@@ -81,17 +81,31 @@ def utilities(diversion_weight, diversion_peak, reaction_weight, retaliation_wei
               mediator_weight, escalation_intercept, deescalation_intercept, patron_weight, audience_weight,
               level_eff, level_base, unrest_, provoked, share, threshold, backing, pressure, pull, ceasefire,
               cf_strength, violation_cost, audience, weariness, next_cost, base_cost, rally_ahead, casualties, unready):
-    """:func:`borderSim.rules.governments.utilities` of one government: (escalate, step down)."""
-    diverted = diversion(diversion_weight, diversion_peak, unrest_)
-    reaction = reaction_weight * level_eff / 6.0 + retaliation_weight * (provoked and level_eff <= 3)
-    room = 1.0 - threshold
-    superiority = superiority_weight * maximum(0.0, share - threshold) / (room if room > 0.0 else 1.0)
-    restraint = mediator_weight * pressure
-    breach = ceasefire * violation_cost * cf_strength
-    u_up = up_sum(escalation_intercept, diverted, reaction, superiority, patron_weight * backing, pull, rally_ahead,
+    """:func:`borderSim.rules.governments.utilities` of one government: (escalate, step down), from the pieces
+    :func:`borderSim.rules.dyad.decide` calls itself (it computes the shared terms once for the bound and the
+    utility)."""
+    reaction, restraint, breach = shared_terms(reaction_weight, retaliation_weight, mediator_weight, level_eff,
+                                               provoked, pressure, ceasefire, violation_cost, cf_strength)
+    u_up = up_sum(escalation_intercept, diversion(diversion_weight, diversion_peak, unrest_), reaction,
+                  superiority(superiority_weight, share, threshold), patron_weight * backing, pull, rally_ahead,
                   weariness * next_cost, casualties, restraint, breach, unready, level_eff)
     return u_up, down_utility(deescalation_intercept, base_cost, reaction_weight, audience_weight, level_eff,
                               level_base, audience, restraint)
+
+
+@kernel(inline=True)
+def shared_terms(reaction_weight, retaliation_weight, mediator_weight, level_eff, provoked, pressure, ceasefire,
+                 violation_cost, cf_strength):
+    """The terms of :func:`utilities` that its bound (:func:`up_bound`) has too: (reaction, restraint, breach)."""
+    reaction = reaction_weight * level_eff / 6.0 + retaliation_weight * (provoked and level_eff <= 3)
+    return reaction, mediator_weight * pressure, ceasefire * violation_cost * cf_strength
+
+
+@kernel(inline=True)
+def superiority(weight, share, threshold):
+    """The pull of local superiority in :func:`utilities` (0 at threshold 1: no share exceeds it, not 0 / 0)."""
+    room = 1.0 - threshold
+    return weight * maximum(0.0, share - threshold) / (room if room > 0.0 else 1.0)
 
 
 @kernel(inline=True)
@@ -118,18 +132,15 @@ ABOVE = 1.0 + 1e-9
 
 
 @kernel(inline=True)
-def up_bound(diversion_weight, reaction_weight, retaliation_weight, superiority_weight, mediator_weight,
-             escalation_intercept, patron_weight, level_eff, provoked, backing, pressure, pull, ceasefire, cf_strength,
-             violation_cost, weariness, next_cost, rally_ahead, unready):
-    """An upper bound of :func:`utilities`' escalation utility that needs neither the diversion's ``exp`` nor a
-    division by the forces: the diversion (``weight x u/peak x exp(1 - u/peak)``, at most its weight) and the
-    superiority (at most its weight) at their greatest, the casualty cost (never below 0) at 0, every other term
-    as :func:`utilities` has it, summed in the same order. Rounded sums and products are monotone, so the bound is
-    at least the utility, bit for bit (the weights are never negative: the schema's ranges)."""
-    reaction = reaction_weight * level_eff / 6.0 + retaliation_weight * (provoked and level_eff <= 3)
-    return up_sum(escalation_intercept, diversion_weight * ABOVE, reaction, superiority_weight * ABOVE,
-                  patron_weight * backing, pull, rally_ahead, weariness * next_cost, 0.0, mediator_weight * pressure,
-                  ceasefire * violation_cost * cf_strength, unready, level_eff)
+def up_bound(diversion_weight, superiority_weight, intercept, backed, pull, rally_ahead, next_cost, reaction,
+             restraint, breach, unready, level_eff):
+    """An upper bound of :func:`utilities`' escalation utility (:func:`up_sum` of the same terms) that needs neither
+    the diversion's ``exp`` nor a division by the forces: the diversion (``weight x u/peak x exp(1 - u/peak)``, at
+    most its weight) and the superiority (at most its weight) at their greatest, the casualty cost (never below 0)
+    at 0. Rounded sums and products are monotone, so the bound is at least the utility, bit for bit (the weights
+    are never negative: the schema's ranges)."""
+    return up_sum(intercept, diversion_weight * ABOVE, reaction, superiority_weight * ABOVE, backed, pull,
+                  rally_ahead, next_cost, 0.0, restraint, breach, unready, level_eff)
 
 
 @kernel(inline=True)
