@@ -205,6 +205,18 @@ def test_return_kernel_equals_the_numpy_rule(seed, day, rate, baseline):
     assert np.array_equal(residents1, residents) and np.array_equal(now1, now)
 
 
+@given(seed=st.integers(0, 2**40), delay=st.integers(0, 60))
+def test_returning_rows_are_the_numpy_rule(seed, delay, baseline):
+    # days since the fight around the delay (the boundary included) and displaced on one side, both or neither
+    rng = np.random.default_rng(seed)
+    b = 200
+    P = compile_params(baseline.with_updates({"communities.return_delay_days": delay}), GEO, batch=b)
+    since = rng.integers(max(0, delay - 2), delay + 3, (b, 1))
+    now = np.asfortranarray(rng.integers(0, 3, (b, 2)) * (rng.random((b, 2)) < 0.5))
+    expected = np.flatnonzero(communities.may_return(P, since, now))
+    assert np.array_equal(kernels.returning_rows(since, P.communities.return_delay_days, now), expected)
+
+
 @given(seed=st.integers(0, 2**40), scale=st.sampled_from([0.01, 1.0, 30.0, 200.0, 1e5]))
 def test_poisson_kernel_equals_the_numpy_rule(seed, scale):
     rng = np.random.default_rng(seed)

@@ -160,6 +160,13 @@ def flight_share(P: ParamArrays, civil_society: np.ndarray, danger: np.ndarray) 
     return -fmath.expm1(-P.communities.flight_rate * civil_society * danger)
 
 
+def may_return(P: ParamArrays, days_since_fight: np.ndarray, displaced_now: np.ndarray) -> np.ndarray:
+    """(B,) rows where the displaced may come home: fighting stopped ``return_delay_days`` or more days ago and
+    someone is displaced (the rule; the engines select the rows with :func:`borderSim.rules.kernels.returning_rows`,
+    tested against this)."""
+    return (days_since_fight[:, 0] >= P.communities.return_delay_days[:, 0]) & (displaced_now.sum(axis=1) > 0)
+
+
 def returns(P: ParamArrays, displaced: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Displaced residents who come home today (the rule; the engines run it through
     :func:`borderSim.rules.kernels.apply_returns`, tested against this)."""

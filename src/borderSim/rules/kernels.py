@@ -243,11 +243,25 @@ def nonzero_2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @kernel
+def returning_rows(days_since_fight, return_delay, displaced_now):
+    """The rows where fighting stopped at least ``return_delay`` days ago and someone is displaced
+    (``days_since_fight >= return_delay`` and ``displaced_now`` above 0 on either side), ascending: the
+    rows :func:`apply_returns` moves people home on."""
+    out = np.empty(days_since_fight.shape[0], dtype=np.int64)
+    n = 0
+    for i in range(days_since_fight.shape[0]):
+        if days_since_fight[i, 0] >= return_delay[i, 0] and displaced_now[i, 0] + displaced_now[i, 1] > 0:
+            out[n] = i
+            n += 1
+    return out[:n]
+
+
+@kernel
 def apply_returns(keys, day, rows, slots, displaced, residents, displaced_now, side, rate):
     """Move today's returning displaced home, in place, in the villages ``slots`` (global indices) of ``rows``.
 
     ``displaced`` and ``residents`` are the (B, v) arrays of those villages (the core: all of them; a Mesa
-    village: its own column), ``side`` their (v,) sides and ``rate`` the rows' (len(rows), 1) return rates.
+    village: its own column), ``side`` their (v,) sides and ``rate`` the (B, 1) return rates.
     In each village ``floor(displaced * rate + u)`` (at most all of them) return, with
     ``u = uniform(keys, day, RETURN, slot)``: the same numbers as :func:`borderSim.rules.communities.returns`;
     the per-side totals in ``displaced_now`` (B, 2) follow. A village with no one displaced returns no one
@@ -257,7 +271,7 @@ def apply_returns(keys, day, rows, slots, displaced, residents, displaced_now, s
     for k in range(rows.size):        # row-major: one pass over each row's villages
         i = rows[k]
         key = keys[i]
-        r = rate[k, 0]
+        r = rate[i, 0]
         back_tj = 0
         back_kg = 0
         for j in range(slots.size):

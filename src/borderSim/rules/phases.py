@@ -111,11 +111,11 @@ def recover(s: State, ctx: Context, today: Today, villages: slice) -> None:
     slots = ctx.village_slots[villages]
     rows = today.returning
     if rows is None:   # rows where fighting stopped long enough ago and someone is displaced, as the phase begins
-        ready = s.days_since_fight[:, 0] >= P.communities.return_delay_days[:, 0]
-        rows = today.returning = np.flatnonzero(ready & (s.displaced_now.sum(axis=1) > 0))
+        rows = today.returning = kernels.returning_rows(s.days_since_fight, P.communities.return_delay_days,
+                                                        s.displaced_now)   # communities.may_return
     if rows.size:
         kernels.apply_returns(keys, day, rows, slots, s.displaced[:, villages], s.residents[:, villages],
-                              s.displaced_now, ctx.geo.side[villages], P.communities.return_rate[rows])
+                              s.displaced_now, ctx.geo.side[villages], P.communities.return_rate)
     if communities.relaxes_today(day):
         dirty = np.flatnonzero(s.grievance_dirty[:, 0])
         if dirty.size:
