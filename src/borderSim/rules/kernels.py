@@ -120,17 +120,16 @@ def observe(keys, day, slots, hazard, grievance, daily, gunfire_rate, militarisa
     """
     b, v = hazard.shape
     c_incident = _counters(day, _INCIDENT, slots)
+    count = np.empty(b, dtype=np.int64)
     for i in range(b):      # the draw for every village-day: one vectorised pass (no branch, no indirection)
         key = keys[i]
         d = daily[i, 0]
-        for j in range(v):
-            incident[i, j] = to_uniform(key, c_incident[j]) < incident_probability(hazard[i, j], grievance[i, j], d)
-    count = np.zeros(b, dtype=np.int64)
-    for i in range(b):
         n = 0
         for j in range(v):
+            hit = to_uniform(key, c_incident[j]) < incident_probability(hazard[i, j], grievance[i, j], d)
+            incident[i, j] = hit
             gunfire[i, j] = False
-            n += incident[i, j]
+            n += hit
         count[i] = n
     total = count.sum()
     rows = np.empty(total, dtype=np.int64)
