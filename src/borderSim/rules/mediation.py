@@ -13,7 +13,7 @@ import numpy as np
 from borderSim.common.jit import kernel
 from borderSim.rules.draws import logistic
 from borderSim.rules.groups import GovernmentArrays
-from borderSim.rules.mediation_terms import joint_columns, relations
+from borderSim.rules.mediation_terms import discouraged, joint_columns, offer_bias, relations
 from borderSim.rules.mediator import (
     ACCEPTED,
     MEDIATING,
@@ -25,7 +25,6 @@ from borderSim.rules.mediator import (
     Registry,
     Situation,
 )
-from borderSim.rules.mediator_entries import RUSSIA
 from borderSim.rules.params import ParamArrays
 from borderSim.rules.streams import uniform
 
@@ -46,38 +45,8 @@ def offers(P: ParamArrays, keys: np.ndarray, day: int, sit: Situation, m: int) -
     return ~sit.engaged[:, m:m + 1] & (u < p)
 
 
-def offer_bias(P: ParamArrays, registry: Registry, m: int) -> np.ndarray:
-    """Bias of the offers of the mediator ``m`` of ``registry``: its own, averaged with the partners it mediates
-    jointly with."""
-    spec = registry.mediators[m]
-    bias = spec.bias(P)
-    joint = [j for j in registry.joints if j.lead == spec.key]
-    if not joint:
-        return bias
-    total, count = bias, 1.0
-    for j in joint:
-        active = j.active(P)
-        total = total + active * registry.mediators[registry.index(j.partner)].bias(P)
-        count = count + active
-    return total / count
-
-
 #: Unrest at which a government's acceptance is its ``accept_intercept`` (and the rest of its terms).
 ACCEPT_REFERENCE_UNREST = 0.5
-
-
-def discouraged(P: ParamArrays, registry: Registry, m: int, sign: np.ndarray) -> np.ndarray:
-    """(n, k) logit by which Russia's client (the side its bias favours) is discouraged from accepting an
-    offer from a mediator of ``registry`` Russia wants kept out, unless the offer is joint with Russia (article)."""
-    spec = registry.mediators[m]
-    if not spec.outsider:
-        return np.zeros((P.batch, 1))
-    r = P.russia
-    alone = np.ones((P.batch, 1), dtype=bool)
-    for j in registry.joints:
-        if j.lead == spec.key and j.partner == RUSSIA.key:
-            alone = alone & ~j.active(P)
-    return alone * r.keep_out_pressure * r.attention * np.maximum(0.0, -r.bias * sign)
 
 
 def acceptance(g: GovernmentArrays, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray,
