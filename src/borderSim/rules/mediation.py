@@ -26,7 +26,7 @@ from borderSim.rules.mediator import (
     Situation,
 )
 from borderSim.rules.params import ParamArrays
-from borderSim.rules.streams import uniform
+from borderSim.rules.streams import counter, to_uniform, uniform
 
 
 def timing_factor(P: ParamArrays, days_in: np.ndarray) -> np.ndarray:
@@ -43,6 +43,18 @@ def offers(P: ParamArrays, keys: np.ndarray, day: int, sit: Situation, m: int) -
         return np.zeros((P.batch, 1), dtype=bool)
     u = uniform(keys, day, spec.offer_stream, 0)[:, None]
     return ~sit.engaged[:, m:m + 1] & (u < p)
+
+
+@kernel
+def draw_offers(keys, day, streams, cols, engaged, chance, offered):
+    """:func:`offers` of the mediators ``cols`` (``streams``: each mediator's offer stream), in place
+    (``offered`` (n, M)): where not ``engaged`` and the draw falls below ``chance`` (n, M), drawn only where the
+    chance is positive (a draw is in [0, 1): it falls below no other chance)."""
+    for m in cols:
+        c = counter(day, streams[m], 0)
+        for k in range(keys.size):
+            p = chance[k, m]
+            offered[k, m] = not engaged[k, m] and p > 0.0 and to_uniform(keys[k], c) < p
 
 
 #: Unrest at which a government's acceptance is its ``accept_intercept`` (and the rest of its terms).

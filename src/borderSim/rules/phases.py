@@ -135,13 +135,19 @@ def china_acts(s: State, ctx: Context, today: Today, who: None = None) -> None:
 
 def offer(s: State, ctx: Context, today: Today, who: slice) -> None:
     """Mediators ``who`` (columns of the mediator arrays) that are not yet mediating offer mediation
-    on the rows in an episode, each with its daily chance."""
+    on the rows in an episode, each with its daily chance (:func:`~borderSim.rules.mediation.offers`, drawn by
+    :func:`~borderSim.rules.mediation.draw_offers`); the day's :class:`~borderSim.rules.mediator.Situation` is made
+    once, for all of them."""
     o = today.offers
     if o is None:
         return
-    sit = Situation(ctx.registry.mediators, days_in=o.days_in, level=s.level[o.rows], engaged=o.engaged)
-    for m in range(len(ctx.registry.mediators))[who]:
-        o.offered[:, m:m + 1] = mediation.offers(o.P, o.keys, today.day, sit, m)
+    if o.situation is None:
+        o.situation = Situation(ctx.registry.mediators, days_in=o.days_in, level=s.level[o.rows], engaged=o.engaged)
+        o.chance = np.empty(o.offered.shape)
+    cols = ctx.terms.columns[who]
+    for m in cols:
+        o.chance[:, m:m + 1] = o.situation.offer_probability(o.P, m)
+    mediation.draw_offers(o.keys, today.day, ctx.terms.offer_streams, cols, o.engaged, o.chance, o.offered)
 
 
 # -- governments ---------------------------------------------------------------------------------------
