@@ -61,6 +61,22 @@ def test_settle_kernel_equals_the_numpy_rules(seed, ghost, baseline):
 
 
 
+@given(seed=st.integers(0, 2**40), share=st.sampled_from([0.0, 0.01, 0.4, 1.0]), m=st.integers(1, 6))
+def test_the_rows_in_an_episode_are_gathered_as_numpy_gathers_them(seed, share, m):
+    """The rows in an episode, their keys, days in and engaged mediators (the column-major state's rows), as
+    ``np.flatnonzero`` and numpy's indexing give them, dtypes included."""
+    rng = np.random.default_rng(seed)
+    b, day = 500, int(rng.integers(0, 800))
+    episode = rng.random((b, 1)) < share
+    onset = rng.integers(0, 800, (b, 1))
+    keys = replicate_keys(seed, np.arange(b))
+    engaged = np.asfortranarray(rng.random((b, m)) < 0.3)
+    rows = np.flatnonzero(episode[:, 0])
+    expected = (rows, keys[rows], day - onset[rows], engaged[rows])
+    got = mediation.episode_rows(episode, onset, keys, engaged, day)
+    assert all(same(g, e) for g, e in zip(got, expected, strict=True))
+
+
 @pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
 @given(seed=st.integers(0, 2**40), day=st.integers(0, 800))
 def test_the_offers_kernel_equals_the_numpy_rule(seed, day, ghost, baseline):

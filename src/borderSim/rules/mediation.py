@@ -46,6 +46,26 @@ def offers(P: ParamArrays, keys: np.ndarray, day: int, sit: Situation, m: int) -
 
 
 @kernel
+def episode_rows(episode, onset, keys, engaged, day):
+    """The rows in an episode (``episode`` (B, 1)), their keys, their days since the episode began (``day - onset``,
+    (n, 1)) and their engaged mediators ((n, M) of ``engaged``): ``np.flatnonzero(episode[:, 0])`` and the gathers
+    of :func:`borderSim.rules.schedule._offers_today`, in one pass."""
+    n = 0
+    for i in range(episode.shape[0]):
+        n += 1 if episode[i, 0] else 0
+    rows, row_keys = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.uint64)
+    days_in, row_engaged = np.empty((n, 1), dtype=onset.dtype), np.empty((n, engaged.shape[1]), dtype=np.bool_)
+    k = 0
+    for i in range(episode.shape[0]):
+        if episode[i, 0]:
+            rows[k], row_keys[k], days_in[k, 0] = i, keys[i], day - onset[i, 0]
+            for m in range(engaged.shape[1]):
+                row_engaged[k, m] = engaged[i, m]
+            k += 1
+    return rows, row_keys, days_in, row_engaged
+
+
+@kernel
 def draw_offers(keys, day, streams, cols, engaged, chance, offered):
     """:func:`offers` of the mediators ``cols`` (``streams``: each mediator's offer stream), in place
     (``offered`` (n, M)): where not ``engaged`` and the draw falls below ``chance`` (n, M), drawn only where the
