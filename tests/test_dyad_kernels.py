@@ -9,6 +9,7 @@ numpy's edge cases (signed zeros, NaN, infinities).
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import re
 from dataclasses import fields
@@ -29,6 +30,7 @@ from borderSim.rules import (
     fmath,
     governments,
     ladder,
+    mediation,
     mediation_terms,
     negotiation,
     phases,
@@ -37,9 +39,10 @@ from borderSim.rules import (
     thirdparties,
 )
 from borderSim.rules.context import Context
+from borderSim.rules.day import Offers
 from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
 from borderSim.rules.mediator import SIDES2
-from borderSim.rules.params import compile_params
+from borderSim.rules.params import compile_params, compile_rows
 from borderSim.rules.phases import BOTH, side
 from borderSim.rules.state import State, initial_state
 from borderSim.rules.streams import Stream, replicate_keys, uniform
@@ -161,6 +164,25 @@ def test_the_governments_arithmetic_is_the_rules(seed, baseline):
             assert (governments.choose(d, u_up_t, u_down_t)[held] == 0).all()
 
 
+@given(seed=st.integers(0, 2**40))
+def test_the_acceptance_arithmetic_is_the_rule(seed, baseline):
+    """A government's chance of accepting an offer, bit for bit, for parameters over their whole ranges, biases
+    for and against it and either side's sign."""
+    rng = np.random.default_rng(seed)
+    n = 400
+    P = random_rows(baseline, rng, n, ("tajikistan.accept_intercept", "tajikistan.bias_aversion",
+                                       "tajikistan.accept_unrest", "border.ripeness_weight"))
+    g = P.side(0)
+    col = lambda lo, hi: rng.uniform(lo, hi, (n, 1))  # noqa: E731
+    bias, hurt, unrest_, bias_protest, patron = col(-1, 1), col(0, 3), col(0, 1), col(0, 5), col(0, 2)
+    for sign in (-1.0, 1.0):
+        expected = mediation.acceptance(g, bias, hurt, P.border.ripeness_weight, np.array([[sign]]), unrest_,
+                                        bias_protest, patron)
+        assert same(twin(dyad.acceptance, g.accept_intercept, g.bias_aversion + bias_protest, bias,
+                         np.full((n, 1), sign), P.border.ripeness_weight, hurt, g.accept_unrest, unrest_, patron),
+                    expected)
+
+
 @given(seed=st.integers(0, 2**40), scale=st.sampled_from([1e-6, 0.1, 1.0, 10.0, 800.0]))
 def test_the_choice_holds_without_exponentials_only_where_the_rule_holds(seed, scale):
     """The choice's shortcut (hold where the draw is above a bound of the chance to move, no ``exp``) gives the
@@ -275,6 +297,24 @@ def decide_reference(s, ctx, today, who):
     s.move[:, col] = governments.choose(uniform(ctx.keys, today.day, Stream.CHOICE, SIDES2[col]), u_up, u_down)
 
 
+def answer_reference(s, ctx, today, who):
+    o, col, shocks = today.offers, who.col, phases.shocks_today(ctx, today)
+    for m in range(o.offered.shape[1]):
+        i = np.flatnonzero(o.offered[:, m])
+        if i.size:
+            r = o.rows[i]
+            P = ctx.P.take(r)
+            g = who.params(P.gov)
+            k, protest = P.kyrgyzstan, s.protest[r]
+            none = lambda k, p: np.zeros_like(p)  # noqa: E731
+            standing = g.unrest_shock + who.each(none, lambda k, p: k.protest_unrest * p, k, protest)
+            shocks_r = (shocks if len(shocks) == 1 else shocks[r])[:, col] * g.shock_scale
+            unrest_ = governments.unrest(s.legitimacy[r, col], s.rally[r, col], standing, shocks_r)
+            bias_protest = who.each(none, lambda k, p: k.protest_bias_aversion * p, k, protest)
+            o.accepted[i, m, col] = mediation.answers(P, ctx.registry, g, ctx.keys[r], today.day, s.hurt[r, col], m,
+                                                      col, unrest_, bias_protest)
+
+
 def resolve_reference(s, ctx, today):
     P, geo, keys, day, rec = ctx.P, ctx.geo, ctx.keys, today.day, today.record
     level_eff = np.maximum(s.level_base, s.local_max)
@@ -382,6 +422,52 @@ def test_governments_decide_as_the_numpy_rules(points, seed, day, one_at_a_time)
     for who in ((side(0), side(1)) if one_at_a_time else (BOTH,)):
         phases.decide(s, ctx, today, who)
     assert_same_state(s, expected)
+
+
+ANSWER_NAMES = (*(f"{g}.{k}" for g in ("tajikistan", "kyrgyzstan")
+                  for k in ("accept_intercept", "bias_aversion", "accept_unrest", "unrest_shock", "shock_scale")),
+                "kyrgyzstan.protest_unrest", "kyrgyzstan.protest_bias_aversion", "border.ripeness_weight",
+                "russia.bias", "russia.keep_out_pressure", "russia.attention",
+                *(f"{g}.perceived_bias" for g in ("osce", "eu", "us")))
+
+
+@pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
+@pytest.mark.parametrize("one_at_a_time", [False, True], ids=["both governments", "one at a time (Mesa)"])
+@given(seed=st.integers(0, 2**40), day=st.integers(0, 800), shared=st.booleans())
+def test_governments_answer_offers_as_the_numpy_rules(seed, day, shared, one_at_a_time, ghost, baseline):
+    """The governments' answers to every mediator's offers (biases joint with Russia's or not, Russia's
+    discouragement, the dated shocks, Kyrgyz protest), bit for bit, for parameters over their whole ranges (or one
+    parameter point for every row) on random states and offers; the dated shocks by row where the start dates
+    differ."""
+    from tests.helpers import ghost_registered
+
+    rng = np.random.default_rng(seed)
+    n = 120
+    with ghost_registered(ghost) as registry:
+        spec = registry.schema.table().spec
+        names = (*ANSWER_NAMES, "ghost.bias") if ghost else ANSWER_NAMES
+        values = {} if shared else {name: rng.uniform(spec(name).ge, spec(name).le, n) for name in names}
+        values |= {} if shared else {f"{g}.joint_with_russia": rng.random(n) < 0.5 for g in ("osce", "eu", "us")}
+        values |= {} if shared else {"simulation.start_date": [dt.date(2020, 6, 1) + dt.timedelta(days=int(d))
+                                                               for d in rng.integers(0, 700, n)]}  # shocks by row
+        P = compile_rows(registry.parameters(baseline), values, GEO, n)
+        ctx = Context.build(P, GEO, replicate_keys(seed, np.arange(n)), registry)
+        m = len(registry.mediators)
+    s = initial_state(P, GEO, m)
+    for name, hi in (("legitimacy", 1.0), ("rally", 0.6), ("hurt", 3.0)):
+        getattr(s, name)[:] = rng.uniform(0, hi, (n, 2))
+    s.protest[:] = rng.uniform(0, 1, (n, 1))
+    rows = np.flatnonzero(rng.random(n) < 0.6)
+    offered = rng.random((rows.size, m)) < 0.5
+    today, theirs = schedule.new_day(s, day), schedule.new_day(s, day)
+    for t in (today, theirs):
+        t.offers = Offers(rows=rows, P=P.take(rows), keys=ctx.keys[rows], days_in=np.zeros((rows.size, 1), dtype=int),
+                          engaged=np.zeros((rows.size, m), dtype=bool), offered=offered,
+                          accepted=np.zeros((rows.size, m, 2), dtype=bool))
+    answer_reference(s, ctx, theirs, BOTH)
+    for who in ((side(0), side(1)) if one_at_a_time else (BOTH,)):
+        phases.answer(s, ctx, today, who)
+    assert same(today.offers.accepted, theirs.offers.accepted)
 
 
 @given(points=POINTS, seed=st.integers(0, 2**40), day=st.integers(1, 40))

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from borderSim.rules import mediation, mediation_terms, mediator, mediators
+from borderSim.rules.mediator import Situation
 from borderSim.rules.params import compile_params, compile_rows
 from borderSim.rules.streams import replicate_keys
 from tests.test_kernels import GEO, same
@@ -58,6 +59,57 @@ def test_settle_kernel_equals_the_numpy_rules(seed, ghost, baseline):
         expected = settle_reference(P, engaged, offered, accepted, timing, today)
     assert all(np.array_equal(g, e) and g.dtype == e.dtype for g, e in zip(got, expected, strict=True))
 
+
+
+@given(seed=st.integers(0, 2**40), share=st.sampled_from([0.0, 0.01, 0.4, 1.0]), m=st.integers(1, 6))
+def test_the_rows_in_an_episode_are_gathered_as_numpy_gathers_them(seed, share, m):
+    """The rows in an episode, their keys, days in and engaged mediators (the column-major state's rows), as
+    ``np.flatnonzero`` and numpy's indexing give them, dtypes included."""
+    rng = np.random.default_rng(seed)
+    b, day = 500, int(rng.integers(0, 800))
+    episode = rng.random((b, 1)) < share
+    onset = rng.integers(0, 800, (b, 1))
+    keys = replicate_keys(seed, np.arange(b))
+    engaged = np.asfortranarray(rng.random((b, m)) < 0.3)
+    rows = np.flatnonzero(episode[:, 0])
+    expected = (rows, keys[rows], day - onset[rows], engaged[rows])
+    got = mediation.episode_rows(episode, onset, keys, engaged, day)
+    assert all(same(g, e) for g, e in zip(got, expected, strict=True))
+
+
+@pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
+@given(seed=st.integers(0, 2**40), day=st.integers(0, 800))
+def test_the_offers_kernel_equals_the_numpy_rule(seed, day, ghost, baseline):
+    """Every mediator's offers drawn in one pass (:func:`mediation.draw_offers`) are :func:`mediation.offers` of
+    each, on random situations with the offer chances' parameters varying (willing or not, past the delay or
+    not), and for chances at the edges (0, negative, above 1, NaN)."""
+    from tests.helpers import ghost_registered
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    values = {f"{g}.willingness": rng.uniform(0, 1, n) * (rng.random(n) < 0.6) for g in ("osce", "eu", "us")}
+    values |= {f"{g}.delay_days": rng.integers(0, 60, n).astype(float) for g in ("osce", "eu", "us")}
+    values |= {"russia.mediation_propensity": rng.uniform(0, 0.5, n), "russia.keep_out": rng.uniform(0, 3, n)}
+    with ghost_registered(ghost) as registry:
+        P = compile_rows(registry.parameters(baseline), values, GEO, n)
+        m = len(registry.mediators)
+        keys = replicate_keys(seed, np.arange(n))
+        sit = Situation(registry.mediators, days_in=rng.integers(0, 100, (n, 1)), level=rng.integers(0, 7, (n, 1)),
+                        engaged=rng.random((n, m)) < 0.2)
+        expected = np.concatenate([mediation.offers(P, keys, day, sit, k) for k in range(m)], axis=1)
+        chance = np.concatenate([np.broadcast_to(sit.offer_probability(P, k), (n, 1)) for k in range(m)], axis=1)
+        streams = np.array([spec.offer_stream for spec in registry.mediators])
+    got = np.zeros((n, m), dtype=bool)
+    mediation.draw_offers(keys, day, streams, np.arange(m), sit.engaged, chance, got)
+    assert np.array_equal(got, expected) and expected.any()
+    edges = rng.choice([0.0, -0.0, -0.5, 1.0, 1.5, np.nan, 1e-300, 0.3, 0.9], (n, m))
+    edges[:, rng.integers(0, m)] = 0.0                          # a mediator unwilling on every row
+    got[:] = False
+    mediation.draw_offers(keys, day, streams, np.arange(m), sit.engaged, edges, got)
+    edge_sit = Situation(registry.mediators, sit.days_in, sit.level, sit.engaged,
+                         _offers={k: edges[:, k:k + 1] for k in range(m)})
+    expected = np.concatenate([mediation.offers(P, keys, day, edge_sit, k) for k in range(m)], axis=1)
+    assert np.array_equal(got, expected)
 
 
 @given(span=st.floats(1, 365), dip=st.floats(0, 1), seed=st.integers(0, 2**40))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from borderSim.rules.mediator import Situation
 from borderSim.rules.params import ParamArrays
 
 
@@ -60,6 +61,8 @@ class Offers:
     engaged: np.ndarray       # (n, M) mediating at the start of the day
     offered: np.ndarray       # (n, M)
     accepted: np.ndarray      # (n, M, 2) each government's answer (False where nothing was offered)
+    situation: Situation | None = None   # what the mediators see (set by the first to offer)
+    chance: np.ndarray | None = None     # (n, M) each mediator's chance of offering (set with the situation)
 
 
 @dataclass

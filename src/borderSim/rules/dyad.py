@@ -21,6 +21,7 @@ import numpy as np
 
 from borderSim.common.jit import kernel
 from borderSim.rules.dyad_twins import (  # noqa: F401  (the twins are dyad's too: dyad.choose, ...)
+    acceptance,
     break_probability,
     casualty_cost,
     ceasefire_probability,
@@ -207,6 +208,44 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
                           reaction, superiority(p.superiority_weight[sd], share, p.superiority_threshold), backed,
                           pulled, rally_ahead, next_cost, casualties, restraint, breach, unready, level_eff)
             move_out[i, sd] = choose(u, u_up, u_down)   # u_up and u_down: dyad_twins.utilities, terms computed once
+
+
+# -- governments answer offers -------------------------------------------------------------------------------
+@kernel
+def answer(keys, day, sides, t, shocks, rows, offered, legitimacy, rally, hurt, protest, bias, patron, streams,
+           accepted):
+    """The governments ``sides`` answer the offers ``offered`` (n, M) on the rows in an episode ``rows``, in place
+    (``accepted``, (n, M, 2)): what :func:`borderSim.rules.phases.answer` states with
+    :func:`~borderSim.rules.governments.unrest` and :func:`~borderSim.rules.mediation.acceptance`, with the draws
+    ``uniform(keys, day, streams[m], side)``. ``bias`` (B, M) and ``patron`` (B, M, 2) are the run's
+    :attr:`~borderSim.rules.mediation_terms.Terms.offer_bias` and ``discouraged``; ``shocks`` the day's (1 or B, 2)
+    :func:`~borderSim.rules.governments.shock_levels`."""
+    n_med = offered.shape[1]
+    c = np.empty((n_med, 2), dtype=np.uint64)
+    for m in range(n_med):
+        for sd in range(2):
+            c[m, sd] = counter(day, streams[m], sd)
+    for k in range(rows.size):
+        some = False
+        for m in range(n_med):
+            some = some or offered[k, m]
+        if not some:
+            continue
+        i = rows[k]
+        p = row(t, i)
+        j = 0 if shocks.shape[0] == 1 else i
+        for sd in sides:
+            if sd == _TJ:
+                standing, aversion, sign = p.unrest_shock[sd] + 0.0, p.bias_aversion[sd] + 0.0, -1.0
+            else:
+                standing = p.unrest_shock[sd] + p.protest_unrest * protest[i, 0]
+                aversion, sign = p.bias_aversion[sd] + p.protest_bias_aversion * protest[i, 0], 1.0
+            unrest_ = unrest(legitimacy[i, sd], rally[i, sd], standing, shocks[j, sd] * p.shock_scale[sd])
+            for m in range(n_med):
+                if offered[k, m]:
+                    chance = acceptance(p.accept_intercept[sd], aversion, bias[i, m], sign, p.ripeness_weight,
+                                        hurt[i, sd], p.accept_unrest[sd], unrest_, patron[i, m, sd])
+                    accepted[k, m, sd] = to_uniform(keys[i], c[m, sd]) < chance
 
 
 # -- the ladder resolves ---------------------------------------------------------------------------------------

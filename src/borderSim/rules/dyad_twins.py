@@ -17,6 +17,7 @@ from borderSim.common.jit import kernel
 
 # borderSim.rules.ladder's rungs (ladder imports the kernels, not the reverse)
 _INCIDENT, _STANDOFF = 1, 3
+_ACCEPT_REFERENCE_UNREST = 0.5   # borderSim.rules.mediation.ACCEPT_REFERENCE_UNREST
 
 
 # -- numpy's elementwise semantics for one number (NaN propagates; on a tie the second argument, as numpy) ----
@@ -50,6 +51,16 @@ def row(t, i):
 def unrest(legitimacy, rally, standing, shocks):
     """:func:`borderSim.rules.governments.unrest` of one government."""
     return clip01(1.0 - legitimacy - rally + standing + shocks)
+
+
+@kernel(inline=True)
+def acceptance(intercept, aversion, bias, sign, ripeness, hurt, accept_unrest, unrest_, patron):
+    """:func:`borderSim.rules.mediation.acceptance` of one government and offer (``aversion``: its bias aversion
+    plus the protest term)."""
+    against = maximum(0.0, bias * sign)
+    x = (intercept - aversion * against + ripeness * hurt + accept_unrest * (unrest_ - _ACCEPT_REFERENCE_UNREST)
+         - patron)
+    return 1.0 / (1.0 + math.exp(-x))
 
 
 @kernel(inline=True)

@@ -13,7 +13,7 @@ import numpy as np
 from borderSim.common.jit import kernel
 from borderSim.rules.draws import logistic
 from borderSim.rules.groups import GovernmentArrays
-from borderSim.rules.mediation_terms import joint_columns, relations
+from borderSim.rules.mediation_terms import discouraged, joint_columns, offer_bias, relations
 from borderSim.rules.mediator import (
     ACCEPTED,
     MEDIATING,
@@ -25,9 +25,8 @@ from borderSim.rules.mediator import (
     Registry,
     Situation,
 )
-from borderSim.rules.mediator_entries import RUSSIA
 from borderSim.rules.params import ParamArrays
-from borderSim.rules.streams import uniform
+from borderSim.rules.streams import counter, to_uniform, uniform
 
 
 def timing_factor(P: ParamArrays, days_in: np.ndarray) -> np.ndarray:
@@ -46,38 +45,40 @@ def offers(P: ParamArrays, keys: np.ndarray, day: int, sit: Situation, m: int) -
     return ~sit.engaged[:, m:m + 1] & (u < p)
 
 
-def offer_bias(P: ParamArrays, registry: Registry, m: int) -> np.ndarray:
-    """Bias of the offers of the mediator ``m`` of ``registry``: its own, averaged with the partners it mediates
-    jointly with."""
-    spec = registry.mediators[m]
-    bias = spec.bias(P)
-    joint = [j for j in registry.joints if j.lead == spec.key]
-    if not joint:
-        return bias
-    total, count = bias, 1.0
-    for j in joint:
-        active = j.active(P)
-        total = total + active * registry.mediators[registry.index(j.partner)].bias(P)
-        count = count + active
-    return total / count
+@kernel
+def episode_rows(episode, onset, keys, engaged, day):
+    """The rows in an episode (``episode`` (B, 1)), their keys, their days since the episode began (``day - onset``,
+    (n, 1)) and their engaged mediators ((n, M) of ``engaged``): ``np.flatnonzero(episode[:, 0])`` and the gathers
+    of :func:`borderSim.rules.schedule._offers_today`, in one pass."""
+    n = 0
+    for i in range(episode.shape[0]):
+        n += 1 if episode[i, 0] else 0
+    rows, row_keys = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.uint64)
+    days_in, row_engaged = np.empty((n, 1), dtype=onset.dtype), np.empty((n, engaged.shape[1]), dtype=np.bool_)
+    k = 0
+    for i in range(episode.shape[0]):
+        if episode[i, 0]:
+            rows[k], row_keys[k], days_in[k, 0] = i, keys[i], day - onset[i, 0]
+            for m in range(engaged.shape[1]):
+                row_engaged[k, m] = engaged[i, m]
+            k += 1
+    return rows, row_keys, days_in, row_engaged
+
+
+@kernel
+def draw_offers(keys, day, streams, cols, engaged, chance, offered):
+    """:func:`offers` of the mediators ``cols`` (``streams``: each mediator's offer stream), in place
+    (``offered`` (n, M)): where not ``engaged`` and the draw falls below ``chance`` (n, M), drawn only where the
+    chance is positive (a draw is in [0, 1): it falls below no other chance)."""
+    for m in cols:
+        c = counter(day, streams[m], 0)
+        for k in range(keys.size):
+            p = chance[k, m]
+            offered[k, m] = not engaged[k, m] and p > 0.0 and to_uniform(keys[k], c) < p
 
 
 #: Unrest at which a government's acceptance is its ``accept_intercept`` (and the rest of its terms).
 ACCEPT_REFERENCE_UNREST = 0.5
-
-
-def discouraged(P: ParamArrays, registry: Registry, m: int, sign: np.ndarray) -> np.ndarray:
-    """(n, k) logit by which Russia's client (the side its bias favours) is discouraged from accepting an
-    offer from a mediator of ``registry`` Russia wants kept out, unless the offer is joint with Russia (article)."""
-    spec = registry.mediators[m]
-    if not spec.outsider:
-        return np.zeros((P.batch, 1))
-    r = P.russia
-    alone = np.ones((P.batch, 1), dtype=bool)
-    for j in registry.joints:
-        if j.lead == spec.key and j.partner == RUSSIA.key:
-            alone = alone & ~j.active(P)
-    return alone * r.keep_out_pressure * r.attention * np.maximum(0.0, -r.bias * sign)
 
 
 def acceptance(g: GovernmentArrays, bias: np.ndarray, hurt: np.ndarray, ripeness: np.ndarray, sign: np.ndarray,

@@ -1,6 +1,7 @@
 """What the registry's mediators add up to on a batch: each entry's parameter-only terms, computed once per run
-(:class:`Terms`), and the terms of the day's engaged mediators: pressure against escalation, the multiplier on the
-ceasefire hazard, a ceasefire's strength and fragility, each a compiled loop over the mediators in registry order.
+(:class:`Terms`: among them the bias of its offers, :func:`offer_bias`, and the discouragement of their acceptance,
+:func:`discouraged`), and the terms of the day's engaged mediators: pressure against escalation, the multiplier on
+the ceasefire hazard, a ceasefire's strength and fragility, each a compiled loop over the mediators in registry order.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import NamedTuple
 import numpy as np
 
 from borderSim.common.jit import kernel
-from borderSim.rules.mediator import NONE, Mediator, Registry
+from borderSim.rules.mediator import NONE, SIDE_SIGN, Mediator, Registry
+from borderSim.rules.mediator_entries import RUSSIA
 from borderSim.rules.params import ParamArrays
 
 
@@ -30,6 +32,11 @@ class Terms:
     assistance: np.ndarray          # (B, 1) security assistance each side receives (capability/year)
     relations: tuple[np.ndarray, np.ndarray]   # (B, M) who speaks, (B, J) which joint mediations are active
     joints: tuple[np.ndarray, np.ndarray]      # (J,) the columns of each joint mediation's lead and partner
+    offer_bias: np.ndarray          # (B, M) the bias of each mediator's offers (:func:`offer_bias`)
+    discouraged: np.ndarray         # (B, M, 2) each side's discouragement from accepting them (:func:`discouraged`)
+    accept_streams: np.ndarray      # (M,) the stream of the answers to each mediator's offers
+    offer_streams: np.ndarray       # (M,) the stream of each mediator's offers
+    columns: np.ndarray             # (M,) the mediators' columns, 0 to M - 1
 
     @functools.cached_property
     def stacked(self) -> Stacked:
@@ -54,6 +61,10 @@ class Terms:
             if spec.idle is not None:
                 idle[:, m:m + 1] = spec.idle(P)
         facilitation, assistance = 1.0, 0.0
+        bias, patron = np.empty((P.batch, len(ms))), np.empty((P.batch, len(ms), 2))
+        for m in range(len(ms)):
+            bias[:, m:m + 1] = offer_bias(P, registry, m)
+            patron[:, m] = discouraged(P, registry, m, SIDE_SIGN)
         for spec in ms:
             if spec.talks is not None:
                 facilitation = facilitation + spec.talks(P)
@@ -65,7 +76,40 @@ class Terms:
                    fragility=_optional(ms, "fragility", P), idle=idle,
                    facilitation=np.broadcast_to(facilitation, (P.batch, 1)),
                    assistance=np.broadcast_to(assistance, (P.batch, 1)), relations=relations(P, registry),
-                   joints=joint_columns(registry))
+                   joints=joint_columns(registry), offer_bias=bias, discouraged=patron,
+                   accept_streams=np.array([spec.accept_stream for spec in ms], dtype=np.int64),
+                   offer_streams=np.array([spec.offer_stream for spec in ms], dtype=np.int64),
+                   columns=np.arange(len(ms)))
+
+
+def offer_bias(P: ParamArrays, registry: Registry, m: int) -> np.ndarray:
+    """Bias of the offers of the mediator ``m`` of ``registry``: its own, averaged with the partners it mediates
+    jointly with."""
+    spec = registry.mediators[m]
+    bias = spec.bias(P)
+    joint = [j for j in registry.joints if j.lead == spec.key]
+    if not joint:
+        return bias
+    total, count = bias, 1.0
+    for j in joint:
+        active = j.active(P)
+        total = total + active * registry.mediators[registry.index(j.partner)].bias(P)
+        count = count + active
+    return total / count
+
+
+def discouraged(P: ParamArrays, registry: Registry, m: int, sign: np.ndarray) -> np.ndarray:
+    """(n, k) logit by which Russia's client (the side its bias favours) is discouraged from accepting an
+    offer from a mediator of ``registry`` Russia wants kept out, unless the offer is joint with Russia (article)."""
+    spec = registry.mediators[m]
+    if not spec.outsider:
+        return np.zeros((P.batch, 1))
+    r = P.russia
+    alone = np.ones((P.batch, 1), dtype=bool)
+    for j in registry.joints:
+        if j.lead == spec.key and j.partner == RUSSIA.key:
+            alone = alone & ~j.active(P)
+    return alone * r.keep_out_pressure * r.attention * np.maximum(0.0, -r.bias * sign)
 
 
 def relations(P: ParamArrays, registry: Registry) -> tuple[np.ndarray, np.ndarray]:

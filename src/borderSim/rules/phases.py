@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from borderSim.inputs.geography import Geography
-from borderSim.rules import communities, dyad, governments, kernels, mediation, mediator
+from borderSim.rules import communities, dyad, kernels, mediation, mediator
 from borderSim.rules.context import Context
 from borderSim.rules.day import Today
 from borderSim.rules.groups import GovernmentArrays
 from borderSim.rules.mediator import Situation
-from borderSim.rules.params import ParamArrays, columns, sides
+from borderSim.rules.params import columns, sides
 from borderSim.rules.state import State
 
 SIDES2 = mediator.SIDES2
@@ -135,58 +135,34 @@ def china_acts(s: State, ctx: Context, today: Today, who: None = None) -> None:
 
 def offer(s: State, ctx: Context, today: Today, who: slice) -> None:
     """Mediators ``who`` (columns of the mediator arrays) that are not yet mediating offer mediation
-    on the rows in an episode, each with its daily chance."""
+    on the rows in an episode, each with its daily chance (:func:`~borderSim.rules.mediation.offers`, drawn by
+    :func:`~borderSim.rules.mediation.draw_offers`); the day's :class:`~borderSim.rules.mediator.Situation` is made
+    once, for all of them."""
     o = today.offers
     if o is None:
         return
-    sit = Situation(ctx.registry.mediators, days_in=o.days_in, level=s.level[o.rows], engaged=o.engaged)
-    for m in range(len(ctx.registry.mediators))[who]:
-        o.offered[:, m:m + 1] = mediation.offers(o.P, o.keys, today.day, sit, m)
+    if o.situation is None:
+        o.situation = Situation(ctx.registry.mediators, days_in=o.days_in, level=s.level[o.rows], engaged=o.engaged)
+        o.chance = np.empty(o.offered.shape)
+    cols = ctx.terms.columns[who]
+    for m in cols:
+        o.chance[:, m:m + 1] = o.situation.offer_probability(o.P, m)
+    mediation.draw_offers(o.keys, today.day, ctx.terms.offer_streams, cols, o.engaged, o.chance, o.offered)
 
 
 # -- governments ---------------------------------------------------------------------------------------
-def _no_bias_protest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
-    return np.zeros_like(protest)
-
-
-def _bias_protest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
-    return P.kyrgyzstan.protest_bias_aversion * protest
-
-
 def answer(s: State, ctx: Context, today: Today, who: Sides) -> None:
     """Governments ``who`` answer today's mediation offers: more readily the less the mediator leans
-    against them (Kyrgyzstan: the less so under protest), the more they hurt and the higher their unrest."""
+    against them (Kyrgyzstan: the less so under protest), the more they hurt and the higher their unrest
+    (:func:`~borderSim.rules.governments.unrest`, dated shocks and Kyrgyz protest included;
+    :func:`~borderSim.rules.mediation.acceptance` of the run's offer biases and discouragements,
+    :class:`~borderSim.rules.mediation_terms.Terms`); run by :func:`borderSim.rules.dyad.answer`."""
     o = today.offers
     if o is None:
         return
-    col, shocks = who.col, shocks_today(ctx, today)
-    for m in range(o.offered.shape[1]):
-        i = np.flatnonzero(o.offered[:, m])
-        if i.size:
-            r = o.rows[i]
-            P = ctx.P.take(r)
-            g = who.params(P.gov)
-            shocks_r = shocks if len(shocks) == 1 else shocks[r]
-            unrest_ = _unrest(P, g, s.legitimacy[r, col], s.rally[r, col], shocks_r, col,
-                              who.each(_no_protest_unrest, _protest_unrest, P, s.protest[r]))
-            o.accepted[i, m, col] = mediation.answers(P, ctx.registry, g, ctx.keys[r], today.day, s.hurt[r, col], m,
-                                                      col, unrest_,
-                                                      who.each(_no_bias_protest, _bias_protest, P, s.protest[r]))
-
-
-def _no_protest_unrest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
-    return np.zeros_like(protest)
-
-
-def _protest_unrest(P: ParamArrays, protest: np.ndarray) -> np.ndarray:
-    return P.kyrgyzstan.protest_unrest * protest
-
-
-def _unrest(P: ParamArrays, g: GovernmentArrays, legitimacy: np.ndarray, rally: np.ndarray, shocks: np.ndarray,
-            col: slice, protest: np.ndarray) -> np.ndarray:
-    """Unrest of the governments in columns ``col`` (``g`` their parameters): the day's dated shocks (``shocks``,
-    (1 or n, 2): :func:`shocks_today`) and (Kyrgyz) protest included."""
-    return governments.unrest(legitimacy, rally, g.unrest_shock + protest, shocks[:, col] * g.shock_scale)
+    t = ctx.terms
+    dyad.answer(ctx.keys, today.day, who.array, ctx.tables.answer, shocks_today(ctx, today), o.rows, o.offered,
+                s.legitimacy, s.rally, s.hurt, s.protest, t.offer_bias, t.discouraged, t.accept_streams, o.accepted)
 
 
 def shocks_today(ctx: Context, today: Today) -> np.ndarray:

@@ -101,6 +101,8 @@ KERNELS: dict[str, tuple[str, ...]] = {
                "deescalation_intercept", "patron_weight", "audience_weight", "superiority_threshold", "backing",
                "war_weariness", "violation_cost", "ripeness_weight", "cost_weight", "cost_power", "rally_value",
                "unprepared_cost"),
+    "answer": ("unrest_shock", "bias_aversion", "protest_unrest", "protest_bias_aversion", "shock_scale",
+               "accept_intercept", "ripeness_weight", "accept_unrest"),
     "resolve": ("ceasefire_break_rate", "ceasefire_settling_days", "ceasefire_memory_days", "involuntary_escalation",
                 "mediation_regime_factor", "resource_issue_bonus", "china_debt_share", "china_strength",
                 "ceasefire_rate", "ripeness_weight", "ceasefire_unrest_lock", "audience_weight",
@@ -121,6 +123,7 @@ class Tables(NamedTuple):
     begin: np.ndarray
     china_step: np.ndarray
     decide: np.ndarray
+    answer: np.ndarray
     resolve: np.ndarray
     update_domestic: np.ndarray
     negotiate: np.ndarray

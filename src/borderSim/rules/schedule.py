@@ -38,14 +38,15 @@ def begin_day(s: State, ctx: Context, today: Today) -> None:
 
 
 def _offers_today(s: State, ctx: Context, day: int) -> Offers | None:
-    """The rows in an episode at the start of the day, where mediators may offer (None if none is)."""
-    rows = np.flatnonzero(s.episode[:, 0])
+    """The rows in an episode at the start of the day, where mediators may offer (None if none is); gathered by
+    :func:`borderSim.rules.mediation.episode_rows`."""
+    rows, keys, days_in, engaged = mediation.episode_rows(s.episode, s.episode_onset, ctx.keys, s.mediator_engaged,
+                                                          day)
     if not rows.size:
         return None
-    n = s.mediator_engaged.shape[1]
-    return Offers(rows=rows, P=ctx.P.take(rows), keys=ctx.keys[rows], days_in=day - s.episode_onset[rows],
-                  engaged=s.mediator_engaged[rows], offered=np.zeros((rows.size, n), dtype=bool),
-                  accepted=np.zeros((rows.size, n, 2), dtype=bool))
+    n = engaged.shape[1]
+    return Offers(rows=rows, P=ctx.P.take(rows), keys=keys, days_in=days_in, engaged=engaged,
+                  offered=np.zeros((rows.size, n), dtype=bool), accepted=np.zeros((rows.size, n, 2), dtype=bool))
 
 
 def aggregate_incidents(s: State, ctx: Context, today: Today) -> None:
