@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import scipy.stats
 from hypothesis import given
@@ -274,6 +276,54 @@ def test_local_levels_aggregate_the_incidents(seed, n):
     again = ladder.local_levels(r2, c2, g2, b, GEO, out=(seg, worst, incidents, shots))
     assert all(a is o for a, o in zip(again, (seg, worst, incidents, shots), strict=True))
     assert all(np.array_equal(a, f) for a, f in zip(again, fresh, strict=True))
+
+
+def shootouts_reference(s, ctx, today):
+    """The shoot-out phase as the numpy rules state it (the phase's code before its kernel)."""
+    if not today.incidents:
+        return
+    r, c, g = (np.concatenate(a) for a in zip(*today.incidents, strict=True))
+    r, c = r[g], c[g]
+    if not r.size:
+        return
+    lethality = ctx.P.communities.gunfire_lethality[r]
+    dead = draws.poisson(uniform_at(ctx.keys[r], today.day, Stream.SHOOTOUT_DEATHS, c)[:, None], lethality)[:, 0]
+    hit = np.flatnonzero(dead)
+    if hit.size:
+        side = ctx.geo.side[c[hit]]
+        np.add.at(s.deaths_military, (r[hit], side), dead[hit])
+        np.add.at(s.deaths_today, (r[hit], side), dead[hit])
+
+
+@given(seed=st.integers(0, 2**40), day=st.integers(1, 40_000), n=st.integers(0, 600),
+       scale=st.sampled_from([0.01, 1.0, 5.0, 30.0, 200.0]))
+def test_shootout_kernel_equals_the_numpy_rules(seed, day, n, scale, baseline):
+    """The shoot-outs' deaths, all the day's incidents at once (the core) and one village's at a time (Mesa),
+    on dense incidents (rows with several gunfire villages on both sides), Poisson means over the switch to
+    the normal approximation (30), none at all."""
+    rng = np.random.default_rng(seed)
+    b, v = 40, GEO.n_villages
+    lethality = rng.uniform(0, scale, b)
+    lethality[:3] = [0.0, 30.0, 31.0]
+    P = compile_rows(baseline, {"communities.gunfire_lethality": lethality}, GEO, b)
+    ctx = SimpleNamespace(P=P, geo=GEO, keys=replicate_keys(seed, np.arange(b)))
+    rows, cols = np.divmod(np.sort(rng.choice(b * v, size=n, replace=False)), v)
+    shots = rng.random(n) < 0.5
+    start = [np.asfortranarray(rng.integers(0, 50, (b, 2))) for _ in range(2)]
+
+    def run(phase, incidents):
+        s = SimpleNamespace(deaths_military=start[0].copy(order="F"), deaths_today=start[1].copy(order="F"))
+        today = SimpleNamespace(day=day, incidents=incidents)
+        phase(s, ctx, today)
+        return s.deaths_military, s.deaths_today
+
+    core = [(rows, cols, shots)] if n else []
+    expected = run(shootouts_reference, core)
+    assert all(np.array_equal(g, e) for g, e in zip(run(schedule.shootouts, core), expected, strict=True))
+    by_village = [(rows[cols == j], cols[cols == j], shots[cols == j]) for j in range(v) if (cols == j).any()]
+    assert all(np.array_equal(g, e) for g, e in zip(run(schedule.shootouts, by_village), expected, strict=True))
+    if (shots & ((rows == 1) | (rows == 2))).any():     # means 30 and 31: deaths, all but surely
+        assert (expected[0][1:3] != start[0][1:3]).any()
 
 
 # -- the day's phases on the front: kernels against the numpy rules, on states the model reaches ----------

@@ -23,6 +23,7 @@ from borderSim.rules.streams import Stream, counter, to_uniform
 
 _FRONT_SPREAD, _SECOND_FRONT = int(Stream.FRONT_SPREAD), int(Stream.SECOND_FRONT)
 _MILITARY_DEATHS, _MILITARY_WOUNDED = int(Stream.MILITARY_DEATHS), int(Stream.MILITARY_WOUNDED)
+_SHOOTOUT_DEATHS = int(Stream.SHOOTOUT_DEATHS)
 _CLASH, _MAJOR_CLASH, _WAR = 4, 5, 6   # borderSim.rules.ladder.Rung (ladder imports the kernels, not the reverse)
 
 
@@ -216,6 +217,23 @@ def military_losses(keys, day, rows, intensity, extent, capability, death_rate, 
             w = poisson(to_uniform(key, c_wounded[sd]), wounded_per_death[i, 0] * mean)
             deaths_military[i, sd] += d
             wounded_military[i, sd] += w
+            deaths_today[i, sd] += d
+
+
+@kernel
+def shootouts(keys, day, rows, villages, gunfire, lethality, side, deaths_military, deaths_today):
+    """Soldiers killed in today's border-guard shoot-outs, added in place: each incident (``rows``, ``villages``
+    global indices) with ``gunfire`` kills ``poisson(uniform(keys, day, SHOOTOUT_DEATHS, village), lethality)``
+    of the village's ``side`` (``lethality`` (B, 1)): the numbers of :func:`borderSim.rules.draws.poisson` of
+    :func:`borderSim.rules.streams.uniform_at`, added as ``np.add.at`` adds them."""
+    for k in range(rows.size):
+        if not gunfire[k]:
+            continue
+        i, v = rows[k], villages[k]
+        d = poisson(to_uniform(keys[i], counter(day, _SHOOTOUT_DEATHS, v)), lethality[i, 0])
+        if d:
+            sd = side[v]
+            deaths_military[i, sd] += d
             deaths_today[i, sd] += d
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.rules import communities, draws, dyad, frontline, ladder, mediation, phases
+from borderSim.rules import communities, dyad, frontline, ladder, mediation, phases
 from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord, Front, Offers, Today
 from borderSim.rules.state import State
-from borderSim.rules.streams import Stream, uniform, uniform_at
+from borderSim.rules.streams import Stream, uniform
 
 
 def new_day(s: State, day: int) -> Today:
@@ -64,20 +64,11 @@ def aggregate_incidents(s: State, ctx: Context, today: Today) -> None:
 def shootouts(s: State, ctx: Context, today: Today) -> None:
     """Border-guard shoot-outs (incidents turned to gunfire) may kill soldiers of the village's side, on any
     rung, whether or not a capital chose to escalate (record: most of the deadly clashes of 2021-22 were
-    such shoot-outs with one or two dead)."""
-    if not today.incidents:
-        return
-    r, c, g = (np.concatenate(a) for a in zip(*today.incidents, strict=True))
-    r, c = r[g], c[g]
-    if not r.size:
-        return
-    lethality = ctx.P.communities.gunfire_lethality[r]
-    dead = draws.poisson(uniform_at(ctx.keys[r], today.day, Stream.SHOOTOUT_DEATHS, c)[:, None], lethality)[:, 0]
-    hit = np.flatnonzero(dead)
-    if hit.size:
-        side = ctx.geo.side[c[hit]]
-        np.add.at(s.deaths_military, (r[hit], side), dead[hit])
-        np.add.at(s.deaths_today, (r[hit], side), dead[hit])
+    such shoot-outs with one or two dead): Poisson deaths of mean ``gunfire_lethality``, run by
+    :func:`borderSim.rules.frontline.shootouts` (the core passes one day's incidents, a Mesa village its own)."""
+    lethality, side = ctx.P.communities.gunfire_lethality, ctx.geo.side
+    for r, c, g in today.incidents:
+        frontline.shootouts(ctx.keys, today.day, r, c, g, lethality, side, s.deaths_military, s.deaths_today)
 
 
 def settle_mediation(s: State, ctx: Context, today: Today) -> None:
