@@ -254,6 +254,30 @@ def test_grievance_kernel_equals_the_numpy_rule(seed, recovery, baseline):
     assert np.array_equal(each, got) and np.array_equal(dirty1, dirty)
 
 
+@given(seed=st.integers(0, 2**40))
+def test_hazard_kernel_equals_the_numpy_rule(seed, baseline):
+    """The talks' rewrite of the conceded rows' hazard: bit for bit the rule's, over the parameters' ranges, on
+    rows with no segment, some or every segment demarcated and villages near an exclave or not; the other rows
+    untouched."""
+    rng = np.random.default_rng(seed)
+    b, s = 60, GEO.n_segments
+    P = random_rows(baseline, rng, b, ("communities.incident_rate", "border.demarcation_effect",
+                                       "border.exclave_multiplier"))
+    demarcated = rng.random((b, s)) < 0.5
+    demarcated[:3], demarcated[3:6] = False, True
+    near = communities.near_exclave(GEO)
+    assert near.any() and not near.all()
+    rows = np.flatnonzero(rng.random(b) < 0.5)
+    expected = communities.hazard_base(P.take(rows), GEO, demarcated[rows])
+    got = rng.random((b, GEO.n_villages))
+    before = got.copy()
+    kernels.hazard_rows(rows, P.communities.incident_rate, P.border.demarcation_effect, P.border.exclave_multiplier,
+                        GEO.segment, near, demarcated, got)
+    assert same(got[rows], expected)
+    assert same(got[rows], communities.hazard_base(P, GEO, demarcated)[rows])
+    assert same(np.delete(got, rows, 0), np.delete(before, rows, 0))
+
+
 @given(seed=st.integers(0, 2**40), n=st.integers(0, 400))
 def test_local_levels_aggregate_the_incidents(seed, n):
     rng = np.random.default_rng(seed)

@@ -10,12 +10,14 @@ Phases read yesterday's situation and write today's through the state and the da
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.rules import communities, dyad, frontline, ladder, mediation, phases
+from borderSim.inputs.geography import Geography
+from borderSim.rules import communities, dyad, frontline, kernels, ladder, mediation, phases
 from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord, Front, Offers, Today
 from borderSim.rules.state import State
@@ -153,13 +155,22 @@ def military_losses(s: State, ctx: Context, today: Today) -> None:
 
 def talks(s: State, ctx: Context, today: Today) -> None:
     """Demarcation rounds (:func:`~borderSim.rules.negotiation.negotiate`, run by
-    :func:`borderSim.rules.dyad.negotiate`); a conceded segment stops most of its villages' incident hazard and
+    :func:`borderSim.rules.dyad.negotiate`); a conceded segment stops most of its villages' incident hazard
+    (:func:`~borderSim.rules.communities.hazard_base`, run by :func:`borderSim.rules.kernels.hazard_rows`) and
     costs the Kyrgyz government protest pressure."""
     geo = ctx.geo
     changed = dyad.negotiate(ctx.keys, today.day, ctx.tables.negotiate, geo.demarcation_rank, s.level, s.episode,
                              s.hurt, s.agreement, s.protest, s.demarcated)
     if changed.size:
-        s.hazard_base[changed] = communities.hazard_base(ctx.P.take(changed), geo, s.demarcated[changed])
+        b = ctx.P.border
+        kernels.hazard_rows(changed, ctx.P.communities.incident_rate, b.demarcation_effect, b.exclave_multiplier,
+                            geo.segment, _near_exclave(geo), s.demarcated, s.hazard_base)
+
+
+@functools.cache
+def _near_exclave(geo: Geography) -> np.ndarray:
+    """(V,) :func:`~borderSim.rules.communities.near_exclave`, once per geography."""
+    return communities.near_exclave(geo)
 
 
 @dataclass(frozen=True)
