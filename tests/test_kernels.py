@@ -105,7 +105,7 @@ def test_the_front_kernels_arithmetic_is_the_rules(seed, baseline):
     n = 400
     P = random_rows(baseline, rng, n, ("border.clash_intensity", "border.war_intensity", "border.front_spread_rate",
                                        "border.front_decay", "border.incursion_exponent",
-                                       "border.military_death_rate"))
+                                       "border.military_death_rate", "border.firepower_elasticity"))
     b = P.border
     level = rng.integers(0, 7, (n, 1))
     intens = each(frontline.rung_intensity, level, b.clash_intensity, b.war_intensity)
@@ -124,6 +124,8 @@ def test_the_front_kernels_arithmetic_is_the_rules(seed, baseline):
         opponent = capability[:, 1 - sd:2 - sd]
         assert same(each(frontline.soldier_exposure, opponent, total), soldiers[:, sd:sd + 1])
         assert same(each(frontline.village_exposure, opponent, total, b.incursion_exponent), villages[:, sd:sd + 1])
+    assert same(each(frontline.firepower, capability[:, :1], capability[:, 1:], b.firepower_elasticity),
+                ladder.firepower(P, capability))
     extent = rng.uniform(0, 12, (n, 1))
     assert same(each(frontline.military_mean, b.military_death_rate, intens, extent, soldiers[:, :1]),
                 military.mean_deaths(P, intens, extent, soldiers[:, :1]))

@@ -4,7 +4,8 @@ fire and exposure it puts on the villages, and the soldiers it kills.
 Each kernel does one fighting row's day in one pass, with exactly the same integer and floating-point
 operations in the same order as the numpy rules it implements (:func:`borderSim.rules.ladder.front`,
 :func:`~borderSim.rules.ladder.second_front`, :func:`~borderSim.rules.ladder.fire`,
-:func:`~borderSim.rules.ladder.intensity`, :func:`~borderSim.rules.ladder.segment_levels`,
+:func:`~borderSim.rules.ladder.intensity`, :func:`~borderSim.rules.ladder.firepower`,
+:func:`~borderSim.rules.ladder.segment_levels`,
 :func:`borderSim.rules.communities.village_exposure`, :func:`borderSim.rules.military.losses`) and the same
 draws (slot ``step x S + segment`` of ``FRONT_SPREAD``; slots 0 and 1 of ``SECOND_FRONT``), tested number for
 number against them (``tests/test_kernels.py``). No fast-math; ``pow`` is the C library's, as in
@@ -38,6 +39,12 @@ def rung_intensity(level, clash_intensity, war_intensity):
     if level == _CLASH:
         return clash_intensity
     return 0.0
+
+
+@kernel(inline=True)
+def firepower(capability_tj, capability_kg, elasticity):
+    """:func:`borderSim.rules.ladder.firepower` of one row."""
+    return math.pow(0.5 * (capability_tj + capability_kg), elasticity)
 
 
 @kernel(inline=True)
@@ -90,13 +97,14 @@ def segment_hazards(cum, i, segment, hazard_base, grievance, daily):
 
 @kernel
 def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_intensity, war_intensity,
-          second_rate, decay, incursion, capability, hazard_base, grievance, daily, segment,
+          second_rate, decay, incursion, elasticity, capability, hazard_base, grievance, daily, segment,
           front_state, segment_level, segment_local, on_front, fire, intensity, exposure):
     """The front of the fighting ``rows`` after today, in place.
 
-    Per row ``rows[k]``: the harm ``intensity[k]`` of its rung; its front (``front_state``, with the origin)
-    spreads along ``adjacency`` in a cascade of steps, each front segment taken in the last step trying
-    each neighbour off the front with :func:`~borderSim.rules.ladder.spread_probability`; at rung 5+ it may jump
+    Per row ``rows[k]``: the harm ``intensity[k]``, its rung's times the sides' :func:`firepower` (``elasticity``);
+    its front (``front_state``, with the origin) spreads along ``adjacency`` in a cascade of steps, each front
+    segment taken in the last step trying each neighbour off the front with
+    :func:`~borderSim.rules.ladder.spread_probability` (of the rung's intensity); at rung 5+ it may jump
     to a segment neither on it nor next to it, drawn by the segments' expected incidents
     (:func:`~borderSim.rules.communities.segment_hazard` of ``hazard_base``, ``grievance`` and ``daily``).
     Writes ``on_front[k]``, the share of the fire each segment takes ``fire[k]`` and the exposure of each side's
@@ -113,7 +121,7 @@ def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_in
         key = keys[i]
         lv = level[i, 0]
         it = rung_intensity(lv, clash_intensity[i, 0], war_intensity[i, 0])
-        intensity[k, 0] = it
+        intensity[k, 0] = it * firepower(capability[i, 0], capability[i, 1], elasticity[i, 0])
         out = on_front[k]
         for j in range(n_seg):
             out[j] = front_state[i, j]

@@ -124,7 +124,8 @@ def _pick_origin(s: State, ctx: Context, today: Today, rows: np.ndarray) -> np.n
 def front(s: State, ctx: Context, today: Today) -> None:
     """The front on the rows at rung 4+: it spreads from the origin, and sets the harm intensity and each
     side's exposure (:func:`~borderSim.rules.ladder.front`, :func:`~borderSim.rules.ladder.second_front`,
-    :func:`~borderSim.rules.ladder.fire`, :func:`~borderSim.rules.communities.village_exposure`, run by
+    :func:`~borderSim.rules.ladder.fire`, :func:`~borderSim.rules.ladder.firepower`,
+    :func:`~borderSim.rules.communities.village_exposure`, run by
     :func:`borderSim.rules.frontline.front`)."""
     rows = np.flatnonzero(s.level[:, 0] >= ladder.CLASH)
     if not rows.size:
@@ -134,11 +135,10 @@ def front(s: State, ctx: Context, today: Today) -> None:
     on_front, fire, intensity, exposure = frontline.new_front_arrays(rows.size, geo.n_segments)
     frontline.front(ctx.keys, today.day, rows, s.level, s.origin, geo.adjacency, geo.hops, b.front_spread_rate,
                     b.clash_intensity, b.war_intensity, b.second_front_rate, b.front_decay, b.incursion_exponent,
-                    s.capability, s.hazard_base, s.grievance, today.daily, geo.segment,
+                    b.firepower_elasticity, s.capability, s.hazard_base, s.grievance, today.daily, geo.segment,
                     s.front, s.segment_level, s.segment_local, on_front, fire, intensity, exposure)
-    Pr = P.take(rows)
-    today.front = Front(rows=rows, P=Pr, on_front=on_front, fire=fire,
-                        intensity=intensity * ladder.firepower(Pr, s.capability[rows]), exposure=exposure)
+    today.front = Front(rows=rows, P=P.take(rows), on_front=on_front, fire=fire, intensity=intensity,
+                        exposure=exposure)
 
 
 def military_losses(s: State, ctx: Context, today: Today) -> None:
