@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import scipy.stats
 from hypothesis import given
@@ -103,7 +105,7 @@ def test_the_front_kernels_arithmetic_is_the_rules(seed, baseline):
     n = 400
     P = random_rows(baseline, rng, n, ("border.clash_intensity", "border.war_intensity", "border.front_spread_rate",
                                        "border.front_decay", "border.incursion_exponent",
-                                       "border.military_death_rate"))
+                                       "border.military_death_rate", "border.firepower_elasticity"))
     b = P.border
     level = rng.integers(0, 7, (n, 1))
     intens = each(frontline.rung_intensity, level, b.clash_intensity, b.war_intensity)
@@ -122,6 +124,8 @@ def test_the_front_kernels_arithmetic_is_the_rules(seed, baseline):
         opponent = capability[:, 1 - sd:2 - sd]
         assert same(each(frontline.soldier_exposure, opponent, total), soldiers[:, sd:sd + 1])
         assert same(each(frontline.village_exposure, opponent, total, b.incursion_exponent), villages[:, sd:sd + 1])
+    assert same(each(frontline.firepower, capability[:, :1], capability[:, 1:], b.firepower_elasticity),
+                ladder.firepower(P, capability))
     extent = rng.uniform(0, 12, (n, 1))
     assert same(each(frontline.military_mean, b.military_death_rate, intens, extent, soldiers[:, :1]),
                 military.mean_deaths(P, intens, extent, soldiers[:, :1]))
@@ -264,6 +268,30 @@ def test_grievance_kernel_equals_the_numpy_rule(seed, recovery, baseline):
     assert np.array_equal(each, got) and np.array_equal(dirty1, dirty)
 
 
+@given(seed=st.integers(0, 2**40))
+def test_hazard_kernel_equals_the_numpy_rule(seed, baseline):
+    """The talks' rewrite of the conceded rows' hazard: bit for bit the rule's, over the parameters' ranges, on
+    rows with no segment, some or every segment demarcated and villages near an exclave or not; the other rows
+    untouched."""
+    rng = np.random.default_rng(seed)
+    b, s = 60, GEO.n_segments
+    P = random_rows(baseline, rng, b, ("communities.incident_rate", "border.demarcation_effect",
+                                       "border.exclave_multiplier"))
+    demarcated = rng.random((b, s)) < 0.5
+    demarcated[:3], demarcated[3:6] = False, True
+    near = communities.near_exclave(GEO)
+    assert near.any() and not near.all()
+    rows = np.flatnonzero(rng.random(b) < 0.5)
+    expected = communities.hazard_base(P.take(rows), GEO, demarcated[rows])
+    got = rng.random((b, GEO.n_villages))
+    before = got.copy()
+    kernels.hazard_rows(rows, P.communities.incident_rate, P.border.demarcation_effect, P.border.exclave_multiplier,
+                        GEO.segment, near, demarcated, got)
+    assert same(got[rows], expected)
+    assert same(got[rows], communities.hazard_base(P, GEO, demarcated)[rows])
+    assert same(np.delete(got, rows, 0), np.delete(before, rows, 0))
+
+
 @given(seed=st.integers(0, 2**40), n=st.integers(0, 400))
 def test_local_levels_aggregate_the_incidents(seed, n):
     rng = np.random.default_rng(seed)
@@ -286,6 +314,54 @@ def test_local_levels_aggregate_the_incidents(seed, n):
     again = ladder.local_levels(r2, c2, g2, b, GEO, out=(seg, worst, incidents, shots))
     assert all(a is o for a, o in zip(again, (seg, worst, incidents, shots), strict=True))
     assert all(np.array_equal(a, f) for a, f in zip(again, fresh, strict=True))
+
+
+def shootouts_reference(s, ctx, today):
+    """The shoot-out phase as the numpy rules state it (the phase's code before its kernel)."""
+    if not today.incidents:
+        return
+    r, c, g = (np.concatenate(a) for a in zip(*today.incidents, strict=True))
+    r, c = r[g], c[g]
+    if not r.size:
+        return
+    lethality = ctx.P.communities.gunfire_lethality[r]
+    dead = draws.poisson(uniform_at(ctx.keys[r], today.day, Stream.SHOOTOUT_DEATHS, c)[:, None], lethality)[:, 0]
+    hit = np.flatnonzero(dead)
+    if hit.size:
+        side = ctx.geo.side[c[hit]]
+        np.add.at(s.deaths_military, (r[hit], side), dead[hit])
+        np.add.at(s.deaths_today, (r[hit], side), dead[hit])
+
+
+@given(seed=st.integers(0, 2**40), day=st.integers(1, 40_000), n=st.integers(0, 600),
+       scale=st.sampled_from([0.01, 1.0, 5.0, 30.0, 200.0]))
+def test_shootout_kernel_equals_the_numpy_rules(seed, day, n, scale, baseline):
+    """The shoot-outs' deaths, all the day's incidents at once (the core) and one village's at a time (Mesa),
+    on dense incidents (rows with several gunfire villages on both sides), Poisson means over the switch to
+    the normal approximation (30), none at all."""
+    rng = np.random.default_rng(seed)
+    b, v = 40, GEO.n_villages
+    lethality = rng.uniform(0, scale, b)
+    lethality[:3] = [0.0, 30.0, 31.0]
+    P = compile_rows(baseline, {"communities.gunfire_lethality": lethality}, GEO, b)
+    ctx = SimpleNamespace(P=P, geo=GEO, keys=replicate_keys(seed, np.arange(b)))
+    rows, cols = np.divmod(np.sort(rng.choice(b * v, size=n, replace=False)), v)
+    shots = rng.random(n) < 0.5
+    start = [np.asfortranarray(rng.integers(0, 50, (b, 2))) for _ in range(2)]
+
+    def run(phase, incidents):
+        s = SimpleNamespace(deaths_military=start[0].copy(order="F"), deaths_today=start[1].copy(order="F"))
+        today = SimpleNamespace(day=day, incidents=incidents)
+        phase(s, ctx, today)
+        return s.deaths_military, s.deaths_today
+
+    core = [(rows, cols, shots)] if n else []
+    expected = run(shootouts_reference, core)
+    assert all(np.array_equal(g, e) for g, e in zip(run(schedule.shootouts, core), expected, strict=True))
+    by_village = [(rows[cols == j], cols[cols == j], shots[cols == j]) for j in range(v) if (cols == j).any()]
+    assert all(np.array_equal(g, e) for g, e in zip(run(schedule.shootouts, by_village), expected, strict=True))
+    if (shots & ((rows == 1) | (rows == 2))).any():     # means 30 and 31: deaths, all but surely
+        assert (expected[0][1:3] != start[0][1:3]).any()
 
 
 # -- the day's phases on the front: kernels against the numpy rules, on states the model reaches ----------

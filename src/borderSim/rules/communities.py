@@ -38,7 +38,8 @@ def baseline_grievance(P: ParamArrays, geo: Geography) -> np.ndarray:
 def hazard_base(P: ParamArrays, geo: Geography, demarcated: np.ndarray) -> np.ndarray:
     """(B, V) incident hazard per unit grievance, before daily factors.
 
-    Demarcation removes ``demarcation_effect`` of a segment's hazard; exclaves multiply it.
+    Demarcation removes ``demarcation_effect`` of a segment's hazard; exclaves multiply it. (The talks rewrite
+    the rows that conceded a segment through :func:`borderSim.rules.kernels.hazard_rows`, tested against this.)
     """
     seg_factor = np.where(demarcated[:, geo.segment], 1.0 - P.border.demarcation_effect, 1.0)
     exclave = np.where(near_exclave(geo), P.border.exclave_multiplier, 1.0)

@@ -4,7 +4,8 @@ fire and exposure it puts on the villages, and the soldiers it kills.
 Each kernel does one fighting row's day in one pass, with exactly the same integer and floating-point
 operations in the same order as the numpy rules it implements (:func:`borderSim.rules.ladder.front`,
 :func:`~borderSim.rules.ladder.second_front`, :func:`~borderSim.rules.ladder.fire`,
-:func:`~borderSim.rules.ladder.intensity`, :func:`~borderSim.rules.ladder.segment_levels`,
+:func:`~borderSim.rules.ladder.intensity`, :func:`~borderSim.rules.ladder.firepower`,
+:func:`~borderSim.rules.ladder.segment_levels`,
 :func:`borderSim.rules.communities.village_exposure`, :func:`borderSim.rules.military.losses`) and the same
 draws (slot ``step x S + segment`` of ``FRONT_SPREAD``; slots 0 and 1 of ``SECOND_FRONT``), tested number for
 number against them (``tests/test_kernels.py``). No fast-math; ``pow`` is the C library's, as in
@@ -23,6 +24,7 @@ from borderSim.rules.streams import Stream, counter, to_uniform
 
 _FRONT_SPREAD, _SECOND_FRONT = int(Stream.FRONT_SPREAD), int(Stream.SECOND_FRONT)
 _MILITARY_DEATHS, _MILITARY_WOUNDED = int(Stream.MILITARY_DEATHS), int(Stream.MILITARY_WOUNDED)
+_SHOOTOUT_DEATHS = int(Stream.SHOOTOUT_DEATHS)
 _CLASH, _MAJOR_CLASH, _WAR = 4, 5, 6   # borderSim.rules.ladder.Rung (ladder imports the kernels, not the reverse)
 
 
@@ -37,6 +39,12 @@ def rung_intensity(level, clash_intensity, war_intensity):
     if level == _CLASH:
         return clash_intensity
     return 0.0
+
+
+@kernel(inline=True)
+def firepower(capability_tj, capability_kg, elasticity):
+    """:func:`borderSim.rules.ladder.firepower` of one row."""
+    return math.pow(0.5 * (capability_tj + capability_kg), elasticity)
 
 
 @kernel(inline=True)
@@ -89,13 +97,14 @@ def segment_hazards(cum, i, segment, hazard_base, grievance, daily):
 
 @kernel
 def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_intensity, war_intensity,
-          second_rate, decay, incursion, capability, hazard_base, grievance, daily, segment,
+          second_rate, decay, incursion, elasticity, capability, hazard_base, grievance, daily, segment,
           front_state, segment_level, segment_local, on_front, fire, intensity, exposure):
     """The front of the fighting ``rows`` after today, in place.
 
-    Per row ``rows[k]``: the harm ``intensity[k]`` of its rung; its front (``front_state``, with the origin)
-    spreads along ``adjacency`` in a cascade of steps, each front segment taken in the last step trying
-    each neighbour off the front with :func:`~borderSim.rules.ladder.spread_probability`; at rung 5+ it may jump
+    Per row ``rows[k]``: the harm ``intensity[k]``, its rung's times the sides' :func:`firepower` (``elasticity``);
+    its front (``front_state``, with the origin) spreads along ``adjacency`` in a cascade of steps, each front
+    segment taken in the last step trying each neighbour off the front with
+    :func:`~borderSim.rules.ladder.spread_probability` (of the rung's intensity); at rung 5+ it may jump
     to a segment neither on it nor next to it, drawn by the segments' expected incidents
     (:func:`~borderSim.rules.communities.segment_hazard` of ``hazard_base``, ``grievance`` and ``daily``).
     Writes ``on_front[k]``, the share of the fire each segment takes ``fire[k]`` and the exposure of each side's
@@ -112,7 +121,7 @@ def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_in
         key = keys[i]
         lv = level[i, 0]
         it = rung_intensity(lv, clash_intensity[i, 0], war_intensity[i, 0])
-        intensity[k, 0] = it
+        intensity[k, 0] = it * firepower(capability[i, 0], capability[i, 1], elasticity[i, 0])
         out = on_front[k]
         for j in range(n_seg):
             out[j] = front_state[i, j]
@@ -216,6 +225,23 @@ def military_losses(keys, day, rows, intensity, extent, capability, death_rate, 
             w = poisson(to_uniform(key, c_wounded[sd]), wounded_per_death[i, 0] * mean)
             deaths_military[i, sd] += d
             wounded_military[i, sd] += w
+            deaths_today[i, sd] += d
+
+
+@kernel
+def shootouts(keys, day, rows, villages, gunfire, lethality, side, deaths_military, deaths_today):
+    """Soldiers killed in today's border-guard shoot-outs, added in place: each incident (``rows``, ``villages``
+    global indices) with ``gunfire`` kills ``poisson(uniform(keys, day, SHOOTOUT_DEATHS, village), lethality)``
+    of the village's ``side`` (``lethality`` (B, 1)): the numbers of :func:`borderSim.rules.draws.poisson` of
+    :func:`borderSim.rules.streams.uniform_at`, added as ``np.add.at`` adds them."""
+    for k in range(rows.size):
+        if not gunfire[k]:
+            continue
+        i, v = rows[k], villages[k]
+        d = poisson(to_uniform(keys[i], counter(day, _SHOOTOUT_DEATHS, v)), lethality[i, 0])
+        if d:
+            sd = side[v]
+            deaths_military[i, sd] += d
             deaths_today[i, sd] += d
 
 

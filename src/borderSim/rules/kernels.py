@@ -25,6 +25,7 @@ _SHELLING, _FLIGHT, _HOMES = int(Stream.SHELLING), int(Stream.FLIGHT), int(Strea
 _CIVILIAN_DEATHS, _CIVILIAN_WOUNDED = int(Stream.CIVILIAN_DEATHS), int(Stream.CIVILIAN_WOUNDED)
 _WAR = 6              # rung of sustained war (borderSim.rules.ladder.WAR; ladder imports this module)
 _NORMAL_FROM = 30.0   # Poisson means above this use the rounded normal approximation (borderSim.rules.draws)
+_REFERENCE_GRIEVANCE = 0.5   # borderSim.rules.communities (which imports this module, through draws)
 _MAX_SEARCH = 200
 
 
@@ -102,6 +103,23 @@ def poisson(u, lam):
         return np.int64(k)
     x = math.floor(lam + math.sqrt(lam) * ndtri(u) + 0.5)
     return np.int64(x if x > 0.0 else 0.0)
+
+
+@kernel
+def hazard_rows(rows, incident_rate, demarcation_effect, exclave_multiplier, segment, near, demarcated,
+                hazard_base):
+    """Rewrite the ``rows`` of ``hazard_base`` (B, V) in place: the numbers of
+    :func:`borderSim.rules.communities.hazard_base` of those rows (``incident_rate / 0.5 x segment factor x
+    exclave factor``, in that order), from the parameters (B, 1), each village's ``segment`` and ``near``
+    (:func:`~borderSim.rules.communities.near_exclave`) (V,) and ``demarcated`` (B, S)."""
+    for k in range(rows.size):
+        i = rows[k]
+        rate = incident_rate[i, 0] / _REFERENCE_GRIEVANCE
+        conceded = 1.0 - demarcation_effect[i, 0]
+        multiplier = exclave_multiplier[i, 0]
+        for v in range(segment.size):
+            seg = conceded if demarcated[i, segment[v]] else 1.0
+            hazard_base[i, v] = rate * seg * (multiplier if near[v] else 1.0)
 
 
 # -- villages observe --------------------------------------------------------------------------------

@@ -10,16 +10,18 @@ Phases read yesterday's situation and write today's through the state and the da
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from borderSim.rules import communities, draws, dyad, frontline, ladder, mediation, phases
+from borderSim.inputs.geography import Geography
+from borderSim.rules import communities, dyad, frontline, kernels, ladder, mediation, phases
 from borderSim.rules.context import Context
 from borderSim.rules.day import DayRecord, Front, Offers, Today
 from borderSim.rules.state import State
-from borderSim.rules.streams import Stream, uniform, uniform_at
+from borderSim.rules.streams import Stream, uniform
 
 
 def new_day(s: State, day: int) -> Today:
@@ -65,20 +67,11 @@ def aggregate_incidents(s: State, ctx: Context, today: Today) -> None:
 def shootouts(s: State, ctx: Context, today: Today) -> None:
     """Border-guard shoot-outs (incidents turned to gunfire) may kill soldiers of the village's side, on any
     rung, whether or not a capital chose to escalate (record: most of the deadly clashes of 2021-22 were
-    such shoot-outs with one or two dead)."""
-    if not today.incidents:
-        return
-    r, c, g = (np.concatenate(a) for a in zip(*today.incidents, strict=True))
-    r, c = r[g], c[g]
-    if not r.size:
-        return
-    lethality = ctx.P.communities.gunfire_lethality[r]
-    dead = draws.poisson(uniform_at(ctx.keys[r], today.day, Stream.SHOOTOUT_DEATHS, c)[:, None], lethality)[:, 0]
-    hit = np.flatnonzero(dead)
-    if hit.size:
-        side = ctx.geo.side[c[hit]]
-        np.add.at(s.deaths_military, (r[hit], side), dead[hit])
-        np.add.at(s.deaths_today, (r[hit], side), dead[hit])
+    such shoot-outs with one or two dead): Poisson deaths of mean ``gunfire_lethality``, run by
+    :func:`borderSim.rules.frontline.shootouts` (the core passes one day's incidents, a Mesa village its own)."""
+    lethality, side = ctx.P.communities.gunfire_lethality, ctx.geo.side
+    for r, c, g in today.incidents:
+        frontline.shootouts(ctx.keys, today.day, r, c, g, lethality, side, s.deaths_military, s.deaths_today)
 
 
 def settle_mediation(s: State, ctx: Context, today: Today) -> None:
@@ -132,7 +125,8 @@ def _pick_origin(s: State, ctx: Context, today: Today, rows: np.ndarray) -> np.n
 def front(s: State, ctx: Context, today: Today) -> None:
     """The front on the rows at rung 4+: it spreads from the origin, and sets the harm intensity and each
     side's exposure (:func:`~borderSim.rules.ladder.front`, :func:`~borderSim.rules.ladder.second_front`,
-    :func:`~borderSim.rules.ladder.fire`, :func:`~borderSim.rules.communities.village_exposure`, run by
+    :func:`~borderSim.rules.ladder.fire`, :func:`~borderSim.rules.ladder.firepower`,
+    :func:`~borderSim.rules.communities.village_exposure`, run by
     :func:`borderSim.rules.frontline.front`)."""
     rows = np.flatnonzero(s.level[:, 0] >= ladder.CLASH)
     if not rows.size:
@@ -142,11 +136,10 @@ def front(s: State, ctx: Context, today: Today) -> None:
     on_front, fire, intensity, exposure = frontline.new_front_arrays(rows.size, geo.n_segments)
     frontline.front(ctx.keys, today.day, rows, s.level, s.origin, geo.adjacency, geo.hops, b.front_spread_rate,
                     b.clash_intensity, b.war_intensity, b.second_front_rate, b.front_decay, b.incursion_exponent,
-                    s.capability, s.hazard_base, s.grievance, today.daily, geo.segment,
+                    b.firepower_elasticity, s.capability, s.hazard_base, s.grievance, today.daily, geo.segment,
                     s.front, s.segment_level, s.segment_local, on_front, fire, intensity, exposure)
-    Pr = P.take(rows)
-    today.front = Front(rows=rows, P=Pr, on_front=on_front, fire=fire,
-                        intensity=intensity * ladder.firepower(Pr, s.capability[rows]), exposure=exposure)
+    today.front = Front(rows=rows, P=P.take(rows), on_front=on_front, fire=fire, intensity=intensity,
+                        exposure=exposure)
 
 
 def military_losses(s: State, ctx: Context, today: Today) -> None:
@@ -163,13 +156,22 @@ def military_losses(s: State, ctx: Context, today: Today) -> None:
 
 def talks(s: State, ctx: Context, today: Today) -> None:
     """Demarcation rounds (:func:`~borderSim.rules.negotiation.negotiate`, run by
-    :func:`borderSim.rules.dyad.negotiate`); a conceded segment stops most of its villages' incident hazard and
+    :func:`borderSim.rules.dyad.negotiate`); a conceded segment stops most of its villages' incident hazard
+    (:func:`~borderSim.rules.communities.hazard_base`, run by :func:`borderSim.rules.kernels.hazard_rows`) and
     costs the Kyrgyz government protest pressure."""
     geo = ctx.geo
     changed = dyad.negotiate(ctx.keys, today.day, ctx.tables.negotiate, geo.demarcation_rank, s.level, s.episode,
                              s.hurt, s.agreement, s.protest, s.demarcated)
     if changed.size:
-        s.hazard_base[changed] = communities.hazard_base(ctx.P.take(changed), geo, s.demarcated[changed])
+        b = ctx.P.border
+        kernels.hazard_rows(changed, ctx.P.communities.incident_rate, b.demarcation_effect, b.exclave_multiplier,
+                            geo.segment, _near_exclave(geo), s.demarcated, s.hazard_base)
+
+
+@functools.cache
+def _near_exclave(geo: Geography) -> np.ndarray:
+    """(V,) :func:`~borderSim.rules.communities.near_exclave`, once per geography."""
+    return communities.near_exclave(geo)
 
 
 @dataclass(frozen=True)
