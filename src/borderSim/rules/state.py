@@ -24,6 +24,8 @@ F, INT, B_ = np.float64, np.int64, np.bool_
 #: the village phases' passes over the rows that need them (returns, the front's harm) cheaper: the returns' kernel
 #: took a fifth less time at 10,000 rows. Its wounded, Poisson counts with no such cap, stay 64-bit.
 COUNT = np.int32
+#: A segment's rungs (0-6) in 8 bits: the dyad kernels read and copy a row's eleven of them each day.
+RUNG = np.int8
 
 def _f(kind: str, dtype: type, fill: float):
     """A state field: its kind (dyad, side, segment, village), dtype and initial fill."""
@@ -100,8 +102,8 @@ class State:
     mediator_action: np.ndarray = _f("mediator", INT, 0)
     # segments
     demarcated: np.ndarray = _f("segment", B_, 0)
-    segment_level: np.ndarray = _f("segment", INT, 0)
-    segment_local: np.ndarray = _f("segment", INT, 0)
+    segment_level: np.ndarray = _f("segment", RUNG, 0)
+    segment_local: np.ndarray = _f("segment", RUNG, 0)
     front: np.ndarray = _f("segment", B_, 0)          # on the front in the current episode
     # villages
     residents: np.ndarray = _f("village", COUNT, 0)
