@@ -385,6 +385,7 @@ def talks_reference(s, ctx, today):
     if changed.size:
         s.demarcated[changed] = out.demarcated[changed]
         s.hazard_base[changed] = communities.hazard_base(P.take(changed), geo, s.demarcated[changed])
+        s.incident_hazard[changed] = communities.incident_hazard(s.hazard_base[changed], s.grievance[changed])
 
 
 def _copy_today(today):

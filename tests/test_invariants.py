@@ -8,8 +8,11 @@ import numpy as np
 from hypothesis import given, settings
 
 from borderSim.core.engine import Context, step
+from borderSim.core.run import run_rows
 from borderSim.inputs.geography import load_geography
+from borderSim.model import BorderModel
 from borderSim.outputs.summary import Recorder
+from borderSim.rules import communities
 from borderSim.rules.params import compile_params
 from borderSim.rules.state import State, initial_state
 from borderSim.rules.streams import replicate_keys
@@ -31,6 +34,7 @@ def check(s: State, r: Recorder, prev: tuple[State, dict] | None) -> None:
         assert (getattr(s, name) >= 0).all(), name
     assert (s.residents + s.displaced + s.dead == GEO.population).all(), "village accounting"
     assert (s.displaced @ GEO.side_onehot == s.displaced_now).all()
+    assert_cache_follows(s)
     for a, name in [(getattr(s, n), n) for n in ("level", "level_base", "segment_level")] + [(r.max_level, "max")]:
         assert ((a >= 0) & (a <= 6)).all(), name
     for a, name in [(getattr(s, n), n) for n in UNIT_INTERVAL] + [(r.protest_peak, "protest_peak")]:
@@ -45,6 +49,12 @@ def check(s: State, r: Recorder, prev: tuple[State, dict] | None) -> None:
             assert (getattr(s, name) >= getattr(state, name)).all(), f"{name} decreased"
         for name in RECORDED:
             assert (getattr(r, name) >= recorded[name]).all(), f"{name} decreased"
+
+
+def assert_cache_follows(s: State) -> None:
+    """The state's cache of each village's incident hazard at its grievance is the product, bit for bit."""
+    assert np.array_equal(s.incident_hazard, communities.incident_hazard(s.hazard_base, s.grievance)), \
+        "incident_hazard is not hazard_base x grievance"
 
 
 def simulate_and_check(params, replicates: int = 4, days: int = 150, seed: int = 3) -> tuple[State, Recorder]:
@@ -80,3 +90,22 @@ def test_invariants_in_a_violent_regime(baseline):
                                "communities.flight_rate": 10.0, "communities.civilian_death_rate": 40.0})
     s, r = simulate_and_check(p, replicates=40, days=200)
     assert r.max_level.max() == 6 and s.dead.sum() > 0 and r.displaced_total.sum() > 0
+
+
+def test_the_incident_hazard_cache_follows_a_warm_start_talks_and_the_mesa_engine(baseline):
+    """The cache is rewritten wherever the hazard or the grievance is: at the warm start's switch (a larger
+    demarcated share), by the talks, the harm on the front and the weekly relaxation, on both engines."""
+    p = baseline.with_updates({"border.demarcated_share": 0.8, "tajikistan.escalation_intercept": 2.0,
+                               "kyrgyzstan.escalation_intercept": 2.0, "border.negotiation_rate": 0.2})
+    demarcated = []
+
+    def observe(s: State, day: int) -> None:
+        assert_cache_follows(s)
+        demarcated.append(s.demarcated.sum())
+
+    run_rows(p, np.arange(30), seed=5, days=150, observe=observe)
+    assert demarcated[-1] > demarcated[0]                    # the talks conceded segments
+    model = BorderModel(p, rng=5, replicate=2)
+    for _ in range(60):
+        model.step()
+        assert_cache_follows(model.state)

@@ -77,7 +77,7 @@ def test_the_village_kernels_arithmetic_is_the_rules(seed, baseline):
                                        "communities.flight_rate"))
     c, b = P.communities, P.border
     hazard, grievance, daily = rng.uniform(0, 0.3, (n, 1)), rng.uniform(0, 1, (n, 1)), rng.uniform(0, 4, (n, 1))
-    assert same(each(kernels.incident_probability, hazard, grievance, daily),
+    assert same(each(kernels.incident_probability, communities.incident_hazard(hazard, grievance), daily),
                 communities.incident_probability(hazard, grievance, daily))
     level = rng.integers(0, 7, (n, 1))
     assert same(each(kernels.gunfire_probability, c.gunfire_probability, c.militarisation, level),
@@ -145,7 +145,8 @@ def test_origin_kernel_equals_the_numpy_rules(seed, scale, baseline):
     u[:3] = 0.0
     expected = ladder.origin(P.take(rows), communities.segment_hazard(hazard[rows], grievance[rows], daily[rows], GEO),
                              local[rows], u[:, None])
-    got = frontline.origins(rows, hazard, grievance, daily, GEO.segment, P.border.origin_incident_weight, local, u)
+    got = frontline.origins(rows, communities.incident_hazard(hazard, grievance), daily, GEO.segment,
+                            P.border.origin_incident_weight, local, u)
     assert np.array_equal(got, expected)
 
 
@@ -168,9 +169,10 @@ def test_observe_kernel_equals_the_numpy_rules(seed, day, scale, baseline):
 
     def run(villages):
         incident, gunfire = np.ones((b, v), dtype=bool), np.ones((b, v), dtype=bool)
-        found = [kernels.observe(keys, day, slots[villages], hazard[:, villages], grievance[:, villages], daily,
-                                 c.gunfire_probability, c.militarisation, level_base, incident[:, villages],
-                                 gunfire[:, villages]) for villages in villages]
+        hg = communities.incident_hazard(hazard, grievance)
+        found = [kernels.observe(keys, day, slots[villages], hg[:, villages], daily, c.gunfire_probability,
+                                 c.militarisation, level_base, incident[:, villages], gunfire[:, villages])
+                 for villages in villages]
         return [np.concatenate(a) for a in zip(*found, strict=True)], incident, gunfire
 
     (r, vs, g), incident, gunfire = run([slice(None)])
@@ -254,18 +256,21 @@ def test_grievance_kernel_equals_the_numpy_rule(seed, recovery, baseline):
     P = compile_params(baseline.with_updates({"communities.grievance_recovery": recovery}), GEO, batch=b)
     expected = communities.grievance_relax(P, g, g0)
     rows = np.flatnonzero(rng.random(b) < 0.7)
-    got, dirty = g.copy(), np.ones(b, dtype=bool)
+    hazard = rng.uniform(0, 0.05, (b, v))
+    got, dirty, hg = g.copy(), np.ones(b, dtype=bool), communities.incident_hazard(hazard, g)
     kernels.relax_grievance(rows, got, g0, got, g0, communities.relax_factor(P.take(rows))[:, 0],
-                            communities.RELAX_SNAP, dirty)
+                            communities.RELAX_SNAP, dirty, hazard, hg)
     assert np.array_equal(got[rows], expected[rows])          # bit for bit on the rows relaxed
     assert np.array_equal(np.delete(got, rows, 0), np.delete(g, rows, 0))   # the others untouched
     assert np.array_equal(dirty[rows], (expected[rows] != g0[rows]).any(axis=1))
+    assert np.array_equal(hg, communities.incident_hazard(hazard, got))     # the cache follows the grievance
     # one village at a time (as a Mesa agent does) gives the same numbers
-    each, dirty1 = g.copy(), np.ones(b, dtype=bool)
+    each, dirty1, hg1 = g.copy(), np.ones(b, dtype=bool), communities.incident_hazard(hazard, g)
     for j in range(v):
         kernels.relax_grievance(rows, each[:, j:j + 1], g0[:, j:j + 1], each, g0,
-                                communities.relax_factor(P.take(rows))[:, 0], communities.RELAX_SNAP, dirty1)
-    assert np.array_equal(each, got) and np.array_equal(dirty1, dirty)
+                                communities.relax_factor(P.take(rows))[:, 0], communities.RELAX_SNAP, dirty1,
+                                hazard[:, j:j + 1], hg1[:, j:j + 1])
+    assert np.array_equal(each, got) and np.array_equal(dirty1, dirty) and np.array_equal(hg1, hg)
 
 
 @given(seed=st.integers(0, 2**40))
@@ -283,13 +288,15 @@ def test_hazard_kernel_equals_the_numpy_rule(seed, baseline):
     assert near.any() and not near.all()
     rows = np.flatnonzero(rng.random(b) < 0.5)
     expected = communities.hazard_base(P.take(rows), GEO, demarcated[rows])
-    got = rng.random((b, GEO.n_villages))
-    before = got.copy()
+    got, grievance, hg = (rng.random((b, GEO.n_villages)) for _ in range(3))
+    before, hg_before = got.copy(), hg.copy()
     kernels.hazard_rows(rows, P.communities.incident_rate, P.border.demarcation_effect, P.border.exclave_multiplier,
-                        GEO.segment, near, demarcated, got)
+                        GEO.segment, near, demarcated, got, grievance, hg)
     assert same(got[rows], expected)
     assert same(got[rows], communities.hazard_base(P, GEO, demarcated)[rows])
     assert same(np.delete(got, rows, 0), np.delete(before, rows, 0))
+    assert same(hg[rows], communities.incident_hazard(expected, grievance[rows]))   # the cache follows the hazard
+    assert same(np.delete(hg, rows, 0), np.delete(hg_before, rows, 0))
 
 
 @given(seed=st.integers(0, 2**40), n=st.integers(0, 400))
@@ -414,6 +421,7 @@ def endure_reference(s, ctx, today, villages):
         for a, x in ((s.deaths_civilian, d), (s.wounded_civilian, w), (s.homes_destroyed, h), (s.deaths_today, d)):
             np.add.at(a, (ri, si), x[:, 0])
         s.grievance[ri, ci] = communities.grievance_after_losses(P.take(i), s.grievance[ri, ci][:, None], d, h)[:, 0]
+        s.incident_hazard[ri, ci] = communities.incident_hazard(s.hazard_base[ri, ci], s.grievance[ri, ci])
         s.grievance_dirty[ri] = True
     left = residents - deaths
     civil = P.gov.civil_society[np.arange(len(fr)), side][:, None]

@@ -68,6 +68,12 @@ def daily_factor(P: ParamArrays, level_base: np.ndarray, agreement: np.ndarray,
     return calm * (1.0 + P.border.tension_incidents * level_base / WAR) * season_factor
 
 
+def incident_hazard(hazard: np.ndarray, grievance: np.ndarray) -> np.ndarray:
+    """A village's incident hazard at its grievance (``hazard x grievance``): the first product of
+    :func:`incident_probability`, which the state keeps beside the two (its ``incident_hazard``) for the kernels."""
+    return hazard * grievance
+
+
 def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.ndarray) -> np.ndarray:
     """Daily incident probability.
 
@@ -76,7 +82,7 @@ def incident_probability(hazard: np.ndarray, grievance: np.ndarray, daily: np.nd
     reference the kernel is tested against (as are the rules below that the kernels of
     :mod:`borderSim.rules.kernels` and :mod:`borderSim.rules.frontline` run: gunfire, shelling, harm, flight).
     """
-    p = hazard * grievance
+    p = incident_hazard(hazard, grievance)
     p *= daily
     np.minimum(p, 1.0, out=p)
     return p

@@ -85,19 +85,20 @@ def military_mean(death_rate, intens, extent, expo):
 
 
 @kernel(inline=True)
-def segment_hazards(cum, i, segment, hazard_base, grievance, daily):
+def segment_hazards(cum, i, segment, incident_hazard, daily):
     """Row ``i``'s incident hazard of each segment into ``cum`` (S,): its villages' ``hazard_base x grievance x
-    daily``, added in village order (:func:`~borderSim.rules.communities.segment_hazard`)."""
+    daily`` (``incident_hazard`` is the state's ``hazard_base x grievance``), added in village order
+    (:func:`~borderSim.rules.communities.segment_hazard`)."""
     for j in range(cum.size):
         cum[j] = 0.0
     d = daily[i, 0]
     for v in range(segment.size):
-        cum[segment[v]] += hazard_base[i, v] * grievance[i, v] * d
+        cum[segment[v]] += incident_hazard[i, v] * d
 
 
 @kernel
 def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_intensity, war_intensity,
-          second_rate, decay, incursion, elasticity, capability, hazard_base, grievance, daily, segment,
+          second_rate, decay, incursion, elasticity, capability, incident_hazard, daily, segment,
           front_state, segment_level, segment_local, on_front, fire, intensity, exposure):
     """The front of the fighting ``rows`` after today, in place.
 
@@ -106,7 +107,7 @@ def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_in
     segment taken in the last step trying each neighbour off the front with
     :func:`~borderSim.rules.ladder.spread_probability` (of the rung's intensity); at rung 5+ it may jump
     to a segment neither on it nor next to it, drawn by the segments' expected incidents
-    (:func:`~borderSim.rules.communities.segment_hazard` of ``hazard_base``, ``grievance`` and ``daily``).
+    (:func:`~borderSim.rules.communities.segment_hazard` of ``incident_hazard`` and ``daily``).
     Writes ``on_front[k]``, the share of the fire each segment takes ``fire[k]`` and the exposure of each side's
     villages ``exposure[k]``, and the row's ``front_state`` and ``segment_level`` (the rung on the front,
     ``segment_local`` elsewhere). Parameters and state are the whole batch's, indexed by row.
@@ -154,7 +155,7 @@ def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_in
                     out[j] = True
         # a second front at rung 5+
         if lv >= _MAJOR_CLASH and to_uniform(key, second[0]) < spread_probability(second_rate[i, 0], it):
-            segment_hazards(cum, i, segment, hazard_base, grievance, daily)
+            segment_hazards(cum, i, segment, incident_hazard, daily)
             total = 0.0
             for j in range(n_seg):             # the cumulative sum of the weights off and away from the front
                 near = out[j]
@@ -181,17 +182,17 @@ def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_in
 
 
 @kernel
-def origins(rows, hazard_base, grievance, daily, segment, weight, segment_local, u):
+def origins(rows, incident_hazard, daily, segment, weight, segment_local, u):
     """(n, 1) origin segments of the episodes starting on ``rows``: the numbers of
     :func:`borderSim.rules.ladder.origin` with :func:`~borderSim.rules.communities.segment_hazard` of the rows'
-    ``hazard_base``, ``grievance`` (B, V) and ``daily`` (B, 1) (each segment's villages added in village order),
-    the rows' ``weight`` (B, 1) and ``segment_local`` (B, S), and their draws ``u`` (n,)."""
+    ``incident_hazard`` (``hazard_base x grievance``, (B, V)) and ``daily`` (B, 1) (each segment's villages added in
+    village order), the rows' ``weight`` (B, 1) and ``segment_local`` (B, S), and their draws ``u`` (n,)."""
     n_seg = segment_local.shape[1]
     out = np.empty((rows.size, 1), dtype=np.int64)
     cum = np.empty(n_seg)
     for k in range(rows.size):
         i = rows[k]
-        segment_hazards(cum, i, segment, hazard_base, grievance, daily)
+        segment_hazards(cum, i, segment, incident_hazard, daily)
         total = 0.0
         for j in range(n_seg):
             w = cum[j] + weight[i, 0] * segment_local[i, j]

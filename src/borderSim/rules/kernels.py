@@ -45,10 +45,10 @@ def capped(p):
 
 # -- the rules' arithmetic for one element: each the twin of a numpy rule, tested against it ----------------
 @kernel(inline=True)
-def incident_probability(hazard, grievance, daily):
-    """:func:`borderSim.rules.communities.incident_probability` of one village-day."""
-    p = hazard * grievance
-    return capped(p * daily)
+def incident_probability(hazard_grievance, daily):
+    """:func:`borderSim.rules.communities.incident_probability` of one village-day, from its ``hazard x grievance``
+    (the state's ``incident_hazard``)."""
+    return capped(hazard_grievance * daily)
 
 
 @kernel(inline=True)
@@ -107,11 +107,12 @@ def poisson(u, lam):
 
 @kernel
 def hazard_rows(rows, incident_rate, demarcation_effect, exclave_multiplier, segment, near, demarcated,
-                hazard_base):
+                hazard_base, grievance, incident_hazard):
     """Rewrite the ``rows`` of ``hazard_base`` (B, V) in place: the numbers of
     :func:`borderSim.rules.communities.hazard_base` of those rows (``incident_rate / 0.5 x segment factor x
     exclave factor``, in that order), from the parameters (B, 1), each village's ``segment`` and ``near``
-    (:func:`~borderSim.rules.communities.near_exclave`) (V,) and ``demarcated`` (B, S)."""
+    (:func:`~borderSim.rules.communities.near_exclave`) (V,) and ``demarcated`` (B, S); ``incident_hazard``
+    follows (``hazard_base x grievance``)."""
     for k in range(rows.size):
         i = rows[k]
         rate = incident_rate[i, 0] / _REFERENCE_GRIEVANCE
@@ -120,16 +121,17 @@ def hazard_rows(rows, incident_rate, demarcation_effect, exclave_multiplier, seg
         for v in range(segment.size):
             seg = conceded if demarcated[i, segment[v]] else 1.0
             hazard_base[i, v] = rate * seg * (multiplier if near[v] else 1.0)
+            incident_hazard[i, v] = hazard_base[i, v] * grievance[i, v]
 
 
 # -- villages observe --------------------------------------------------------------------------------
 @kernel
-def observe(keys, day, slots, hazard, grievance, daily, gunfire_rate, militarisation, level_base, incident,
-            gunfire):
+def observe(keys, day, slots, hazard, daily, gunfire_rate, militarisation, level_base, incident, gunfire):
     """Today's incidents and gunfire in the villages ``slots`` (global indices) of every row, in place.
 
-    ``hazard``, ``grievance``, ``incident`` and ``gunfire`` are (B, v) arrays of those villages (the core:
-    all of them; a Mesa village: its own column), ``daily`` and the parameters (B, 1). An incident where
+    ``hazard`` (the state's ``incident_hazard``: ``hazard_base x grievance``), ``incident`` and ``gunfire`` are
+    (B, v) arrays of those villages (the core: all of them; a Mesa village: its own column), ``daily`` and the
+    parameters (B, 1). An incident where
     ``uniform(keys, day, INCIDENT, slot) <`` :func:`~borderSim.rules.communities.incident_probability`; it
     turns into gunfire where ``uniform(keys, day, GUNFIRE, slot) <``
     :func:`~borderSim.rules.communities.gunfire_probability` of ``gunfire_rate``, ``militarisation`` and
@@ -144,7 +146,7 @@ def observe(keys, day, slots, hazard, grievance, daily, gunfire_rate, militarisa
         d = daily[i, 0]
         n = 0
         for j in range(v):
-            hit = to_uniform(key, c_incident[j]) < incident_probability(hazard[i, j], grievance[i, j], d)
+            hit = to_uniform(key, c_incident[j]) < incident_probability(hazard[i, j], d)
             incident[i, j] = hit
             gunfire[i, j] = False
             n += hit
@@ -175,7 +177,7 @@ def observe(keys, day, slots, hazard, grievance, daily, gunfire_rate, militarisa
 @kernel
 def endure(keys, day, rows, fire, intensity, exposure, slots, segment, side, population, stock,
            shelling, death_rate, wounded_per_death, homes_rate, grievance_loss, grievance_homes, flight_rate,
-           civil_society, residents, displaced, dead, wounded, homes, grievance, dirty,
+           civil_society, residents, displaced, dead, wounded, homes, grievance, hazard_base, incident_hazard, dirty,
            deaths_civilian, wounded_civilian, homes_destroyed, deaths_today, fled_today, displaced_now):
     """A day on the front for the villages ``slots`` (global indices) of the fighting ``rows``, in place;
     returns the (rows, slots) shelled.
@@ -183,7 +185,8 @@ def endure(keys, day, rows, fire, intensity, exposure, slots, segment, side, pop
     ``fire`` (n, S), ``intensity`` (n, 1) and ``exposure`` (n, 2) are the front's (:class:`borderSim.rules.day.Front`,
     one line per fighting row). ``segment``, ``side``, ``population`` and ``stock`` (homes,
     :func:`~borderSim.rules.communities.housing_stock`) describe those villages, and ``residents`` ...
-    ``grievance`` are their (B, v) state; the parameters (``shelling`` ... ``flight_rate`` (B, 1),
+    ``incident_hazard`` are their (B, v) state (``incident_hazard``, ``hazard_base x grievance``, follows a rise in
+    grievance); the parameters (``shelling`` ... ``flight_rate`` (B, 1),
     ``civil_society`` (B, 2)), ``dirty`` and the side totals are the whole batch's. A village whose segment
     takes fire is shelled with :func:`~borderSim.rules.communities.shelling_probability`; if it is, it
     suffers :func:`~borderSim.rules.communities.civilian_harm`, added to its own and its side's counts, and
@@ -237,6 +240,7 @@ def endure(keys, day, rows, fire, intensity, exposure, slots, segment, side, pop
                 deaths_today[i, sd] += d
                 grievance[i, j] = grievance_after_losses(grievance[i, j], grievance_loss[i, 0],
                                                          grievance_homes[i, 0], d, h)
+                incident_hazard[i, j] = hazard_base[i, j] * grievance[i, j]
                 dirty[i, 0] = True
                 hit_rows[n_hit], hit_slots[n_hit] = i, slots[j]
                 n_hit += 1
@@ -327,7 +331,8 @@ def poisson_search(u, lam, p0):
 
 
 @kernel
-def relax_grievance(rows, grievance, baseline, row_grievance, row_baseline, factor, snap, dirty):
+def relax_grievance(rows, grievance, baseline, row_grievance, row_baseline, factor, snap, dirty, hazard_base,
+                    incident_hazard):
     """A week of relaxation of the villages' grievance on ``rows``, in place.
 
     ``grievance`` and ``baseline`` are the (B, v) arrays of the villages that relax (the core: all of them; a
@@ -335,7 +340,7 @@ def relax_grievance(rows, grievance, baseline, row_grievance, row_baseline, fact
     ``baseline + (grievance - baseline) * factor``, snapped to the baseline within ``snap``: the same
     operations as :func:`borderSim.rules.communities.grievance_relax` (tested bit for bit); ``factor`` is
     (len(rows),). ``dirty[row]`` is left True where any village of the row (not only these) is still away
-    from its baseline.
+    from its baseline. ``incident_hazard`` (``hazard_base x grievance``, (B, v) of the same villages) follows.
     """
     for k in range(rows.size):
         i = rows[k]
@@ -344,6 +349,7 @@ def relax_grievance(rows, grievance, baseline, row_grievance, row_baseline, fact
             b = baseline[i, j]
             g = b + (grievance[i, j] - b) * f
             grievance[i, j] = b if abs(g - b) < snap else g
+            incident_hazard[i, j] = hazard_base[i, j] * grievance[i, j]
         away = False
         for j in range(row_grievance.shape[1]):
             away = away | (row_grievance[i, j] != row_baseline[i, j])

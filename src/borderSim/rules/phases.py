@@ -72,8 +72,8 @@ def observe(s: State, ctx: Context, today: Today, villages: slice) -> None:
     :func:`~borderSim.rules.communities.gunfire_probability`, drawn by :func:`borderSim.rules.kernels.observe`).
     Appends the (rows, villages, gunfire) of the incidents to ``today``."""
     c = ctx.P.communities
-    r, v, gunfire = kernels.observe(ctx.keys, today.day, ctx.village_slots[villages], s.hazard_base[:, villages],
-                                    s.grievance[:, villages], today.daily, c.gunfire_probability, c.militarisation,
+    r, v, gunfire = kernels.observe(ctx.keys, today.day, ctx.village_slots[villages], s.incident_hazard[:, villages],
+                                    today.daily, c.gunfire_probability, c.militarisation,
                                     s.level_base, s.incident[:, villages], s.gunfire_v[:, villages])
     if r.size:
         today.incidents.append((r, v, gunfire))
@@ -100,8 +100,8 @@ def endure(s: State, ctx: Context, today: Today, villages: slice) -> tuple[np.nd
         geo.side[v], geo.population[v], _housing(geo)[v], c.shelling_probability, c.civilian_death_rate,
         P.border.wounded_per_death, c.homes_per_shelling, c.grievance_loss, c.grievance_homes, c.flight_rate,
         P.gov.civil_society, s.residents[:, v], s.displaced[:, v], s.dead[:, v], s.wounded[:, v], s.homes[:, v],
-        s.grievance[:, v], s.grievance_dirty, s.deaths_civilian, s.wounded_civilian, s.homes_destroyed,
-        s.deaths_today, s.fled_today, s.displaced_now)
+        s.grievance[:, v], s.hazard_base[:, v], s.incident_hazard[:, v], s.grievance_dirty, s.deaths_civilian,
+        s.wounded_civilian, s.homes_destroyed, s.deaths_today, s.fled_today, s.displaced_now)
 
 
 def recover(s: State, ctx: Context, today: Today, villages: slice) -> None:
@@ -121,7 +121,8 @@ def recover(s: State, ctx: Context, today: Today, villages: slice) -> None:
         if dirty.size:
             kernels.relax_grievance(dirty, s.grievance[:, villages], s.grievance0[:, villages], s.grievance,
                                     s.grievance0, communities.relax_factor(P.take(dirty))[:, 0],
-                                    communities.RELAX_SNAP, s.grievance_dirty[:, 0])
+                                    communities.RELAX_SNAP, s.grievance_dirty[:, 0], s.hazard_base[:, villages],
+                                    s.incident_hazard[:, villages])
 
 
 # -- third parties ------------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def _pick_origin(s: State, ctx: Context, today: Today, rows: np.ndarray) -> np.n
     """The origin segments of the episodes starting today on ``rows`` (drawn from their own stream):
     :func:`~borderSim.rules.ladder.origin` of :func:`~borderSim.rules.communities.segment_hazard`, run by
     :func:`borderSim.rules.frontline.origins`."""
-    return frontline.origins(rows, s.hazard_base, s.grievance, today.daily, ctx.geo.segment,
+    return frontline.origins(rows, s.incident_hazard, today.daily, ctx.geo.segment,
                              ctx.P.border.origin_incident_weight, s.segment_local,
                              uniform(ctx.keys[rows], today.day, Stream.ORIGIN, 0))
 
@@ -136,7 +136,7 @@ def front(s: State, ctx: Context, today: Today) -> None:
     on_front, fire, intensity, exposure = frontline.new_front_arrays(rows.size, geo.n_segments)
     frontline.front(ctx.keys, today.day, rows, s.level, s.origin, geo.adjacency, geo.hops, b.front_spread_rate,
                     b.clash_intensity, b.war_intensity, b.second_front_rate, b.front_decay, b.incursion_exponent,
-                    b.firepower_elasticity, s.capability, s.hazard_base, s.grievance, today.daily, geo.segment,
+                    b.firepower_elasticity, s.capability, s.incident_hazard, today.daily, geo.segment,
                     s.front, s.segment_level, s.segment_local, on_front, fire, intensity, exposure)
     today.front = Front(rows=rows, P=P.take(rows), on_front=on_front, fire=fire, intensity=intensity,
                         exposure=exposure)
@@ -165,7 +165,8 @@ def talks(s: State, ctx: Context, today: Today) -> None:
     if changed.size:
         b = ctx.P.border
         kernels.hazard_rows(changed, ctx.P.communities.incident_rate, b.demarcation_effect, b.exclave_multiplier,
-                            geo.segment, _near_exclave(geo), s.demarcated, s.hazard_base)
+                            geo.segment, _near_exclave(geo), s.demarcated, s.hazard_base, s.grievance,
+                            s.incident_hazard)
 
 
 @functools.cache

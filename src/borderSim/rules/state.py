@@ -114,6 +114,9 @@ class State:
     grievance: np.ndarray = _f("village", F, 0)
     grievance0: np.ndarray = _f("village", F, 0)
     hazard_base: np.ndarray = _f("village", F, 0)
+    # a cache: hazard_base x grievance (communities.incident_hazard), rewritten wherever either is written, so that
+    # the villages' daily draw reads one array of the batch, not two (observe took some 30 % less time)
+    incident_hazard: np.ndarray = _f("village", F, 0)
     incident: np.ndarray = _f("village", B_, 0)
     gunfire_v: np.ndarray = _f("village", B_, 0)
 
@@ -159,4 +162,5 @@ def initial_state(P: ParamArrays, geo: Geography, mediators: int) -> State:
     s.grievance0[:] = communities.baseline_grievance(P, geo)
     s.grievance[:] = s.grievance0
     s.hazard_base[:] = communities.hazard_base(P, geo, s.demarcated)
+    s.incident_hazard[:] = communities.incident_hazard(s.hazard_base, s.grievance)
     return s

@@ -109,6 +109,7 @@ def switch(s: State, P: ParamArrays, replay: ParamArrays, geo: Geography) -> Non
             r = rows[share == value]
             s.demarcated[r] |= geo.initial_demarcation(float(value))
         s.hazard_base[rows] = communities.hazard_base(P.take(rows), geo, s.demarcated[rows])
+        s.incident_hazard[rows] = communities.incident_hazard(s.hazard_base[rows], s.grievance[rows])
     rows = np.flatnonzero(differs("border.agreement_initial"))
     if rows.size:
         s.agreement[rows] = np.maximum(s.agreement[rows], P.column("border.agreement_initial")[rows])
