@@ -130,14 +130,12 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
 
     ``shocks`` are the day's (1 or B, 2) :func:`~borderSim.rules.governments.shock_levels`, ``presence`` the
     (S + 1, 2) :func:`~borderSim.rules.governments.presence`, ``pressure_terms`` the mediators' stacked (M, B, 2)
-    pressures. As the rule: the mediators engaged on some row of the batch add to every row's pressure, and China's
-    leverage is added wherever China presses on some row of the batch.
+    pressures. A mediator adds to a row's pressure only where it is engaged: elsewhere the rule adds
+    ``(0 x timing) x pressure``, a zero (the terms are finite: the schema's ranges), and a sum that starts at +0 is
+    never -0, so adding a zero leaves it as it is, bit for bit. As the rule, China's leverage is added wherever China
+    presses on some row of the batch.
     """
     b, n_med = engaged.shape
-    present = np.zeros(n_med, dtype=np.bool_)
-    for i in range(b):
-        for m in range(n_med):
-            present[m] = present[m] or engaged[i, m]
     china_any = False
     for i in range(b):
         china_any = china_any or china_until[i, 0] >= day
@@ -176,8 +174,8 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
             unrest_out[i, sd] = unrest_
             pressure = 0.0
             for m in range(n_med):
-                if present[m]:
-                    pressure = pressure + ((1.0 if engaged[i, m] else 0.0) * timing[i, m]) * pressure_terms[m, i, sd]
+                if engaged[i, m]:       # (1 x timing) x pressure, as the rule; the others add 0 (see above)
+                    pressure = pressure + timing[i, m] * pressure_terms[m, i, sd]
             if china_any:
                 pressure = pressure + china_on * p.china_strength * p.china_debt_share[sd]
             pressure = pressure + p.attention * FLANK[up] * p.leverage[sd]
