@@ -64,6 +64,18 @@ def test_the_season_computed_once_for_shared_parameters_is_each_rows(day, baseli
     assert same(communities.season(varying, day), np.concatenate(each))
 
 
+def test_the_runs_season_table_is_the_season_of_each_day(baseline):
+    """The context's season (a table of the run's days where rows share the season's parameters) is
+    communities.season of each day, bit for bit, across the table's blocks; where rows differ, it is the rule."""
+    keys = replicate_keys(1, np.arange(20))
+    for P in (compile_params(baseline.with_updates({"border.season_amplitude": 0.7, "border.season_peak_day": 200}),
+                             GEO, batch=20),
+              compile_rows(baseline, {"border.season_amplitude": np.linspace(0, 0.9, 20)}, GEO, 20)):
+        ctx = Context.build(P, GEO, keys)
+        for day in (*range(0, 1100), 40_000, 3):
+            assert same(np.ascontiguousarray(ctx.season(day)), np.ascontiguousarray(communities.season(P, day))), day
+
+
 @given(seed=st.integers(0, 2**40))
 def test_the_village_kernels_arithmetic_is_the_rules(seed, baseline):
     """Each scalar twin the kernels compute with gives the rule's float64 bits, for parameters over their

@@ -56,7 +56,16 @@ def season(P: ParamArrays, day: int) -> np.ndarray:
     return _season(*terms, day)
 
 
-def _season(start: np.ndarray, peak: np.ndarray, amplitude: np.ndarray, day: int) -> np.ndarray:
+def shared_seasons(P: ParamArrays, first: int, count: int) -> np.ndarray | None:
+    """(1, count) :func:`season` of the days ``first`` .. ``first + count - 1`` in one call, where every row shares
+    the season's parameters (the same operations on each day, so the same numbers); None where rows differ."""
+    terms = (P.simulation.start_date, P.border.season_peak_day, P.border.season_amplitude)
+    if not all(t.shape[0] > 1 and t.strides[0] == 0 for t in terms):
+        return None
+    return _season(*(t[:1] for t in terms), np.arange(first, first + count)[None, :])
+
+
+def _season(start: np.ndarray, peak: np.ndarray, amplitude: np.ndarray, day: int | np.ndarray) -> np.ndarray:
     phase = 2.0 * np.pi * (start + day - peak) / 365.25
     return 1.0 + amplitude * fmath.cos(phase)
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from borderSim.inputs.geography import Geography
-from borderSim.rules import governments, mediation_terms, mediators, rowtable, thirdparties
+from borderSim.rules import communities, governments, mediation_terms, mediators, rowtable, thirdparties
 from borderSim.rules.mediator import Registry
 from borderSim.rules.params import ParamArrays
+
+#: Days of the season's table computed at once (:meth:`Context.season`).
+SEASON_DAYS = 512
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,24 @@ class Context:
         """The dyad kernels' parameters in one table (every field; one record per row, or one shared), which each
         kernel's table (:attr:`tables`) holds a part of."""
         return rowtable.build(self.P, self.fixed, self.terms, self.backing)
+
+    def season(self, day: int) -> np.ndarray:
+        """(B, 1) :func:`~borderSim.rules.communities.season` of ``day``. Where every row shares the season's
+        parameters it is read from a table of the run's days computed :data:`SEASON_DAYS` at a time
+        (:func:`~borderSim.rules.communities.shared_seasons`): a call a day of a few microseconds alone costs tens
+        inside a run, whose kernels push the interpreter's data out of the caches (docs/performance.md)."""
+        tables = self._seasons
+        if tables is None:
+            return communities.season(self.P, day)
+        block, at = divmod(day, SEASON_DAYS)
+        if block not in tables:
+            tables[block] = communities.shared_seasons(self.P, block * SEASON_DAYS, SEASON_DAYS)
+        return np.broadcast_to(tables[block][:, at:at + 1], (self.P.batch, 1))
+
+    @functools.cached_property
+    def _seasons(self) -> dict[int, np.ndarray] | None:
+        """The season's tables by block of days, or None where rows differ in the season's parameters."""
+        return None if communities.shared_seasons(self.P, 0, 1) is None else {}
 
     def with_params(self, P: ParamArrays) -> Context:
         """The context of the same batch under other parameters (a dated change, a warm start's switch)."""

@@ -34,7 +34,7 @@ def begin_day(s: State, ctx: Context, today: Today) -> None:
     common incident factor (:func:`~borderSim.rules.communities.daily_factor`: tension, agreement, season) and the
     rows in an episode, where mediators may offer; run by :func:`borderSim.rules.dyad.begin`."""
     today.level_prev, today.daily = np.empty_like(s.level), np.empty((s.batch, 1))
-    dyad.begin(ctx.tables.begin, communities.season(ctx.P, today.day), s.level, s.level_base, s.agreement, s.move,
+    dyad.begin(ctx.tables.begin, ctx.season(today.day), s.level, s.level_base, s.agreement, s.move,
                s.move_prev, s.deaths_today, s.fled_today, today.level_prev, today.daily)
     today.offers = _offers_today(s, ctx, today.day)
 
