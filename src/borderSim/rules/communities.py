@@ -50,19 +50,26 @@ def season(P: ParamArrays, day: int) -> np.ndarray:
     """(B, 1) multiplier of every village's incident hazard on ``day``: the farming and grazing season
     (irrigation, pastures, field work) brings neighbours into contact in spring and summer. Where every row
     shares the season's parameters (one row broadcast along the batch) it is computed once."""
-    terms = (P.simulation.start_date, P.border.season_peak_day, P.border.season_amplitude)
-    if all(t.shape[0] > 1 and t.strides[0] == 0 for t in terms):
-        return np.broadcast_to(_season(*(t[:1] for t in terms), day), (P.batch, 1))
-    return _season(*terms, day)
+    shared = _shared_season_terms(P)
+    if shared is not None:
+        return np.broadcast_to(_season(*shared, day), (P.batch, 1))
+    return _season(P.simulation.start_date, P.border.season_peak_day, P.border.season_amplitude, day)
 
 
 def shared_seasons(P: ParamArrays, first: int, count: int) -> np.ndarray | None:
     """(1, count) :func:`season` of the days ``first`` .. ``first + count - 1`` in one call, where every row shares
     the season's parameters (the same operations on each day, so the same numbers); None where rows differ."""
+    shared = _shared_season_terms(P)
+    return None if shared is None else _season(*shared, np.arange(first, first + count)[None, :])
+
+
+def _shared_season_terms(P: ParamArrays) -> tuple[np.ndarray, ...] | None:
+    """The season's parameters (start date, peak day, amplitude) as their first row where every row shares them
+    (one row broadcast along the batch); None where rows differ."""
     terms = (P.simulation.start_date, P.border.season_peak_day, P.border.season_amplitude)
-    if not all(t.shape[0] > 1 and t.strides[0] == 0 for t in terms):
-        return None
-    return _season(*(t[:1] for t in terms), np.arange(first, first + count)[None, :])
+    if all(t.shape[0] > 1 and t.strides[0] == 0 for t in terms):
+        return tuple(t[:1] for t in terms)
+    return None
 
 
 def _season(start: np.ndarray, peak: np.ndarray, amplitude: np.ndarray, day: int | np.ndarray) -> np.ndarray:

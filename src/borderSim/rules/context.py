@@ -61,18 +61,18 @@ class Context:
         parameters it is read from a table of the run's days computed :data:`SEASON_DAYS` at a time
         (:func:`~borderSim.rules.communities.shared_seasons`): a call a day of a few microseconds alone costs tens
         inside a run, whose kernels push the interpreter's data out of the caches (docs/performance.md)."""
-        tables = self._seasons
-        if tables is None:
-            return communities.season(self.P, day)
         block, at = divmod(day, SEASON_DAYS)
-        if block not in tables:
-            tables[block] = communities.shared_seasons(self.P, block * SEASON_DAYS, SEASON_DAYS)
-        return np.broadcast_to(tables[block][:, at:at + 1], (self.P.batch, 1))
+        if block not in self._seasons:
+            self._seasons[block] = communities.shared_seasons(self.P, block * SEASON_DAYS, SEASON_DAYS)
+        table = self._seasons[block]
+        if table is None:
+            return communities.season(self.P, day)
+        return np.broadcast_to(table[:, at:at + 1], (self.P.batch, 1))
 
     @functools.cached_property
-    def _seasons(self) -> dict[int, np.ndarray] | None:
-        """The season's tables by block of days, or None where rows differ in the season's parameters."""
-        return None if communities.shared_seasons(self.P, 0, 1) is None else {}
+    def _seasons(self) -> dict[int, np.ndarray | None]:
+        """The season's tables by block of days (None where rows differ in the season's parameters)."""
+        return {}
 
     def with_params(self, P: ParamArrays) -> Context:
         """The context of the same batch under other parameters (a dated change, a warm start's switch)."""

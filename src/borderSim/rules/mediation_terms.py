@@ -36,7 +36,6 @@ class Terms:
     discouraged: np.ndarray         # (B, M, 2) each side's discouragement from accepting them (:func:`discouraged`)
     accept_streams: np.ndarray      # (M,) the stream of the answers to each mediator's offers
     offer_streams: np.ndarray       # (M,) the stream of each mediator's offers
-    columns: np.ndarray             # (M,) the mediators' columns, 0 to M - 1
 
     @functools.cached_property
     def stacked(self) -> Stacked:
@@ -78,8 +77,7 @@ class Terms:
                    assistance=np.broadcast_to(assistance, (P.batch, 1)), relations=relations(P, registry),
                    joints=joint_columns(registry), offer_bias=bias, discouraged=patron,
                    accept_streams=np.array([spec.accept_stream for spec in ms], dtype=np.int64),
-                   offer_streams=np.array([spec.offer_stream for spec in ms], dtype=np.int64),
-                   columns=np.arange(len(ms)))
+                   offer_streams=np.array([spec.offer_stream for spec in ms], dtype=np.int64))
 
 
 def offer_bias(P: ParamArrays, registry: Registry, m: int) -> np.ndarray:

@@ -145,7 +145,7 @@ def offer(s: State, ctx: Context, today: Today, who: slice) -> None:
     if o.situation is None:
         o.situation = Situation(ctx.registry.mediators, days_in=o.days_in, level=s.level[o.rows], engaged=o.engaged)
         o.chance = np.empty(o.offered.shape)
-    cols = ctx.terms.columns[who]
+    cols = np.arange(o.offered.shape[1])[who]
     for m in cols:
         o.chance[:, m:m + 1] = o.situation.offer_probability(o.P, m)
     mediation.draw_offers(o.keys, today.day, ctx.terms.offer_streams, cols, o.engaged, o.chance, o.offered)
