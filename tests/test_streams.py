@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from borderSim.rules import streams
 from borderSim.rules.streams import Stream, replicate_keys, uniform, uniform_at
 
 
@@ -38,3 +39,33 @@ def test_a_replicate_draws_the_same_numbers_alone_or_in_a_batch():
     assert np.array_equal(uniform(keys[[123]], 11, Stream.SHELLING, [7])[0, 0], full[123, 7])
     assert np.array_equal(uniform_at(keys[[5, 123]], 11, Stream.SHELLING, np.array([2, 7])),
                           full[[5, 123], [2, 7]])
+
+
+def _mix(x):
+    """SplitMix64's finaliser in numpy (uint64 arithmetic wraps): the reference for the compiled hash."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def test_a_draw_is_the_top_53_bits_of_its_hash_over_2_to_the_53():
+    """The compiled conversion (two exact halves, :func:`borderSim.rules.streams.unit`) gives the same double as
+    converting the 53 bits at once, on edge patterns and on every draw of a grid, in the vectorised loop and one
+    at a time."""
+    edges = np.array([0, 1, 2**11 - 1, 2**11, 2**37, 2**37 - 1, 2**63, 2**64 - 1, 0xFFFFFFFF, 0xFFFFFFFF << 32,
+                      0x5555555555555555, 0xAAAAAAAAAAAAAAAA], dtype=np.uint64)
+    bits = np.concatenate([edges, np.random.default_rng(3).integers(0, 2**64, 10_000, dtype=np.uint64,
+                                                                     endpoint=False)])
+    expected = (bits >> np.uint64(11)).astype(np.float64) * 2.0**-53
+    assert np.array_equal([streams.unit(b) for b in bits], expected)
+    assert streams.unit(np.uint64(2**64 - 1)) == 1.0 - 2.0**-53
+
+    keys = replicate_keys(5, np.arange(300))
+    slots = np.arange(52)
+    base = ((np.uint64(17) << np.uint64(6)) | np.uint64(Stream.RETURN)) << np.uint64(16)
+    c = _mix((base + slots.astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15))      # streams.counter
+    reference = (_mix(keys[:, None] ^ c[None, :]) >> np.uint64(11)).astype(np.float64) * 2.0**-53
+    assert np.array_equal(uniform(keys, 17, Stream.RETURN, slots), reference)
+    assert np.array_equal(uniform_at(keys, 17, Stream.RETURN, np.full(keys.size, 9)), reference[:, 9])
