@@ -25,7 +25,7 @@ from borderSim.rules.context import Context
 from borderSim.rules.day import Front
 from borderSim.rules.mediator import SIDES2
 from borderSim.rules.params import compile_params, compile_rows
-from borderSim.rules.state import initial_state
+from borderSim.rules.state import COUNT, initial_state
 from borderSim.rules.streams import Stream, replicate_keys, uniform, uniform_at
 from tests.strategies import parameters
 
@@ -206,7 +206,8 @@ def test_return_kernel_equals_the_numpy_rule(seed, day, rate, baseline):
     rng = np.random.default_rng(seed)
     b, v = 50, GEO.n_villages
     keys = replicate_keys(seed, np.arange(b))
-    displaced = rng.integers(0, 3000, (b, v)) * (rng.random((b, v)) < 0.4)
+    # the state's 32-bit counts, up to the largest village's population (80,000)
+    displaced = (rng.integers(0, rng.choice([3000, 80_001]), (b, v)) * (rng.random((b, v)) < 0.4)).astype(COUNT)
     P = compile_params(baseline.with_updates({"communities.return_rate": rate}), GEO, batch=b)
     expected = communities.returns(P, displaced, uniform(keys, day, Stream.RETURN, np.arange(v)))
     rows = np.arange(b)

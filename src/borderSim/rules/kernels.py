@@ -286,7 +286,9 @@ def apply_returns(keys, day, rows, slots, displaced, residents, displaced_now, s
     In each village ``floor(displaced * rate + u)`` (at most all of them) return, with
     ``u = uniform(keys, day, RETURN, slot)``: the same numbers as :func:`borderSim.rules.communities.returns`;
     the per-side totals in ``displaced_now`` (B, 2) follow. A village with no one displaced returns no one
-    (its draw is made and ignored, so that the loop has no branch and runs vectorised).
+    (its draw is made and ignored, so that the loop has no branch and runs vectorised). The rounded number is
+    converted to a 32-bit integer, which a CPU without AVX-512 converts four at a time (64-bit: one at a time): the
+    same number, as it is at most ``displaced`` (32-bit) when ``rate`` is at most 1 (the schema's range).
     """
     counters = _counters(day, _RETURN, slots)
     for k in range(rows.size):        # row-major: one pass over each row's villages
@@ -297,7 +299,7 @@ def apply_returns(keys, day, rows, slots, displaced, residents, displaced_now, s
         back_kg = 0
         for j in range(slots.size):
             d = displaced[i, j]
-            back = stochastic_round(d * r, to_uniform(key, counters[j]))
+            back = np.int32(np.floor(d * r + to_uniform(key, counters[j])))   # stochastic_round, in 32 bits
             back = back if back < d else d
             back = back if d > 0 else 0
             displaced[i, j] = d - back
