@@ -200,6 +200,20 @@ def test_the_choice_holds_without_exponentials_only_where_the_rule_holds(seed, s
                   np.nextafter(edge, 1.0), np.nextafter(edge, 0.0), np.nextafter(np.nextafter(edge, 1.0), 1.0)):
         draws = np.clip(draws, 0.0, np.nextafter(1.0, 0.0))
         assert same(twin(dyad.choose, draws, u_up, u_down), governments.choose(draws, u_up, u_down))
+    # and at the shortcut's own threshold, (1/a + 1/b) x SURE, and a few ulps either side of it
+    a, b = (np.minimum([[dyad_twins.exp_neg_below(v)] for v in x[:, 0]], dyad_twins.CAP) for x in (u_up, u_down))
+    threshold = (1.0 / a + 1.0 / b) * dyad_twins.SURE
+    for draws in (threshold, np.nextafter(threshold, 1.0), np.nextafter(threshold, 0.0), threshold * 1.000001):
+        draws = np.clip(draws, 0.0, np.nextafter(1.0, 0.0))
+        held = twin(dyad.holds, draws, u_up, u_down).astype(bool)
+        assert (governments.choose(draws, u_up, u_down)[held] == 0).all()
+        assert same(twin(dyad.choose, draws, u_up, u_down), governments.choose(draws, u_up, u_down))
+    # where no one can step down (base rung 0: u_down = -inf) the draw holds from about 1/a on, not 2/a
+    barred = np.full((n, 1), -np.inf)
+    a_up = np.array([[dyad_twins.exp_neg_below(v)] for v in u_up[:, 0]])
+    above = 1.01 / a_up
+    some = (u_up > -np.inf) & (above < 1.0)
+    assert twin(dyad.holds, np.where(some, above, 0.5), u_up, barred).astype(bool)[some].all()
     y = np.concatenate([[0.0, 1e-300, 1e-12, 0.5, 1.0, 30.0, 700.0, 1e300, np.inf], rng.exponential(scale, n)])
     assert (dyad_twins.SURE / np.array([dyad_twins.exp_neg_below(-v) for v in y]) >= fmath.exp(-y)).all()  # margin
 

@@ -163,7 +163,8 @@ def exp_neg_below(x):
     return 1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0 + y / 24.0)))
 
 
-SURE = 1.001   # margin over the bound: covers every rounding (the C library's exp, the sums, the divisions)
+SURE = 1.001   # margin over the bound: covers every rounding (the C library's exp, the sums, the products)
+CAP = 2.0**500  # exp_neg_below capped here: u x a x b and a + b of two capped bounds never overflow
 
 
 @kernel(inline=True)
@@ -171,10 +172,16 @@ def holds(u, u_up, u_down):
     """Whether the draw ``u`` surely holds (0) under :func:`choose` without its exponentials: both utilities are at
     most 0 and the draw is above a bound of the rule's chance to move. Then ``total >= 1``, so the rule's ``p_down +
     p_up`` is at most its ``e_down + e_up`` (correctly rounded sums and quotients are monotone), each ``exp`` is
-    within an ulp of the true value, below ``1 / exp_neg_below``, and the two together below ``2 / min`` of those;
-    the draw is compared with that bound, with a margin (:data:`SURE`), by one product. The bound only grows with
-    either utility, so it may be given upper bounds of them (:func:`up_bound`)."""
-    return u_up <= 0.0 and u_down <= 0.0 and u * min(exp_neg_below(u_up), exp_neg_below(u_down)) >= 2.0 * SURE
+    within an ulp of the true value and below ``1 / a`` and ``1 / b`` (``a``, ``b``: :func:`exp_neg_below` of each
+    utility, at least 1, capped at :data:`CAP`, which only raises ``1 / a``); so the draw holds where
+    ``u >= (1 / a + 1 / b) x SURE``, compared without a division as ``u x a x b >= (a + b) x SURE`` (:data:`SURE`
+    covers the roundings of both sides). A barred move (utility ``-inf``, ``a`` at the cap) adds almost nothing to
+    the bound: at base rung 0, where no one can step down, the draw holds above about ``1 / a``, not ``2 / a``. The
+    bound only grows with either utility, so it may be given upper bounds of them (:func:`up_bound`)."""
+    if not (u_up <= 0.0 and u_down <= 0.0):
+        return False
+    a, b = min(exp_neg_below(u_up), CAP), min(exp_neg_below(u_down), CAP)
+    return u * a * b >= (a + b) * SURE
 
 
 @kernel(inline=True)
