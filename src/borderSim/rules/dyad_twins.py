@@ -2,9 +2,8 @@
 elementwise semantics (NaN propagates; on a tie the second argument), compiled inline into the kernels of
 :mod:`borderSim.rules.dyad` and tested bit for bit against its rule over the parameters' whole ranges
 (``tests/test_dyad_kernels.py``). No fast-math; ``exp`` and ``pow`` are the C library's, as in
-:mod:`borderSim.rules.fmath`. numba's cache keys a kernel on its own file only: after changing a twin here, clear
-``rules/__pycache__`` (or touch ``dyad.py``) so that the cached kernels of :mod:`borderSim.rules.dyad` are compiled
-again (as for :mod:`borderSim.rules.streams` and the kernels that inline it).
+:mod:`borderSim.rules.fmath`. A change here compiles the kernels that inline the twins again: their cache is keyed
+on every module a kernel can reach (:mod:`borderSim.common.jit`), not only on the kernel's own file.
 """
 
 from __future__ import annotations
