@@ -16,6 +16,7 @@ in :mod:`borderSim.rules.dyad_twins`. No fast-math; ``exp`` and ``pow`` are the 
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
 
@@ -45,14 +46,13 @@ from borderSim.rules.dyad_twins import (  # noqa: F401  (the twins are dyad's to
     up_sum,
     utilities,
 )
-from borderSim.rules.governments import FLANK, MAJOR, PUBLIC
 from borderSim.rules.streams import Stream, counter, to_uniform
 
 _CHOICE, _INVOLUNTARY, _CHINA = int(Stream.CHOICE), int(Stream.INVOLUNTARY), int(Stream.CHINA)
 _CEASEFIRE, _CEASEFIRE_BREAK = int(Stream.CEASEFIRE), int(Stream.CEASEFIRE_BREAK)
 _NEGOTIATION, _NEGOTIATION_SUCCESS = int(Stream.NEGOTIATION), int(Stream.NEGOTIATION_SUCCESS)
 # borderSim.rules.ladder's rungs and moves (ladder imports the kernels, not the reverse)
-_INCIDENT, _GUNFIRE, _STANDOFF, _CLASH, _WAR = 1, 2, 3, 4, 6
+_INCIDENT, _GUNFIRE, _STANDOFF, _CLASH, _MAJOR_CLASH, _WAR = 1, 2, 3, 4, 5, 6
 _DOWN, _UP = -1, 1
 _TJ, _KG = 0, 1
 # borderSim.rules.thirdparties.ChinaAction
@@ -134,6 +134,10 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
     ``(0 x timing) x pressure``, a zero (the terms are finite: the schema's ranges), and a sum that starts at +0 is
     never -0, so adding a zero leaves it as it is, bit for bit. As the rule, China's leverage is added wherever China
     presses on some row of the batch.
+
+    Where every row reads one record and the day's shocks are shared (a scenario's replicates), each side's unrest and
+    the bound of its choice are computed for every row first, in passes that run vectorised (:func:`_bounds`); the
+    rows where some side's draw does not surely hold are then settled row by row, as every row is otherwise.
     """
     b, n_med = engaged.shape
     china_any = False
@@ -143,7 +147,26 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
     c_choice = np.empty(2, dtype=np.uint64)
     for sd in range(2):
         c_choice[sd] = counter(day, _CHOICE, sd)
+    shared = t.shape[0] == 1 and shocks.shape[0] == 1
+    need = np.ones(b, dtype=np.bool_)
+    if shared:    # every row reads one record: the bound of every row first, in passes that run vectorised
+        need[:] = False
+        press, need_side = np.empty(b), np.empty(b, dtype=np.bool_)
+        for sd in sides:
+            w = _weights(t[0], sd)
+            _engaged_pressure(engaged, timing, pressure_terms, sd, press)
+            for i in range(b):
+                standing, pull = _standing(sd, w, protest[i, 0], succession[i, 0])
+                unrest_out[i, sd] = unrest(legitimacy[i, sd], rally[i, sd], standing, shocks[0, sd] * w.shock_scale)
+                move_out[i, sd] = 0
+            _bounds(keys, c_choice[sd], day, sd, w, shocks[0, sd], level_base, local_max, move_prev, legitimacy, rally,
+                    hurt, audience, readiness, protest, succession, ceasefire, cf_strength, press, china_any,
+                    china_until, need_side)
+            for i in range(b):
+                need[i] = need[i] | need_side[i]
     for i in range(b):
+        if not need[i]:      # every side of the row holds under its bound (set by the pass above)
+            continue
         p = row(t, i)
         k = 0 if shocks.shape[0] == 1 else i
         lb, lm = level_base[i, 0], local_max[i, 0]
@@ -162,14 +185,9 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
         china_on = 1.0 if china_until[i, 0] >= day else 0.0
         for sd in sides:
             op = 1 - sd
-            if sd == _TJ:
-                standing = p.unrest_shock[sd] + 0.0
-                sensitivity = 1.0
-                pull = p.succession_effect * (1.0 - succession[i, 0])
-            else:
-                standing = p.unrest_shock[sd] + p.protest_unrest * protest[i, 0]
-                sensitivity = 1.0 + p.protest_casualty * protest[i, 0]
-                pull = p.protest_hawkishness * protest[i, 0]
+            sensitivity = 1.0 if sd == _TJ else 1.0 + p.protest_casualty * protest[i, 0]
+            w = _weights(p, sd)
+            standing, pull = _standing(sd, w, protest[i, 0], succession[i, 0])
             unrest_ = unrest(legitimacy[i, sd], rally[i, sd], standing, shocks[k, sd] * p.shock_scale[sd])
             unrest_out[i, sd] = unrest_
             pressure = 0.0
@@ -178,22 +196,12 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
                     pressure = pressure + timing[i, m] * pressure_terms[m, i, sd]
             if china_any:
                 pressure = pressure + china_on * p.china_strength * p.china_debt_share[sd]
-            pressure = pressure + p.attention * FLANK[up] * p.leverage[sd]
+            pressure = pressure + p.attention * flank(up) * p.leverage[sd]
             h = hurt[i, sd]
-            reaction, restraint, breach = shared_terms(
-                p.reaction_weight[sd], p.retaliation_weight[sd], p.mediator_weight[sd], level_eff,
-                move_prev[i, op] == _UP or lm >= _GUNFIRE, pressure, ceasefire[i, 0], p.violation_cost,
-                cf_strength[i, 0])
-            backed, pulled = p.patron_weight[sd] * p.backing[sd], pull - p.war_weariness * h
-            next_cost = (1.0 + p.ripeness_weight * h) * (p.cost_weight[sd] * 4.0 * p.cost_power[up])
-            rally_ahead = p.rally_value[sd] * unrest_ * PUBLIC[up]
-            unready = p.unprepared_cost * (1.0 - readiness[i, 0]) * MAJOR[up]
+            reaction, restraint, breach, backed, pulled, next_cost, rally_ahead, unready, u_down, bound = _bound_terms(
+                w, level_eff, lb, move_prev[i, op] == _UP or lm >= _GUNFIRE, pressure, ceasefire[i, 0],
+                cf_strength[i, 0], h, pull, unrest_, readiness[i, 0], audience[i, sd])
             u = to_uniform(keys[i], c_choice[sd])
-            u_down = down_utility(p.deescalation_intercept[sd], p.cost_weight[sd] * 4.0 * p.cost_power[lb],
-                                  p.reaction_weight[sd], p.audience_weight[sd], level_eff, lb, audience[i, sd],
-                                  restraint)
-            bound = up_bound(p.diversion_weight[sd], p.superiority_weight[sd], p.escalation_intercept[sd], backed,
-                             pulled, rally_ahead, next_cost, reaction, restraint, breach, unready, level_eff)
             if holds(u, bound, u_down):    # holds whatever the diversion, superiority and casualties (most rows)
                 move_out[i, sd] = 0
                 continue
@@ -206,6 +214,115 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
                           reaction, superiority(p.superiority_weight[sd], share, p.superiority_threshold), backed,
                           pulled, rally_ahead, next_cost, casualties, restraint, breach, unready, level_eff)
             move_out[i, sd] = choose(u, u_up, u_down)   # u_up and u_down: dyad_twins.utilities, terms computed once
+
+
+@kernel(inline=True)
+def flank(up):
+    """:data:`borderSim.rules.governments.FLANK` of rung ``up`` (``clip((up - 3) / 3, 0, 1)``, the same operations)."""
+    x = (up - _STANDOFF) / 3.0
+    return 0.0 if x < 0.0 else (1.0 if x > 1.0 else x)
+
+
+@kernel(inline=True)
+def rung_table(table, k):
+    """``table[k]`` of an 8-rung table (``cost_power``, ``death_profile``) by selects, not an indexed load, so that a
+    loop over rows that reads it runs vectorised."""
+    v = table[0]
+    v = table[1] if k == 1 else v
+    v = table[2] if k == 2 else v
+    v = table[3] if k == 3 else v
+    v = table[4] if k == 4 else v
+    v = table[5] if k == 5 else v
+    v = table[6] if k == 6 else v
+    return table[7] if k == 7 else v
+
+
+#: One government's parameters that :func:`_bound_terms` and :func:`_standing` read, as plain numbers: read once per
+#: side before :func:`_bounds`' loop (a record's fields read inside it keep it from running vectorised).
+Weights = namedtuple("Weights", (
+    "unrest_shock", "protest_unrest", "succession_effect", "protest_hawkishness", "shock_scale", "china_strength",
+    "china_debt_share", "attention", "leverage", "reaction_weight", "retaliation_weight", "mediator_weight",
+    "violation_cost", "patron_weight", "backing", "war_weariness", "ripeness_weight", "cost_weight", "rally_value",
+    "unprepared_cost", "deescalation_intercept", "audience_weight", "diversion_weight", "superiority_weight",
+    "escalation_intercept", "cost_power"))
+
+
+@kernel(inline=True)
+def _weights(p, sd):
+    """Side ``sd``'s :data:`Weights` from the record ``p``."""
+    c = p.cost_power
+    return Weights(p.unrest_shock[sd], p.protest_unrest, p.succession_effect, p.protest_hawkishness, p.shock_scale[sd],
+                   p.china_strength, p.china_debt_share[sd], p.attention, p.leverage[sd], p.reaction_weight[sd],
+                   p.retaliation_weight[sd], p.mediator_weight[sd], p.violation_cost, p.patron_weight[sd],
+                   p.backing[sd], p.war_weariness, p.ripeness_weight, p.cost_weight[sd], p.rally_value[sd],
+                   p.unprepared_cost, p.deescalation_intercept[sd], p.audience_weight[sd], p.diversion_weight[sd],
+                   p.superiority_weight[sd], p.escalation_intercept[sd],
+                   (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]))
+
+
+@kernel(inline=True)
+def _standing(sd, p, protest, succession):
+    """A government's standing unrest (``unrest_shock``, Kyrgyz protest) and its pull toward escalation (Tajik
+    succession, Kyrgyz protest): terms of :func:`~borderSim.rules.governments.unrest` and of the utilities (``p``: its
+    :data:`Weights`)."""
+    if sd == _TJ:
+        return p.unrest_shock + 0.0, p.succession_effect * (1.0 - succession)
+    return p.unrest_shock + p.protest_unrest * protest, p.protest_hawkishness * protest
+
+
+@kernel(inline=True)
+def _bound_terms(p, level_eff, lb, provoked, pressure, ceasefire, cf_strength, h, pull, unrest_, readiness,
+                 audience):
+    """The terms of a government's utilities (``p``: its :data:`Weights`) that need neither ``exp`` nor a division by
+    the forces, the step-down utility and the escalation utility's bound
+    (:func:`~borderSim.rules.dyad_twins.up_bound`); the rung tables (``FLANK``, ``PUBLIC``, ``MAJOR``, ``cost_power``)
+    read by comparisons and selects (:func:`flank`, :func:`rung_table`), the same numbers."""
+    up = level_eff + 1
+    reaction, restraint, breach = shared_terms(p.reaction_weight, p.retaliation_weight, p.mediator_weight, level_eff,
+                                               provoked, pressure, ceasefire, p.violation_cost, cf_strength)
+    backed, pulled = p.patron_weight * p.backing, pull - p.war_weariness * h
+    next_cost = (1.0 + p.ripeness_weight * h) * (p.cost_weight * 4.0 * rung_table(p.cost_power, up))
+    rally_ahead = p.rally_value * unrest_ * (up >= _STANDOFF)        # governments.PUBLIC
+    unready = p.unprepared_cost * (1.0 - readiness) * (up >= _MAJOR_CLASH)   # governments.MAJOR
+    u_down = down_utility(p.deescalation_intercept, p.cost_weight * 4.0 * rung_table(p.cost_power, lb),
+                          p.reaction_weight, p.audience_weight, level_eff, lb, audience, restraint)
+    bound = up_bound(p.diversion_weight, p.superiority_weight, p.escalation_intercept, backed, pulled, rally_ahead,
+                     next_cost, reaction, restraint, breach, unready, level_eff)
+    return reaction, restraint, breach, backed, pulled, next_cost, rally_ahead, unready, u_down, bound
+
+
+@kernel(inline=True)
+def _engaged_pressure(engaged, timing, pressure_terms, sd, press):
+    """``press[i]``: the pressure of the mediators engaged on row ``i`` against side ``sd``, added in their order
+    from +0 (as :func:`decide` adds them)."""
+    for i in range(press.size):
+        press[i] = 0.0
+    for m in range(engaged.shape[1]):
+        for i in range(press.size):
+            press[i] = press[i] + (timing[i, m] * pressure_terms[m, i, sd] if engaged[i, m] else 0.0)
+
+
+@kernel
+def _bounds(keys, c, day, sd, w, shock, level_base, local_max, move_prev, legitimacy, rally, hurt, audience, readiness,
+            protest, succession, ceasefire, cf_strength, press, china_any, china_until, need):
+    """``need[i]``: whether side ``sd`` of row ``i`` (every row reading the same :data:`Weights` ``w``) may move, its
+    draw not surely holding under the bound (:func:`~borderSim.rules.dyad_twins.holds`); :func:`decide` settles those
+    rows one by one. One pass with one array written, no indexed load and no call, so that it runs vectorised; the
+    same operations as :func:`decide`'s row by row (a mediator not engaged adds +0: see there)."""
+    op = 1 - sd
+    for i in range(level_base.shape[0]):
+        lb, lm = level_base[i, 0], local_max[i, 0]
+        level_eff = lb if lb > lm else lm
+        standing, pull = _standing(sd, w, protest[i, 0], succession[i, 0])
+        unrest_ = unrest(legitimacy[i, sd], rally[i, sd], standing, shock * w.shock_scale)
+        pressure = press[i]
+        if china_any:
+            on = 1.0 if china_until[i, 0] >= day else 0.0
+            pressure = pressure + on * w.china_strength * w.china_debt_share
+        pressure = pressure + w.attention * flank(level_eff + 1) * w.leverage
+        terms = _bound_terms(w, level_eff, lb, move_prev[i, op] == _UP or lm >= _GUNFIRE, pressure, ceasefire[i, 0],
+                             cf_strength[i, 0], hurt[i, sd], pull, unrest_, readiness[i, 0], audience[i, sd])
+        need[i] = not holds(to_uniform(keys[i], c), terms[9], terms[8])
 
 
 # -- governments answer offers -------------------------------------------------------------------------------
