@@ -58,10 +58,8 @@ def _stamp() -> str:
     return source_stamp(kernel_sources())
 
 
-def _stamped(locator: type) -> type | None:
+def _stamped(locator: type) -> type:
     """numba's ``locator`` class keyed on :func:`source_stamp` of the kernel modules, for this package's files."""
-    if locator is None:
-        return None
 
     class Stamped(locator):
         def get_source_stamp(self):

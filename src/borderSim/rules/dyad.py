@@ -159,9 +159,8 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
                 standing, pull = _standing(sd, w, protest[i, 0], succession[i, 0])
                 unrest_out[i, sd] = unrest(legitimacy[i, sd], rally[i, sd], standing, shocks[0, sd] * w.shock_scale)
                 move_out[i, sd] = 0
-            _bounds(keys, c_choice[sd], day, sd, w, shocks[0, sd], level_base, local_max, move_prev, legitimacy, rally,
-                    hurt, audience, readiness, protest, succession, ceasefire, cf_strength, press, china_any,
-                    china_until, need_side)
+            _bounds(keys, c_choice[sd], day, sd, w, level_base, local_max, move_prev, unrest_out, hurt, audience,
+                    readiness, protest, succession, ceasefire, cf_strength, press, china_any, china_until, need_side)
             for i in range(b):
                 need[i] = need[i] | need_side[i]
     for i in range(b):
@@ -225,7 +224,7 @@ def flank(up):
 
 @kernel(inline=True)
 def rung_table(table, k):
-    """``table[k]`` of an 8-rung table (``cost_power``, ``death_profile``) by selects, not an indexed load, so that a
+    """``table[k]`` of an 8-rung table (the bound pass's ``cost_power``) by selects, not an indexed load, so that a
     loop over rows that reads it runs vectorised."""
     v = table[0]
     v = table[1] if k == 1 else v
@@ -303,26 +302,27 @@ def _engaged_pressure(engaged, timing, pressure_terms, sd, press):
 
 
 @kernel
-def _bounds(keys, c, day, sd, w, shock, level_base, local_max, move_prev, legitimacy, rally, hurt, audience, readiness,
-            protest, succession, ceasefire, cf_strength, press, china_any, china_until, need):
-    """``need[i]``: whether side ``sd`` of row ``i`` (every row reading the same :data:`Weights` ``w``) may move, its
-    draw not surely holding under the bound (:func:`~borderSim.rules.dyad_twins.holds`); :func:`decide` settles those
-    rows one by one. One pass with one array written, no indexed load and no call, so that it runs vectorised; the
-    same operations as :func:`decide`'s row by row (a mediator not engaged adds +0: see there)."""
+def _bounds(keys, c, day, sd, w, level_base, local_max, move_prev, unrest_, hurt, audience, readiness, protest,
+            succession, ceasefire, cf_strength, press, china_any, china_until, need):
+    """``need[i]``: whether side ``sd`` of row ``i`` (every row reading the same :data:`Weights` ``w``; its unrest
+    already in ``unrest_``) may move, its draw not surely holding under the bound
+    (:func:`~borderSim.rules.dyad_twins.holds`); :func:`decide` settles those rows one by one. One pass with one array
+    written, no indexed load and no call, so that it runs vectorised; the same operations as :func:`decide`'s row by
+    row (a mediator not engaged adds +0: see there)."""
     op = 1 - sd
     for i in range(level_base.shape[0]):
         lb, lm = level_base[i, 0], local_max[i, 0]
         level_eff = lb if lb > lm else lm
-        standing, pull = _standing(sd, w, protest[i, 0], succession[i, 0])
-        unrest_ = unrest(legitimacy[i, sd], rally[i, sd], standing, shock * w.shock_scale)
+        pull = _standing(sd, w, protest[i, 0], succession[i, 0])[1]
         pressure = press[i]
         if china_any:
             on = 1.0 if china_until[i, 0] >= day else 0.0
             pressure = pressure + on * w.china_strength * w.china_debt_share
         pressure = pressure + w.attention * flank(level_eff + 1) * w.leverage
         terms = _bound_terms(w, level_eff, lb, move_prev[i, op] == _UP or lm >= _GUNFIRE, pressure, ceasefire[i, 0],
-                             cf_strength[i, 0], hurt[i, sd], pull, unrest_, readiness[i, 0], audience[i, sd])
-        need[i] = not holds(to_uniform(keys[i], c), terms[9], terms[8])
+                             cf_strength[i, 0], hurt[i, sd], pull, unrest_[i, sd], readiness[i, 0], audience[i, sd])
+        u_down, bound = terms[8], terms[9]
+        need[i] = not holds(to_uniform(keys[i], c), bound, u_down)
 
 
 # -- governments answer offers -------------------------------------------------------------------------------
