@@ -389,7 +389,23 @@ def resolve(keys, day, t, segment_water, level_base, local_max, move, ceasefire,
     n_pick = 0
     c_break, c_invol = counter(day, _CEASEFIRE_BREAK, 0), counter(day, _INVOLUNTARY, 0)
     c_cf = counter(day, _CEASEFIRE, 0)
+    # every row first as a quiet one, in passes LLVM vectorises (one array written in each); the others after
+    quiet = _quiet(ceasefire, move, level_base, local_max, episode)
+    _quiet_days(t, quiet, days_since_fight, readiness)
     for i in range(b):
+        level[i, 0] = maximum(level_base[i, 0], local_max[i, 0])
+    for out in (agreed_out, broken_out, survived_out, starting_out, ending_out):
+        for i in range(b):
+            out[i, 0] = False
+    for i in range(b):
+        for j in range(segment_level.shape[1]):
+            segment_level[i, j] = segment_local[i, j]
+    others = np.empty(b, dtype=np.int64)
+    n = 0
+    for i in range(b):
+        others[n] = i
+        n += not quiet[i]
+    for i in others[:n]:
         p = row(t, i)
         key = keys[i]
         lb, lm = level_base[i, 0], local_max[i, 0]
@@ -472,9 +488,39 @@ def resolve(keys, day, t, segment_water, level_base, local_max, move, ceasefire,
         if ending:
             for j in range(front.shape[1]):
                 front[i, j] = False
-        for j in range(segment_level.shape[1]):
-            segment_level[i, j] = segment_local[i, j]
     return picks[:n_pick]
+
+
+@kernel
+def _quiet(ceasefire, move, level_base, local_max, episode):
+    """(B,) the rows on which today's ladder changes nothing but the day's count: no ceasefire, no move, below a
+    standoff (base and local rung) and in no episode. On these :func:`resolve` settles the rung at
+    ``max(base, local)``, adds a day since the last fight and lets forces disperse (:func:`_quiet_days`), and no
+    draw, ceasefire or episode can happen: about 57 % of the baseline's row-days."""
+    out = np.empty(level_base.shape[0], dtype=np.bool_)
+    for i in range(out.size):
+        out[i] = (not ceasefire[i, 0]) & (move[i, 0] == 0) & (move[i, 1] == 0) & (level_base[i, 0] < _STANDOFF) \
+            & (local_max[i, 0] < _STANDOFF) & (not episode[i, 0])
+    return out
+
+
+@kernel
+def _quiet_days(t, quiet, days_since_fight, readiness):
+    """On the ``quiet`` rows (:func:`_quiet`), in place: a day more since the last fight (below a clash) and
+    :func:`~borderSim.rules.dyad_twins.mass_forces` below a standoff, ``readiness x (1 - 1/demobilisation_days)``
+    (the same operations). Vectorised where every row reads one record."""
+    for i in range(quiet.size):
+        d = days_since_fight[i, 0]
+        days_since_fight[i, 0] = d + 1 if quiet[i] else d
+    if t.shape[0] == 1:
+        keep = 1.0 - 1.0 / t[0].demobilisation_days
+        for i in range(quiet.size):
+            r = readiness[i, 0]
+            readiness[i, 0] = r * keep if quiet[i] else r
+    else:
+        for i in range(quiet.size):
+            if quiet[i]:
+                readiness[i, 0] = readiness[i, 0] * (1.0 - 1.0 / t[i].demobilisation_days)
 
 
 # -- governments update ----------------------------------------------------------------------------------------
