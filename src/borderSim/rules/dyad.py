@@ -513,14 +513,16 @@ def _quiet_days(t, quiet, days_since_fight, readiness):
         d = days_since_fight[i, 0]
         days_since_fight[i, 0] = d + 1 if quiet[i] else d
     if t.shape[0] == 1:
-        keep = 1.0 - 1.0 / t[0].demobilisation_days
+        p = t[0]
+        keep = 1.0 - 1.0 / p.demobilisation_days
         for i in range(quiet.size):
             r = readiness[i, 0]
             readiness[i, 0] = r * keep if quiet[i] else r
     else:
         for i in range(quiet.size):
             if quiet[i]:
-                readiness[i, 0] = readiness[i, 0] * (1.0 - 1.0 / t[i].demobilisation_days)
+                p = row(t, i)
+                readiness[i, 0] = readiness[i, 0] * (1.0 - 1.0 / p.demobilisation_days)
 
 
 # -- governments update ----------------------------------------------------------------------------------------
@@ -533,28 +535,111 @@ def update_domestic(sides, t, level, move, deaths_today, fled_today, kg_populati
     :func:`~borderSim.rules.governments.hurt`, :func:`~borderSim.rules.governments.legitimacy`,
     :func:`~borderSim.rules.governments.capability`, :func:`~borderSim.rules.governments.protest` and
     :func:`~borderSim.rules.governments.succession` (the decay factors computed once per run:
-    :class:`~borderSim.rules.governments.Fixed`). ``kg_population`` is the Kyrgyz side's population."""
+    :class:`~borderSim.rules.governments.Fixed`). ``kg_population`` is the Kyrgyz side's population.
+
+    Where every row reads one record, each quantity is updated for every row in a pass of its own (its fields read
+    once, one array written: passes LLVM vectorises), Kyrgyz legitimacy before the protest it reads and Tajik
+    rally before the succession that reads it; otherwise row by row. Both use the same arithmetic (``_rally`` ...)."""
+    if t.shape[0] > 1:
+        _update_rows(sides, t, level, move, deaths_today, fled_today, kg_population, rally, audience, hurt,
+                     legitimacy, legitimacy0, capability, protest, succession)
+        return
+    p = t[0]
+    b = level.shape[0]
+    for sd in sides:
+        jump, recovery, death_cost = p.rally_jump[sd], p.legitimacy_recovery[sd], p.death_cost[sd]
+        gain = p.arms_inflow[sd] + p.assistance
+        decay, accrual, fade = p.rally_decay, p.audience_accrual, p.audience_decay
+        hurt_decay, scale = p.hurt_decay, p.hurt_scale
+        threshold, cost = p.protest_threshold, p.protest_legitimacy_cost
+        for i in range(b):
+            rally[i, sd] = _rally(rally[i, sd], decay, jump, move[i, sd] == _UP and level[i, 0] >= _STANDOFF)
+        for i in range(b):
+            audience[i, sd] = _audience(audience[i, sd], level[i, 0] >= _STANDOFF, accrual, fade)
+        for i in range(b):
+            hurt[i, sd] = _hurt(hurt[i, sd], hurt_decay, deaths_today[i, sd], scale)
+        for i in range(b):
+            legitimacy[i, sd] = _legitimacy(legitimacy[i, sd], recovery, legitimacy0[i, sd], death_cost,
+                                            deaths_today[i, sd], _protest_cost(sd, protest[i, 0], threshold, cost))
+        for i in range(b):
+            capability[i, sd] = _capability(capability[i, sd], gain)
+    for sd in sides:
+        if sd == _KG:
+            civil, per_death, displaced, decay = (p.kg_civil_society, p.protest_per_death, p.protest_displaced,
+                                                  p.protest_decay)
+            for i in range(b):
+                protest[i, 0] = _protest(protest[i, 0], decay, civil, per_death, deaths_today[i, _KG], displaced,
+                                         fled_today[i, _KG], kg_population)
+        else:
+            rate = p.succession_rate
+            for i in range(b):
+                succession[i, 0] = _succession(succession[i, 0], rate, rally[i, _TJ])
+
+
+@kernel
+def _update_rows(sides, t, level, move, deaths_today, fled_today, kg_population, rally, audience, hurt,
+                 legitimacy, legitimacy0, capability, protest, succession):
+    """:func:`update_domestic` row by row, each row reading its own record."""
     for i in range(level.shape[0]):
         p = row(t, i)
         public = level[i, 0] >= _STANDOFF
         old_protest = protest[i, 0]
         for sd in sides:
-            rally[i, sd] = rally[i, sd] * p.rally_decay + p.rally_jump[sd] * (move[i, sd] == _UP and public)
-            a = audience[i, sd]
-            audience[i, sd] = a + p.audience_accrual * (1.0 - a) if public else a * (1.0 - p.audience_decay)
-            deaths = deaths_today[i, sd]
-            hurt[i, sd] = hurt[i, sd] * p.hurt_decay + deaths / p.hurt_scale
-            protest_cost = 0.0 if sd == _TJ else (old_protest >= p.protest_threshold) * p.protest_legitimacy_cost
-            legit = legitimacy[i, sd]
-            legitimacy[i, sd] = clip01(legit + p.legitimacy_recovery[sd] * (legitimacy0[i, sd] - legit)
-                                       - p.death_cost[sd] * deaths - protest_cost)
-            capability[i, sd] = capability[i, sd] + (p.arms_inflow[sd] + p.assistance) / 365.0
+            rally[i, sd] = _rally(rally[i, sd], p.rally_decay, p.rally_jump[sd], move[i, sd] == _UP and public)
+            audience[i, sd] = _audience(audience[i, sd], public, p.audience_accrual, p.audience_decay)
+            hurt[i, sd] = _hurt(hurt[i, sd], p.hurt_decay, deaths_today[i, sd], p.hurt_scale)
+            legitimacy[i, sd] = _legitimacy(legitimacy[i, sd], p.legitimacy_recovery[sd], legitimacy0[i, sd],
+                                            p.death_cost[sd], deaths_today[i, sd],
+                                            _protest_cost(sd, old_protest, p.protest_threshold,
+                                                          p.protest_legitimacy_cost))
+            capability[i, sd] = _capability(capability[i, sd], p.arms_inflow[sd] + p.assistance)
             if sd == _KG:
-                push = p.kg_civil_society * (p.protest_per_death * deaths_today[i, _KG]
-                                             + p.protest_displaced * (fled_today[i, _KG] / kg_population))
-                protest[i, 0] = clip01(old_protest * (1.0 - p.protest_decay) + push)
+                protest[i, 0] = _protest(old_protest, p.protest_decay, p.kg_civil_society, p.protest_per_death,
+                                         deaths_today[i, _KG], p.protest_displaced, fled_today[i, _KG], kg_population)
             else:
-                succession[i, 0] = minimum(1.0, succession[i, 0] + p.succession_rate * rally[i, _TJ])
+                succession[i, 0] = _succession(succession[i, 0], p.succession_rate, rally[i, _TJ])
+
+
+# one government's domestic update, quantity by quantity (governments.rally, ... in the numpy rules)
+@kernel(inline=True)
+def _rally(r, decay, jump, up_in_public):
+    return r * decay + jump * up_in_public
+
+
+@kernel(inline=True)
+def _audience(a, public, accrual, decay):
+    return a + accrual * (1.0 - a) if public else a * (1.0 - decay)
+
+
+@kernel(inline=True)
+def _hurt(h, decay, deaths, scale):
+    return h * decay + deaths / scale
+
+
+@kernel(inline=True)
+def _protest_cost(sd, protest, threshold, cost):
+    return 0.0 if sd == _TJ else (protest >= threshold) * cost
+
+
+@kernel(inline=True)
+def _legitimacy(legit, recovery, legit0, death_cost, deaths, protest_cost):
+    return clip01(legit + recovery * (legit0 - legit) - death_cost * deaths - protest_cost)
+
+
+@kernel(inline=True)
+def _capability(c, gain):
+    return c + gain / 365.0
+
+
+@kernel(inline=True)
+def _protest(old, decay, civil_society, per_death, deaths_kg, per_displaced, fled_kg, kg_population):
+    push = civil_society * (per_death * deaths_kg + per_displaced * (fled_kg / kg_population))
+    return clip01(old * (1.0 - decay) + push)
+
+
+@kernel(inline=True)
+def _succession(s, rate, rally_tj):
+    return minimum(1.0, s + rate * rally_tj)
 
 
 # -- talks -------------------------------------------------------------------------------------------------
