@@ -14,6 +14,7 @@ from borderSim.inputs.geography import load_geography
 from borderSim.rules import (
     communities,
     draws,
+    fmath,
     frontline,
     kernels,
     ladder,
@@ -243,6 +244,22 @@ def test_poisson_kernel_equals_the_numpy_rule(seed, scale):
     u[:4], lam[:4] = [0.0, 0.0, 1 - 2**-53, 0.5], [0.0, 31.0, 31.0, 30.0]   # edges: u = 0, u -> 1, the switch
     expected = draws.poisson(u, lam)
     assert np.array_equal([kernels.poisson(a, b) for a, b in zip(u, lam, strict=True)], expected)
+
+
+def test_poisson_kernel_at_the_first_steps_of_the_cdf():
+    # Draws at F(0), F(1), F(2), summed as the rule sums them, and just below: where the kernel's written-out first
+    # steps decide the count (fails with the second step one ulp off).
+    lam = np.linspace(1e-3, 6.0, 3001)
+    p = fmath.exp(-lam)
+    edges = [p]
+    for k in (1, 2):
+        p = p * lam / k
+        edges.append(edges[-1] + p)
+    for edge in edges:
+        for u in (edge, np.nextafter(edge, 0.0)):
+            u = np.minimum(u, 1 - 2**-53)
+            expected = draws.poisson(u, lam)
+            assert np.array_equal([kernels.poisson(a, b) for a, b in zip(u, lam, strict=True)], expected)
 
 
 @given(seed=st.integers(0, 2**40), scale=st.floats(0.0, 30.0))

@@ -91,11 +91,23 @@ def stochastic_round(x, u):
 @kernel
 def poisson(u, lam):
     """One Poisson count by inversion, as :func:`borderSim.rules.draws.poisson`: the least ``k`` with
-    ``u < F(k)`` (at most 200) for means up to 30, else ``max(0, floor(lam + sqrt(lam) ndtri(u) + 0.5))``."""
+    ``u < F(k)`` (at most 200) for means up to 30, else ``max(0, floor(lam + sqrt(lam) ndtri(u) + 0.5))``.
+
+    The search's first two steps are written out, their divisions by 1 and 2 as the multiplications they equal bit
+    for bit (``x / 1`` is ``x``, ``x / 2`` is ``x * 0.5``): a division's latency is the search's step, and most
+    counts on the front are 0, 1 or 2 (``endure`` about 5 % faster)."""
     if lam <= _NORMAL_FROM:
         p = math.exp(-lam)
         cdf = p
-        k = 0
+        if not u >= cdf:
+            return np.int64(0)
+        p = p * lam                     # / 1
+        cdf = cdf + p
+        if not u >= cdf:
+            return np.int64(1)
+        p = p * lam * 0.5               # / 2
+        cdf = cdf + p
+        k = 2
         while u >= cdf and k < _MAX_SEARCH:
             k += 1
             p = p * lam / k
