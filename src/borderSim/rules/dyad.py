@@ -84,16 +84,35 @@ def shock_levels(when, signed, factor, side, day):
 @kernel
 def begin(t, season, level, level_base, agreement, move, move_prev, deaths_today, fled_today, level_prev, daily):
     """Roll yesterday's moves, clear the day's counts, note yesterday's rung (``level_prev``) and the villages'
-    common incident factor (``daily``: :func:`borderSim.rules.communities.daily_factor`), in place."""
-    for i in range(level.shape[0]):
-        p = row(t, i)
-        for sd in range(move.shape[1]):
+    common incident factor (``daily``: :func:`borderSim.rules.communities.daily_factor`), in place. One array written
+    in each pass, and where every row reads one record its fields read once: passes LLVM vectorises."""
+    b = level.shape[0]
+    for sd in range(move.shape[1]):
+        for i in range(b):
             move_prev[i, sd] = move[i, sd]
+        for i in range(b):
             deaths_today[i, sd] = 0
+        for i in range(b):
             fled_today[i, sd] = 0
+    for i in range(b):
         level_prev[i, 0] = level[i, 0]
-        calm = 1.0 - p.agreement_incident_effect * agreement[i, 0]
-        daily[i, 0] = calm * (1.0 + p.tension_incidents * level_base[i, 0] / _WAR) * season[i, 0]
+    if t.shape[0] == 1:
+        p = t[0]
+        effect, tension = p.agreement_incident_effect, p.tension_incidents
+        for i in range(b):
+            daily[i, 0] = _daily(effect, tension, agreement[i, 0], level_base[i, 0], season[i, 0])
+    else:
+        for i in range(b):
+            p = row(t, i)
+            daily[i, 0] = _daily(p.agreement_incident_effect, p.tension_incidents, agreement[i, 0], level_base[i, 0],
+                                 season[i, 0])
+
+
+@kernel(inline=True)
+def _daily(agreement_incident_effect, tension_incidents, agreement, level_base, season):
+    """:func:`borderSim.rules.communities.daily_factor` of one row."""
+    calm = 1.0 - agreement_incident_effect * agreement
+    return calm * (1.0 + tension_incidents * level_base / _WAR) * season
 
 
 @kernel
