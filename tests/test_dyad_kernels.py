@@ -548,9 +548,9 @@ def test_each_kernel_reads_its_own_table_and_the_same_values(baseline):
     the run's whole table, whether the rows share their parameters (one record) or not."""
     for kernel, names in rowtable.KERNELS.items():
         source = inspect.getsource(getattr(dyad, kernel).py_func)
-        for helper in ("_weights", "_quiet_days", "_update_rows"):   # kernels that read fields through a helper
-            if f"{helper}(" in source:
-                source += inspect.getsource(getattr(dyad, helper).py_func)
+        helpers = [name for name in vars(dyad) if name.startswith("_") and f"{name}(" in source]
+        for helper in helpers:      # fields read through the module's own helpers (dyad._weights, ...)
+            source += inspect.getsource(getattr(dyad, helper).py_func)
         assert set(re.findall(r"\bp\.(\w+)", source)) == set(names), kernel
     for batch, varied in ((5, False), (5, True)):
         P = compile_params(baseline, GEO, batch=batch)
