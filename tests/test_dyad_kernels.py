@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import re
+from copy import copy
 from dataclasses import fields
 from types import SimpleNamespace
 
@@ -40,12 +41,13 @@ from borderSim.rules import (
 )
 from borderSim.rules.context import Context
 from borderSim.rules.day import Offers
-from borderSim.rules.ladder import GUNFIRE, STANDOFF, UP
+from borderSim.rules.ladder import CLASH, GUNFIRE, STANDOFF, UP
 from borderSim.rules.mediator import SIDES2
 from borderSim.rules.params import compile_params, compile_rows
 from borderSim.rules.phases import BOTH, side
 from borderSim.rules.state import State, initial_state
 from borderSim.rules.streams import Stream, replicate_keys, uniform
+from borderSim.schema import Parameters
 from tests.strategies import parameters
 from tests.test_kernels import GEO, WAR_POINTS, day_until, random_rows
 
@@ -404,8 +406,6 @@ def talks_reference(s, ctx, today):
 
 def _copy_today(today):
     """The day's working memory with its own record (the reference writes its own)."""
-    from copy import copy
-
     other = copy(today)
     other.record = copy(today.record)
     for f in fields(today.record):
@@ -513,9 +513,11 @@ def test_governments_update_and_talks_as_the_numpy_rules(points, seed, day, one_
 @given(points=POINTS, seed=st.integers(0, 2**40), days=st.integers(1, 60))
 def test_the_recorder_counts_as_its_numpy_reference(points, seed, days):
     """The compiled recorder (:meth:`Recorder.record`) and its numpy statement (:meth:`Recorder.record_numpy`) hold
-    the same counts, peaks and first days after every day of runs that reach wars and ceasefires."""
-    P = compile_params([points[i % len(points)] for i in range(48)], GEO)
-    ctx = Context.build(P, GEO, replicate_keys(seed, np.arange(48)))
+    the same counts, peaks and first days after every day of runs that reach wars and ceasefires: one point's
+    parameters shared by the rows (a threshold read once) or a point per row; 50 rows, so that the mediators'
+    tallies (50 x 4) end in a stretch shorter than :func:`~borderSim.outputs.summary._add_events`' 64."""
+    P = compile_params(points[0] if len(points) == 1 else [points[i % len(points)] for i in range(50)], GEO, batch=50)
+    ctx = Context.build(P, GEO, replicate_keys(seed, np.arange(50)))
     s = initial_state(P, GEO, len(ctx.registry.mediators))
     got, expected = Recorder(s, P, GEO), Recorder(s, P, GEO)
     for day in range(1, days + 1):
@@ -527,8 +529,46 @@ def test_the_recorder_counts_as_its_numpy_reference(points, seed, days):
             assert same(getattr(got, name), value), name
     for rung, count in expected.episodes.items():
         assert same(got.episodes[rung], count), rung
-    reps = np.arange(48)
+    reps = np.arange(50)
     pd.testing.assert_frame_equal(got.summary(s, reps), expected.summary(s, reps))
+
+
+def lone_events(s, rec, rng):
+    """Copies of the day's state and record where a few rows each get one more event of a kind the recorder
+    counts (some, such as people fleeing with no deaths below a clash, a run does not give alone)."""
+    t, r = copy(s), copy(rec)
+    for obj, name, value in ((t, "fled_today", 7), (t, "move", UP), (t, "deaths_today", 1), (t, "incidents", 1),
+                             (t, "level", CLASH), (t, "mediator_engaged", True), (r, "offered", True),
+                             (r, "agreed", True), (r, "ceasefire_agreed", True), (r, "ceasefire_broken", True),
+                             (r, "ceasefire_survived", True), (r, "china_pressure_started", True),
+                             (r, "episode_started", True)):
+        a = getattr(obj, name).copy(order="K")
+        a[rng.integers(0, a.shape[0], 2), rng.integers(0, a.shape[1], 2)] = value
+        setattr(obj, name, a)
+    return t, r
+
+
+def test_the_recorder_counts_the_baseline_as_its_numpy_reference():
+    """The same over 120 days of the baseline at 300 rows (quiet rows, eventful rows and offers all occur), each
+    day's state and record given a few lone events (:func:`lone_events`: each way a row becomes one of
+    :func:`~borderSim.outputs.summary._eventful`'s), the counts compared after every day."""
+    P = compile_params(Parameters(), GEO, batch=300)
+    ctx = Context.build(P, GEO, replicate_keys(7, np.arange(300)))
+    s = initial_state(P, GEO, len(ctx.registry.mediators))
+    got, expected = Recorder(s, P, GEO), Recorder(s, P, GEO)
+    rng = np.random.default_rng(7)
+    quiet = offers = 0
+    for day in range(1, 121):
+        rec = step(s, ctx, day)
+        quiet += ((s.level < GUNFIRE) & (s.deaths_today.sum(axis=1, keepdims=True) == 0)).sum()
+        offers += rec.offered.sum()
+        t, r = lone_events(s, rec, rng)
+        got.record(t, day, r)
+        expected.record_numpy(t, day, r)
+        for name, value in vars(expected).items():
+            if isinstance(value, np.ndarray):
+                assert same(getattr(got, name), value), (day, name)
+    assert quiet > 0 and offers > 0
 
 
 @given(seed=st.integers(0, 2**40), k=st.integers(1, 6), day=st.integers(-50, 800))
