@@ -411,9 +411,9 @@ def resolve(keys, day, t, segment_water, level_base, local_max, move, ceasefire,
     c_cf = counter(day, _CEASEFIRE, 0)
     # every row first as a quiet one, in passes LLVM vectorises (one array written in each); the others after
     quiet = _quiet(ceasefire, move, level_base, local_max, episode)
-    _quiet_days(t, quiet, days_since_fight, readiness)
     for i in range(b):
         level[i, 0] = maximum(level_base[i, 0], local_max[i, 0])
+    _quiet_days(t, quiet, level, days_since_fight, readiness)
     for out in (agreed_out, broken_out, survived_out, starting_out, ending_out):
         for i in range(b):
             out[i, 0] = False
@@ -525,24 +525,25 @@ def _quiet(ceasefire, move, level_base, local_max, episode):
 
 
 @kernel
-def _quiet_days(t, quiet, days_since_fight, readiness):
+def _quiet_days(t, quiet, level, days_since_fight, readiness):
     """On the ``quiet`` rows (:func:`_quiet`), in place: a day more since the last fight (below a clash) and
-    :func:`~borderSim.rules.dyad_twins.mass_forces` below a standoff, ``readiness x (1 - 1/demobilisation_days)``
-    (the same operations). Vectorised where every row reads one record."""
+    :func:`~borderSim.rules.dyad_twins.mass_forces` at the day's ``level`` (below a standoff: forces disperse).
+    Vectorised where every row reads one record."""
     for i in range(quiet.size):
         d = days_since_fight[i, 0]
         days_since_fight[i, 0] = d + 1 if quiet[i] else d
     if t.shape[0] == 1:
         p = t[0]
-        keep = 1.0 - 1.0 / p.demobilisation_days
+        mobilisation, demobilisation = p.mobilisation_days, p.demobilisation_days
         for i in range(quiet.size):
             r = readiness[i, 0]
-            readiness[i, 0] = r * keep if quiet[i] else r
+            readiness[i, 0] = mass_forces(r, level[i, 0], mobilisation, demobilisation) if quiet[i] else r
     else:
         for i in range(quiet.size):
             if quiet[i]:
                 p = row(t, i)
-                readiness[i, 0] = readiness[i, 0] * (1.0 - 1.0 / p.demobilisation_days)
+                readiness[i, 0] = mass_forces(readiness[i, 0], level[i, 0], p.mobilisation_days,
+                                              p.demobilisation_days)
 
 
 # -- governments update ----------------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def poisson(u, lam):
 
     The search's first two steps are written out, their divisions by 1 and 2 as the multiplications they equal bit
     for bit (``x / 1`` is ``x``, ``x / 2`` is ``x * 0.5``): a division's latency is the search's step, and most
-    counts on the front are 0, 1 or 2 (``endure`` about 5 % faster)."""
+    counts on the front are 0, 1 or 2 (``endure`` about 3 % faster)."""
     if lam <= _NORMAL_FROM:
         p = math.exp(-lam)
         cdf = p
