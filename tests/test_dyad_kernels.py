@@ -256,6 +256,52 @@ def test_the_ladders_and_talks_arithmetic_is_the_rules(seed, baseline):
                 negotiation.success_probability(P, hurt, protest, facilitation))
 
 
+@given(seed=st.integers(0, 2**40))
+def test_the_domestic_update_and_daily_factor_arithmetic_is_the_rules(seed, baseline):
+    """Rally, audience costs, hurt, the protest's legitimacy cost, legitimacy, capability, protest, succession and
+    the day's incident factor, bit for bit, for parameters over their whole ranges."""
+    rng = np.random.default_rng(seed)
+    n = 400
+    P = random_rows(baseline, rng, n, ("tajikistan.rally_jump", "tajikistan.legitimacy_recovery",
+                                       "tajikistan.death_cost", "tajikistan.arms_inflow", "tajikistan.succession_rate",
+                                       "border.rally_half_life", "border.audience_accrual", "border.audience_decay",
+                                       "border.hurt_half_life", "border.hurt_scale", "border.tension_incidents",
+                                       "border.agreement_incident_effect", "kyrgyzstan.civil_society",
+                                       "kyrgyzstan.protest_threshold", "kyrgyzstan.protest_legitimacy_cost",
+                                       "kyrgyzstan.protest_per_death", "kyrgyzstan.protest_displaced",
+                                       "kyrgyzstan.protest_decay"))
+    g, b, k = P.side(0), P.border, P.kyrgyzstan
+    col = lambda lo, hi: rng.uniform(lo, hi, (n, 1))  # noqa: E731
+    level_base, agreement, season = rng.integers(0, 7, (n, 1)), col(0, 1), col(0.5, 1.5)
+    assert same(twin(dyad.daily_factor, b.agreement_incident_effect, b.tension_incidents, agreement, level_base,
+                     season), communities.daily_factor(P, level_base, agreement, season))
+    rally, up_in_public = col(0, 1), rng.random((n, 1)) < 0.5
+    assert same(twin(dyad.rally_after, rally, governments.decay_factor(b.rally_half_life), g.rally_jump,
+                     up_in_public), governments.rally(g, rally, b.rally_half_life, up_in_public))
+    stock, public = col(0, 1), rng.random((n, 1)) < 0.5
+    assert same(twin(dyad.audience_after, stock, public, b.audience_accrual, b.audience_decay),
+                governments.audience(stock, b.audience_accrual, b.audience_decay, public))
+    hurt, deaths = col(0, 3), rng.integers(0, 60, (n, 1)).astype(float)
+    assert same(twin(dyad.hurt_after, hurt, governments.decay_factor(b.hurt_half_life), deaths, b.hurt_scale),
+                governments.hurt(hurt, b.hurt_half_life, deaths, b.hurt_scale))
+    pressure = np.where(rng.random((n, 1)) < 0.2, k.protest_threshold, col(0, 1))   # at the threshold too
+    cost = governments.protest_cost(k, pressure)
+    assert same(twin(dyad.protest_cost, pressure, k.protest_threshold, k.protest_legitimacy_cost), cost)
+    legit, anchor = col(0, 1), col(0, 1)
+    assert same(twin(dyad.legitimacy_after, legit, g.legitimacy_recovery, anchor, g.death_cost, deaths, cost),
+                governments.legitimacy(g, legit, anchor, deaths, cost))
+    cap, assistance = col(0.1, 3), col(0, 0.5)
+    assert same(twin(dyad.capability_after, cap, g.arms_inflow + assistance),
+                governments.capability(cap, g.arms_inflow, assistance))
+    fled, population = rng.integers(0, 5000, (n, 1)).astype(float), 400_000.0
+    assert same(twin(dyad.protest_after, pressure, k.protest_decay, k.civil_society, k.protest_per_death, deaths,
+                     k.protest_displaced, fled, np.full((n, 1), population)),
+                governments.protest(k, pressure, deaths, fled / population))
+    consolidation = col(0, 1)
+    assert same(twin(dyad.succession_after, consolidation, P.tajikistan.succession_rate, rally),
+                governments.succession(P.tajikistan, consolidation, rally))
+
+
 # -- the phases as the numpy rules state them (each phase's code before its kernel) ----------------------------
 def begin_reference(s, ctx, today):
     s.move_prev[:] = s.move
@@ -376,8 +422,7 @@ def update_reference(s, ctx, today, who):
     put(s, "hurt", governments.hurt(s.hurt[:, col], P.border.hurt_half_life, s.deaths_today[:, col],
                                     P.border.hurt_scale))
     k = P.kyrgyzstan
-    protest_cost = who.each(lambda: np.zeros_like(s.protest),
-                            lambda: (s.protest >= k.protest_threshold) * k.protest_legitimacy_cost)
+    protest_cost = who.each(lambda: np.zeros_like(s.protest), lambda: governments.protest_cost(k, s.protest))
     put(s, "legitimacy", governments.legitimacy(g, s.legitimacy[:, col], s.legitimacy0[:, col], s.deaths_today[:, col],
                                                 protest_cost))
     put(s, "capability", governments.capability(s.capability[:, col], g.arms_inflow, ctx.terms.assistance))

@@ -23,23 +23,32 @@ import numpy as np
 from borderSim.common.jit import kernel
 from borderSim.rules.dyad_twins import (  # noqa: F401  (the twins are dyad's too: dyad.choose, ...)
     acceptance,
+    audience_after,
     break_probability,
+    capability_after,
     casualty_cost,
     ceasefire_probability,
     choose,
     clip01,
+    daily_factor,
     diversion,
     down_utility,
     exp_neg_below,
     holds,
+    hurt_after,
+    legitimacy_after,
     local_share,
     mass_forces,
     maximum,
     minimum,
+    protest_after,
+    protest_cost,
+    rally_after,
     reentry,
     row,
     shared_terms,
     success_probability,
+    succession_after,
     superiority,
     unrest,
     up_bound,
@@ -100,19 +109,12 @@ def begin(t, season, level, level_base, agreement, move, move_prev, deaths_today
         p = t[0]
         effect, tension = p.agreement_incident_effect, p.tension_incidents
         for i in range(b):
-            daily[i, 0] = _daily(effect, tension, agreement[i, 0], level_base[i, 0], season[i, 0])
+            daily[i, 0] = daily_factor(effect, tension, agreement[i, 0], level_base[i, 0], season[i, 0])
     else:
         for i in range(b):
             p = row(t, i)
-            daily[i, 0] = _daily(p.agreement_incident_effect, p.tension_incidents, agreement[i, 0], level_base[i, 0],
-                                 season[i, 0])
-
-
-@kernel(inline=True)
-def _daily(agreement_incident_effect, tension_incidents, agreement, level_base, season):
-    """:func:`borderSim.rules.communities.daily_factor` of one row."""
-    calm = 1.0 - agreement_incident_effect * agreement
-    return calm * (1.0 + tension_incidents * level_base / _WAR) * season
+            daily[i, 0] = daily_factor(p.agreement_incident_effect, p.tension_incidents, agreement[i, 0],
+                                       level_base[i, 0], season[i, 0])
 
 
 @kernel
@@ -560,7 +562,8 @@ def update_domestic(sides, t, level, move, deaths_today, fled_today, kg_populati
 
     Where every row reads one record, each quantity is updated for every row in a pass of its own (its fields read
     once, one array written: passes LLVM vectorises), Kyrgyz legitimacy before the protest it reads and Tajik
-    rally before the succession that reads it; otherwise row by row. Both use the same arithmetic (``_rally`` ...)."""
+    rally before the succession that reads it; otherwise row by row. Both use the same twins
+    (:func:`~borderSim.rules.dyad_twins.rally_after` ...)."""
     if t.shape[0] > 1:
         _update_rows(sides, t, level, move, deaths_today, fled_today, kg_population, rally, audience, hurt,
                      legitimacy, legitimacy0, capability, protest, succession)
@@ -574,27 +577,28 @@ def update_domestic(sides, t, level, move, deaths_today, fled_today, kg_populati
         hurt_decay, scale = p.hurt_decay, p.hurt_scale
         threshold, cost = p.protest_threshold, p.protest_legitimacy_cost
         for i in range(b):
-            rally[i, sd] = _rally(rally[i, sd], decay, jump, (move[i, sd] == _UP) & (level[i, 0] >= _STANDOFF))
+            rally[i, sd] = rally_after(rally[i, sd], decay, jump, (move[i, sd] == _UP) & (level[i, 0] >= _STANDOFF))
         for i in range(b):
-            audience[i, sd] = _audience(audience[i, sd], level[i, 0] >= _STANDOFF, accrual, fade)
+            audience[i, sd] = audience_after(audience[i, sd], level[i, 0] >= _STANDOFF, accrual, fade)
         for i in range(b):
-            hurt[i, sd] = _hurt(hurt[i, sd], hurt_decay, deaths_today[i, sd], scale)
+            hurt[i, sd] = hurt_after(hurt[i, sd], hurt_decay, deaths_today[i, sd], scale)
         for i in range(b):
-            legitimacy[i, sd] = _legitimacy(legitimacy[i, sd], recovery, legitimacy0[i, sd], death_cost,
-                                            deaths_today[i, sd], _protest_cost(sd, protest[i, 0], threshold, cost))
+            lost = 0.0 if sd == _TJ else protest_cost(protest[i, 0], threshold, cost)
+            legitimacy[i, sd] = legitimacy_after(legitimacy[i, sd], recovery, legitimacy0[i, sd], death_cost,
+                                                 deaths_today[i, sd], lost)
         for i in range(b):
-            capability[i, sd] = _capability(capability[i, sd], gain)
+            capability[i, sd] = capability_after(capability[i, sd], gain)
     for sd in sides:
         if sd == _KG:
             civil, per_death, displaced, decay = (p.kg_civil_society, p.protest_per_death, p.protest_displaced,
                                                   p.protest_decay)
             for i in range(b):
-                protest[i, 0] = _protest(protest[i, 0], decay, civil, per_death, deaths_today[i, _KG], displaced,
-                                         fled_today[i, _KG], kg_population)
+                protest[i, 0] = protest_after(protest[i, 0], decay, civil, per_death, deaths_today[i, _KG],
+                                              displaced, fled_today[i, _KG], kg_population)
         else:
             rate = p.succession_rate
             for i in range(b):
-                succession[i, 0] = _succession(succession[i, 0], rate, rally[i, _TJ])
+                succession[i, 0] = succession_after(succession[i, 0], rate, rally[i, _TJ])
 
 
 @kernel
@@ -606,61 +610,19 @@ def _update_rows(sides, t, level, move, deaths_today, fled_today, kg_population,
         public = level[i, 0] >= _STANDOFF
         old_protest = protest[i, 0]
         for sd in sides:
-            rally[i, sd] = _rally(rally[i, sd], p.rally_decay, p.rally_jump[sd], move[i, sd] == _UP and public)
-            audience[i, sd] = _audience(audience[i, sd], public, p.audience_accrual, p.audience_decay)
-            hurt[i, sd] = _hurt(hurt[i, sd], p.hurt_decay, deaths_today[i, sd], p.hurt_scale)
-            legitimacy[i, sd] = _legitimacy(legitimacy[i, sd], p.legitimacy_recovery[sd], legitimacy0[i, sd],
-                                            p.death_cost[sd], deaths_today[i, sd],
-                                            _protest_cost(sd, old_protest, p.protest_threshold,
-                                                          p.protest_legitimacy_cost))
-            capability[i, sd] = _capability(capability[i, sd], p.arms_inflow[sd] + p.assistance)
+            rally[i, sd] = rally_after(rally[i, sd], p.rally_decay, p.rally_jump[sd], move[i, sd] == _UP and public)
+            audience[i, sd] = audience_after(audience[i, sd], public, p.audience_accrual, p.audience_decay)
+            hurt[i, sd] = hurt_after(hurt[i, sd], p.hurt_decay, deaths_today[i, sd], p.hurt_scale)
+            lost = 0.0 if sd == _TJ else protest_cost(old_protest, p.protest_threshold, p.protest_legitimacy_cost)
+            legitimacy[i, sd] = legitimacy_after(legitimacy[i, sd], p.legitimacy_recovery[sd], legitimacy0[i, sd],
+                                                 p.death_cost[sd], deaths_today[i, sd], lost)
+            capability[i, sd] = capability_after(capability[i, sd], p.arms_inflow[sd] + p.assistance)
             if sd == _KG:
-                protest[i, 0] = _protest(old_protest, p.protest_decay, p.kg_civil_society, p.protest_per_death,
-                                         deaths_today[i, _KG], p.protest_displaced, fled_today[i, _KG], kg_population)
+                protest[i, 0] = protest_after(old_protest, p.protest_decay, p.kg_civil_society, p.protest_per_death,
+                                              deaths_today[i, _KG], p.protest_displaced, fled_today[i, _KG],
+                                              kg_population)
             else:
-                succession[i, 0] = _succession(succession[i, 0], p.succession_rate, rally[i, _TJ])
-
-
-# one government's domestic update, quantity by quantity (governments.rally, ... in the numpy rules)
-@kernel(inline=True)
-def _rally(r, decay, jump, up_in_public):
-    return r * decay + jump * up_in_public
-
-
-@kernel(inline=True)
-def _audience(a, public, accrual, decay):
-    return a + accrual * (1.0 - a) if public else a * (1.0 - decay)
-
-
-@kernel(inline=True)
-def _hurt(h, decay, deaths, scale):
-    return h * decay + deaths / scale
-
-
-@kernel(inline=True)
-def _protest_cost(sd, protest, threshold, cost):
-    return 0.0 if sd == _TJ else (protest >= threshold) * cost
-
-
-@kernel(inline=True)
-def _legitimacy(legit, recovery, legit0, death_cost, deaths, protest_cost):
-    return clip01(legit + recovery * (legit0 - legit) - death_cost * deaths - protest_cost)
-
-
-@kernel(inline=True)
-def _capability(c, gain):
-    return c + gain / 365.0
-
-
-@kernel(inline=True)
-def _protest(old, decay, civil_society, per_death, deaths_kg, per_displaced, fled_kg, kg_population):
-    push = civil_society * (per_death * deaths_kg + per_displaced * (fled_kg / kg_population))
-    return clip01(old * (1.0 - decay) + push)
-
-
-@kernel(inline=True)
-def _succession(s, rate, rally_tj):
-    return minimum(1.0, s + rate * rally_tj)
+                succession[i, 0] = succession_after(succession[i, 0], p.succession_rate, rally[i, _TJ])
 
 
 # -- talks -------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import numpy as np
 from borderSim.common.jit import kernel
 
 # borderSim.rules.ladder's rungs (ladder imports the kernels, not the reverse)
-_INCIDENT, _STANDOFF = 1, 3
+_INCIDENT, _STANDOFF, _WAR = 1, 3, 6
 _ACCEPT_REFERENCE_UNREST = 0.5   # borderSim.rules.mediation.ACCEPT_REFERENCE_UNREST
 
 
@@ -243,3 +243,61 @@ def success_probability(success, talks_ripeness, threshold, hurt_tj, hurt_kg, fa
     """:func:`borderSim.rules.negotiation.success_probability` of one row."""
     mutual = maximum(minimum(hurt_tj, hurt_kg) - threshold, 0.0)
     return clip01(success * (1.0 + talks_ripeness * mutual) * facilitation * (1.0 - protest))
+
+
+# -- the day's incident factor and the governments' domestic update ----------------------------------------
+@kernel(inline=True)
+def daily_factor(agreement_incident_effect, tension_incidents, agreement, level_base, season):
+    """:func:`borderSim.rules.communities.daily_factor` of one row."""
+    calm = 1.0 - agreement_incident_effect * agreement
+    return calm * (1.0 + tension_incidents * level_base / _WAR) * season
+
+
+@kernel(inline=True)
+def rally_after(rally, decay, jump, up_in_public):
+    """:func:`borderSim.rules.governments.rally` of one government (``decay``: the daily factor of its half-life)."""
+    return rally * decay + jump * up_in_public
+
+
+@kernel(inline=True)
+def audience_after(stock, public, accrual, decay):
+    """:func:`borderSim.rules.governments.audience` of one government."""
+    return stock + accrual * (1.0 - stock) if public else stock * (1.0 - decay)
+
+
+@kernel(inline=True)
+def hurt_after(hurt, decay, deaths, scale):
+    """:func:`borderSim.rules.governments.hurt` of one government (``decay``: the daily factor of its half-life)."""
+    return hurt * decay + deaths / scale
+
+
+@kernel(inline=True)
+def protest_cost(pressure, threshold, cost):
+    """:func:`borderSim.rules.governments.protest_cost` of one row (Kyrgyzstan's)."""
+    return (pressure >= threshold) * cost
+
+
+@kernel(inline=True)
+def legitimacy_after(legit, recovery, anchor, death_cost, deaths, protest_cost_):
+    """:func:`borderSim.rules.governments.legitimacy` of one government."""
+    return clip01(legit + recovery * (anchor - legit) - death_cost * deaths - protest_cost_)
+
+
+@kernel(inline=True)
+def capability_after(cap, gain):
+    """:func:`borderSim.rules.governments.capability` of one government (``gain``: arms inflow plus assistance)."""
+    return cap + gain / 365.0
+
+
+@kernel(inline=True)
+def protest_after(pressure, decay, civil_society, per_death, deaths_kg, per_displaced, fled_kg, kg_population):
+    """:func:`borderSim.rules.governments.protest` of one row (``fled_kg / kg_population`` the newly displaced
+    share)."""
+    push = civil_society * (per_death * deaths_kg + per_displaced * (fled_kg / kg_population))
+    return clip01(pressure * (1.0 - decay) + push)
+
+
+@kernel(inline=True)
+def succession_after(consolidation, rate, rally_tj):
+    """:func:`borderSim.rules.governments.succession` of one row."""
+    return minimum(1.0, consolidation + rate * rally_tj)

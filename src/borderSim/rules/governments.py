@@ -267,6 +267,12 @@ def legitimacy(g: GovernmentArrays, legit: np.ndarray, anchor: np.ndarray, death
     return np.clip(new, 0.0, 1.0)
 
 
+def protest_cost(k, pressure: np.ndarray) -> np.ndarray:
+    """Kyrgyzstan: legitimacy lost on a day its protest pressure is at or above the threshold (the ``protest_cost``
+    of :func:`legitimacy`; Tajikistan's is 0)."""
+    return (pressure >= k.protest_threshold) * k.protest_legitimacy_cost
+
+
 def capability(cap: np.ndarray, inflow: np.ndarray, assistance: np.ndarray) -> np.ndarray:
     """Capability grows with arms purchases and Western security assistance (per year)."""
     return cap + (inflow + assistance) / 365.0
