@@ -112,6 +112,38 @@ def test_the_offers_kernel_equals_the_numpy_rule(seed, day, ghost, baseline):
     assert np.array_equal(got, expected)
 
 
+@given(seed=st.integers(0, 2**40))
+def test_the_registrys_compiled_offer_chances_are_its_entries_rules(seed, baseline):
+    """The registry's compiled offer chances are, bit for bit, each entry's ``offer_probability`` (Russia's reading the
+    Western mediators' chances and engagement), with their parameters over the schema's ranges, some Western
+    mediators unwilling, days in on, before and after each delay and rungs on both sides of a standoff; a registry
+    with more entries draws from the rules."""
+    from borderSim.schema import spec
+    from tests.helpers import ghost_registered
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    over = lambda name: rng.uniform(spec(name).ge, spec(name).le, n)  # noqa: E731
+    values = {name: over(name) for name in ("russia.mediation_propensity", "russia.attention",
+                                            "russia.flank_aversion", "russia.keep_out")}
+    for g in ("osce", "eu", "us"):
+        values[f"{g}.willingness"] = over(f"{g}.willingness") * (rng.random(n) < 0.6)
+        values[f"{g}.delay_days"] = np.floor(over(f"{g}.delay_days"))
+    P = compile_rows(baseline, values, GEO, n)
+    registry = mediators.registry()
+    days_in = values["eu.delay_days"][:, None].astype(np.int64) + rng.integers(-2, 3, (n, 1))
+    sit = Situation(registry.mediators, days_in=days_in, level=rng.integers(0, 7, (n, 1)),
+                    engaged=rng.random((n, len(registry.mediators))) < 0.2)
+    got = np.full((n, len(registry.mediators)), np.nan)
+    registry.offer_chances(P, sit, got)
+    expected = np.concatenate([np.broadcast_to(sit.offer_probability(P, k), (n, 1))
+                               for k in range(len(registry.mediators))], axis=1)
+    assert same(got, expected)
+    assert (expected[:, 0] < 1.0).any() and (expected[:, 0] == 1.0).any()     # Russia's chance capped on some rows
+    with ghost_registered() as more:
+        assert more.offer_chances is None
+
+
 @given(span=st.floats(1, 365), dip=st.floats(0, 1), seed=st.integers(0, 2**40))
 def test_the_timing_twin_is_the_rule(span, dip, seed, baseline):
     rng = np.random.default_rng(seed)

@@ -132,6 +132,10 @@ class Registry:
     mediators: tuple[Mediator, ...]
     joints: tuple[Joint, ...] = ()
     schema: type[Parameters] = Parameters
+    #: Every entry's :attr:`Mediator.offer_probability` at once, compiled: ``offer_chances(P, situation, out)`` fills
+    #: ``out`` (n, M) with the same numbers as the entries' rules (a twin, tested against them). None: the rules, entry
+    #: by entry. :meth:`with_entries` leaves it out, as it knows only the entries it was written for.
+    offer_chances: Callable[[ParamArrays, Situation, np.ndarray], None] | None = None
 
     def __post_init__(self) -> None:
         self.check()
@@ -165,5 +169,6 @@ class Registry:
 
     def with_entries(self, *extra: Mediator, joints: tuple[Joint, ...] = (),
                      schema: type[Parameters] | None = None) -> Registry:
-        """This registry with more entries and relations (and a schema extended with their groups)."""
+        """This registry with more entries and relations (and a schema extended with their groups); their offers
+        are drawn from the entries' rules (:attr:`offer_chances` is left out)."""
         return Registry(self.mediators + extra, self.joints + joints, schema or self.schema)

@@ -138,16 +138,21 @@ def offer(s: State, ctx: Context, today: Today, who: slice) -> None:
     """Mediators ``who`` (columns of the mediator arrays) that are not yet mediating offer mediation
     on the rows in an episode, each with its daily chance (:func:`~borderSim.rules.mediation.offers`, drawn by
     :func:`~borderSim.rules.mediation.draw_offers`); the day's :class:`~borderSim.rules.mediator.Situation` is made
-    once, for all of them."""
+    once, for all of them, with every mediator's chance where the registry has them compiled
+    (:attr:`~borderSim.rules.mediator.Registry.offer_chances`)."""
     o = today.offers
     if o is None:
         return
+    compiled = ctx.registry.offer_chances
     if o.situation is None:
         o.situation = Situation(ctx.registry.mediators, days_in=o.days_in, level=s.level[o.rows], engaged=o.engaged)
         o.chance = np.empty(o.offered.shape)
+        if compiled is not None:   # every mediator's chance at once
+            compiled(o.P, o.situation, o.chance)
     cols = np.arange(o.offered.shape[1])[who]
-    for m in cols:
-        o.chance[:, m:m + 1] = o.situation.offer_probability(o.P, m)
+    if compiled is None:
+        for m in cols:
+            o.chance[:, m:m + 1] = o.situation.offer_probability(o.P, m)
     mediation.draw_offers(o.keys, today.day, ctx.terms.offer_streams, cols, o.engaged, o.chance, o.offered)
 
 
