@@ -142,6 +142,14 @@ def test_the_registrys_compiled_offer_chances_are_its_entries_rules(seed, baseli
     assert (expected[:, 0] < 1.0).any() and (expected[:, 0] == 1.0).any()     # Russia's chance capped on some rows
     with ghost_registered() as more:
         assert more.offer_chances is None
+    # an entry added to the registry itself (docs/architecture.md) is given its rule's chance, the others theirs
+    from tests.helpers import GHOST, WithGhost
+    added = mediator.Registry((*registry.mediators, GHOST), registry.joints, WithGhost, registry.offer_chances)
+    P = compile_rows(added.parameters(baseline), values, GEO, n)
+    sit = Situation(added.mediators, days_in=days_in, level=sit.level, engaged=rng.random((n, 5)) < 0.2)
+    got = np.full((n, 5), np.nan)
+    added.offer_chances(P, sit, got)
+    assert same(got, np.concatenate([np.broadcast_to(sit.offer_probability(P, k), (n, 1)) for k in range(5)], axis=1))
 
 
 @given(span=st.floats(1, 365), dip=st.floats(0, 1), seed=st.integers(0, 2**40))

@@ -134,14 +134,22 @@ def _offer_chances(days_in, level, engaged, propensity, attention, flank_aversio
 
 
 def offer_chances(P: ParamArrays, sit: Situation, out: np.ndarray) -> None:
-    """Every entry's offer chance on the rows of ``sit`` into ``out`` (n, 4), in one compiled pass (the registry's
+    """Every entry's offer chance on the rows of ``sit`` into ``out`` (n, M), in one compiled pass where the entries
+    are Russia, the OSCE, the EU and the US in that order (the registry's
     :attr:`~borderSim.rules.mediator.Registry.offer_chances`; the entries' rules in numpy took some 30 operations over
-    the rows, about 0.15 ms of a day at 10,000 rows)."""
+    the rows, about 0.15 ms of a day at 10,000 rows); with other entries (one added to :data:`REGISTRY`), from their
+    rules, entry by entry."""
+    if sit.mediators != _COMPILED:
+        for m in range(len(sit.mediators)):
+            out[:, m:m + 1] = sit.offer_probability(P, m)
+        return
     r = P.russia
     _offer_chances(sit.days_in, sit.level, sit.engaged, r.mediation_propensity, r.attention, r.flank_aversion,
                    r.keep_out, *(getattr(getattr(P, m.group), f) for m in WESTERN
                                  for f in ("delay_days", "willingness")), out)
 
+
+_COMPILED = (RUSSIA, *WESTERN)   # the entries :func:`_offer_chances` is written for, in their columns' order
 
 #: The model's mediators, in the order of their state columns and outputs, and their relations.
 REGISTRY = Registry((RUSSIA, *WESTERN), JOINTS, offer_chances=offer_chances)
