@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from borderSim.rules import mediation, mediation_terms, mediator, mediators
+from borderSim.rules import mediation, mediation_terms, mediator, mediator_entries, mediators
 from borderSim.rules.mediator import Situation
 from borderSim.rules.params import compile_params, compile_rows
 from borderSim.rules.streams import replicate_keys
@@ -140,6 +140,12 @@ def test_the_registrys_compiled_offer_chances_are_its_entries_rules(seed, baseli
                                for k in range(len(registry.mediators))], axis=1)
     assert same(got, expected)
     assert (expected[:, 0] < 1.0).any() and (expected[:, 0] == 1.0).any()     # Russia's chance capped on some rows
+    shared = compile_params(baseline, GEO, batch=n)          # every column a read-only broadcast view
+    sit = Situation(registry.mediators, sit.days_in, sit.level, sit.engaged)
+    registry.offer_chances(shared, sit, got)
+    assert same(got, np.concatenate([np.broadcast_to(sit.offer_probability(shared, k), (n, 1))
+                                     for k in range(len(registry.mediators))], axis=1))
+    assert len(mediator_entries._offer_chances.signatures) == 1   # one compiled kernel for shared and own columns
     with ghost_registered() as more:
         assert more.offer_chances is None
     # an entry added to the registry itself (docs/architecture.md) is given its rule's chance, the others theirs

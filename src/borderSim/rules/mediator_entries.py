@@ -144,9 +144,11 @@ def offer_chances(P: ParamArrays, sit: Situation, out: np.ndarray) -> None:
             out[:, m:m + 1] = sit.offer_probability(P, m)
         return
     r = P.russia
-    _offer_chances(sit.days_in, sit.level, sit.engaged, r.mediation_propensity, r.attention, r.flank_aversion,
-                   r.keep_out, *(getattr(getattr(P, m.group), f) for m in WESTERN
-                                 for f in ("delay_days", "willingness")), out)
+    columns = (r.mediation_propensity, r.attention, r.flank_aversion, r.keep_out,
+               *(getattr(getattr(P, m.group), f) for m in WESTERN for f in ("delay_days", "willingness")))
+    # each column copied (contiguous, writable) whether it is shared (a read-only broadcast view) or each row's: one
+    # compiled signature, not one for each mix of the two that a design or a calibration makes
+    _offer_chances(sit.days_in, sit.level, sit.engaged, *(np.array(c, order="C") for c in columns), out)
 
 
 _COMPILED = (RUSSIA, *WESTERN)   # the entries :func:`_offer_chances` is written for, in their columns' order
