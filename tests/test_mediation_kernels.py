@@ -77,6 +77,12 @@ def test_the_rows_in_an_episode_are_gathered_as_numpy_gathers_them(seed, share, 
     assert all(same(g, e) for g, e in zip(got, expected, strict=True))
 
 
+def rules_chances(sit, P):
+    """(n, M) each mediator's chance of offering, from its own rule (``offer_probability``), column by column."""
+    return np.concatenate([np.broadcast_to(sit.offer_probability(P, k), (sit.days_in.shape[0], 1))
+                           for k in range(len(sit.mediators))], axis=1)
+
+
 @pytest.mark.parametrize("ghost", [False, True], ids=["registry", "with a registered mediator"])
 @given(seed=st.integers(0, 2**40), day=st.integers(0, 800))
 def test_the_offers_kernel_equals_the_numpy_rule(seed, day, ghost, baseline):
@@ -97,7 +103,7 @@ def test_the_offers_kernel_equals_the_numpy_rule(seed, day, ghost, baseline):
         sit = Situation(registry.mediators, days_in=rng.integers(0, 100, (n, 1)), level=rng.integers(0, 7, (n, 1)),
                         engaged=rng.random((n, m)) < 0.2)
         expected = np.concatenate([mediation.offers(P, keys, day, sit, k) for k in range(m)], axis=1)
-        chance = np.concatenate([np.broadcast_to(sit.offer_probability(P, k), (n, 1)) for k in range(m)], axis=1)
+        chance = rules_chances(sit, P)
         streams = np.array([spec.offer_stream for spec in registry.mediators])
     got = np.zeros((n, m), dtype=bool)
     mediation.draw_offers(keys, day, streams, np.arange(m), sit.engaged, chance, got)
@@ -136,15 +142,13 @@ def test_the_registrys_compiled_offer_chances_are_its_entries_rules(seed, baseli
                     engaged=rng.random((n, len(registry.mediators))) < 0.2)
     got = np.full((n, len(registry.mediators)), np.nan)
     registry.offer_chances(P, sit, got)
-    expected = np.concatenate([np.broadcast_to(sit.offer_probability(P, k), (n, 1))
-                               for k in range(len(registry.mediators))], axis=1)
+    expected = rules_chances(sit, P)
     assert same(got, expected)
     assert (expected[:, 0] < 1.0).any() and (expected[:, 0] == 1.0).any()     # Russia's chance capped on some rows
     shared = compile_params(baseline, GEO, batch=n)          # every column a read-only broadcast view
     sit = Situation(registry.mediators, sit.days_in, sit.level, sit.engaged)
     registry.offer_chances(shared, sit, got)
-    assert same(got, np.concatenate([np.broadcast_to(sit.offer_probability(shared, k), (n, 1))
-                                     for k in range(len(registry.mediators))], axis=1))
+    assert same(got, rules_chances(sit, shared))
     assert len(mediator_entries._offer_chances.signatures) == 1   # one compiled kernel for shared and own columns
     with ghost_registered() as more:
         assert more.offer_chances is None
@@ -155,7 +159,7 @@ def test_the_registrys_compiled_offer_chances_are_its_entries_rules(seed, baseli
     sit = Situation(added.mediators, days_in=days_in, level=sit.level, engaged=rng.random((n, 5)) < 0.2)
     got = np.full((n, 5), np.nan)
     added.offer_chances(P, sit, got)
-    assert same(got, np.concatenate([np.broadcast_to(sit.offer_probability(P, k), (n, 1)) for k in range(5)], axis=1))
+    assert same(got, rules_chances(sit, P))
 
 
 @given(span=st.floats(1, 365), dip=st.floats(0, 1), seed=st.integers(0, 2**40))

@@ -4,7 +4,7 @@
    priors, one replicate of the baseline for 730 days each) evaluated through the calibration's
    evaluator on ``workers`` local processes, after a warm-up batch of one small chunk per worker (the pool spawns a
    worker at a submission that finds none idle: a warm-up of one chunk left the second worker to be spawned, and to
-   load its kernels, inside the timed batch, about 2 s of 12); candidates per
+   load its kernels, inside the timed batch: it began 1.3 s late in 12-14 s); candidates per
    second (wall) and the time 500,000 candidates would take at that rate. Twice: the baseline as shipped,
    which starts warm, so each candidate first replays 2021 under its own parameters (365 days more to
    simulate), and the baseline cold-started from its hand-set day 0 (``warm_start = "none"``), whose

@@ -74,6 +74,11 @@ class Situation:
             self._offers[m] = self.mediators[m].offer_probability(P, self)
         return self._offers[m]
 
+    def fill(self, P: ParamArrays, out: np.ndarray, cols) -> None:
+        """Columns ``cols`` of ``out`` (n, M): those mediators' chances from their rules (:meth:`offer_probability`)."""
+        for m in cols:
+            out[:, m:m + 1] = self.offer_probability(P, m)
+
 
 @dataclass(frozen=True, eq=False)
 class Mediator:

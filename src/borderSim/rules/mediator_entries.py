@@ -140,8 +140,7 @@ def offer_chances(P: ParamArrays, sit: Situation, out: np.ndarray) -> None:
     the rows, about 0.15 ms of a day at 10,000 rows); with other entries (one added to :data:`REGISTRY`), from their
     rules, entry by entry."""
     if sit.mediators != _COMPILED:
-        for m in range(len(sit.mediators)):
-            out[:, m:m + 1] = sit.offer_probability(P, m)
+        sit.fill(P, out, range(len(sit.mediators)))
         return
     r = P.russia
     columns = (r.mediation_propensity, r.attention, r.flank_aversion, r.keep_out,

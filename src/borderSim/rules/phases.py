@@ -151,8 +151,7 @@ def offer(s: State, ctx: Context, today: Today, who: slice) -> None:
             compiled(o.P, o.situation, o.chance)
     cols = np.arange(o.offered.shape[1])[who]
     if compiled is None:
-        for m in cols:
-            o.chance[:, m:m + 1] = o.situation.offer_probability(o.P, m)
+        o.situation.fill(o.P, o.chance, cols)
     mediation.draw_offers(o.keys, today.day, ctx.terms.offer_streams, cols, o.engaged, o.chance, o.offered)
 
 
