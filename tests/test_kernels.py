@@ -262,6 +262,20 @@ def test_poisson_kernel_at_the_first_steps_of_the_cdf():
             assert np.array_equal([kernels.poisson(a, b) for a, b in zip(u, lam, strict=True)], expected)
 
 
+def test_poisson_kernel_where_it_skips_the_exponential():
+    # The kernel returns 0 without exp where u + lam is below 1 - 2**-40: draws a few ulps either side of F(0) and of
+    # that threshold, for means from 1e-18 to 2, give the rule's counts (fails with the threshold at 1 + 2**-40).
+    lam = np.geomspace(1e-18, 2.0, 4001)
+    for edge in (fmath.exp(-lam), 1.0 - lam - 2.0**-40):
+        u = np.clip(edge, 0.0, 1 - 2**-53)
+        for _ in range(4):
+            for v in (u, np.nextafter(u, 0.0), np.nextafter(np.nextafter(u, 0.0), 0.0)):
+                v = np.clip(v, 0.0, 1 - 2**-53)
+                assert np.array_equal([kernels.poisson(a, b) for a, b in zip(v, lam, strict=True)],
+                                      draws.poisson(v, lam))
+            u = np.minimum(np.nextafter(u, 1.0), 1 - 2**-53)
+
+
 @given(seed=st.integers(0, 2**40), scale=st.floats(0.0, 30.0))
 def test_poisson_inverts_the_cdf(seed, scale):
     # Each count k is the least with u < F(k); 1e-12 absorbs the difference between summing the

@@ -27,6 +27,7 @@ _WAR = 6              # rung of sustained war (borderSim.rules.ladder.WAR; ladde
 _NORMAL_FROM = 30.0   # Poisson means above this use the rounded normal approximation (borderSim.rules.draws)
 _REFERENCE_GRIEVANCE = 0.5   # borderSim.rules.communities (which imports this module, through draws)
 _MAX_SEARCH = 200
+_SURELY_NONE = 1.0 - 2.0**-40   # below it, a draw plus its mean is a Poisson count of 0 (poisson)
 
 
 @kernel
@@ -95,7 +96,14 @@ def poisson(u, lam):
 
     The search's first two steps are written out, their divisions by 1 and 2 as the multiplications they equal bit
     for bit (``x / 1`` is ``x``, ``x / 2`` is ``x * 0.5``): a division's latency is the search's step, and most
-    counts on the front are 0, 1 or 2 (``endure`` about 3 % faster)."""
+    counts on the front are 0, 1 or 2 (``endure`` about 3 % faster).
+
+    A draw surely below ``F(0) = exp(-lam)`` is 0 without the ``exp`` (the front's deaths and wounded: their means
+    are mostly below 0.1): where the rounded ``u + lam`` is below ``1 - 2**-40``, ``u`` is below ``1 - lam - 2**-41``,
+    so below ``exp(-lam) - 2**-52`` (``exp(-lam) >= 1 - lam``), so below the C library's ``exp(-lam)``, within an ulp
+    of it (at most ``2**-53`` here). A negative mean (never drawn) gives 0 either way."""
+    if u + lam < _SURELY_NONE:
+        return np.int64(0)
     if lam <= _NORMAL_FROM:
         p = math.exp(-lam)
         cdf = p
