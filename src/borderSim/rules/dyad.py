@@ -158,7 +158,8 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
 
     Where every row reads one record and the day's shocks are shared (a scenario's replicates), each side's unrest and
     the bound of its choice are computed for every row first, in passes that run vectorised (:func:`_bounds`); the
-    rows where some side's draw does not surely hold are then settled row by row, as every row is otherwise.
+    sides whose draw does not surely hold are then settled row by row, as every side of every row is otherwise (a side
+    that holds is left as the pass set it: the same unrest and a hold, which its row-by-row bound would give again).
     """
     b, n_med = engaged.shape
     china_any = False
@@ -170,9 +171,10 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
         c_choice[sd] = counter(day, _CHOICE, sd)
     shared = t.shape[0] == 1 and shocks.shape[0] == 1
     need = np.ones(b, dtype=np.bool_)
+    need_side = np.ones((2, b), dtype=np.bool_)     # per side: whether its draw may not hold (all, unless shared)
     if shared:    # every row reads one record: the bound of every row first, in passes that run vectorised
         need[:] = False
-        press, need_side = np.empty(b), np.empty(b, dtype=np.bool_)
+        press = np.empty(b)
         for sd in sides:
             w = _weights(t[0], sd)
             _engaged_pressure(engaged, timing, pressure_terms, sd, press)
@@ -181,9 +183,10 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
                 unrest_out[i, sd] = unrest(legitimacy[i, sd], rally[i, sd], standing, shocks[0, sd] * w.shock_scale)
                 move_out[i, sd] = 0
             _bounds(keys, c_choice[sd], day, sd, w, level_base, local_max, move_prev, unrest_out, hurt, audience,
-                    readiness, protest, succession, ceasefire, cf_strength, press, china_any, china_until, need_side)
+                    readiness, protest, succession, ceasefire, cf_strength, press, china_any, china_until,
+                    need_side[sd])
             for i in range(b):
-                need[i] = need[i] | need_side[i]
+                need[i] = need[i] | need_side[sd, i]
     for i in range(b):
         if not need[i]:      # every side of the row holds under its bound (set by the pass above)
             continue
@@ -204,6 +207,8 @@ def decide(keys, day, sides, t, shocks, level_base, local_max, move_prev, legiti
         seg = none if seg < 0 else seg
         china_on = 1.0 if china_until[i, 0] >= day else 0.0
         for sd in sides:
+            if not need_side[sd, i]:     # holds under its bound: unrest and move already set by the pass above
+                continue
             op = 1 - sd
             sensitivity = 1.0 if sd == _TJ else 1.0 + p.protest_casualty * protest[i, 0]
             w = _weights(p, sd)
