@@ -158,11 +158,11 @@ def front(keys, day, rows, level, origin, adjacency, hops, spread_rate, clash_in
                         tries += 1.0
                 if tries > 0.0:
                     u = to_uniform(key, counter(day, _FRONT_SPREAD, step * n_seg + j))
-                    t = int(tries)
-                    if not joins_of[t]:
-                        joins[t] = join_probability(p, tries)
-                        joins_of[t] = joins_p > 0.0
-                    if u < joins[t]:
+                    n_tries = int(tries)
+                    if not joins_of[n_tries]:
+                        joins[n_tries] = join_probability(p, tries)
+                        joins_of[n_tries] = joins_p > 0.0
+                    if u < joins[n_tries]:
                         join[j] = True
                         hit = True
             if not hit:
