@@ -273,6 +273,34 @@ def test_benchmark_times_every_phase_of_both_engines(tmp_path):
 
 
 @pytest.mark.slow
+def test_benchmark_times_every_phase_of_the_calibration_candidates(tmp_path):
+    """`bench --phases --calibration`: the same split for the calibration benchmark's candidates, one row each, at each
+    batch size (structure only), and those rows are the throughput benchmark's first candidates, cold-started."""
+    from borderSim.bench import calibration
+    from borderSim.calibration.problem import read_calibration
+    from borderSim.rules.schedule import DAY
+
+    assert main(["bench", "--phases", "--calibration", "--batches", "12", "--days", "3", "--out", str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "phases.json").read_text())
+    assert [(r["engine"], r["batch"]) for r in report["phases"]] == [("candidates", 12)]
+    r = report["phases"][0]
+    assert [name for name, _ in r["phases"]][:len(DAY)] == [p.name for p in DAY]
+    assert sum(t for _, t in r["phases"]) == pytest.approx(r["cpu_seconds"], rel=1e-6)
+    assert "calibration candidates 12 x 3" in (tmp_path / "phases.md").read_text()
+    base, values, seed = calibration.candidate_rows(5)
+    cal = read_calibration(calibration.write_problem(tmp_path, cold=True))
+    assert base.simulation.warm_start == "none" and seed == cal.seed
+    assert list(values) == [p.name for p in cal.priors]
+    assert np.array_equal(np.column_stack(list(values.values())), calibration.draw(cal, calibration.CANDIDATES)[:5])
+
+
+def test_benchmark_kinds_other_than_phases_of_the_candidates_are_one_at_a_time(capsys):
+    for both in (["--sweeps", "--phases"], ["--sweeps", "--calibration"], ["--sweeps", "--phases", "--calibration"]):
+        assert main(["bench", *both]) == 2
+        _one_line_error(capsys, "one of them at a time")
+
+
+@pytest.mark.slow
 def test_bench_run_from_a_checkout_leaves_its_files_alone(tmp_path, monkeypatch, capsys):
     """Without --out, `borderSim bench` only prints: the tracked benchmarks/results are not overwritten."""
     monkeypatch.chdir(tmp_path)

@@ -12,6 +12,9 @@
 2. End to end: ABC-SMC with ELFI over the same problem (``borderSim calibrate`` in a fresh process,
    with the pilot, the batch cache and the results folder): wall seconds, candidates run, candidates per
    second -- what ELFI, the distance and the bookkeeping add to the evaluation itself.
+
+:func:`candidate_rows` gives the cold-started problem's candidates as rows of the core, for ``borderSim bench --phases
+--calibration`` (:mod:`borderSim.bench.engines`): where a candidate's time goes, phase by phase.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ pilot = 0
 chunk_rows = {chunk_rows}
 """
 TARGET = 500_000
+CANDIDATES = 40_000   # the throughput batch (``borderSim bench --calibration --candidates``' default)
 LIMIT_SECONDS = 600
 
 
@@ -76,10 +80,42 @@ warm_start = "none"
 """
 
 
-def throughput(path: Path, candidates: int, workers: int) -> dict:
-    """Candidates per second of the evaluator on ``workers`` processes (warm-up batch excluded)."""
+def write_problem(folder: Path, *, cold: bool, population: int = 5_000, batch: int = 20_000,
+                  chunk_rows: int = 10_000) -> Path:
+    """The benchmark's calibration file in ``folder`` (``bench.toml``, or ``bench_cold.toml`` on the cold-started
+    baseline, whose scenario file it writes beside it)."""
+    settings = {"population": population, "batch": batch, "chunk_rows": chunk_rows}
+    if cold:
+        (folder / "cold.toml").write_text(COLD)
+    path = folder / ("bench_cold.toml" if cold else "bench.toml")
+    path.write_text(PROBLEM.format(scenario="cold.toml" if cold else "baseline", **settings))
+    return path
+
+
+def draw(cal, candidates: int):
+    """``candidates`` parameter vectors ``(n, parameters)`` drawn from the problem's priors (seed 1)."""
     import numpy as np
 
+    rng = np.random.default_rng(1)
+    return np.column_stack([p.scipy().rvs(size=candidates, random_state=rng) for p in cal.priors])
+
+
+def candidate_rows(candidates: int):
+    """The first ``candidates`` of the cold-started throughput's :data:`CANDIDATES` (:func:`draw`; the same rows and
+    replicate indices as :func:`throughput` runs) as rows of the core: the run's parameters, each row's values of the
+    four that vary and the problem's seed (for :func:`borderSim.experiments.evaluate.tasks.evaluate_rows`, replicates
+    ``0 .. candidates - 1``)."""
+    from borderSim.calibration.priors import as_parameter_values
+    from borderSim.calibration.problem import read_calibration
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cal = read_calibration(write_problem(Path(tmp), cold=True))
+    values = draw(cal, max(candidates, CANDIDATES))[:candidates]
+    return cal.runs[0].scenario.params, as_parameter_values(cal.priors, values), cal.seed
+
+
+def throughput(path: Path, candidates: int, workers: int) -> dict:
+    """Candidates per second of the evaluator on ``workers`` processes (warm-up batch excluded)."""
     from borderSim.calibration.problem import read_calibration
     from borderSim.calibration.simulate import Evaluator
     from borderSim.experiments.evaluate.executors import make_executor
@@ -88,8 +124,7 @@ def throughput(path: Path, candidates: int, workers: int) -> dict:
     cal = read_calibration(path)
     sim = cal.runs[0].scenario.params.simulation
     replay = 0 if sim.warm_start == "none" else warm_start_params(sim.warm_start, sim.start_date)[1]
-    rng = np.random.default_rng(1)
-    values = np.column_stack([p.scipy().rvs(size=candidates, random_state=rng) for p in cal.priors])
+    values = draw(cal, candidates)
     cpu0 = time.process_time() + _children_cpu()
     executor = make_executor(workers, None)
     try:
@@ -133,18 +168,14 @@ def end_to_end(path: Path, workers: int) -> dict:
             "batch": man["schedule"]["batch"]}
 
 
-def run(candidates: int = 40_000, workers: int = 2, population: int = 5_000, batch: int = 20_000,
+def run(candidates: int = CANDIDATES, workers: int = 2, population: int = 5_000, batch: int = 20_000,
         progress=None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.toml"
-        settings = {"population": population, "batch": batch, "chunk_rows": 10_000}
-        path.write_text(PROBLEM.format(scenario="baseline", **settings))
+        path = write_problem(Path(tmp), cold=False, population=population, batch=batch)
         report = {"throughput": throughput(path, candidates, workers)}
         if progress:
             progress(1)
-        (Path(tmp) / "cold.toml").write_text(COLD)
-        cold = Path(tmp) / "bench_cold.toml"
-        cold.write_text(PROBLEM.format(scenario="cold.toml", **settings))
+        cold = write_problem(Path(tmp), cold=True, population=population, batch=batch)
         report["throughput_cold"] = throughput(cold, candidates, workers)
         if progress:
             progress(1)

@@ -7,7 +7,9 @@ numpy takes to draw one uniform per village-day at the same batch size (batch 1 
 which runs one replicate at a time), the cost any stochastic village model pays; the ratio compares
 each engine with it. With ``phases`` (``borderSim bench --phases``) each configuration runs once more
 with every phase of the day timed: where each engine's time goes, the Mesa engine's own bookkeeping
-(its DataCollector, and dispatching the day to its agents) apart from the shared rules.
+(its DataCollector, and dispatching the day to its agents) apart from the shared rules; with ``candidates``
+(``borderSim bench --phases --calibration``) the configurations are instead the calibration benchmark's candidates,
+one row each (:func:`borderSim.bench.calibration.candidate_rows`), run as a calibration runs them.
 ``borderSim bench`` (:mod:`borderSim.cli`) is the command; this module only measures and formats.
 """
 
@@ -27,10 +29,11 @@ BATCHES = (1, 100, 1_000, 10_000)
 
 
 def _timed_run(engine: str, batch: int, days: int, after_warm_up=None) -> tuple[float, float]:
-    """CPU and wall seconds of ``batch`` replicates x ``days`` of the default parameters on ``engine``, after a
-    warm-up run that is not timed: long enough for every phase's compiled kernels to be called once, and so loaded
-    from the cache (a few rows for a few days never fight, and left loading the front's and the villages' kernels,
-    about 0.07 s, to the timed run)."""
+    """CPU and wall seconds of ``batch`` replicates x ``days`` of the default parameters on ``engine`` (``candidates``:
+    the calibration benchmark's first ``batch`` candidates, one replicate each, on the core), after a warm-up run
+    that is not timed: long enough for every phase's compiled kernels to be called once, and so loaded from the
+    cache (a few rows for a few days never fight, and left loading the front's and the villages' kernels, about
+    0.07 s, to the timed run)."""
     import numpy as np
 
     from borderSim.core.run import run_rows
@@ -38,22 +41,28 @@ def _timed_run(engine: str, batch: int, days: int, after_warm_up=None) -> tuple[
     from borderSim.schema import Parameters
 
     params = Parameters()
-    if engine == "core":
-        run_rows(params, np.arange(64), seed=1, days=365)
+    if engine == "candidates":
+        from borderSim.bench.calibration import candidate_rows
+        from borderSim.experiments.evaluate.tasks import evaluate_rows
+
+        base, values, seed = candidate_rows(max(batch, 64))
+
+        def run(n: int, d: int) -> None:
+            evaluate_rows(base, {k: v[:n] for k, v in values.items()}, np.arange(n), seed=seed, days=d)
+    elif engine == "core":
+        def run(n: int, d: int) -> None:
+            run_rows(params, np.arange(n), seed=1, days=d)
     else:
-        warm = BorderModel(params, rng=1)
-        for _ in range(365):
-            warm.step()
+        def run(n: int, d: int) -> None:
+            for r in range(n):
+                model = BorderModel(params, rng=1, replicate=r)
+                for _ in range(d):
+                    model.step()
+    run(1 if engine == "mesa" else 64, 365)       # the warm-up
     if after_warm_up is not None:
         after_warm_up()
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    if engine == "mesa":
-        for r in range(batch):
-            model = BorderModel(params, rng=1, replicate=r)
-            for _ in range(days):
-                model.step()
-    else:
-        run_rows(params, np.arange(batch), seed=1, days=days)
+    run(batch, days)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     return cpu, wall
 
@@ -80,7 +89,7 @@ def _floor(engine: str, batch: int, days: int, villages: int) -> float:
     import numpy as np
 
     rng = np.random.default_rng(0)
-    rows, repeats = (batch, 1) if engine == "core" else (1, batch)
+    rows, repeats = (1, batch) if engine == "mesa" else (batch, 1)
     t0 = time.process_time()
     for _ in range(days * repeats):
         rng.random((rows, villages))
@@ -129,7 +138,8 @@ def _measure_phases(engine: str, batch: int, days: int) -> dict:
 
     geo = load_geography()
     cpu, wall = _timed_run(engine, batch, days, after_warm_up=seconds.clear)
-    rest = ("Mesa: dispatch to agents, model set-up" if engine == "mesa" else "core: driver (run_rows)")
+    rest = {"mesa": "Mesa: dispatch to agents, model set-up", "core": "core: driver (run_rows)",
+            "candidates": "core: driver and the rows' parameters (evaluate_rows)"}[engine]
     parts = [(p.name, seconds.get(p.name, 0.0)) for p in schedule.DAY] + [
         (name, seconds.get(name, 0.0)) for name in ("summary recorder", "Mesa DataCollector") if name in seconds]
     parts.append((rest, max(0.0, wall - sum(t for _, t in parts))))
@@ -138,9 +148,12 @@ def _measure_phases(engine: str, batch: int, days: int) -> dict:
             "phases": [[name, t * cpu / wall] for name, t in parts]}
 
 
-def phases(days: int = 730, batches=BATCHES, mesa_replicates: int = 2, mesa_days: int = 365, progress=None) -> dict:
-    """Each configuration once, in a fresh process, with every phase of the day timed (:func:`_measure_phases`)."""
-    configs = [("mesa", mesa_replicates, mesa_days)] + [("core", b, days) for b in batches]
+def phases(days: int = 730, batches=BATCHES, mesa_replicates: int = 2, mesa_days: int = 365, progress=None,
+           candidates: bool = False) -> dict:
+    """Each configuration once, in a fresh process, with every phase of the day timed (:func:`_measure_phases`);
+    with ``candidates`` the calibration benchmark's candidates at each batch size instead of the engines."""
+    configs = ([("candidates", b, days) for b in batches] if candidates
+               else [("mesa", mesa_replicates, mesa_days)] + [("core", b, days) for b in batches])
     results = []
     for engine, batch, d in configs:
         proc = subprocess.run([sys.executable, "-m", "borderSim.bench", "--phases", engine, str(batch), str(d)],
@@ -156,7 +169,8 @@ def phases_markdown(report: dict) -> str:
     of its floor (numpy's one uniform per village-day) as columns."""
     results = report["phases"]
     m = report["machine"]
-    head = [f"{'Mesa' if r['engine'] == 'mesa' else 'core'} {r['batch']:,} x {r['days']}" for r in results]
+    label = {"mesa": "Mesa", "core": "core", "candidates": "calibration candidates"}
+    head = [f"{label[r['engine']]} {r['batch']:,} x {r['days']}" for r in results]
     lines = [f"Machine: {m['cpu']}, {m['cores']} cores; one run per configuration, CPU milliseconds per day "
              "(Mesa: per replicate-day) and multiples of the floor (numpy's uniform per village-day, same batch).", "",
              "| phase | " + " | ".join(f"{h}: ms/day | x floor" for h in head) + " |",

@@ -251,11 +251,14 @@ def bench(args: argparse.Namespace) -> int:
 
     from borderSim.bench import engines as benchmark
 
-    if args.sweeps + args.calibration + args.phases > 1:
-        raise InputError("--sweeps/--calibration/--phases", None, "benchmark one of them at a time")
+    if args.sweeps and (args.calibration or args.phases):    # --phases --calibration: the candidates' phases
+        raise InputError("--sweeps/--calibration/--phases", None,
+                         "benchmark one of them at a time (or --phases with --calibration)")
     if args.phases:
-        with tqdm(total=1 + len(args.batches), desc="bench --phases", unit="run", file=sys.stderr) as bar:
-            report = benchmark.phases(args.days, args.batches, args.mesa_replicates, args.mesa_days, bar.update)
+        runs = len(args.batches) + (not args.calibration)
+        with tqdm(total=runs, desc="bench --phases", unit="run", file=sys.stderr) as bar:
+            report = benchmark.phases(args.days, args.batches, args.mesa_replicates, args.mesa_days, bar.update,
+                                      candidates=args.calibration)
         text, write = benchmark.phases_markdown(report), benchmark.write_phases
     elif args.calibration:
         from borderSim.bench import calibration as benchmark

@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--phases", action="store_true",
                        help="time every phase of the day instead, one run per configuration: where each engine's "
                        "time goes, in milliseconds per day and multiples of the floor (writes phases.json and "
-                       "phases.md with --out)")
+                       "phases.md with --out); with --calibration, of the calibration benchmark's candidates at each "
+                       "of --batches")
     bench.add_argument("--calibration", action="store_true",
                        help="benchmark calibration instead: candidate runs of 730 days per second on --workers "
                        "processes (and whether 500,000 fit in 10 minutes), and ABC-SMC end to end")
