@@ -588,9 +588,8 @@ def update_domestic(sides, t, level, move, deaths_today, fled_today, kg_populati
         for i in range(b):
             hurt[i, sd] = hurt_after(hurt[i, sd], hurt_decay, deaths_today[i, sd], scale)
         for i in range(b):
-            lost = 0.0 if sd == _TJ else protest_cost(protest[i, 0], threshold, cost)
             legitimacy[i, sd] = legitimacy_after(legitimacy[i, sd], recovery, legitimacy0[i, sd], death_cost,
-                                                 deaths_today[i, sd], lost)
+                                                 deaths_today[i, sd], _protest_loss(sd, protest[i, 0], threshold, cost))
         for i in range(b):
             capability[i, sd] = capability_after(capability[i, sd], gain)
     for sd in sides:
@@ -618,9 +617,10 @@ def _update_rows(sides, t, level, move, deaths_today, fled_today, kg_population,
             rally[i, sd] = rally_after(rally[i, sd], p.rally_decay, p.rally_jump[sd], move[i, sd] == _UP and public)
             audience[i, sd] = audience_after(audience[i, sd], public, p.audience_accrual, p.audience_decay)
             hurt[i, sd] = hurt_after(hurt[i, sd], p.hurt_decay, deaths_today[i, sd], p.hurt_scale)
-            lost = 0.0 if sd == _TJ else protest_cost(old_protest, p.protest_threshold, p.protest_legitimacy_cost)
             legitimacy[i, sd] = legitimacy_after(legitimacy[i, sd], p.legitimacy_recovery[sd], legitimacy0[i, sd],
-                                                 p.death_cost[sd], deaths_today[i, sd], lost)
+                                                 p.death_cost[sd], deaths_today[i, sd],
+                                                 _protest_loss(sd, old_protest, p.protest_threshold,
+                                                               p.protest_legitimacy_cost))
             capability[i, sd] = capability_after(capability[i, sd], p.arms_inflow[sd] + p.assistance)
             if sd == _KG:
                 protest[i, 0] = protest_after(old_protest, p.protest_decay, p.kg_civil_society, p.protest_per_death,
@@ -628,6 +628,13 @@ def _update_rows(sides, t, level, move, deaths_today, fled_today, kg_population,
                                               kg_population)
             else:
                 succession[i, 0] = succession_after(succession[i, 0], p.succession_rate, rally[i, _TJ])
+
+
+@kernel(inline=True)
+def _protest_loss(sd, pressure, threshold, cost):
+    """Side ``sd``'s legitimacy lost to Kyrgyz protest today (:func:`~borderSim.rules.dyad_twins.protest_cost`;
+    Tajikistan's is 0), for both of :func:`update_domestic`'s paths."""
+    return 0.0 if sd == _TJ else protest_cost(pressure, threshold, cost)
 
 
 # -- talks -------------------------------------------------------------------------------------------------
