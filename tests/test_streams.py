@@ -69,3 +69,17 @@ def test_a_draw_is_the_top_53_bits_of_its_hash_over_2_to_the_53():
     reference = (_mix(keys[:, None] ^ c[None, :]) >> np.uint64(11)).astype(np.float64) * 2.0**-53
     assert np.array_equal(uniform(keys, 17, Stream.RETURN, slots), reference)
     assert np.array_equal(uniform_at(keys, 17, Stream.RETURN, np.full(keys.size, 9)), reference[:, 9])
+
+
+def test_a_draw_from_a_premixed_key_and_counter_is_the_same_draw():
+    """``uniform_premixed(premix(key), premix(counter))`` is ``to_uniform(key, counter)`` bit for bit (the finaliser's
+    first step distributes over XOR), on edge patterns and random words, as the villages' draws use it."""
+    rng = np.random.default_rng(11)
+    edges = np.array([0, 1, 2**30 - 1, 2**30, 2**63, 2**64 - 1, 0x5555555555555555, 0xAAAAAAAAAAAAAAAA],
+                     dtype=np.uint64)
+    words = np.concatenate([edges, rng.integers(0, 2**64, 2_000, dtype=np.uint64, endpoint=False)])
+    counters = rng.permutation(words)
+    for k, c in zip(words, counters, strict=True):
+        premixed = np.uint64(streams.premix(k)), np.uint64(streams.premix(c))   # numba returns a Python int
+        assert streams.uniform_premixed(*premixed) == streams.to_uniform(k, c)
+    assert np.array_equal(np.array([streams.mix(w) for w in words[:100]], dtype=np.uint64), _mix(words[:100]))

@@ -18,7 +18,7 @@ import numpy as np
 
 from borderSim.common.jit import kernel
 from borderSim.rules.fmath import ndtri
-from borderSim.rules.streams import Stream, counter, to_uniform
+from borderSim.rules.streams import Stream, counter, premix, to_uniform, uniform_premixed
 
 _INCIDENT, _GUNFIRE, _RETURN = int(Stream.INCIDENT), int(Stream.GUNFIRE), int(Stream.RETURN)
 _SHELLING, _FLIGHT, _HOMES = int(Stream.SHELLING), int(Stream.FLIGHT), int(Stream.HOMES)
@@ -35,6 +35,16 @@ def _counters(day, stream, cols):
     out = np.empty(cols.size, dtype=np.uint64)
     for m in range(cols.size):
         out[m] = counter(day, stream, cols[m])
+    return out
+
+
+@kernel
+def _premixed_counters(day, stream, cols):
+    """:func:`_counters`, each through :func:`~borderSim.rules.streams.premix` (for
+    :func:`~borderSim.rules.streams.uniform_premixed`)."""
+    out = _counters(day, stream, cols)
+    for m in range(cols.size):
+        out[m] = premix(out[m])
     return out
 
 
@@ -159,14 +169,14 @@ def observe(keys, day, slots, hazard, daily, gunfire_rate, militarisation, level
     incidents, rows ascending, then villages.
     """
     b, v = hazard.shape
-    c_incident = _counters(day, _INCIDENT, slots)
+    c_incident = _premixed_counters(day, _INCIDENT, slots)
     count = np.empty(b, dtype=np.int64)
     for i in range(b):      # the draw for every village-day: one vectorised pass (no branch, no indirection)
-        key = keys[i]
+        key = premix(keys[i])
         d = daily[i, 0]
         n = 0
         for j in range(v):
-            hit = to_uniform(key, c_incident[j]) < incident_probability(hazard[i, j], d)
+            hit = uniform_premixed(key, c_incident[j]) < incident_probability(hazard[i, j], d)
             incident[i, j] = hit
             gunfire[i, j] = False
             n += hit
@@ -251,13 +261,16 @@ def endure(keys, day, rows, fire, intensity, exposure, slots, segment, side, pop
                 h = poisson(to_uniform(key, c_homes[j]), mean_h)
                 standing = stock[j] - homes[i, j]
                 h = h if h < standing else standing
-                dead[i, j] += d
-                wounded[i, j] += w
-                homes[i, j] += h
-                deaths_civilian[i, sd] += d
-                wounded_civilian[i, sd] += w
-                homes_destroyed[i, sd] += h
-                deaths_today[i, sd] += d
+                if d:                    # adding 0 changes nothing: most shelled villages lose no one
+                    dead[i, j] += d
+                    deaths_civilian[i, sd] += d
+                    deaths_today[i, sd] += d
+                if w:
+                    wounded[i, j] += w
+                    wounded_civilian[i, sd] += w
+                if h:
+                    homes[i, j] += h
+                    homes_destroyed[i, sd] += h
                 grievance[i, j] = grievance_after_losses(grievance[i, j], grievance_loss[i, 0],
                                                          grievance_homes[i, 0], d, h)
                 incident_hazard[i, j] = hazard_base[i, j] * grievance[i, j]
@@ -312,16 +325,16 @@ def apply_returns(keys, day, rows, slots, displaced, residents, displaced_now, s
     32-bit, and so does its product with the village's side (0 or 1), which the CPU multiplies four at a time too
     (``recover`` on the calibration benchmark's candidates 0.90 -> 0.83 ms a call).
     """
-    counters = _counters(day, _RETURN, slots)
+    counters = _premixed_counters(day, _RETURN, slots)
     for k in range(rows.size):        # row-major: one pass over each row's villages
         i = rows[k]
-        key = keys[i]
+        key = premix(keys[i])
         r = rate[i, 0]
         back_tj = 0
         back_kg = 0
         for j in range(slots.size):
             d = displaced[i, j]
-            back = np.int32(np.floor(d * r + to_uniform(key, counters[j])))   # stochastic_round, in 32 bits
+            back = np.int32(np.floor(d * r + uniform_premixed(key, counters[j])))   # stochastic_round, in 32 bits
             back = back if back < d else d
             back = back if d > 0 else np.int32(0)     # 32 bits throughout (a 0 would make it 64)
             displaced[i, j] = d - back
