@@ -358,14 +358,19 @@ def test_bench_calibration_reports_throughput_and_end_to_end(tmp_path):
     """A tiny configuration (figures are reported by `borderSim bench --calibration`, never asserted)."""
     from borderSim.bench import calibration as benchmark
 
-    report = benchmark.run(candidates=6, workers=1, population=4, batch=10)
+    report = benchmark.run(candidates=6, workers=1, population=4, batch=10, repeat=3)
     t, e = report["throughput"], report["end_to_end"]
     assert t["candidates"] == 6 and t["candidates_per_second"] > 0 and t["seconds_for_500000"] > 0
+    # the median of three runs, each run's rate kept in the order they ran
+    assert t["repeat"] == 3 and len(t["rates"]) == 3 and t["candidates_per_second"] == sorted(t["rates"])[1]
     cold = report["throughput_cold"]            # the shipped baseline replays 2021 first; cold-started, it does not
     assert (t["replay_days"], cold["replay_days"]) == (365, 0) and cold["candidates"] == 6
     assert e["candidates"] == sum(g["candidates"] for g in e["generations"]) >= 3 * 10
     files = benchmark.write(report, tmp_path)
-    assert "500,000 candidates would take" in files[1].read_text()
+    text = files[1].read_text()
+    assert "500,000 candidates would take" in text and "the median of 3 runs" in text
+    low, high = min(t["rates"]), max(t["rates"])
+    assert f"| {t['candidates_per_second']:,.0f} ({low:,.0f}-{high:,.0f}) |" in text
 
 
 def test_the_shipped_posterior_draws_over_the_calibrated_baseline(tmp_path):

@@ -263,8 +263,8 @@ def bench(args: argparse.Namespace) -> int:
     elif args.calibration:
         from borderSim.bench import calibration as benchmark
 
-        with tqdm(total=3, desc="bench --calibration", unit="part", file=sys.stderr) as bar:
-            report = benchmark.run(args.candidates, args.workers, progress=bar.update)
+        with tqdm(total=2 * args.repeat + 1, desc="bench --calibration", unit="run", file=sys.stderr) as bar:
+            report = benchmark.run(args.candidates, args.workers, repeat=args.repeat, progress=bar.update)
     elif args.sweeps:
         from borderSim.bench import sweeps as benchmark
 

@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "of --batches")
     bench.add_argument("--calibration", action="store_true",
                        help="benchmark calibration instead: candidate runs of 730 days per second on --workers "
-                       "processes (and whether 500,000 fit in 10 minutes), and ABC-SMC end to end")
+                       "processes (the median of --repeat runs, and whether 500,000 fit in 10 minutes), and ABC-SMC "
+                       "end to end (once)")
     bench.add_argument("--candidates", type=whole_number(), default=40_000, metavar="N",
                        help="with --calibration: candidates in the throughput batch (40000)")
     bench.add_argument("--workers", type=whole_number(), default=2, metavar="N",
