@@ -8,9 +8,10 @@
    second (wall) and the time 500,000 candidates would take at that rate. Twice: the baseline as shipped,
    which starts warm, so each candidate first replays 2021 under its own parameters (365 days more to
    simulate), and the baseline cold-started from its hand-set day 0 (``warm_start = "none"``), whose
-   candidates simulate their 730 days only -- the candidate of 730 days the speed issue was measured on. Each
-   ``repeat`` times, each time with a pool of its own (:func:`repeated`): the median run is reported, with every
-   run's rate (the machines we measure on vary by 10-30 % within the hour, more than most changes it should show).
+   candidates simulate their 730 days only -- the candidate of 730 days the speed issue was measured on. Each is
+   run ``repeat`` times, each time with a pool of its own (:func:`repeated`), and the median run is reported with
+   every run's rate (the machines we measure on vary by 10-30 % within the hour, more than most changes it should
+   show).
 2. End to end: ABC-SMC with ELFI over the same problem (``borderSim calibrate`` in a fresh process,
    with the pilot, the batch cache and the results folder): wall seconds, candidates run, candidates per
    second -- what ELFI, the distance and the bookkeeping add to the evaluation itself.
