@@ -616,6 +616,55 @@ def test_the_recorder_counts_the_baseline_as_its_numpy_reference():
     assert quiet > 0 and offers > 0
 
 
+def test_a_recorder_of_some_columns_counts_them_as_the_full_recorder():
+    """A recorder of one outcome (its tallies by their numpy statements) holds that outcome's column as the full
+    (compiled) recorder does, for every declared outcome, over 150 days of the baseline at 200 rows with each day's
+    lone events (:func:`lone_events`); a recorder of several columns holds each of them; an unknown column is
+    refused."""
+    P = compile_params(Parameters(), GEO, batch=200)
+    ctx = Context.build(P, GEO, replicate_keys(11, np.arange(200)))
+    s = initial_state(P, GEO, len(ctx.registry.mediators))
+    full = Recorder(s, P, GEO)
+    names = [o.name for o in full.outcomes]
+    some = ("major_episodes", "deaths_total", "episodes_rung4plus", "days_to_first_ceasefire")
+    alone = {name: Recorder(s, P, GEO, [name]) for name in names} | {some: Recorder(s, P, GEO, some)}
+    assert full.compiled and not any(r.compiled for r in alone.values())
+    rng = np.random.default_rng(11)
+    for day in range(1, 151):
+        rec = step(s, ctx, day)
+        t, r = lone_events(s, rec, rng)
+        full.record(t, day, r)
+        for recorder in alone.values():
+            recorder.record(t, day, r)
+    reps = np.arange(200)
+    expected = full.summary(s, reps)
+    assert expected["major_episodes"].sum() > 0 and expected["deaths_total"].sum() > 0
+    for key, recorder in alone.items():
+        got = recorder.summary(s, reps)
+        columns = list(key) if isinstance(key, tuple) else [key]
+        assert list(got.columns) == ["replicate", *sorted(columns, key=names.index)]
+        pd.testing.assert_frame_equal(got, expected[got.columns], check_exact=True)
+    with pytest.raises(ValueError, match="no column deaths_totl"):
+        Recorder(s, P, GEO, ["deaths_total", "deaths_totl"])
+
+
+def test_a_run_of_some_summary_columns_gives_the_full_runs_columns():
+    """``evaluate_rows(..., summary_columns=...)`` (a calibration's candidates) gives those columns of the whole run
+    and of each period as the run with every column does, and only those."""
+    from borderSim.experiments.evaluate.tasks import evaluate_rows
+
+    values = {"border.involuntary_escalation": np.linspace(0.002, 0.1, 40)}
+    kept = ("major_episodes", "days_to_first_ceasefire")
+    periods = {"first": (1, 90), "second": (91, 200)}
+    full, part = (evaluate_rows(Parameters(), values, np.arange(40), seed=3, days=200, periods=periods,
+                                summary_columns=columns) for columns in (None, kept))
+    assert list(part.summary.columns) == ["replicate", *kept]
+    assert list(part.periods.columns) == ["period", "replicate", *kept]
+    pd.testing.assert_frame_equal(part.summary, full.summary[part.summary.columns], check_exact=True)
+    pd.testing.assert_frame_equal(part.periods, full.periods[part.periods.columns], check_exact=True)
+    assert full.summary["major_episodes"].sum() > 0
+
+
 @given(seed=st.integers(0, 2**40), k=st.integers(1, 6), day=st.integers(-50, 800))
 def test_the_shock_levels_kernel_is_the_rule(seed, k, day):
     """The dated shocks' unrest by side, bit for bit, for shocks before, on and after the day, on either side."""

@@ -48,7 +48,7 @@ def run_candidates(task: CandidateTask, progress: Callable[[int], None] | None =
     ``column@period``, its day numbers counted from its first date)."""
     periods = {name: (first, last) for name, first, last, _ in task.periods} or None
     res = evaluate_rows(task.base, task.values, task.replicates, seed=task.seed, days=task.days, progress=progress,
-                        periods=periods)
+                        periods=periods, summary_columns=(*task.columns, *task.period_columns))
     out = res.summary[list(task.columns)].reset_index(drop=True)
     for name, _, _, shift in task.periods:
         part = res.periods[res.periods["period"] == name]

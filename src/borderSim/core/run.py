@@ -30,7 +30,8 @@ def run_rows(points: Parameters | Sequence[Parameters] | ParamArrays, replicates
              days: int, geo: Geography | None = None, record: bool | Sequence[str] = False,
              record_rows: int | None = None, progress: Callable[[int], None] | None = None,
              observe: Callable[[State, int], None] | None = None,
-             periods: dict[str, tuple[int, int]] | None = None) -> ChunkResult:
+             periods: dict[str, tuple[int, int]] | None = None,
+             summary_columns: Sequence[str] | None = None) -> ChunkResult:
     """Run one batch: row ``i`` uses ``points[i]`` (or the single point) and replicate ``replicates[i]``.
 
     ``points`` may also be compiled arrays of the rows (:func:`borderSim.rules.params.compile_rows`).
@@ -39,7 +40,8 @@ def run_rows(points: Parameters | Sequence[Parameters] | ParamArrays, replicates
     series of the first rows only (the summary always covers every row). ``progress(n)`` is called
     after each day with the replicate-days done; ``observe(state, day)`` on day 0 and after each day
     (to record what it likes; it must not change the state). ``periods`` (``{name: (first, last)}`` days)
-    adds a summary of each part of the run (``Chunk.periods``).
+    adds a summary of each part of the run (``Chunk.periods``). ``summary_columns`` keeps only those outcomes in the
+    summaries (:class:`~borderSim.outputs.summary.Recorder`; default: every one).
 
     With ``simulation.warm_start`` the replay's days run first (not counted in ``progress``, which counts the
     run's own replicate-days); day 0 is the state they reach.
@@ -57,8 +59,8 @@ def run_rows(points: Parameters | Sequence[Parameters] | ParamArrays, replicates
         step(s, ctx, day)
     if course.replay is not None:
         switch(s, course.own, course.replay, geo)
-    recorder = Recorder(s, course.own, geo)
-    parts = Periods(periods, course.own, geo, replicates) if periods else None
+    recorder = Recorder(s, course.own, geo, summary_columns)
+    parts = Periods(periods, course.own, geo, replicates, summary_columns) if periods else None
     names = variables.series_names(geo)
     columns = names if record is True else list(record or [])
     series = None

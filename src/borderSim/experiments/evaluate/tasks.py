@@ -76,14 +76,16 @@ def plan(n_points: int, replicates: int, chunk_rows: int) -> list[ChunkSpec]:
 def evaluate_rows(base: Parameters, values: dict[str, np.ndarray | Sequence], replicates: np.ndarray, *,
                   seed: int, days: int, record: Sequence[str] = (), geo: Geography | None = None,
                   progress: Callable[[int], None] | None = None,
-                  periods: dict[str, tuple[int, int]] | None = None) -> ChunkResult:
+                  periods: dict[str, tuple[int, int]] | None = None,
+                  summary_columns: Sequence[str] | None = None) -> ChunkResult:
     """Run rows ``i`` = (``base`` with ``values[name][i]`` for each varying parameter, ``replicates[i]``).
-    ``periods`` (``{name: (first, last)}`` days of the run) adds a summary of each part (``.periods``)."""
+    ``periods`` (``{name: (first, last)}`` days of the run) adds a summary of each part (``.periods``);
+    ``summary_columns`` keeps only those outcomes in the summaries (default: every one)."""
     geo = geo or load_geography()
     replicates = np.asarray(replicates, dtype=np.int64)
     P = compile_rows(base, values, geo, len(replicates))
     return run_rows(P, replicates, seed=seed, days=days, geo=geo, record=list(record), progress=progress,
-                    periods=periods)
+                    periods=periods, summary_columns=summary_columns)
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ class RowsTask:
 
 def run_rows_task(task: RowsTask, progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """The summary ``columns`` of a :class:`RowsTask`, one row per task row, in row order."""
-    res = evaluate_rows(task.base, task.values, task.replicates, seed=task.seed, days=task.days, progress=progress)
+    res = evaluate_rows(task.base, task.values, task.replicates, seed=task.seed, days=task.days, progress=progress,
+                        summary_columns=task.columns)
     return res.summary[list(task.columns)].reset_index(drop=True)
 
 
