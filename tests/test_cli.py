@@ -287,9 +287,10 @@ def test_benchmark_times_every_phase_of_the_calibration_candidates(tmp_path):
     assert [name for name, _ in r["phases"]][:len(DAY)] == [p.name for p in DAY]
     assert sum(t for _, t in r["phases"]) == pytest.approx(r["cpu_seconds"], rel=1e-6)
     assert "calibration candidates 12 x 3" in (tmp_path / "phases.md").read_text()
-    base, values, seed = calibration.candidate_rows(5)
+    base, values, seed, columns = calibration.candidate_rows(5)
     cal = read_calibration(calibration.write_problem(tmp_path, cold=True))
     assert base.simulation.warm_start == "none" and seed == cal.seed
+    assert columns == ("major_episodes", "episodes_rung4plus")      # the targets' columns, as the evaluator runs them
     assert list(values) == [p.name for p in cal.priors]
     assert np.array_equal(np.column_stack(list(values.values())), calibration.draw(cal, calibration.CANDIDATES)[:5])
 

@@ -106,15 +106,18 @@ def draw(cal, candidates: int):
 def candidate_rows(candidates: int):
     """The first ``candidates`` of the cold-started throughput's :data:`CANDIDATES` (:func:`draw`; the same rows and
     replicate indices as :func:`throughput` runs) as rows of the core: the run's parameters, each row's values of the
-    four that vary and the problem's seed (for :func:`borderSim.experiments.evaluate.tasks.evaluate_rows`, replicates
-    ``0 .. candidates - 1``)."""
+    four that vary, the problem's seed and the summary columns its targets read (for
+    :func:`borderSim.experiments.evaluate.tasks.evaluate_rows`, replicates ``0 .. candidates - 1``, as the evaluator
+    runs them)."""
     from borderSim.calibration.priors import as_parameter_values
     from borderSim.calibration.problem import read_calibration
+    from borderSim.calibration.simulate import Evaluator
 
     with tempfile.TemporaryDirectory() as tmp:
         cal = read_calibration(write_problem(Path(tmp), cold=True))
     values = draw(cal, max(candidates, CANDIDATES))[:candidates]
-    return cal.runs[0].scenario.params, as_parameter_values(cal.priors, values), cal.seed
+    columns = Evaluator(cal, None).columns(cal.runs[0], False)
+    return cal.runs[0].scenario.params, as_parameter_values(cal.priors, values), cal.seed, columns
 
 
 def throughput(path: Path, candidates: int, workers: int) -> dict:

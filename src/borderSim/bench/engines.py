@@ -45,10 +45,11 @@ def _timed_run(engine: str, batch: int, days: int, after_warm_up=None) -> tuple[
         from borderSim.bench.calibration import candidate_rows
         from borderSim.experiments.evaluate.tasks import evaluate_rows
 
-        base, values, seed = candidate_rows(max(batch, 64))
+        base, values, seed, columns = candidate_rows(max(batch, 64))
 
         def run(n: int, d: int) -> None:
-            evaluate_rows(base, {k: v[:n] for k, v in values.items()}, np.arange(n), seed=seed, days=d)
+            evaluate_rows(base, {k: v[:n] for k, v in values.items()}, np.arange(n), seed=seed, days=d,
+                          summary_columns=columns)
     elif engine == "core":
         def run(n: int, d: int) -> None:
             run_rows(params, np.arange(n), seed=1, days=d)

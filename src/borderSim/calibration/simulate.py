@@ -102,7 +102,8 @@ class Evaluator:
         self.common = common        # every candidate runs the same replicate indices (a Sobol design's points)
         self.candidates = 0         # candidates evaluated by this evaluator (not read from a cache)
 
-    def _columns(self, run: Run, periods: bool) -> tuple[str, ...]:
+    def columns(self, run: Run, periods: bool) -> tuple[str, ...]:
+        """The summary columns the targets of ``run`` read: of its periods (``periods``) or of the whole run."""
         cols = []
         for t in self.cal.targets:
             if t.run == run.name and (t.period is not None or bool(t.periods)) == periods:
@@ -123,9 +124,9 @@ class Evaluator:
             r1 = min(r0 + size, n * run.replicates)
             chunk = ChunkSpec(i, (r0 // run.replicates, r1 // run.replicates), (0, run.replicates))
             out.append(CandidateTask(chunk, base, {k: v[r0:r1] for k, v in per_row.items()}, reps[r0:r1], seed,
-                                     run.days, self._columns(run, False),
+                                     run.days, self.columns(run, False),
                                      tuple((p.name, p.first, p.last, p.shift) for p in run.periods),
-                                     self._columns(run, True) if run.periods else ()))
+                                     self.columns(run, True) if run.periods else ()))
         return out
 
     def __call__(self, values: np.ndarray, seed: int, offset: int) -> np.ndarray:
