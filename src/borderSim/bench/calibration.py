@@ -158,8 +158,8 @@ def repeated(path: Path, candidates: int, workers: int, repeat: int, progress=No
         runs.append(throughput(path, candidates, workers))
         if progress:
             progress(1)
-    order = sorted(range(repeat), key=lambda k: runs[k]["candidates_per_second"])
-    return {**runs[order[(repeat - 1) // 2]], "repeat": repeat, "rates": [r["candidates_per_second"] for r in runs]}
+    median = sorted(runs, key=lambda r: r["candidates_per_second"])[(repeat - 1) // 2]
+    return {**median, "repeat": repeat, "rates": [r["candidates_per_second"] for r in runs]}
 
 
 def _children_cpu() -> float:

@@ -66,10 +66,11 @@ class Recorder:
         self.P, self.geo = P, geo
         self.outcomes = outcomes.declared()
         if columns is not None:
-            unknown = set(columns) - {o.name for o in self.outcomes}
+            wanted = set(columns)
+            unknown = wanted - {o.name for o in self.outcomes}
             if unknown:
                 raise ValueError(f"the summary has no column {', '.join(sorted(unknown))}")
-            self.outcomes = tuple(o for o in self.outcomes if o.name in set(columns))
+            self.outcomes = tuple(o for o in self.outcomes if o.name in wanted)
         self.tallies = outcomes.tallies(self.outcomes)
         for t in self.tallies:
             setattr(self, t.name, t.new(s))
